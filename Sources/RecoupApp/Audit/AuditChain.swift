@@ -1,0 +1,197 @@
+import Crypto
+import Foundation
+import RecoupCore
+
+/// The rules of the tamper-evident audit trail: how an event is serialised, hashed and chained, how a checkpoint
+/// is signed, and how a chain is verified. Pure: storage and the CLI call it, it does no I/O.
+///
+/// ## Canonical serialisation (version 1)
+/// The hash of an event is the lower-case hex SHA-256 of these UTF-8 lines, each ended by `\n`:
+/// ```
+/// recoup-audit-v1
+/// <event id, lower-case UUID>
+/// <tenant id, lower-case UUID>
+/// <sequence, decimal>
+/// <occurred_at: milliseconds since 1970-01-01T00:00:00Z, decimal>
+/// <actor>
+/// <action>
+/// <subject_type>
+/// <subject_id>
+/// <before_digest or empty>
+/// <after_digest or empty>
+/// <details: JSON object, keys sorted, no whitespace, "/" not escaped>
+/// <previous_hash>
+/// ```
+/// Text fields have `\` escaped as `\\` and line feeds as `\n` so no field can forge a line break. The first event
+/// of a tenant has ``genesisHash`` (64 zeros) as its previous hash.
+public enum AuditChain {
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// Milliseconds are the stored precision on both databases, so instants are truncated to them before hashing.
+    public static func storedInstant(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: Double(milliseconds(date)) / 1000)
+    }
+
+    /// Whole milliseconds since 1970, the form instants take in the chain and in the `occurred_at_ms` column.
+    public static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    public static func canonicalBytes(
+        id: UUID, tenantID: TenantID, sequence: Int64, occurredAt: Date, entry: AuditEntry, previousHash: String
+    ) -> [UInt8] {
+        func line(_ text: String) -> String {
+            text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n") + "\n"
+        }
+        let millis = milliseconds(occurredAt)
+        var text = "recoup-audit-v1\n"
+        text += line(id.uuidString.lowercased())
+        text += line(tenantID.description)
+        text += line(String(sequence))
+        text += line(String(millis))
+        text += line(entry.actor)
+        text += line(entry.action)
+        text += line(entry.subjectType)
+        text += line(entry.subjectID)
+        text += line(entry.beforeDigest ?? "")
+        text += line(entry.afterDigest ?? "")
+        text += line(canonicalJSON(entry.details))
+        text += line(previousHash)
+        return Array(text.utf8)
+    }
+
+    /// Sorted keys, no whitespace; the encoder's output for a `[String: String]` is deterministic with these options.
+    public static func canonicalJSON(_ details: [String: String]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(details)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Seals an entry as the next event after `previousHash`.
+    public static func seal(
+        _ entry: AuditEntry, id: UUID = UUID(), tenantID: TenantID, sequence: Int64, occurredAt: Date,
+        previousHash: String
+    ) -> AuditEvent {
+        let instant = storedInstant(occurredAt)
+        let hash = hexDigest(canonicalBytes(
+            id: id, tenantID: tenantID, sequence: sequence, occurredAt: instant, entry: entry,
+            previousHash: previousHash))
+        return AuditEvent(
+            id: id, tenantID: tenantID, sequence: sequence, occurredAt: instant, entry: entry,
+            previousHash: previousHash, hash: hash)
+    }
+
+    /// Recomputes an event's hash from its stored fields.
+    public static func recomputedHash(of event: AuditEvent) -> String {
+        let entry = AuditEntry(
+            actor: event.actor, action: event.action, subjectType: event.subjectType, subjectID: event.subjectID,
+            beforeDigest: event.beforeDigest, afterDigest: event.afterDigest, details: event.details)
+        return hexDigest(canonicalBytes(
+            id: event.id, tenantID: event.tenantID, sequence: event.sequence, occurredAt: event.occurredAt,
+            entry: entry, previousHash: event.previousHash))
+    }
+
+    public static func hexDigest(_ bytes: some DataProtocol) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+
+    // MARK: Checkpoints
+
+    static func checkpointMessage(tenantID: TenantID, count: Int64, headHash: String, signedAt: Date) -> Data {
+        let millis = milliseconds(signedAt)
+        return Data("recoup-checkpoint-v1\n\(tenantID)\n\(count)\n\(headHash)\n\(millis)\n".utf8)
+    }
+
+    public static func signCheckpoint(
+        tenantID: TenantID, count: Int64, headHash: String, signedAt: Date, key: SymmetricKey
+    ) -> AuditCheckpoint {
+        let instant = storedInstant(signedAt)
+        let mac = HMAC<SHA256>.authenticationCode(
+            for: checkpointMessage(tenantID: tenantID, count: count, headHash: headHash, signedAt: instant), using: key)
+        return AuditCheckpoint(
+            tenantID: tenantID, count: count, headHash: headHash, signedAt: instant,
+            signature: Data(mac).map { String(format: "%02x", $0) }.joined())
+    }
+
+    public static func isAuthentic(_ checkpoint: AuditCheckpoint, key: SymmetricKey) -> Bool {
+        let expected = signCheckpoint(
+            tenantID: checkpoint.tenantID, count: checkpoint.count, headHash: checkpoint.headHash,
+            signedAt: checkpoint.signedAt, key: key)
+        return expected.signature == checkpoint.signature
+    }
+
+    // MARK: Verification
+
+    /// Why a chain failed verification, naming the first event at fault.
+    public enum Failure: Error, Hashable, Sendable, CustomStringConvertible {
+        /// The stored hash does not match the event's content: it was edited.
+        case edited(sequence: Int64, eventID: UUID)
+        /// A sequence number is missing: events were deleted.
+        case deleted(afterSequence: Int64, expected: Int64, found: Int64)
+        /// An event's previous-hash does not point at its predecessor: inserted or reordered.
+        case broken(sequence: Int64, eventID: UUID)
+        /// Fewer events than a signed checkpoint vouches for: the newest events were removed.
+        case truncated(checkpointCount: Int64, found: Int64)
+        /// The event a checkpoint vouches for has another hash: the chain was re-hashed after the checkpoint.
+        case rehashed(sequence: Int64)
+        /// A checkpoint's signature is wrong: forged or made with another key.
+        case forgedCheckpoint(count: Int64)
+
+        public var description: String {
+            switch self {
+            case let .edited(sequence, id): "event \(sequence) (\(id.uuidString.lowercased())) was edited: its hash does not match its content"
+            case let .deleted(after, expected, found): "events deleted after event \(after): expected \(expected), found \(found)"
+            case let .broken(sequence, id): "event \(sequence) (\(id.uuidString.lowercased())) does not follow its predecessor: inserted or reordered"
+            case let .truncated(count, found): "chain truncated: a signed checkpoint vouches for \(count) events, only \(found) remain"
+            case let .rehashed(sequence): "event \(sequence) differs from the signed checkpoint: the chain was re-hashed"
+            case let .forgedCheckpoint(count): "checkpoint at \(count) events has an invalid signature"
+            }
+        }
+    }
+
+    /// Walks one tenant's events in stored order, checking every link, then the checkpoints against the chain.
+    ///
+    /// Feed events in `sequence` order as they come from storage (or an export); ``Verifier`` keeps only the last
+    /// event's hash, so a chain of any length is checked in constant memory.
+    public struct Verifier: Sendable {
+        public private(set) var count: Int64 = 0
+        private var previousHash = AuditChain.genesisHash
+        private var hashesAtCheckpoints: [Int64: String] = [:]
+        private let checkpointCounts: Set<Int64>
+
+        public init(checkpoints: [AuditCheckpoint] = []) {
+            checkpointCounts = Set(checkpoints.map(\.count))
+        }
+
+        public mutating func consume(_ event: AuditEvent) throws(Failure) {
+            let expected = count + 1
+            if event.sequence != expected {
+                if event.sequence > expected {
+                    throw .deleted(afterSequence: count, expected: expected, found: event.sequence)
+                }
+                throw .broken(sequence: event.sequence, eventID: event.id)
+            }
+            guard AuditChain.recomputedHash(of: event) == event.hash else {
+                throw .edited(sequence: event.sequence, eventID: event.id)
+            }
+            guard event.previousHash == previousHash else { throw .broken(sequence: event.sequence, eventID: event.id) }
+            previousHash = event.hash
+            count = event.sequence
+            if checkpointCounts.contains(count) { hashesAtCheckpoints[count] = event.hash }
+        }
+
+        /// Checks the checkpoints once every event was consumed. Without a key only the chain itself is checked.
+        public func finish(checkpoints: [AuditCheckpoint], key: SymmetricKey?) throws(Failure) {
+            guard let key else { return }
+            for checkpoint in checkpoints.sorted(by: { $0.count < $1.count }) {
+                guard AuditChain.isAuthentic(checkpoint, key: key) else { throw .forgedCheckpoint(count: checkpoint.count) }
+                guard checkpoint.count <= count else { throw .truncated(checkpointCount: checkpoint.count, found: count) }
+                if checkpoint.count == 0 { continue }
+                guard hashesAtCheckpoints[checkpoint.count] == checkpoint.headHash else {
+                    throw .rehashed(sequence: checkpoint.count)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import RecoupCore
+
+/// Creating tenants, clients and API keys: the set-up an agency does once, each step audited.
+public struct DirectoryService: Sendable {
+    let directory: any DirectoryRepository
+    let clock: any Clock
+
+    public init(directory: any DirectoryRepository, clock: any Clock) {
+        self.directory = directory
+        self.clock = clock
+    }
+
+    public func createTenant(name: String, actor: String) async throws -> Tenant {
+        let name = try Self.validName(name)
+        let tenant = Tenant(name: name, createdAt: clock.now())
+        try await directory.createTenant(tenant, audit: AuditEntry(
+            actor: actor, action: "tenant.created", subjectType: "tenant", subjectID: tenant.id.description,
+            details: ["name": name]))
+        return tenant
+    }
+
+    public func createClient(name: String, scope: AccessScope, actor: String) async throws -> Client {
+        let name = try Self.validName(name)
+        let client = Client(tenantID: scope.tenantID, name: name, createdAt: clock.now())
+        try await directory.createClient(client, audit: AuditEntry(
+            actor: actor, action: "client.created", subjectType: "client", subjectID: client.id.description,
+            details: ["name": name]))
+        return client
+    }
+
+    public func clients(scope: AccessScope) async throws -> [Client] {
+        try await directory.clients(scope: scope)
+    }
+
+    /// Creates a key and returns its secret, which is never stored and cannot be shown again.
+    public func createAPIKey(
+        tenantID: TenantID, role: Role, clientID: ClientID?, actor: String
+    ) async throws -> (APIKeyRecord, secret: String) {
+        guard try await directory.tenants().contains(where: { $0.id == tenantID }) else {
+            throw RecoupError.notFound("tenant \(tenantID)")
+        }
+        switch (role, clientID) {
+        case (.client, nil):
+            throw RecoupError.invalid([FieldProblem(field: "client", reason: "a client key needs --client")])
+        case (.client, let id?):
+            guard try await directory.client(id, scope: AccessScope(tenantID: tenantID)) != nil else {
+                throw RecoupError.notFound("client \(id)")
+            }
+        case (_, .some):
+            throw RecoupError.invalid([FieldProblem(field: "client", reason: "only client keys belong to a client")])
+        case (_, nil):
+            break
+        }
+        let secret = APIKeyRecord.newSecret()
+        let record = APIKeyRecord(
+            id: APIKeyID(), tenantID: tenantID, role: role, clientID: clientID,
+            secretHash: APIKeyRecord.hash(secret: secret), createdAt: clock.now())
+        var details = ["role": role.rawValue]
+        if let clientID { details["client_id"] = clientID.description }
+        try await directory.createAPIKey(record, audit: AuditEntry(
+            actor: actor, action: "apikey.created", subjectType: "apikey", subjectID: record.id.description,
+            details: details))
+        return (record, secret)
+    }
+
+    /// Resolves a bearer secret to its caller, or nil for an unknown key.
+    public func authenticate(secret: String) async throws -> Principal? {
+        guard secret.hasPrefix("rk_"), secret.utf8.count < 200 else { return nil }
+        return try await directory.apiKey(secretHash: APIKeyRecord.hash(secret: secret))?.principal
+    }
+
+    static func validName(_ name: String) throws -> String {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw RecoupError.invalid([FieldProblem(field: "name", reason: "must not be empty")]) }
+        guard trimmed.count <= 200 else {
+            throw RecoupError.invalid([FieldProblem(field: "name", reason: "at most 200 characters")])
+        }
+        return trimmed
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// One precise problem with one input field: which row (for files), which field, why.
+public struct FieldProblem: Hashable, Sendable, Codable {
+    public var field: String
+    public var reason: String
+    public var row: Int?
+
+    public init(field: String, reason: String, row: Int? = nil) {
+        self.field = field
+        self.reason = reason
+        self.row = row
+    }
+}
+
+/// The errors use cases raise. Only the HTTP layer (and the CLI) map them to status codes or exit statuses.
+public enum RecoupError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The thing does not exist in the caller's scope. Deliberately the same for "another tenant's".
+    case notFound(String)
+    case forbidden(String)
+    case invalid([FieldProblem])
+    /// The input cannot be processed at all (encoding, quoting, missing columns, empty file).
+    case unusableInput(String)
+    case conflict(String)
+
+    public var description: String {
+        switch self {
+        case let .notFound(what): "\(what) not found"
+        case let .forbidden(why): "forbidden: \(why)"
+        case let .invalid(problems):
+            problems.map { ($0.row.map { "row \($0), " } ?? "") + "\($0.field): \($0.reason)" }.joined(separator: "; ")
+        case let .unusableInput(why): why
+        case let .conflict(why): why
+        }
+    }
+}

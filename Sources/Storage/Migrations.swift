@@ -1,0 +1,242 @@
+import FluentKit
+import SQLKit
+
+/// The schema, as an append-only list of small named migrations. A landed migration is never edited: a change
+/// is a new migration appended to ``RecoupMigrations/all``.
+///
+/// Portable on purpose (SQLite and PostgreSQL): ids are text UUIDs made by the application, money is BIGINT minor
+/// units beside a currency code, calendar dates are `YYYY-MM-DD` text, instants are UTC timestamps. Every table has
+/// `tenant_id`, the isolation and distribution key.
+public enum RecoupMigrations {
+    public static let all: [any Migration] = [
+        CreateTenantsAndClients(),
+        CreateAPIKeys(),
+        CreatePlacements(),
+        CreateConsumers(),
+        CreateAccounts(),
+        CreateAuditTrail(),
+    ]
+}
+
+struct CreateTenantsAndClients: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("tenants")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required)
+            .field("name", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.schema("clients")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("name", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("clients").delete()
+        try await database.schema("tenants").delete()
+    }
+}
+
+struct CreateAPIKeys: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("api_keys")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("role", .string, .required)
+            .field("client_id", .string, .references("clients", "id"))
+            .field("secret_hash", .string, .required)
+            .field("created_at", .datetime, .required)
+            .unique(on: "secret_hash")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws { try await database.schema("api_keys").delete() }
+}
+
+struct CreatePlacements: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("placements")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("client_id", .string, .required, .references("clients", "id"))
+            .field("file_name", .string)
+            .field("file_digest", .string, .required)
+            .field("mode", .string, .required)
+            .field("outcome", .string, .required)
+            .field("row_count", .int64, .required)
+            .field("imported", .int64, .required)
+            .field("updated", .int64, .required)
+            .field("unchanged", .int64, .required)
+            .field("rejected", .int64, .required)
+            .field("ignored_columns", .string, .required)
+            .field("received_at", .datetime, .required)
+            .create()
+        try await database.schema("placement_errors")
+            .field("placement_id", .string, .required, .references("placements", "id"))
+            .field("tenant_id", .string, .required)
+            .field("ordinal", .int64, .required)
+            .field("row_number", .int64, .required)
+            .field("column_name", .string, .required)
+            .field("value", .string, .required)
+            .field("reason", .string, .required)
+            .compositeIdentifier(over: "placement_id", "ordinal")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("placement_errors").delete()
+        try await database.schema("placements").delete()
+    }
+}
+
+struct CreateConsumers: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("consumers")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("first_name", .string, .required)
+            .field("middle_name", .string)
+            .field("last_name", .string, .required)
+            // AES-GCM sealed boxes, base64: personal data is never stored in the clear.
+            .field("dob_sealed", .string)
+            .field("ssn_sealed", .string)
+            // Keyed hashes (HMAC-SHA256): equality search without plaintext.
+            .field("ssn_hash", .string)
+            .field("ssn_last4_hash", .string)
+            .field("identity_hash", .string, .required)
+            .field("language", .string, .required)
+            .field("flags", .int64, .required)
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .create()
+        try await database.schema("contact_points")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required)
+            .field("consumer_id", .string, .required, .references("consumers", "id"))
+            .field("kind", .string, .required)
+            // E.164 number, lower-cased email, or the one-line postal address: what de-duplicates contact points.
+            .field("value", .string, .required)
+            .field("phone_type", .string)
+            .field("source", .string)
+            .field("consent", .string)
+            .field("line1", .string)
+            .field("line2", .string)
+            .field("city", .string)
+            .field("state", .string)
+            .field("zip", .string)
+            .field("position", .int64, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        let sql = try database.sqlDatabase()
+        try await sql.raw("CREATE INDEX consumers_ssn_hash ON consumers (tenant_id, ssn_hash)").run()
+        try await sql.raw("CREATE INDEX consumers_ssn_last4 ON consumers (tenant_id, ssn_last4_hash)").run()
+        try await sql.raw("CREATE INDEX consumers_identity ON consumers (tenant_id, identity_hash)").run()
+        try await sql.raw("CREATE INDEX contact_points_consumer ON contact_points (consumer_id)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("contact_points").delete()
+        try await database.schema("consumers").delete()
+    }
+}
+
+struct CreateAccounts: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("accounts")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("client_id", .string, .required, .references("clients", "id"))
+            .field("placement_id", .string, .required, .references("placements", "id"))
+            .field("client_account_number", .string, .required)
+            .field("original_creditor", .string, .required)
+            .field("current_creditor", .string)
+            .field("debt_type", .string, .required)
+            .field("open_date", .string)
+            .field("charge_off_date", .string)
+            .field("last_payment_date", .string)
+            .field("last_payment_minor", .int64)
+            .field("currency", .string, .required)
+            .field("itemization_date", .string, .required)
+            .field("itemization_date_type", .string, .required)
+            .field("balance_at_itemization_minor", .int64, .required)
+            .field("interest_minor", .int64, .required)
+            .field("fees_minor", .int64, .required)
+            .field("payments_minor", .int64, .required)
+            .field("credits_minor", .int64, .required)
+            .field("current_balance_minor", .int64, .required)
+            .field("status", .string, .required)
+            .field("placed_at", .datetime, .required)
+            .field("student_loan_account_number", .string)
+            .field("primary_consumer_id", .string, .required, .references("consumers", "id"))
+            .field("state", .string)
+            // SHA-256 of the placed content: re-importing an identical row is "unchanged", not an update.
+            .field("record_digest", .string, .required)
+            .field("recalled_at", .datetime)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "tenant_id", "client_id", "client_account_number")
+            .create()
+        try await database.schema("account_parties")
+            .field("account_id", .string, .required, .references("accounts", "id"))
+            .field("consumer_id", .string, .required, .references("consumers", "id"))
+            .field("tenant_id", .string, .required)
+            .field("role", .string, .required)
+            .compositeIdentifier(over: "account_id", "consumer_id")
+            .create()
+        let sql = try database.sqlDatabase()
+        try await sql.raw("CREATE INDEX accounts_tenant_id ON accounts (tenant_id, id)").run()
+        try await sql.raw("CREATE INDEX accounts_placement ON accounts (tenant_id, placement_id)").run()
+        try await sql.raw("CREATE INDEX account_parties_consumer ON account_parties (consumer_id)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("account_parties").delete()
+        try await database.schema("accounts").delete()
+    }
+}
+
+struct CreateAuditTrail: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("audit_events")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required)
+            .field("sequence", .int64, .required)
+            .field("occurred_at", .datetime, .required)
+            .field("actor", .string, .required)
+            .field("action", .string, .required)
+            .field("subject_type", .string, .required)
+            .field("subject_id", .string, .required)
+            .field("before_digest", .string)
+            .field("after_digest", .string)
+            .field("details", .string, .required)
+            .field("previous_hash", .string, .required)
+            .field("hash", .string, .required)
+            .unique(on: "tenant_id", "sequence")
+            .create()
+        // The chain head per tenant: the row every appender locks, holding the latest signed checkpoint.
+        try await database.schema("audit_heads")
+            .field("tenant_id", .string, .identifier(auto: false))
+            .field("event_count", .int64, .required)
+            .field("head_hash", .string, .required)
+            .field("signed_at", .datetime, .required)
+            .field("signature", .string, .required)
+            .create()
+        // Checkpoints kept every ``SQLStore/checkpointInterval`` events, so re-hashing further back shows too.
+        try await database.schema("audit_checkpoints")
+            .field("tenant_id", .string, .required)
+            .field("event_count", .int64, .required)
+            .field("head_hash", .string, .required)
+            .field("signed_at", .datetime, .required)
+            .field("signature", .string, .required)
+            .compositeIdentifier(over: "tenant_id", "event_count")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("audit_checkpoints").delete()
+        try await database.schema("audit_heads").delete()
+        try await database.schema("audit_events").delete()
+    }
+}

@@ -1,0 +1,109 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+
+/// Where the data lives.
+public enum DatabaseLocation: Sendable, CustomStringConvertible {
+    /// The embedded default: one SQLite file.
+    case sqlite(path: String)
+    /// A PostgreSQL server, `postgres://user:pass@host:port/db?sslmode=disable`.
+    case postgres(url: String)
+
+    public var description: String {
+        switch self {
+        case let .sqlite(path): "SQLite file \(path)"
+        case let .postgres(url):
+            // Never print the password.
+            "PostgreSQL \(url.replacingOccurrences(of: #"://[^@/]*@"#, with: "://…@", options: .regularExpression))"
+        }
+    }
+
+    var isSQLite: Bool { if case .sqlite = self { true } else { false } }
+}
+
+/// An open database: FluentKit's `Databases` with the right driver, its event loops, and its migrations.
+///
+/// SQLite gets one event loop and so one connection: every statement and transaction is serialised, which is
+/// what SQLite needs for writers anyway, and `BEGIN` never meets `SQLITE_BUSY` from ourselves. PostgreSQL gets a
+/// pool per event loop.
+public final class RecoupDatabase: Sendable {
+    public let location: DatabaseLocation
+    let databases: Databases
+    let eventLoopGroup: MultiThreadedEventLoopGroup
+    let logger: Logger
+
+    public init(_ location: DatabaseLocation, logger: Logger = Logger(label: "recoup.storage")) throws {
+        self.location = location
+        self.logger = logger
+        let loops: Int
+        switch location {
+        case .sqlite: loops = 1
+        case .postgres: loops = max(2, System.coreCount)
+        }
+        eventLoopGroup = MultiThreadedEventLoopGroup(numberOfThreads: loops)
+        databases = Databases(threadPool: NIOThreadPool.singleton, on: eventLoopGroup)
+        switch location {
+        case let .sqlite(path):
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            }
+            databases.use(
+                .sqlite(SQLiteConfiguration(storage: .file(path: path), enableForeignKeys: true), sqlLogLevel: .trace),
+                as: .sqlite)
+        case let .postgres(url):
+            databases.use(
+                try .postgres(
+                    configuration: SQLPostgresConfiguration(url: url), maxConnectionsPerEventLoop: 4,
+                    sqlLogLevel: .trace),
+                as: .psql)
+        }
+    }
+
+    /// A handle for one unit of work; cheap, make one per call.
+    var database: any Database {
+        databases.database(logger: logger, on: eventLoopGroup.any())!
+    }
+
+    var sql: any SQLDatabase { database as! any SQLDatabase }
+
+    /// Applies every migration not yet applied, in order. Safe to run at every start.
+    public func migrate() async throws {
+        if location.isSQLite {
+            // WAL lets readers proceed during an import; NORMAL sync is durable across application crashes.
+            _ = try await sql.raw("PRAGMA journal_mode=WAL").all()
+            try await sql.raw("PRAGMA synchronous=NORMAL").run()
+        }
+        let migrations = Migrations()
+        migrations.add(RecoupMigrations.all)
+        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: eventLoopGroup.any())
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
+    }
+
+    /// Drops every table (tests only): reverts all migrations.
+    public func revertAll() async throws {
+        let migrations = Migrations()
+        migrations.add(RecoupMigrations.all)
+        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: eventLoopGroup.any())
+        try await migrator.setupIfNeeded().get()
+        try await migrator.revertAllBatches().get()
+    }
+
+    public func shutdown() async {
+        await databases.shutdownAsync()
+        try? await eventLoopGroup.shutdownGracefully()
+    }
+}
+
+extension Database {
+    func sqlDatabase() throws -> any SQLDatabase {
+        guard let sql = self as? any SQLDatabase else { throw StorageError.unsupportedDatabase("not an SQL database") }
+        return sql
+    }
+}

@@ -64,7 +64,9 @@ let package = Package(
         .target(
             name: "APISpec",
             dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
-            swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")],
+            resources: [.copy("openapi.yaml")],
+            // Generated code only: its unused `public import`s warn under Swift 6 and are not ours to edit.
+            swiftSettings: [.unsafeFlags(["-suppress-warnings"])],
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
         // Handlers implementing APISpec's protocol, auth, problem+json, health and metrics.
@@ -93,6 +95,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),

@@ -1,0 +1,188 @@
+import APISpec
+import Foundation
+import HTTPTypes
+import OpenAPIRuntime
+import RecoupApp
+import RecoupCore
+
+/// Implements the generated API protocol: each handler parses its input, calls one use case with the caller's
+/// scope, and maps the result. No SQL and no business rules here.
+struct APIHandlers: APIProtocol {
+    let services: APIServices
+    let limits: APILimits
+
+    func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
+        let database = await services.databaseCheck()
+        return .ok(.init(body: .json(.init(status: database ? "ok" : "degraded", database: database ? "ok" : "unreachable"))))
+    }
+
+    // MARK: Accounts
+
+    func listAccounts(_ input: Operations.ListAccounts.Input) async throws -> Operations.ListAccounts.Output {
+        let principal = try RequestPrincipal.require()
+        let q = input.query
+        let filter = AccountFilter(
+            clientID: try q.clientId.map { try parse($0, ClientID.self, "client_id") },
+            status: q.status.flatMap { AccountStatus(rawValue: $0.rawValue) },
+            placementID: try q.placementId.map { try parse($0, PlacementID.self, "placement_id") },
+            clientAccountNumber: q.clientAccountNumber, ssnLastFour: q.ssnLast4,
+            state: try q.state.map { state in
+                guard let value = USState(code: state) else {
+                    throw RecoupError.invalid([FieldProblem(field: "state", reason: "not a US state code")])
+                }
+                return value
+            })
+        let page = try await services.accounts.list(
+            scope: principal.scope, filter: filter, limit: q.limit ?? 50, cursor: q.cursor)
+        return .ok(.init(body: .json(.init(items: page.items.map(APIMapping.summary), nextCursor: page.nextCursor))))
+    }
+
+    func getAccount(_ input: Operations.GetAccount.Input) async throws -> Operations.GetAccount.Output {
+        let principal = try RequestPrincipal.require()
+        let id = try parse(input.path.accountId, AccountID.self, "account_id")
+        let account = try await services.accounts.account(id, scope: principal.scope)
+        return .ok(.init(body: .json(try await detail(account, principal))))
+    }
+
+    func recallAccount(_ input: Operations.RecallAccount.Input) async throws -> Operations.RecallAccount.Output {
+        let principal = try RequestPrincipal.require()
+        guard principal.role.canRecall else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot recall accounts") }
+        let id = try parse(input.path.accountId, AccountID.self, "account_id")
+        var reason: String?
+        if case let .json(body)? = input.body { reason = body.reason }
+        _ = try await services.accounts.account(id, scope: principal.scope)
+        _ = try await services.accounts.recall(ids: [id], scope: principal.scope, actor: principal.actor, reason: reason)
+        let account = try await services.accounts.account(id, scope: principal.scope)
+        return .ok(.init(body: .json(try await detail(account, principal))))
+    }
+
+    func detail(_ account: Account, _ principal: Principal) async throws -> Components.Schemas.AccountDetail {
+        var parties: [Components.Schemas.AccountParty] = []
+        for party in account.parties {
+            let (consumer, _) = try await services.accounts.consumer(party.consumerID, scope: principal.scope)
+            parties.append(APIMapping.party(party, consumer))
+        }
+        return APIMapping.detail(account, parties: parties)
+    }
+
+    // MARK: Consumers
+
+    func getConsumer(_ input: Operations.GetConsumer.Input) async throws -> Operations.GetConsumer.Output {
+        let principal = try RequestPrincipal.require()
+        let id = try parse(input.path.consumerId, ConsumerID.self, "consumer_id")
+        let (consumer, accounts) = try await services.accounts.consumer(id, scope: principal.scope)
+        return .ok(.init(body: .json(APIMapping.consumer(consumer, accounts: accounts, role: principal.role))))
+    }
+
+    // MARK: Clients
+
+    func listClients(_ input: Operations.ListClients.Input) async throws -> Operations.ListClients.Output {
+        let principal = try RequestPrincipal.require()
+        let clients = try await services.directory.clients(scope: principal.scope)
+        return .ok(.init(body: .json(.init(items: clients.map(APIMapping.client)))))
+    }
+
+    func createClient(_ input: Operations.CreateClient.Input) async throws -> Operations.CreateClient.Output {
+        let principal = try RequestPrincipal.require()
+        guard principal.role.canManageClients else {
+            throw RecoupError.forbidden("role \(principal.role.rawValue) cannot create clients")
+        }
+        guard case let .json(body) = input.body else { throw RecoupError.invalid([FieldProblem(field: "body", reason: "expected JSON")]) }
+        let client = try await services.directory.createClient(name: body.name, scope: principal.scope, actor: principal.actor)
+        return .created(.init(body: .json(APIMapping.client(client))))
+    }
+
+    // MARK: Placements
+
+    func createPlacement(_ input: Operations.CreatePlacement.Input) async throws -> Operations.CreatePlacement.Output {
+        let principal = try RequestPrincipal.require()
+        guard principal.role.canPlaceAccounts else {
+            throw RecoupError.forbidden("role \(principal.role.rawValue) cannot place accounts")
+        }
+        let clientID = try parse(input.query.clientId, ClientID.self, "client_id")
+        if let own = principal.scope.clientID, own != clientID { throw RecoupError.notFound("client \(clientID)") }
+        guard try await services.directory.clients(scope: principal.scope).contains(where: { $0.id == clientID }) else {
+            throw RecoupError.notFound("client \(clientID)")
+        }
+        let mode = ImportMode(rawValue: input.query.mode?.rawValue ?? "accept-valid") ?? .acceptValid
+        guard case let .csv(body) = input.body else {
+            throw RecoupError.invalid([FieldProblem(field: "body", reason: "send the placement file as text/csv")])
+        }
+        let limit = limits.placementFileBytes
+        let chunks = body.map { [UInt8]($0) }
+        let outcome = try await services.placements.importPlacement(
+            PlacementRequest(
+                scope: principal.scope, clientID: clientID, fileName: nil, mode: mode,
+                strict: input.query.strict ?? false, mapping: nil, actor: principal.actor),
+            chunks: SizeLimitedChunks(base: chunks, limit: limit))
+        let summary = APIMapping.placement(outcome.report)
+        if outcome.report.outcome == .rejected {
+            throw ProblemError(problem: Problem(
+                status: .unprocessableContent,
+                detail: "all-or-nothing: \(outcome.report.placement.counts.rejected) of \(outcome.report.placement.counts.rows) rows were invalid, so nothing was imported; see \(summary.errorsUrl)",
+                errors: outcome.errors.prefix(100).map { FieldProblem(field: $0.column, reason: $0.reason, row: $0.row) }))
+        }
+        return .created(.init(body: .json(summary)))
+    }
+
+    func getPlacement(_ input: Operations.GetPlacement.Input) async throws -> Operations.GetPlacement.Output {
+        let principal = try RequestPrincipal.require()
+        let id = try parse(input.path.placementId, PlacementID.self, "placement_id")
+        return .ok(.init(body: .json(APIMapping.placement(try await services.placements.placement(id, scope: principal.scope)))))
+    }
+
+    func getPlacementErrors(_ input: Operations.GetPlacementErrors.Input) async throws
+        -> Operations.GetPlacementErrors.Output
+    {
+        let principal = try RequestPrincipal.require()
+        let id = try parse(input.path.placementId, PlacementID.self, "placement_id")
+        let errors = try await services.placements.errors(id, scope: principal.scope)
+        return .ok(.init(body: .csv(HTTPBody(ErrorReport.csv(errors)))))
+    }
+
+    // MARK: Audit
+
+    func listAuditEvents(_ input: Operations.ListAuditEvents.Input) async throws -> Operations.ListAuditEvents.Output {
+        let principal = try RequestPrincipal.require()
+        guard principal.role.canReadAudit else {
+            throw RecoupError.forbidden("role \(principal.role.rawValue) cannot read the audit trail")
+        }
+        let q = input.query
+        let page = try await services.audit.events(
+            tenantID: principal.scope.tenantID, limit: q.limit ?? 50, cursor: q.cursor, subjectType: q.subjectType,
+            subjectID: q.subjectId, action: q.action)
+        return .ok(.init(body: .json(.init(items: page.items.map(APIMapping.auditEvent), nextCursor: page.nextCursor))))
+    }
+
+    func parse<Kind>(_ text: String, _ type: Identifier<Kind>.Type, _ field: String) throws -> Identifier<Kind> {
+        guard let id = Identifier<Kind>(text) else {
+            // A malformed id can name nothing in the caller's scope: 404, the same as another tenant's id.
+            throw RecoupError.notFound("\(field) \(text)")
+        }
+        return id
+    }
+}
+
+/// Stops reading a streamed body past a limit: a 413 even when the client sent no Content-Length.
+struct SizeLimitedChunks<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable where Base.Element == [UInt8] {
+    typealias Element = [UInt8]
+    let base: Base
+    let limit: Int
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var base: Base.AsyncIterator
+        let limit: Int
+        var total = 0
+
+        mutating func next() async throws -> [UInt8]? {
+            guard let chunk = try await base.next() else { return nil }
+            total += chunk.count
+            if total > limit {
+                throw ProblemError(problem: Problem(status: .contentTooLarge, detail: "the file exceeds \(limit) bytes"))
+            }
+            return chunk
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), limit: limit) }
+}

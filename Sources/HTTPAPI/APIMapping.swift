@@ -1,0 +1,102 @@
+import APISpec
+import Foundation
+import RecoupApp
+import RecoupCore
+
+/// Domain values → generated API types, in one place, so the wire format never leaks into the domain.
+enum APIMapping {
+    static func money(_ money: Money) -> Components.Schemas.Money {
+        .init(amountMinor: money.minorUnits, currency: money.currency.code, amount: money.decimalString)
+    }
+
+    static func summary(_ a: AccountSummary) -> Components.Schemas.AccountSummary {
+        .init(
+            id: a.id.description, clientId: a.clientID.description, placementId: a.placementID.description,
+            clientAccountNumber: a.clientAccountNumber, originalCreditor: a.originalCreditor,
+            debtType: debtType(a.debtType), status: status(a.status), currentBalance: money(a.currentBalance),
+            primaryConsumerId: a.primaryConsumerID?.description, primaryConsumerName: a.primaryConsumerName,
+            state: a.state?.code, placedAt: a.placedAt)
+    }
+
+    static func debtType(_ type: DebtType) -> Components.Schemas.DebtType {
+        Components.Schemas.DebtType(rawValue: type.rawValue) ?? .other
+    }
+
+    static func status(_ status: AccountStatus) -> Components.Schemas.AccountStatus {
+        Components.Schemas.AccountStatus(rawValue: status.rawValue) ?? .active
+    }
+
+    static func name(_ name: PersonName) -> Components.Schemas.PersonName {
+        .init(first: name.first, middle: name.middle, last: name.last)
+    }
+
+    static func party(_ party: AccountParty, _ consumer: Consumer) -> Components.Schemas.AccountParty {
+        .init(
+            consumerId: party.consumerID.description,
+            role: Components.Schemas.AccountParty.RolePayload(rawValue: party.role.rawValue) ?? .primary,
+            name: name(consumer.name), language: consumer.language)
+    }
+
+    static func detail(_ a: Account, parties: [Components.Schemas.AccountParty]) -> Components.Schemas.AccountDetail {
+        let i = a.itemization
+        return .init(
+            id: a.id.description, clientId: a.clientID.description, placementId: a.placementID.description,
+            clientAccountNumber: a.clientAccountNumber, originalCreditor: a.originalCreditor,
+            currentCreditor: a.currentCreditor, debtType: debtType(a.debtType), status: status(a.status),
+            openDate: a.openDate?.iso, chargeOffDate: a.chargeOffDate?.iso, lastPaymentDate: a.lastPaymentDate?.iso,
+            lastPaymentAmount: a.lastPaymentAmount.map(money),
+            itemization: .init(
+                itemizationDate: i.itemizationDate.iso,
+                itemizationDateType: .init(rawValue: i.itemizationDateType.rawValue) ?? .chargeOff,
+                balanceAtItemization: money(i.balanceAtItemization), interest: money(i.interestSinceItemization),
+                fees: money(i.feesSinceItemization), payments: money(i.paymentsSinceItemization),
+                credits: money(i.creditsSinceItemization), currentBalance: money(i.currentBalance)),
+            placedAt: a.placedAt, studentLoanAccountNumber: a.studentLoanAccountNumber, consumers: parties)
+    }
+
+    static func consumer(_ c: Consumer, accounts: [AccountID], role: Role) -> Components.Schemas.Consumer {
+        var phones: [Components.Schemas.Phone] = []
+        var emails: [Components.Schemas.Email] = []
+        var addresses: [Components.Schemas.Address] = []
+        for point in c.contactPoints {
+            switch point.kind {
+            case let .phone(number, type, source, consent):
+                phones.append(.init(
+                    id: point.id.description, number: number, _type: .init(rawValue: type.rawValue) ?? .unknown,
+                    source: .init(rawValue: source.rawValue) ?? .other, consent: .init(rawValue: consent.rawValue) ?? .unknown))
+            case let .email(address, source):
+                emails.append(.init(id: point.id.description, address: address, source: .init(rawValue: source.rawValue) ?? .unknown))
+            case let .postal(a):
+                addresses.append(.init(id: point.id.description, line1: a.line1, line2: a.line2, city: a.city, state: a.state.code, zip: a.zip))
+            }
+        }
+        let dob = c.dateOfBirth.map { role.seesFullDateOfBirth ? $0.iso : String($0.iso.prefix(4)) }
+        return .init(
+            id: c.id.description, name: name(c.name), dateOfBirth: dob, ssnLast4: c.ssn?.lastFour, language: c.language,
+            flags: c.flags.names, phones: phones, emails: emails, addresses: addresses,
+            accountIds: accounts.map(\.description))
+    }
+
+    static func client(_ client: Client) -> Components.Schemas.Client {
+        .init(id: client.id.description, name: client.name, createdAt: client.createdAt)
+    }
+
+    static func placement(_ report: PlacementReport) -> Components.Schemas.PlacementSummary {
+        let p = report.placement
+        return .init(
+            id: p.id.description, clientId: p.clientID.description, fileDigest: p.fileDigest, receivedAt: p.receivedAt,
+            mode: .init(rawValue: report.mode.rawValue) ?? .acceptValid,
+            outcome: .init(rawValue: report.outcome.rawValue) ?? .processed, rows: p.counts.rows,
+            imported: p.counts.imported, updated: p.counts.updated, unchanged: p.counts.unchanged,
+            rejected: p.counts.rejected, ignoredColumns: report.ignoredColumns,
+            errorsUrl: "/v1/placements/\(p.id)/errors")
+    }
+
+    static func auditEvent(_ e: AuditEvent) -> Components.Schemas.AuditEvent {
+        .init(
+            id: e.id.uuidString.lowercased(), sequence: e.sequence, occurredAt: e.occurredAt, actor: e.actor,
+            action: e.action, subjectType: e.subjectType, subjectId: e.subjectID, beforeDigest: e.beforeDigest,
+            afterDigest: e.afterDigest, details: .init(additionalProperties: e.details), previousHash: e.previousHash,
+            hash: e.hash)
+    }
+}

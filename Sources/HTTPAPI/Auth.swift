@@ -1,0 +1,62 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import RecoupApp
+
+/// The caller of the request being handled. Set by ``AuthMiddleware`` for the handlers below it; task-local so
+/// generated handler signatures need no context parameter.
+enum RequestPrincipal {
+    @TaskLocal static var current: Principal?
+
+    /// The caller, or a 401 if a handler was reached without one (a routing mistake, never a caller's).
+    static func require() throws -> Principal {
+        guard let current else {
+            throw ProblemError(problem: Problem(status: .unauthorized, detail: "missing API key"))
+        }
+        return current
+    }
+}
+
+/// Resolves `Authorization: Bearer rk_…` to a principal. Public paths (health, metrics, the spec) pass through.
+struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
+    let directory: DirectoryService
+    static var publicPaths: Set<String> { ["/health", "/metrics", "/openapi.yaml"] }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        if Self.publicPaths.contains(request.uri.path) { return try await next(request, context) }
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
+            throw unauthorized("send an API key as Authorization: Bearer rk_…")
+        }
+        let secret = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+        guard let principal = try await directory.authenticate(secret: secret) else {
+            throw unauthorized("unknown API key")
+        }
+        return try await RequestPrincipal.$current.withValue(principal) {
+            try await next(request, context)
+        }
+    }
+
+    func unauthorized(_ detail: String) -> ProblemError {
+        ProblemError(problem: Problem(status: .unauthorized, detail: detail))
+    }
+}
+
+/// Refuses bodies over a size before any handler reads them (413), by declared length and while streaming.
+struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// JSON bodies are small; placement files may be large but are streamed.
+    let jsonLimit: Int
+    let fileLimit: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        let limit = request.uri.path.hasPrefix("/v1/placements") ? fileLimit : jsonLimit
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw ProblemError(problem: Problem(
+                status: .contentTooLarge, detail: "the body is \(length) bytes; the limit here is \(limit)"))
+        }
+        return try await next(request, context)
+    }
+}

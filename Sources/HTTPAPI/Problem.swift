@@ -1,0 +1,105 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import OpenAPIRuntime
+import RecoupApp
+
+/// An RFC 9457 problem document: the single error format of the API.
+struct Problem: Encodable, Sendable {
+    var type: String
+    var title: String
+    var status: Int
+    var detail: String
+    var errors: [FieldProblem]?
+
+    init(status: HTTPResponse.Status, detail: String, errors: [FieldProblem]? = nil) {
+        self.type = "https://recoup.dev/problems/\(status.code)"
+        self.title = status.reasonPhrase
+        self.status = status.code
+        self.detail = detail
+        self.errors = errors
+    }
+
+    func response() -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(self)) ?? Data(#"{"status":500,"title":"Internal Server Error"}"#.utf8)
+        return Response(
+            status: HTTPResponse.Status(code: status),
+            headers: [.contentType: "application/problem+json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The one place errors become HTTP statuses. Unknown errors are a bare 500; the details go to the log only.
+    static func from(_ error: any Error, logger: Logger) -> Problem {
+        if let serverError = error as? ServerError {
+            if let recoup = serverError.underlyingError as? RecoupError { return from(recoup) }
+            if let problem = serverError.underlyingError as? ProblemError { return problem.problem }
+            if serverError.operationInput == nil {
+                // The request never reached a handler: its parameters or body did not match the contract.
+                return Problem(status: .badRequest, detail: describe(serverError.underlyingError, serverError.causeDescription))
+            }
+            logger.error("handler failed", metadata: ["operation": .string(serverError.operationID), "error": .string("\(serverError.underlyingError)")])
+            return Problem(status: .internalServerError, detail: "The server could not complete the request.")
+        }
+        if let recoup = error as? RecoupError { return from(recoup) }
+        if let problem = error as? ProblemError { return problem.problem }
+        if let http = error as? any HTTPResponseError {
+            let detail = http.status == .notFound ? "No such resource." : http.status.reasonPhrase
+            return Problem(status: http.status, detail: detail)
+        }
+        logger.error("request failed", metadata: ["error": .string("\(error)")])
+        return Problem(status: .internalServerError, detail: "The server could not complete the request.")
+    }
+
+    static func from(_ error: RecoupError) -> Problem {
+        switch error {
+        case .notFound: Problem(status: .notFound, detail: error.description)
+        case .forbidden: Problem(status: .forbidden, detail: error.description)
+        case let .invalid(problems): Problem(status: .badRequest, detail: error.description, errors: problems)
+        case .unusableInput: Problem(status: .badRequest, detail: error.description)
+        case .conflict: Problem(status: .conflict, detail: error.description)
+        }
+    }
+
+    /// Turns a decoding failure into a sentence that names the field, without internals.
+    static func describe(_ error: any Error, _ cause: String) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            let joined = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: "/")
+            return joined.isEmpty ? "the body" : "/" + joined
+        }
+        switch error {
+        case let DecodingError.keyNotFound(key, context): return "\(path(context)): missing required field \(key.stringValue)"
+        case let DecodingError.typeMismatch(type, context): return "\(path(context)): expected \(type)"
+        case let DecodingError.valueNotFound(type, context): return "\(path(context)): expected \(type), found null"
+        case let DecodingError.dataCorrupted(context):
+            return "\(path(context)): \(context.debugDescription)"
+        default:
+            let text = "\(error)"
+            if text.contains("Unexpected additional properties") || text.contains("additional propert") {
+                return "the body has fields the API does not know: \(text)"
+            }
+            return "\(cause): \(text)"
+        }
+    }
+}
+
+/// An error that already knows its problem document (auth failures, size limits).
+struct ProblemError: Error {
+    var problem: Problem
+}
+
+/// Catches every error below it and answers with problem+json, so no request ever gets an HTML or empty 500.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch {
+            return Problem.from(error, logger: context.logger).response()
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import APISpec
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import Prometheus
+import RecoupApp
+
+/// The use cases the API calls. Handlers never reach storage directly.
+public struct APIServices: Sendable {
+    public var directory: DirectoryService
+    public var accounts: AccountService
+    public var placements: PlacementService
+    public var audit: AuditTrailService
+    /// Answers whether the database is reachable, for `/health`.
+    public var databaseCheck: @Sendable () async -> Bool
+
+    public init(
+        directory: DirectoryService, accounts: AccountService, placements: PlacementService,
+        audit: AuditTrailService, databaseCheck: @escaping @Sendable () async -> Bool
+    ) {
+        self.directory = directory
+        self.accounts = accounts
+        self.placements = placements
+        self.audit = audit
+        self.databaseCheck = databaseCheck
+    }
+}
+
+/// Limits that protect the server from oversized input.
+public struct APILimits: Sendable {
+    public var jsonBodyBytes: Int
+    public var placementFileBytes: Int
+
+    public init(jsonBodyBytes: Int = 64 * 1024, placementFileBytes: Int = 1 << 30) {
+        self.jsonBodyBytes = jsonBodyBytes
+        self.placementFileBytes = placementFileBytes
+    }
+}
+
+/// Builds the HTTP router: problem+json errors outermost, then metrics, size limits and authentication, then the
+/// generated OpenAPI routes and the three plain ones (`/openapi.yaml`, `/metrics`).
+public func makeRouter(
+    services: APIServices, registry: PrometheusCollectorRegistry, limits: APILimits = APILimits()
+) throws -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: BodyLimitMiddleware(jsonLimit: limits.jsonBodyBytes, fileLimit: limits.placementFileBytes))
+    router.add(middleware: AuthMiddleware(directory: services.directory))
+
+    let spec = ByteBuffer(bytes: try APIContract.yaml())
+    router.get("/openapi.yaml") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: spec))
+    }
+    router.get("/metrics") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+    }
+    let handlers = APIHandlers(services: services, limits: limits)
+    try handlers.registerHandlers(on: router)
+    return router
+}

@@ -1,0 +1,106 @@
+import Foundation
+import RecoupCore
+
+extension PlacedDebt {
+    /// SHA-256 over everything the creditor placed, in a fixed order and without ids or timestamps: equal digests
+    /// mean a re-import changes nothing, different ones record an update with before and after digests.
+    public var digest: String {
+        let a = account, i = account.itemization, c = consumer
+        var fields: [String] = [
+            a.clientAccountNumber, a.originalCreditor, a.currentCreditor ?? "", a.debtType.rawValue,
+            a.openDate?.iso ?? "", a.chargeOffDate?.iso ?? "", a.lastPaymentDate?.iso ?? "",
+            a.lastPaymentAmount?.description ?? "", i.itemizationDate.iso, i.itemizationDateType.rawValue,
+            i.balanceAtItemization.description, i.interestSinceItemization.description,
+            i.feesSinceItemization.description, i.paymentsSinceItemization.description,
+            i.creditsSinceItemization.description, i.currentBalance.description, a.studentLoanAccountNumber ?? "",
+            role.rawValue, c.name.first, c.name.middle ?? "", c.name.last, c.dateOfBirth?.iso ?? "",
+            c.ssn?.digits ?? "", c.language,
+        ]
+        for point in c.contactPoints {
+            switch point.kind {
+            case let .phone(number, type, source, consent):
+                fields.append("phone:\(number):\(type.rawValue):\(source.rawValue):\(consent.rawValue)")
+            case let .email(address, source):
+                fields.append("email:\(address):\(source.rawValue)")
+            case let .postal(address):
+                fields.append("postal:\(address.line1):\(address.line2 ?? ""):\(address.city):\(address.state):\(address.zip)")
+            }
+        }
+        let text = fields.map { $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|") }
+            .joined(separator: "|")
+        return AuditChain.hexDigest(Data(text.utf8))
+    }
+}
+
+/// What storage reports after writing a batch of placed debts.
+public struct PlacementBatchResult: Hashable, Sendable {
+    public var imported = 0
+    public var updated = 0
+    public var unchanged = 0
+
+    public init(imported: Int = 0, updated: Int = 0, unchanged: Int = 0) {
+        self.imported = imported
+        self.updated = updated
+        self.unchanged = unchanged
+    }
+}
+
+/// How an import treats bad rows.
+public enum ImportMode: String, CaseIterable, Sendable {
+    /// Good rows are stored, bad rows are reported (the default).
+    case acceptValid = "accept-valid"
+    /// One bad row rejects the whole file; nothing is stored but the report.
+    case allOrNothing = "all-or-nothing"
+}
+
+/// The stored record of a placement and what became of it.
+public struct PlacementReport: Hashable, Sendable {
+    public enum Outcome: String, Sendable {
+        case processed, rejected
+    }
+
+    public var placement: Placement
+    public var mode: ImportMode
+    public var outcome: Outcome
+    public var ignoredColumns: [String]
+
+    public init(placement: Placement, mode: ImportMode, outcome: Outcome, ignoredColumns: [String]) {
+        self.placement = placement
+        self.mode = mode
+        self.outcome = outcome
+        self.ignoredColumns = ignoredColumns
+    }
+}
+
+/// Writes one placement's rows. Obtained from ``PlacementRepository/importing(_:atomic:_:)``.
+public protocol PlacementWriter: Sendable {
+    /// Matches each debt to an existing account (same client account number) and consumer (same SSN, or same
+    /// name, date of birth and address), then inserts or updates; one `account.updated` audit event per changed
+    /// account.
+    func write(_ debts: [PlacedDebt], actor: String) async throws -> PlacementBatchResult
+}
+
+/// Placements as stored.
+public protocol PlacementRepository: Sendable {
+    /// Creates the placement row, runs `body` with a writer, then stores the final counts, the row errors and the
+    /// `placement.imported` audit event. With `atomic`, everything commits in one transaction, and a `body` that
+    /// throws ``PlacementRejection`` rolls back every row and stores only the rejected placement and its errors.
+    func importing(
+        _ report: PlacementReport, atomic: Bool, actor: String,
+        _ body: @escaping @Sendable (any PlacementWriter) async throws -> (PlacementReport, [RowError])
+    ) async throws -> (PlacementReport, [RowError])
+    func placement(_ id: PlacementID, scope: AccessScope) async throws -> PlacementReport?
+    /// The row errors of a placement in file order, or nil when the placement is not in scope.
+    func placementErrors(_ id: PlacementID, scope: AccessScope) async throws -> [RowError]?
+}
+
+/// Thrown inside an atomic import to roll everything back and keep only the report.
+public struct PlacementRejection: Error, Sendable {
+    public var report: PlacementReport
+    public var errors: [RowError]
+
+    public init(report: PlacementReport, errors: [RowError]) {
+        self.report = report
+        self.errors = errors
+    }
+}

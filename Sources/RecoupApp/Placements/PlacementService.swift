@@ -1,0 +1,203 @@
+import Crypto
+import Foundation
+import RecoupCore
+
+/// What a caller asks of an import.
+public struct PlacementRequest: Sendable {
+    public var scope: AccessScope
+    public var clientID: ClientID
+    public var fileName: String?
+    public var mode: ImportMode
+    /// Reject files with columns the format does not know, instead of ignoring them.
+    public var strict: Bool
+    public var mapping: PlacementMapping?
+    public var actor: String
+
+    public init(
+        scope: AccessScope, clientID: ClientID, fileName: String?, mode: ImportMode, strict: Bool,
+        mapping: PlacementMapping?, actor: String
+    ) {
+        self.scope = scope
+        self.clientID = clientID
+        self.fileName = fileName
+        self.mode = mode
+        self.strict = strict
+        self.mapping = mapping
+        self.actor = actor
+    }
+}
+
+/// The result of an import: the stored report and the row errors it found.
+public struct PlacementOutcome: Sendable {
+    public var report: PlacementReport
+    public var errors: [RowError]
+}
+
+/// Imports placement files: streams bytes through the CSV reader and the row validator, writes valid rows in
+/// batches, and records the placement with its counts, row errors, file digest and audit event.
+///
+/// Memory stays flat whatever the file size: one batch of rows is held at a time (plus the row errors, which a
+/// client needs in full in the report).
+public struct PlacementService: Sendable {
+    let placements: any PlacementRepository
+    let directory: any DirectoryRepository
+    let clock: any Clock
+
+    /// Rows per write: large enough for set-based statements, small enough to keep memory flat.
+    public static let batchSize = 1000
+
+    public init(placements: any PlacementRepository, directory: any DirectoryRepository, clock: any Clock) {
+        self.placements = placements
+        self.directory = directory
+        self.clock = clock
+    }
+
+    public func placement(_ id: PlacementID, scope: AccessScope) async throws -> PlacementReport {
+        guard let report = try await placements.placement(id, scope: scope) else {
+            throw RecoupError.notFound("placement \(id)")
+        }
+        return report
+    }
+
+    public func errors(_ id: PlacementID, scope: AccessScope) async throws -> [RowError] {
+        guard let errors = try await placements.placementErrors(id, scope: scope) else {
+            throw RecoupError.notFound("placement \(id)")
+        }
+        return errors
+    }
+}
+
+extension PlacementService {
+    /// Imports one placement file from a stream of byte chunks.
+    ///
+    /// - Throws: ``RecoupError/unusableInput(_:)`` when the file cannot be read at all (encoding, quotes, missing
+    ///   columns, empty file); nothing is stored then. Otherwise returns the stored report: `processed` (valid rows
+    ///   stored, bad rows reported) or, in all-or-nothing mode with any bad row, `rejected` (nothing stored).
+    public func importPlacement<Chunks: AsyncSequence>(_ request: PlacementRequest, chunks: Chunks) async throws
+        -> PlacementOutcome where Chunks.Element == [UInt8], Chunks: Sendable
+    {
+        guard request.scope.clientID == nil || request.scope.clientID == request.clientID,
+              try await directory.client(request.clientID, scope: request.scope) != nil
+        else { throw RecoupError.notFound("client \(request.clientID)") }
+        let mapping: PlacementMapping?
+        do { mapping = try request.mapping?.validated() } catch { throw RecoupError.unusableInput(error.description) }
+
+        let now = clock.now()
+        let placement = Placement(
+            tenantID: request.scope.tenantID, clientID: request.clientID, fileName: request.fileName,
+            fileDigest: "", counts: ImportCounts(), receivedAt: now)
+        let context = PlacementContext(
+            tenantID: placement.tenantID, clientID: placement.clientID, placementID: placement.id, placedAt: now,
+            today: LocalDate(utc: now))
+        let initial = PlacementReport(placement: placement, mode: request.mode, outcome: .processed, ignoredColumns: [])
+        let atomic = request.mode == .allOrNothing
+        let pipeline = ImportPipeline(mapping: mapping, strict: request.strict, context: context)
+
+        let (report, errors) = try await placements.importing(initial, atomic: atomic, actor: request.actor) { writer in
+            var state = pipeline
+            var batch: [PlacedDebt] = []
+            batch.reserveCapacity(Self.batchSize)
+            var counts = ImportCounts()
+            var hasher = SHA256()
+            func flush() async throws {
+                guard !batch.isEmpty else { return }
+                if !(atomic && !state.errors.isEmpty) {
+                    let result = try await writer.write(batch, actor: request.actor)
+                    counts.imported += result.imported
+                    counts.updated += result.updated
+                    counts.unchanged += result.unchanged
+                }
+                batch.removeAll(keepingCapacity: true)
+            }
+            for try await chunk in chunks {
+                hasher.update(data: chunk)
+                try state.feed(chunk) { batch.append($0) }
+                if batch.count >= Self.batchSize { try await flush() }
+            }
+            try state.finish { batch.append($0) }
+            try await flush()
+            var final = initial
+            final.placement.fileDigest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            final.ignoredColumns = state.ignoredColumns
+            counts.rows = state.rows
+            counts.rejected = state.rejectedRows
+            final.placement.counts = counts
+            if atomic, !state.errors.isEmpty {
+                final.outcome = .rejected
+                final.placement.counts.imported = 0
+                final.placement.counts.updated = 0
+                final.placement.counts.unchanged = 0
+                throw PlacementRejection(report: final, errors: state.errors)
+            }
+            return (final, state.errors)
+        }
+        return PlacementOutcome(report: report, errors: errors)
+    }
+}
+
+/// The pure part of an import: CSV records in, valid debts and row errors out.
+struct ImportPipeline: Sendable {
+    let mapping: PlacementMapping?
+    let strict: Bool
+    let context: PlacementContext
+    var reader = CSVReader()
+    var validator: PlacementRowValidator?
+    private(set) var rows = 0
+    private(set) var rejectedRows = 0
+    private(set) var errors: [RowError] = []
+    private(set) var ignoredColumns: [String] = []
+    private var sawHeader = false
+
+    init(mapping: PlacementMapping?, strict: Bool, context: PlacementContext) {
+        self.mapping = mapping
+        self.strict = strict
+        self.context = context
+    }
+
+    mutating func feed(_ chunk: [UInt8], _ accept: (PlacedDebt) -> Void) throws {
+        var records: [CSVRecord] = []
+        do { try reader.feed(chunk) { records.append($0) } } catch let error as CSVError {
+            throw RecoupError.unusableInput(PlacementFileError.unreadable(error).description)
+        }
+        try handle(records, accept)
+    }
+
+    mutating func finish(_ accept: (PlacedDebt) -> Void) throws {
+        var records: [CSVRecord] = []
+        do { try reader.finish { records.append($0) } } catch let error as CSVError {
+            throw RecoupError.unusableInput(PlacementFileError.unreadable(error).description)
+        }
+        try handle(records, accept)
+        guard sawHeader else { throw RecoupError.unusableInput(PlacementFileError.empty.description) }
+    }
+
+    private mutating func handle(_ records: [CSVRecord], _ accept: (PlacedDebt) -> Void) throws {
+        for record in records {
+            guard let validator else {
+                sawHeader = true
+                do {
+                    let header = try PlacementHeader(record.fields, mapping: mapping, strict: strict)
+                    ignoredColumns = header.ignoredColumns
+                    self.validator = PlacementRowValidator(header: header, mapping: mapping, context: context)
+                } catch {
+                    throw RecoupError.unusableInput(error.description)
+                }
+                continue
+            }
+            rows += 1
+            switch validator.validate(record.fields, row: rows) {
+            case let .valid(debt): accept(debt)
+            case let .invalid(rowErrors):
+                rejectedRows += 1
+                errors += rowErrors
+            }
+        }
+    }
+}
+
+extension LocalDate {
+    /// The UTC calendar day of an instant.
+    public init(utc instant: Date) {
+        self.init(dayNumber: Int((instant.timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+}

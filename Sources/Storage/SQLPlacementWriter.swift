@@ -1,0 +1,359 @@
+import FluentKit
+import Foundation
+import RecoupApp
+import RecoupCore
+import SQLKit
+
+/// Stores batches of placed debts with a handful of set-based statements per batch (look-ups with `IN`, multi-row
+/// inserts), which is what keeps a million-row import within a small multiple of the databases' own loaders.
+///
+/// Matching rules: an account is the same when tenant, client and client account number match; a consumer is the
+/// same when the keyed hash of the SSN matches, or, without an SSN, the keyed hash of first and last name, date of
+/// birth, first address line and ZIP. Without a date of birth a consumer is never merged by name.
+struct SQLPlacementWriter: PlacementWriter {
+    let store: SQLStore
+    let report: PlacementReport
+    /// The transaction of an atomic import; nil when each batch commits on its own.
+    let sql: (any SQLDatabase)?
+
+    /// Rows per multi-row INSERT: under SQLite's 32,766 and PostgreSQL's 65,535 bind limits for the widest table.
+    static let insertChunk = 500
+
+    func write(_ debts: [PlacedDebt], actor: String) async throws -> PlacementBatchResult {
+        if let sql { return try await write(debts, actor: actor, on: sql) }
+        return try await store.transaction { sql in try await self.write(debts, actor: actor, on: sql) }
+    }
+
+    private struct ExistingAccount {
+        var id: AccountID
+        var digest: String
+        var status: String
+    }
+
+    private struct ConsumerKeys {
+        var ssnHash: String?
+        var identityHash: String?
+        var ssnLast4Hash: String?
+    }
+
+    private func keys(for consumer: Consumer, address: PostalAddress?) -> ConsumerKeys {
+        let cipher = store.cipher
+        var keys = ConsumerKeys()
+        if let ssn = consumer.ssn {
+            keys.ssnHash = cipher.searchHash("ssn", ssn.digits)
+            keys.ssnLast4Hash = cipher.searchHash("ssn4", ssn.lastFour)
+        }
+        if let dob = consumer.dateOfBirth, let address {
+            let identity = [
+                consumer.name.first.lowercased(), consumer.name.last.lowercased(), dob.iso,
+                address.line1.lowercased().split(separator: " ").joined(separator: " "), address.zip5,
+            ].joined(separator: "|")
+            keys.identityHash = cipher.searchHash("identity", identity)
+        }
+        return keys
+    }
+
+    private func write(_ debts: [PlacedDebt], actor: String, on sql: any SQLDatabase) async throws
+        -> PlacementBatchResult
+    {
+        let tenant = report.placement.tenantID.description
+        let client = report.placement.clientID.description
+        let now = report.placement.receivedAt
+        var result = PlacementBatchResult()
+
+        // 1. What already exists.
+        var existingAccounts: [String: ExistingAccount] = [:]
+        let numbers = Array(Set(debts.map(\.account.clientAccountNumber)))
+        for chunk in numbers.chunks(of: 500) {
+            let rows = try await sql.select().columns("id", "client_account_number", "record_digest", "status")
+                .from("accounts").where("tenant_id", .equal, tenant).where("client_id", .equal, client)
+                .where("client_account_number", .in, Array(chunk)).all()
+            for row in rows {
+                existingAccounts[try row.decode(column: "client_account_number", as: String.self)] = ExistingAccount(
+                    id: try SQLStore.id(row, "id"), digest: try row.decode(column: "record_digest", as: String.self),
+                    status: try row.decode(column: "status", as: String.self))
+            }
+        }
+        let consumerKeys = debts.map { debt in
+            keys(for: debt.consumer, address: debt.consumer.contactPoints.lazy.compactMap { point -> PostalAddress? in
+                if case let .postal(address) = point.kind { address } else { nil }
+            }.first)
+        }
+        var consumerBySSN: [String: ConsumerID] = [:]
+        var consumerByIdentity: [String: ConsumerID] = [:]
+        let ssnHashes = Array(Set(consumerKeys.compactMap(\.ssnHash)))
+        let identityHashes = Array(Set(consumerKeys.compactMap(\.identityHash)))
+        for (column, hashes) in [("ssn_hash", ssnHashes), ("identity_hash", identityHashes)] {
+            for chunk in hashes.chunks(of: 500) {
+                let rows = try await sql.select().columns("id", "ssn_hash", "identity_hash").from("consumers")
+                    .where("tenant_id", .equal, tenant).where(SQLIdentifier(column), .in, Array(chunk)).all()
+                for row in rows {
+                    let id: ConsumerID = try SQLStore.id(row, "id")
+                    if let hash = try row.decode(column: "ssn_hash", as: String?.self) { consumerBySSN[hash] = id }
+                    consumerByIdentity[try row.decode(column: "identity_hash", as: String.self)] = id
+                }
+            }
+        }
+        var knownPoints: [ConsumerID: Set<String>] = [:]
+        let matchedConsumers = Array(Set(consumerBySSN.values).union(consumerByIdentity.values))
+        for chunk in matchedConsumers.map(\.description).chunks(of: 500) {
+            let rows = try await sql.select().columns("consumer_id", "kind", "value").from("contact_points")
+                .where("tenant_id", .equal, tenant).where("consumer_id", .in, Array(chunk)).all()
+            for row in rows {
+                let id: ConsumerID = try SQLStore.id(row, "consumer_id")
+                knownPoints[id, default: []].insert(
+                    "\(try row.decode(column: "kind", as: String.self)):\(try row.decode(column: "value", as: String.self))")
+            }
+        }
+
+        // 2. Decide, row by row, in file order.
+        var newConsumers: [ConsumerID: (Consumer, ConsumerKeys)] = [:]
+        var newConsumerOrder: [ConsumerID] = []
+        var consumerUpdates: [ConsumerID: (Consumer, ConsumerKeys)] = [:]
+        var newPoints: [(ConsumerID, ContactPoint, Int)] = []
+        var newAccounts: [String: (AccountID, PlacedDebt, ConsumerID, String)] = [:]
+        var newAccountOrder: [String] = []
+        var accountUpdates: [String: (AccountID, PlacedDebt, ConsumerID, String)] = [:]
+        var parties: [String: (AccountID, ConsumerID, ConsumerRole)] = [:]
+        var audit: [AuditEntry] = []
+
+        for (index, debt) in debts.enumerated() {
+            let keys = consumerKeys[index]
+            let digest = debt.digest
+            // The consumer: matched, made earlier in this batch, or new.
+            let consumerID: ConsumerID
+            if let id = keys.ssnHash.flatMap({ consumerBySSN[$0] }) ?? keys.identityHash.flatMap({ consumerByIdentity[$0] }) {
+                consumerID = id
+            } else {
+                consumerID = debt.consumer.id
+                newConsumers[consumerID] = (debt.consumer, keys)
+                newConsumerOrder.append(consumerID)
+            }
+            if let hash = keys.ssnHash { consumerBySSN[hash] = consumerID }
+            if let hash = keys.identityHash { consumerByIdentity[hash] = consumerID }
+
+            let number = debt.account.clientAccountNumber
+            let isNewAccount: Bool
+            let accountID: AccountID
+            if let pending = newAccounts[number] {
+                accountID = pending.0
+                isNewAccount = true
+            } else if let existing = existingAccounts[number] {
+                accountID = existing.id
+                isNewAccount = false
+            } else {
+                accountID = debt.account.id
+                isNewAccount = true
+            }
+            let previousDigest = newAccounts[number]?.3 ?? accountUpdates[number]?.3 ?? existingAccounts[number]?.digest
+            let changed = previousDigest != digest
+
+            if debt.role == .primary {
+                if isNewAccount {
+                    if newAccounts[number] == nil {
+                        newAccountOrder.append(number)
+                        result.imported += 1
+                    } else if changed {
+                        result.updated += 1
+                    } else {
+                        result.unchanged += 1
+                    }
+                    newAccounts[number] = (accountID, debt, consumerID, digest)
+                } else if changed {
+                    result.updated += 1
+                    accountUpdates[number] = (accountID, debt, consumerID, digest)
+                    audit.append(AuditEntry(
+                        actor: actor, action: "account.updated", subjectType: "account",
+                        subjectID: accountID.description, beforeDigest: previousDigest, afterDigest: digest,
+                        details: ["placement_id": report.placement.id.description, "row": String(debt.row)]))
+                } else {
+                    result.unchanged += 1
+                }
+            } else {
+                guard newAccounts[number] != nil || existingAccounts[number] != nil else {
+                    // A joint party row before its primary row: treat as the primary so nothing is lost.
+                    var primary = debt
+                    primary.role = .primary
+                    newAccountOrder.append(number)
+                    newAccounts[number] = (accountID, primary, consumerID, digest)
+                    result.imported += 1
+                    parties["\(accountID)|\(consumerID)"] = (accountID, consumerID, .primary)
+                    continue
+                }
+                result.unchanged += 1
+            }
+            let partyKey = "\(accountID)|\(consumerID)"
+            if parties[partyKey] == nil { parties[partyKey] = (accountID, consumerID, debt.role) }
+
+            // Contact points the consumer does not have yet; fill personal data that was missing.
+            if changed || isNewAccount {
+                var known = knownPoints[consumerID] ?? []
+                for point in debt.consumer.contactPoints {
+                    let key = Self.pointKey(point)
+                    if known.insert(key).inserted { newPoints.append((consumerID, point, known.count)) }
+                }
+                knownPoints[consumerID] = known
+                if newConsumers[consumerID] == nil { consumerUpdates[consumerID] = (debt.consumer, keys) }
+            }
+        }
+
+        // 3. Apply.
+        let cipher = store.cipher
+        for chunk in newConsumerOrder.chunks(of: Self.insertChunk) {
+            var insert = sql.insert(into: "consumers").columns(
+                "id", "tenant_id", "first_name", "middle_name", "last_name", "dob_sealed", "ssn_sealed", "ssn_hash",
+                "ssn_last4_hash", "identity_hash", "language", "flags", "created_at", "updated_at")
+            for id in chunk {
+                guard let (consumer, keys) = newConsumers[id] else { continue }
+                insert = insert.values(
+                    SQLBind(id.description), SQLBind(tenant), SQLBind(consumer.name.first),
+                    SQLBind(consumer.name.middle), SQLBind(consumer.name.last),
+                    SQLBind(try consumer.dateOfBirth.map { try cipher.seal($0.iso) }),
+                    SQLBind(try consumer.ssn.map { try cipher.seal($0.digits) }), SQLBind(keys.ssnHash),
+                    SQLBind(keys.ssnLast4Hash), SQLBind(keys.identityHash ?? "unmatched:\(id)"),
+                    SQLBind(consumer.language), SQLBind(consumer.flags.rawValue), SQLBind(now), SQLBind(now))
+            }
+            try await insert.run()
+        }
+        for (id, (consumer, keys)) in consumerUpdates {
+            try await sql.raw("""
+                UPDATE consumers SET first_name = \(bind: consumer.name.first), middle_name = \(bind: consumer.name.middle),
+                last_name = \(bind: consumer.name.last), language = \(bind: consumer.language),
+                dob_sealed = COALESCE(dob_sealed, \(bind: try consumer.dateOfBirth.map { try cipher.seal($0.iso) })),
+                ssn_sealed = COALESCE(ssn_sealed, \(bind: try consumer.ssn.map { try cipher.seal($0.digits) })),
+                ssn_hash = COALESCE(ssn_hash, \(bind: keys.ssnHash)),
+                ssn_last4_hash = COALESCE(ssn_last4_hash, \(bind: keys.ssnLast4Hash)),
+                updated_at = \(bind: now)
+                WHERE tenant_id = \(bind: tenant) AND id = \(bind: id.description)
+                """).run()
+        }
+        for chunk in newPoints.chunks(of: Self.insertChunk) {
+            var insert = sql.insert(into: "contact_points").columns(
+                "id", "tenant_id", "consumer_id", "kind", "value", "phone_type", "source", "consent", "line1", "line2",
+                "city", "state", "zip", "position", "created_at")
+            for (consumerID, point, position) in chunk {
+                let binds: [SQLBind]
+                switch point.kind {
+                case let .phone(number, type, source, consent):
+                    binds = [
+                        SQLBind("phone"), SQLBind(number), SQLBind(type.rawValue), SQLBind(source.rawValue),
+                        SQLBind(consent.rawValue), SQLBind(String?.none), SQLBind(String?.none), SQLBind(String?.none),
+                        SQLBind(String?.none), SQLBind(String?.none),
+                    ]
+                case let .email(address, source):
+                    binds = [
+                        SQLBind("email"), SQLBind(address), SQLBind(String?.none), SQLBind(source.rawValue),
+                        SQLBind(String?.none), SQLBind(String?.none), SQLBind(String?.none), SQLBind(String?.none),
+                        SQLBind(String?.none), SQLBind(String?.none),
+                    ]
+                case let .postal(address):
+                    binds = [
+                        SQLBind("postal"), SQLBind(Self.pointValue(point)), SQLBind(String?.none),
+                        SQLBind(String?.none), SQLBind(String?.none), SQLBind(address.line1), SQLBind(address.line2),
+                        SQLBind(address.city), SQLBind(address.state.rawValue), SQLBind(address.zip),
+                    ]
+                }
+                insert = insert.values(
+                    [SQLBind(point.id.description), SQLBind(tenant), SQLBind(consumerID.description)] + binds
+                        + [SQLBind(position), SQLBind(now)])
+            }
+            try await insert.run()
+        }
+        for chunk in newAccountOrder.chunks(of: Self.insertChunk) {
+            var insert = sql.insert(into: "accounts").columns(Self.accountColumns + ["id", "tenant_id", "client_id", "record_digest"])
+            for number in chunk {
+                guard let (id, debt, consumerID, digest) = newAccounts[number] else { continue }
+                insert = insert.values(
+                    Self.accountValues(debt, placement: report.placement.id, consumer: consumerID, at: now)
+                        + [SQLBind(id.description), SQLBind(tenant), SQLBind(client), SQLBind(digest)])
+            }
+            try await insert.run()
+        }
+        for (id, debt, consumerID, digest) in accountUpdates.values {
+            var update = sql.update("accounts")
+            for (column, value) in zip(Self.accountColumns, Self.accountValues(
+                debt, placement: report.placement.id, consumer: consumerID, at: now))
+            {
+                update = update.set(SQLIdentifier(column), to: value)
+            }
+            try await update.set("record_digest", to: digest)
+                .where("tenant_id", .equal, tenant).where("id", .equal, id.description).run()
+        }
+        let partyRows = Array(parties.values)
+        if !partyRows.isEmpty {
+            let accountIDs = Array(Set(partyRows.map(\.0.description)))
+            var existingParties = Set<String>()
+            for chunk in accountIDs.chunks(of: 500) {
+                for row in try await sql.select().columns("account_id", "consumer_id").from("account_parties")
+                    .where("tenant_id", .equal, tenant).where("account_id", .in, Array(chunk)).all()
+                {
+                    existingParties.insert(
+                        "\(try row.decode(column: "account_id", as: String.self))|\(try row.decode(column: "consumer_id", as: String.self))")
+                }
+            }
+            let missing = partyRows.filter { !existingParties.contains("\($0.0)|\($0.1)") }
+            for chunk in missing.chunks(of: Self.insertChunk) {
+                var insert = sql.insert(into: "account_parties").columns("account_id", "consumer_id", "tenant_id", "role")
+                for (accountID, consumerID, role) in chunk {
+                    insert = insert.values(
+                        SQLBind(accountID.description), SQLBind(consumerID.description), SQLBind(tenant),
+                        SQLBind(role.rawValue))
+                }
+                try await insert.run()
+            }
+        }
+        try await store.append(audit, tenantID: report.placement.tenantID, at: now, on: sql)
+        return result
+    }
+
+    /// Columns written on insert and on update (the rest are set once).
+    static let accountColumns = [
+        "placement_id", "client_account_number", "original_creditor", "current_creditor", "debt_type", "open_date",
+        "charge_off_date", "last_payment_date", "last_payment_minor", "currency", "itemization_date",
+        "itemization_date_type", "balance_at_itemization_minor", "interest_minor", "fees_minor", "payments_minor",
+        "credits_minor", "current_balance_minor", "status", "placed_at", "student_loan_account_number",
+        "primary_consumer_id", "state", "updated_at",
+    ]
+
+    static func accountValues(_ debt: PlacedDebt, placement: PlacementID, consumer: ConsumerID, at: Date) -> [SQLBind] {
+        let a = debt.account, i = a.itemization
+        let state = debt.consumer.contactPoints.lazy.compactMap { point -> String? in
+            if case let .postal(address) = point.kind { address.state.rawValue } else { nil }
+        }.first
+        return [
+            SQLBind(placement.description), SQLBind(a.clientAccountNumber), SQLBind(a.originalCreditor),
+            SQLBind(a.currentCreditor), SQLBind(a.debtType.rawValue), SQLBind(a.openDate?.iso),
+            SQLBind(a.chargeOffDate?.iso), SQLBind(a.lastPaymentDate?.iso), SQLBind(a.lastPaymentAmount?.minorUnits),
+            SQLBind(i.currentBalance.currency.code), SQLBind(i.itemizationDate.iso),
+            SQLBind(i.itemizationDateType.rawValue), SQLBind(i.balanceAtItemization.minorUnits),
+            SQLBind(i.interestSinceItemization.minorUnits), SQLBind(i.feesSinceItemization.minorUnits),
+            SQLBind(i.paymentsSinceItemization.minorUnits), SQLBind(i.creditsSinceItemization.minorUnits),
+            SQLBind(i.currentBalance.minorUnits), SQLBind(a.status.rawValue), SQLBind(at),
+            SQLBind(a.studentLoanAccountNumber), SQLBind(consumer.description), SQLBind(state), SQLBind(at),
+        ]
+    }
+
+    static func pointValue(_ point: ContactPoint) -> String {
+        switch point.kind {
+        case let .phone(number, _, _, _): number
+        case let .email(address, _): address
+        case let .postal(a):
+            [a.line1, a.line2 ?? "", a.city, a.state.rawValue, a.zip].joined(separator: ", ").lowercased()
+        }
+    }
+
+    static func pointKey(_ point: ContactPoint) -> String {
+        let kind = switch point.kind {
+        case .phone: "phone"
+        case .email: "email"
+        case .postal: "postal"
+        }
+        return "\(kind):\(pointValue(point))"
+    }
+}
+
+extension Array {
+    func chunks(of size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}

@@ -1,0 +1,129 @@
+import FluentKit
+import Foundation
+import RecoupApp
+import RecoupCore
+import SQLKit
+
+extension SQLStore: PlacementRepository {
+    public func importing(
+        _ report: PlacementReport, atomic: Bool, actor: String,
+        _ body: @escaping @Sendable (any PlacementWriter) async throws -> (PlacementReport, [RowError])
+    ) async throws -> (PlacementReport, [RowError]) {
+        if atomic {
+            do {
+                return try await transaction { sql in
+                    try await self.insertPlacement(report, on: sql)
+                    let writer = SQLPlacementWriter(store: self, report: report, sql: sql)
+                    let (final, errors) = try await body(writer)
+                    try await self.finishPlacement(final, errors: errors, actor: actor, on: sql)
+                    return (final, errors)
+                }
+            } catch let rejection as PlacementRejection {
+                try await transaction { sql in
+                    try await self.insertPlacement(rejection.report, on: sql)
+                    try await self.finishPlacement(rejection.report, errors: rejection.errors, actor: actor, on: sql)
+                }
+                return (rejection.report, rejection.errors)
+            }
+        }
+        try await transaction { sql in try await self.insertPlacement(report, on: sql) }
+        let writer = SQLPlacementWriter(store: self, report: report, sql: nil)
+        let (final, errors) = try await body(writer)
+        try await transaction { sql in try await self.finishPlacement(final, errors: errors, actor: actor, on: sql) }
+        return (final, errors)
+    }
+
+    func insertPlacement(_ report: PlacementReport, on sql: any SQLDatabase) async throws {
+        let p = report.placement
+        try await sql.insert(into: "placements")
+            .columns(
+                "id", "tenant_id", "client_id", "file_name", "file_digest", "mode", "outcome", "row_count", "imported",
+                "updated", "unchanged", "rejected", "ignored_columns", "received_at")
+            .values(
+                SQLBind(p.id.description), SQLBind(p.tenantID.description), SQLBind(p.clientID.description),
+                SQLBind(p.fileName), SQLBind(p.fileDigest), SQLBind(report.mode.rawValue),
+                SQLBind(report.outcome.rawValue), SQLBind(p.counts.rows), SQLBind(p.counts.imported),
+                SQLBind(p.counts.updated), SQLBind(p.counts.unchanged), SQLBind(p.counts.rejected),
+                SQLBind(Self.encodeList(report.ignoredColumns)), SQLBind(p.receivedAt))
+            .run()
+    }
+
+    func finishPlacement(_ report: PlacementReport, errors: [RowError], actor: String, on sql: any SQLDatabase)
+        async throws
+    {
+        let p = report.placement
+        try await sql.raw("""
+            UPDATE placements SET file_digest = \(bind: p.fileDigest), outcome = \(bind: report.outcome.rawValue),
+            row_count = \(bind: p.counts.rows), imported = \(bind: p.counts.imported), updated = \(bind: p.counts.updated),
+            unchanged = \(bind: p.counts.unchanged), rejected = \(bind: p.counts.rejected),
+            ignored_columns = \(bind: Self.encodeList(report.ignoredColumns))
+            WHERE tenant_id = \(bind: p.tenantID.description) AND id = \(bind: p.id.description)
+            """).run()
+        for start in stride(from: 0, to: errors.count, by: 1000) {
+            var insert = sql.insert(into: "placement_errors")
+                .columns("placement_id", "tenant_id", "ordinal", "row_number", "column_name", "value", "reason")
+            for (offset, error) in errors[start..<min(start + 1000, errors.count)].enumerated() {
+                insert = insert.values(
+                    SQLBind(p.id.description), SQLBind(p.tenantID.description), SQLBind(start + offset),
+                    SQLBind(error.row), SQLBind(error.column), SQLBind(error.value), SQLBind(error.reason))
+            }
+            try await insert.run()
+        }
+        let details = [
+            "file_digest": p.fileDigest, "file_name": p.fileName ?? "", "mode": report.mode.rawValue,
+            "outcome": report.outcome.rawValue, "client_id": p.clientID.description, "rows": String(p.counts.rows),
+            "imported": String(p.counts.imported), "updated": String(p.counts.updated),
+            "unchanged": String(p.counts.unchanged), "rejected": String(p.counts.rejected),
+            "errors": String(errors.count), "ignored_columns": report.ignoredColumns.joined(separator: ","),
+        ]
+        try await append(
+            [AuditEntry(
+                actor: actor, action: report.outcome == .processed ? "placement.imported" : "placement.rejected",
+                subjectType: "placement", subjectID: p.id.description, afterDigest: p.fileDigest, details: details)],
+            tenantID: p.tenantID, at: p.receivedAt, on: sql)
+    }
+
+    public func placement(_ id: PlacementID, scope: AccessScope) async throws -> PlacementReport? {
+        var query = db.sql.select().columns(SQLLiteral.all).from("placements")
+            .where("tenant_id", .equal, scope.tenantID.description).where("id", .equal, id.description)
+        if let clientID = scope.clientID { query = query.where("client_id", .equal, clientID.description) }
+        guard let row = try await query.first() else { return nil }
+        let counts = ImportCounts(
+            rows: Int(try row.decode(column: "row_count", as: Int64.self)),
+            imported: Int(try row.decode(column: "imported", as: Int64.self)),
+            updated: Int(try row.decode(column: "updated", as: Int64.self)),
+            unchanged: Int(try row.decode(column: "unchanged", as: Int64.self)),
+            rejected: Int(try row.decode(column: "rejected", as: Int64.self)))
+        let placement = Placement(
+            id: id, tenantID: scope.tenantID, clientID: try Self.id(row, "client_id"),
+            fileName: try row.decode(column: "file_name", as: String?.self),
+            fileDigest: try row.decode(column: "file_digest", as: String.self), counts: counts,
+            receivedAt: try row.decode(column: "received_at", as: Date.self))
+        return PlacementReport(
+            placement: placement, mode: try Self.enumValue(row, "mode"), outcome: try Self.enumValue(row, "outcome"),
+            ignoredColumns: Self.decodeList(try row.decode(column: "ignored_columns", as: String.self)))
+    }
+
+    public func placementErrors(_ id: PlacementID, scope: AccessScope) async throws -> [RowError]? {
+        guard try await placement(id, scope: scope) != nil else { return nil }
+        return try await db.sql.raw("""
+            SELECT row_number, column_name, value, reason FROM placement_errors
+            WHERE tenant_id = \(bind: scope.tenantID.description) AND placement_id = \(bind: id.description)
+            ORDER BY ordinal
+            """).all().map { row in
+            RowError(
+                row: Int(try row.decode(column: "row_number", as: Int64.self)),
+                column: try row.decode(column: "column_name", as: String.self),
+                value: try row.decode(column: "value", as: String.self),
+                reason: try row.decode(column: "reason", as: String.self))
+        }
+    }
+
+    static func encodeList(_ list: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(list)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    static func decodeList(_ text: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+    }
+}

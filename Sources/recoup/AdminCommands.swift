@@ -1,0 +1,149 @@
+import ArgumentParser
+import Foundation
+import RecoupApp
+import RecoupCore
+import Storage
+
+/// Who the audit trail names for changes made from the command line.
+let cliActor = "cli:\(ProcessInfo.processInfo.environment["USER"] ?? "operator")"
+
+struct MigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply pending migrations.")
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        try await Runtime.with(options) { runtime in
+            Output.emit(options, text: "migrated \(runtime.settings.database)", json: ["migrated": true])
+        }
+    }
+}
+
+struct TenantCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tenant", abstract: "Manage tenants (agencies).", subcommands: [Create.self, List.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a tenant and print its id.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "The agency's name.") var name: String
+
+        func run() async throws {
+            try await Runtime.with(options) { runtime in
+                let tenant = try await runtime.directory.createTenant(name: name, actor: cliActor)
+                Output.emit(options, text: tenant.id.description, json: ["id": tenant.id.description, "name": tenant.name])
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tenants.")
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            try await Runtime.with(options) { runtime in
+                let tenants = try await runtime.store.tenants()
+                Output.emit(
+                    options, text: tenants.map { "\($0.id)  \($0.name)" }.joined(separator: "\n"),
+                    json: ["items": tenants.map { ["id": $0.id.description, "name": $0.name] }])
+            }
+        }
+    }
+}
+
+struct ClientCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "client", abstract: "Manage creditor clients.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a client and print its id.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Tenant id.") var tenant: String
+        @Option(help: "The creditor's name.") var name: String
+
+        func run() async throws {
+            let tenantID = try parseID(tenant, TenantID.self, "--tenant")
+            try await Runtime.with(options) { runtime in
+                guard try await runtime.store.tenants().contains(where: { $0.id == tenantID }) else {
+                    throw ValidationError("no tenant \(tenantID)")
+                }
+                let client = try await runtime.directory.createClient(
+                    name: name, scope: AccessScope(tenantID: tenantID), actor: cliActor)
+                Output.emit(options, text: client.id.description, json: ["id": client.id.description, "name": client.name])
+            }
+        }
+    }
+}
+
+struct APIKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apikey", abstract: "Manage API keys.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an API key and print its secret once.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Tenant id.") var tenant: String
+        @Option(help: "admin | manager | agent | compliance | client") var role: String
+        @Option(help: "Client id (client keys only).") var client: String?
+
+        func run() async throws {
+            let tenantID = try parseID(tenant, TenantID.self, "--tenant")
+            guard let role = Role(rawValue: role) else {
+                throw ValidationError("--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let clientID = try client.map { try parseID($0, ClientID.self, "--client") }
+            try await Runtime.with(options) { runtime in
+                let (record, secret) = try await runtime.directory.createAPIKey(
+                    tenantID: tenantID, role: role, clientID: clientID, actor: cliActor)
+                Output.emit(
+                    options, text: secret,
+                    json: ["id": record.id.description, "key": secret, "role": role.rawValue,
+                           "client_id": clientID?.description ?? NSNull()])
+            }
+        }
+    }
+}
+
+struct RecallCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recall", abstract: "Recall a client's accounts: every activity stops, history stays.")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "Tenant id.") var tenant: String
+    @Option(help: "Client id.") var client: String
+    @Option(name: .customLong("account"), help: "Account id or client account number (repeatable).")
+    var accounts: [String] = []
+    @Option(help: "A file with one account id or client account number per line.") var file: String?
+    @Option(help: "Why the client recalled them.") var reason: String?
+
+    func run() async throws {
+        let tenantID = try parseID(tenant, TenantID.self, "--tenant")
+        let clientID = try parseID(client, ClientID.self, "--client")
+        var references = accounts
+        if let file {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ValidationError("cannot read \(file) as UTF-8 text")
+            }
+            references += text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && $0 != "client_account_number" && $0 != "account_id" }
+        }
+        guard !references.isEmpty else { throw ValidationError("name accounts with --account or --file") }
+        let ids = references.compactMap { AccountID($0) }
+        let numbers = references.filter { AccountID($0) == nil }
+        let outcome = try await Runtime.with(options) { runtime in
+            try await runtime.accounts.recall(
+                ids: ids, clientAccountNumbers: numbers, scope: AccessScope(tenantID: tenantID, clientID: clientID),
+                actor: cliActor, reason: reason)
+        }
+        Output.emit(
+            options,
+            text: "recalled \(outcome.recalled.count), already recalled \(outcome.alreadyRecalled.count), not found \(outcome.notFound.count)"
+                + (outcome.notFound.isEmpty ? "" : ": " + outcome.notFound.joined(separator: ", ")),
+            json: ["recalled": outcome.recalled.map(\.description),
+                   "already_recalled": outcome.alreadyRecalled.map(\.description), "not_found": outcome.notFound])
+        if !outcome.notFound.isEmpty { throw ExitCode(1) }
+    }
+}
+
+func parseID<Kind>(_ text: String, _ type: Identifier<Kind>.Type, _ flag: String) throws -> Identifier<Kind> {
+    guard let id = Identifier<Kind>(text) else { throw ValidationError("\(flag) must be an id (a UUID), got \(text)") }
+    return id
+}

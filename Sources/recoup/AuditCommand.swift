@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import RecoupApp
+import RecoupCore
+import Storage
+
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "Verify and export the tamper-evident audit trail.",
+        subcommands: [Verify.self, Export.self])
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Walk each tenant's chain (or an exported file); exit 1 naming the first tampered event.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Only this tenant.") var tenant: String?
+        @Option(help: "Verify this exported file instead of the database.") var export: String?
+
+        func run() async throws {
+            let tenantID = try tenant.map { try parseID($0, TenantID.self, "--tenant") }
+            var verdicts: [(TenantID, Int64, AuditChain.Failure?)] = []
+            if let export {
+                let settings = try Settings.load(options)
+                guard let text = try? String(contentsOfFile: export, encoding: .utf8) else {
+                    throw ValidationError("cannot read \(export)")
+                }
+                let result = try AuditExport.verify(
+                    lines: text.split(separator: "\n", omittingEmptySubsequences: false), key: settings.keys.checkpoint)
+                verdicts.append((result.tenantID, result.count, result.failure))
+            } else {
+                verdicts = try await Runtime.with(options) { runtime in
+                    try await runtime.audit.verify(tenantID: tenantID).map { ($0.tenantID, $0.eventCount, $0.failure) }
+                }
+            }
+            let failed = verdicts.contains { $0.2 != nil }
+            Output.emit(
+                options,
+                text: verdicts.map { tenant, count, failure in
+                    if let failure { "tenant \(tenant): TAMPERED after \(count) intact events: \(failure)" }
+                    else { "tenant \(tenant): intact, \(count) events" }
+                }.joined(separator: "\n"),
+                json: ["intact": !failed,
+                       "tenants": verdicts.map { tenant, count, failure in
+                           ["tenant_id": tenant.description, "events": count, "intact": failure == nil,
+                            "failure": failure.map { "\($0)" } ?? NSNull()] as [String: Any]
+                       }])
+            if failed { throw ExitCode(1) }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write a tenant's audit trail as JSON lines.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Tenant id.") var tenant: String
+        @Option(help: "Output file.") var out: String
+
+        func run() async throws {
+            let tenantID = try parseID(tenant, TenantID.self, "--tenant")
+            let count = try await Runtime.with(options) { runtime in
+                guard FileManager.default.createFile(atPath: out, contents: nil),
+                      let handle = FileHandle(forWritingAtPath: out)
+                else { throw ValidationError("cannot write \(out)") }
+                defer { try? handle.close() }
+                func write(_ line: String) throws { try handle.write(contentsOf: Data((line + "\n").utf8)) }
+                try write(try AuditExport.headerLine(tenantID: tenantID))
+                var after: Int64 = 0
+                var count = 0
+                while true {
+                    let page = try await runtime.store.auditEvents(
+                        tenantID: tenantID, afterSequence: after, limit: 1000, subjectType: nil, subjectID: nil,
+                        action: nil)
+                    for event in page { try write(try AuditExport.line(event)) }
+                    count += page.count
+                    guard let last = page.last, page.count == 1000 else { break }
+                    after = last.sequence
+                }
+                for checkpoint in try await runtime.store.checkpoints(tenantID: tenantID) {
+                    try write(try AuditExport.line(checkpoint))
+                }
+                return count
+            }
+            Output.emit(options, text: "exported \(count) events to \(out)", json: ["events": count, "file": out])
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Logging
+import RecoupApp
+import RecoupCore
+import Storage
+
+/// Everything a command needs, wired once: the database, the store and the use cases.
+struct Runtime {
+    let settings: Settings
+    let database: RecoupDatabase
+    let store: SQLStore
+    let clock: any Clock
+
+    static func open(_ options: GlobalOptions, migrate: Bool = true) async throws -> Runtime {
+        let settings = try Settings.load(options)
+        var logger = Logger(label: "recoup")
+        logger.logLevel = .warning
+        let database = try RecoupDatabase(settings.database, logger: logger)
+        if migrate {
+            do { try await database.migrate() } catch {
+                await database.shutdown()
+                throw error
+            }
+        }
+        return Runtime(
+            settings: settings, database: database, store: SQLStore(database: database, keys: settings.keys),
+            clock: SystemClock())
+    }
+
+    var directory: DirectoryService { DirectoryService(directory: store, clock: clock) }
+    var accounts: AccountService { AccountService(accounts: store, clock: clock) }
+    var audit: AuditTrailService { AuditTrailService(audit: store, checkpointKey: settings.keys.checkpoint) }
+    var placements: PlacementService { PlacementService(placements: store, directory: store, clock: clock) }
+
+    func close() async { await database.shutdown() }
+
+    /// Runs `body` and always closes the database, so a failed command does not leave event loops behind.
+    static func with<T>(_ options: GlobalOptions, _ body: (Runtime) async throws -> T) async throws -> T {
+        let runtime = try await open(options)
+        do {
+            let value = try await body(runtime)
+            await runtime.close()
+            return value
+        } catch {
+            await runtime.close()
+            throw error
+        }
+    }
+}
+
+/// Prints a command's result as text or as one JSON object.
+enum Output {
+    static func emit(_ options: GlobalOptions, text: String, json: [String: Any]) {
+        if options.json {
+            let data = (try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])) ?? Data("{}".utf8)
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print(text)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import HTTPAPI
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import RecoupApp
+import RecoupCore
+import Storage
+import ServiceLifecycle
+import UnixSignals
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve the API (and, with --demo, create a demo portfolio first).")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Flag(help: "Create a demo tenant with a demo portfolio if there is none, and print where its admin key is.")
+    var demo = false
+
+    func run() async throws {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var logger = Logger(label: "recoup")
+        logger.logLevel = .info
+        let runtime = try await Runtime.open(options)
+        do {
+            if demo { try await DemoSetup.ensureDemoTenant(runtime, accounts: 500, seed: 42) }
+            let store = runtime.store
+            let services = APIServices(
+                directory: runtime.directory, accounts: runtime.accounts, placements: runtime.placements,
+                audit: runtime.audit, databaseCheck: { (try? await store.tenants()) != nil })
+            let router = try makeRouter(services: services, registry: registry)
+            let app = Application(
+                router: router, configuration: .init(address: .hostname(host, port: port), serverName: "Recoup"),
+                logger: logger)
+            logger.info("Recoup serving http://\(host):\(port) on \(runtime.settings.database)")
+            let group = ServiceGroup(
+                configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+            await runtime.close()
+        } catch {
+            await runtime.close()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Configuration
+import Crypto
+import Foundation
+import Storage
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Folder of the embedded SQLite database and key files (env RECOUP_DATA_DIR).")
+    var dataDir: String?
+
+    @Flag(name: .long, help: "Print one JSON object instead of text.")
+    var json = false
+}
+
+/// Configuration, read once at start from flags and the environment (swift-configuration), typed, and checked as a
+/// whole: every problem is reported at once instead of one per restart.
+struct Settings {
+    var dataDir: String
+    var database: DatabaseLocation
+    var keys: DataKeys
+    /// Where the master key came from, for the start-up banner.
+    var keySource: String
+
+    /// Environment keys (swift-configuration maps `database.url` to `DATABASE_URL`):
+    /// - `DATABASE_URL`: PostgreSQL URL; absent → SQLite at `<data dir>/recoup.sqlite`.
+    /// - `RECOUP_DATA_DIR`: the data folder, default `./data` (the `--data-dir` flag wins).
+    /// - `RECOUP_MASTER_KEY`: base64 of 32 bytes; absent → `<data dir>/master.key`, created once with mode 0600.
+    /// - `RECOUP_AUDIT_KEY`: base64 of 32 bytes signing audit checkpoints; absent → derived from the master key.
+    static func load(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> Settings
+    {
+        let config = ConfigReader(provider: EnvironmentVariablesProvider(
+            environmentVariables: environment,
+            secretsSpecifier: .specific(["RECOUP_MASTER_KEY", "RECOUP_AUDIT_KEY", "DATABASE_URL"])))
+        var problems: [String] = []
+        let dataDir = options.dataDir ?? config.string(forKey: "recoup.data.dir", default: "./data")
+        let database: DatabaseLocation
+        if let url = config.string(forKey: "database.url", isSecret: true), !url.isEmpty {
+            if !(url.hasPrefix("postgres://") || url.hasPrefix("postgresql://")) {
+                problems.append("DATABASE_URL must start with postgres:// (got another scheme)")
+            }
+            database = .postgres(url: url)
+        } else {
+            database = .sqlite(path: (dataDir as NSString).appendingPathComponent("recoup.sqlite"))
+        }
+        var master: SymmetricKey?
+        var keySource = "RECOUP_MASTER_KEY"
+        if let text = config.string(forKey: "recoup.master.key", isSecret: true) {
+            do { master = try DataKeys.key(base64: text, source: "RECOUP_MASTER_KEY") } catch { problems.append("\(error)") }
+        } else {
+            let path = (dataDir as NSString).appendingPathComponent("master.key")
+            keySource = path
+            do { master = try DataKeys.loadOrCreateMasterKey(at: path) } catch { problems.append("\(error)") }
+        }
+        var auditKey: SymmetricKey?
+        if let text = config.string(forKey: "recoup.audit.key", isSecret: true) {
+            do { auditKey = try DataKeys.key(base64: text, source: "RECOUP_AUDIT_KEY") } catch { problems.append("\(error)") }
+        }
+        guard problems.isEmpty, let master else {
+            throw ValidationError("configuration:\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
+        }
+        return Settings(
+            dataDir: dataDir, database: database, keys: DataKeys(master: master, checkpoint: auditKey),
+            keySource: keySource)
+    }
+}

@@ -1,0 +1,152 @@
+"""Check the API contract, Sources/APISpec/openapi.yaml, without building anything.
+
+* The file is a valid OpenAPI 3.1 document (openapi-spec-validator).
+* Every operation of the contract exists at its path and method with its operationId, and there are no others.
+* Every operation except getHealth requires the `bearer` security scheme (globally or on the operation).
+* Every operation declares a `default` response as application/problem+json.
+* Every request-body object schema rejects unknown fields (additionalProperties: false).
+* Every component schema and every property has a description.
+
+Run: pip install openapi-spec-validator pyyaml pytest && pytest e2e/test_openapi_spec.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+yaml = pytest.importorskip("yaml")
+validator = pytest.importorskip("openapi_spec_validator")
+
+SPEC_PATH = Path(__file__).resolve().parent.parent / "Sources" / "APISpec" / "openapi.yaml"
+
+EXPECTED = {
+    ("get", "/health"): "getHealth",
+    ("get", "/v1/accounts"): "listAccounts",
+    ("get", "/v1/accounts/{account_id}"): "getAccount",
+    ("post", "/v1/accounts/{account_id}/recall"): "recallAccount",
+    ("get", "/v1/consumers/{consumer_id}"): "getConsumer",
+    ("get", "/v1/clients"): "listClients",
+    ("post", "/v1/clients"): "createClient",
+    ("post", "/v1/placements"): "createPlacement",
+    ("get", "/v1/placements/{placement_id}"): "getPlacement",
+    ("get", "/v1/placements/{placement_id}/errors"): "getPlacementErrors",
+    ("get", "/v1/audit-events"): "listAuditEvents",
+}
+PUBLIC = {"getHealth"}
+METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict:
+    with SPEC_PATH.open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def operations(spec: dict):
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if method in METHODS:
+                yield method, path, op
+
+
+def resolve(spec: dict, node: dict) -> dict:
+    while isinstance(node, dict) and "$ref" in node:
+        ref = node["$ref"]
+        assert ref.startswith("#/"), ref
+        target = spec
+        for part in ref[2:].split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def test_version_and_server(spec):
+    assert spec["openapi"] == "3.1.0"
+    assert spec["servers"] == [{"url": "/"}]
+
+
+def test_spec_is_valid_openapi_3_1(spec):
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.validation import OpenAPIV31SpecValidator
+
+    validate(spec, cls=OpenAPIV31SpecValidator)
+
+
+def test_operations_and_ids(spec):
+    found = {(method, path): op.get("operationId") for method, path, op in operations(spec)}
+    assert found == EXPECTED
+
+
+def test_bearer_scheme(spec):
+    scheme = spec["components"]["securitySchemes"]["bearer"]
+    assert scheme["type"] == "http"
+    assert scheme["scheme"] == "bearer"
+
+
+def test_every_operation_but_health_requires_bearer(spec):
+    global_security = spec.get("security")
+    for method, path, op in operations(spec):
+        security = op.get("security", global_security)
+        if op["operationId"] in PUBLIC:
+            assert security == [], f"{op['operationId']} must not require auth"
+            continue
+        # Every alternative must include the bearer scheme, and there must be no anonymous alternative ({}).
+        assert security, f"{method.upper()} {path} has no security requirement"
+        for requirement in security:
+            assert "bearer" in requirement, f"{method.upper()} {path} allows {requirement}"
+
+
+def test_every_operation_declares_problem_default(spec):
+    for method, path, op in operations(spec):
+        default = resolve(spec, op["responses"].get("default", {}))
+        assert "application/problem+json" in default.get("content", {}), f"{method.upper()} {path}"
+        for status, response in op["responses"].items():
+            if str(status).startswith(("4", "5")):
+                assert "application/problem+json" in resolve(spec, response).get("content", {}), (
+                    f"{method.upper()} {path} {status}")
+
+
+def test_placement_responses(spec):
+    op = spec["paths"]["/v1/placements"]["post"]
+    assert "text/csv" in op["requestBody"]["content"]
+    params = {p["name"]: p for p in (resolve(spec, p) for p in op["parameters"])}
+    assert params["client_id"]["required"] is True
+    assert {"201", "400", "413", "422"} <= set(map(str, op["responses"]))
+    errors = spec["paths"]["/v1/placements/{placement_id}/errors"]["get"]
+    assert "text/csv" in errors["responses"]["200"]["content"]
+
+
+def test_request_bodies_reject_unknown_fields(spec):
+    for method, path, op in operations(spec):
+        body = op.get("requestBody")
+        if not body:
+            continue
+        for media, content in resolve(spec, body)["content"].items():
+            schema = resolve(spec, content["schema"])
+            if schema.get("type") == "object":
+                assert schema.get("additionalProperties") is False, f"{method.upper()} {path} {media}"
+
+
+def test_schemas_and_properties_are_described(spec):
+    missing = []
+    for name, schema in spec["components"]["schemas"].items():
+        if "description" not in schema:
+            missing.append(name)
+        for prop, sub in schema.get("properties", {}).items():
+            if "description" not in sub:
+                missing.append(f"{name}.{prop}")
+    assert not missing, missing
+
+
+def test_problem_allows_extension_members(spec):
+    problem = spec["components"]["schemas"]["Problem"]
+    assert problem.get("additionalProperties", True) is not False
+    assert set(problem["required"]) == {"type", "title", "status", "detail"}
+
+
+def test_money(spec):
+    money = spec["components"]["schemas"]["Money"]
+    assert money["properties"]["amount_minor"] == {**money["properties"]["amount_minor"], "type": "integer", "format": "int64"}
+    assert money["properties"]["currency"]["pattern"] == "^[A-Z]{3}$"

@@ -100,16 +100,32 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "RecoupCoreTests", dependencies: ["RecoupCore"], swiftSettings: strict),
+        // Real databases and fixtures shared by the storage and HTTP suites.
+        .target(
+            name: "RecoupTestSupport",
+            dependencies: [
+                "RecoupCore", "RecoupApp", "Storage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            path: "Tests/RecoupTestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["RecoupCore", "RecoupApp", "Storage"],
+            dependencies: [
+                "RecoupCore", "RecoupApp", "Storage", "RecoupTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "RecoupCore", "RecoupApp", "Storage", "HTTPAPI",
+                "RecoupCore", "RecoupApp", "Storage", "HTTPAPI", "RecoupTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

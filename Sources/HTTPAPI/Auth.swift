@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import OpenAPIRuntime
 import RecoupApp
 
 /// The caller of the request being handled. Set by ``AuthMiddleware`` for the handlers below it; task-local so
@@ -58,5 +59,21 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
                 status: .contentTooLarge, detail: "the body is \(length) bytes; the limit here is \(limit)"))
         }
         return try await next(request, context)
+    }
+}
+
+/// Treats an empty request body as no body, so optional JSON bodies (recall's reason) may simply be left out.
+/// The transport always hands the generated code a body stream, even an empty one, which would otherwise fail as
+/// "not valid JSON". JSON bodies are small and already size-checked; placement files keep streaming untouched.
+struct EmptyBodyMiddleware: ServerMiddleware {
+    let jsonLimit: Int
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        guard let body, operationID != "createPlacement" else { return try await next(request, body, metadata) }
+        let bytes = try await [UInt8](collecting: body, upTo: jsonLimit)
+        return try await next(request, bytes.isEmpty ? nil : HTTPBody(bytes), metadata)
     }
 }

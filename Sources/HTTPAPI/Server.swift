@@ -61,6 +61,6 @@ public func makeRouter(
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
     let handlers = APIHandlers(services: services, limits: limits)
-    try handlers.registerHandlers(on: router)
+    try handlers.registerHandlers(on: router, middlewares: [EmptyBodyMiddleware(jsonLimit: limits.jsonBodyBytes)])
     return router
 }

@@ -11,13 +11,14 @@ import SQLKit
 public enum DatabaseLocation: Sendable, CustomStringConvertible {
     /// The embedded default: one SQLite file.
     case sqlite(path: String)
-    /// A PostgreSQL server, `postgres://user:pass@host:port/db?sslmode=disable`.
-    case postgres(url: String)
+    /// A PostgreSQL server, `postgres://user:pass@host:port/db?sslmode=disable`, optionally confined to one schema
+    /// (tests give each run its own, so suites can run in parallel on one database).
+    case postgres(url: String, schema: String? = nil)
 
     public var description: String {
         switch self {
         case let .sqlite(path): "SQLite file \(path)"
-        case let .postgres(url):
+        case let .postgres(url, _):
             // Never print the password.
             "PostgreSQL \(url.replacingOccurrences(of: #"://[^@/]*@"#, with: "://…@", options: .regularExpression))"
         }
@@ -56,11 +57,11 @@ public final class RecoupDatabase: Sendable {
             databases.use(
                 .sqlite(SQLiteConfiguration(storage: .file(path: path), enableForeignKeys: true), sqlLogLevel: .trace),
                 as: .sqlite)
-        case let .postgres(url):
+        case let .postgres(url, schema):
+            var configuration = try SQLPostgresConfiguration(url: url)
+            if let schema { configuration.searchPath = [schema] }
             databases.use(
-                try .postgres(
-                    configuration: SQLPostgresConfiguration(url: url), maxConnectionsPerEventLoop: 4,
-                    sqlLogLevel: .trace),
+                .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace),
                 as: .psql)
         }
     }
@@ -71,6 +72,9 @@ public final class RecoupDatabase: Sendable {
     }
 
     var sql: any SQLDatabase { database as! any SQLDatabase }
+
+    /// Raw SQL access for maintenance tools and tests (tamper drills); application code goes through the store.
+    public var sqlDatabase: any SQLDatabase { sql }
 
     /// Applies every migration not yet applied, in order. Safe to run at every start.
     public func migrate() async throws {

@@ -74,6 +74,14 @@ struct SQLPlacementWriter: PlacementWriter {
                     status: try row.decode(column: "status", as: String.self))
             }
         }
+        var knownParties: [AccountID: Set<ConsumerID>] = [:]
+        for chunk in existingAccounts.values.map(\.id.description).chunks(of: 500) {
+            for row in try await sql.select().columns("account_id", "consumer_id").from("account_parties")
+                .where("tenant_id", .equal, tenant).where("account_id", .in, Array(chunk)).all()
+            {
+                knownParties[try SQLStore.id(row, "account_id"), default: []].insert(try SQLStore.id(row, "consumer_id"))
+            }
+        }
         let consumerKeys = debts.map { debt in
             keys(for: debt.consumer, address: debt.consumer.contactPoints.lazy.compactMap { point -> PostalAddress? in
                 if case let .postal(address) = point.kind { address } else { nil }
@@ -180,7 +188,12 @@ struct SQLPlacementWriter: PlacementWriter {
                     parties["\(accountID)|\(consumerID)"] = (accountID, consumerID, .primary)
                     continue
                 }
-                result.unchanged += 1
+                // A joint or co-signing debtor: the row changes the account when it adds a party.
+                if parties["\(accountID)|\(consumerID)"] == nil, !(knownParties[accountID]?.contains(consumerID) ?? false) {
+                    result.updated += 1
+                } else {
+                    result.unchanged += 1
+                }
             }
             let partyKey = "\(accountID)|\(consumerID)"
             if parties[partyKey] == nil { parties[partyKey] = (accountID, consumerID, debt.role) }
@@ -281,17 +294,7 @@ struct SQLPlacementWriter: PlacementWriter {
         }
         let partyRows = Array(parties.values)
         if !partyRows.isEmpty {
-            let accountIDs = Array(Set(partyRows.map(\.0.description)))
-            var existingParties = Set<String>()
-            for chunk in accountIDs.chunks(of: 500) {
-                for row in try await sql.select().columns("account_id", "consumer_id").from("account_parties")
-                    .where("tenant_id", .equal, tenant).where("account_id", .in, Array(chunk)).all()
-                {
-                    existingParties.insert(
-                        "\(try row.decode(column: "account_id", as: String.self))|\(try row.decode(column: "consumer_id", as: String.self))")
-                }
-            }
-            let missing = partyRows.filter { !existingParties.contains("\($0.0)|\($0.1)") }
+            let missing = partyRows.filter { !(knownParties[$0.0]?.contains($0.1) ?? false) }
             for chunk in missing.chunks(of: Self.insertChunk) {
                 var insert = sql.insert(into: "account_parties").columns("account_id", "consumer_id", "tenant_id", "role")
                 for (accountID, consumerID, role) in chunk {

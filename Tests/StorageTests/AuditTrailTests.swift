@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import RecoupApp
 import RecoupCore
+import RecoupTestSupport
 import SQLKit
 @testable import Storage
 import Testing
@@ -41,7 +42,7 @@ struct AuditTrailTests {
     func editedEventIsNamed(_ kind: TestDatabase) async throws {
         try await withStore(kind) { database, store in
             let tenant = try await chain(store, events: 6)
-            try await database.sql.raw(
+            try await database.sqlDatabase.raw(
                 "UPDATE audit_events SET subject_id = 'forged' WHERE tenant_id = \(bind: tenant.description) AND sequence = 4"
             ).run()
             let verdict = try await verify(store, tenant)
@@ -57,7 +58,7 @@ struct AuditTrailTests {
     func deletedEventIsNamed(_ kind: TestDatabase) async throws {
         try await withStore(kind) { database, store in
             let tenant = try await chain(store, events: 6)
-            try await database.sql.raw(
+            try await database.sqlDatabase.raw(
                 "DELETE FROM audit_events WHERE tenant_id = \(bind: tenant.description) AND sequence = 3").run()
             let verdict = try await verify(store, tenant)
             #expect(verdict.failure == .deleted(afterSequence: 2, expected: 3, found: 4))
@@ -70,9 +71,9 @@ struct AuditTrailTests {
             let tenant = try await chain(store, events: 6)
             // Swap the sequence numbers of events 2 and 3.
             let t = tenant.description
-            try await database.sql.raw("UPDATE audit_events SET sequence = 1000 WHERE tenant_id = \(bind: t) AND sequence = 2").run()
-            try await database.sql.raw("UPDATE audit_events SET sequence = 2 WHERE tenant_id = \(bind: t) AND sequence = 3").run()
-            try await database.sql.raw("UPDATE audit_events SET sequence = 3 WHERE tenant_id = \(bind: t) AND sequence = 1000").run()
+            try await database.sqlDatabase.raw("UPDATE audit_events SET sequence = 1000 WHERE tenant_id = \(bind: t) AND sequence = 2").run()
+            try await database.sqlDatabase.raw("UPDATE audit_events SET sequence = 2 WHERE tenant_id = \(bind: t) AND sequence = 3").run()
+            try await database.sqlDatabase.raw("UPDATE audit_events SET sequence = 3 WHERE tenant_id = \(bind: t) AND sequence = 1000").run()
             let verdict = try await verify(store, tenant)
             #expect(verdict.failure != nil)
         }
@@ -82,7 +83,7 @@ struct AuditTrailTests {
     func truncationIsCaughtByTheSignedHead(_ kind: TestDatabase) async throws {
         try await withStore(kind) { database, store in
             let tenant = try await chain(store, events: 6)
-            try await database.sql.raw(
+            try await database.sqlDatabase.raw(
                 "DELETE FROM audit_events WHERE tenant_id = \(bind: tenant.description) AND sequence >= 5").run()
             let verdict = try await verify(store, tenant)
             #expect(verdict.failure == .truncated(checkpointCount: 6, found: 4))
@@ -107,7 +108,7 @@ struct AuditTrailTests {
                     entry, id: event.id, tenantID: tenant, sequence: event.sequence, occurredAt: event.occurredAt,
                     previousHash: previous)
                 previous = forged.hash
-                try await database.sql.raw("""
+                try await database.sqlDatabase.raw("""
                     UPDATE audit_events SET subject_id = \(bind: forged.subjectID), previous_hash = \(bind: forged.previousHash),
                     hash = \(bind: forged.hash) WHERE id = \(bind: event.id.uuidString.lowercased())
                     """).run()
@@ -115,7 +116,7 @@ struct AuditTrailTests {
             let wrongKey = SymmetricKey(data: Data(repeating: 9, count: 32))
             let head = AuditChain.signCheckpoint(
                 tenantID: tenant, count: 5, headHash: previous, signedAt: Fixture.start, key: wrongKey)
-            try await database.sql.raw("""
+            try await database.sqlDatabase.raw("""
                 UPDATE audit_heads SET head_hash = \(bind: head.headHash), signature = \(bind: head.signature),
                 signed_at = \(bind: head.signedAt) WHERE tenant_id = \(bind: tenant.description)
                 """).run()

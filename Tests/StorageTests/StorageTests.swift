@@ -1,6 +1,7 @@
 import Foundation
 import RecoupApp
 import RecoupCore
+import RecoupTestSupport
 import SQLKit
 @testable import Storage
 import Testing
@@ -22,6 +23,12 @@ struct StorageTests {
 
     func place(_ store: SQLStore, _ agency: Agency, _ debts: [PlacedDebt], at: Date = Fixture.start) async throws
         -> PlacementReport
+    {
+        try await importing(store, agency, debts, at: at).0
+    }
+
+    func importing(_ store: SQLStore, _ agency: Agency, _ debts: [PlacedDebt], at: Date) async throws
+        -> (PlacementReport, [RowError])
     {
         let placement = Placement(
             tenantID: agency.tenant.id, clientID: agency.client.id, fileName: "test.csv", fileDigest: "abc",
@@ -100,7 +107,7 @@ struct StorageTests {
         try await withStore(kind) { database, store in
             let acme = try await agency(store)
             _ = try await place(store, acme, [Fixture.debt(number: "S-1", tenant: acme.tenant.id, client: acme.client.id)])
-            let rows = try await database.sql.raw("SELECT * FROM consumers").all()
+            let rows = try await database.sqlDatabase.raw("SELECT * FROM consumers").all()
             #expect(rows.count == 1)
             for column in ["dob_sealed", "ssn_sealed", "ssn_hash", "ssn_last4_hash", "identity_hash"] {
                 let value = try rows[0].decode(column: column, as: String?.self) ?? ""
@@ -110,7 +117,8 @@ struct StorageTests {
             let found = try await store.accounts(scope: scope, filter: AccountFilter(ssnLastFour: "6789"), after: nil, limit: 5)
             #expect(found.map(\.clientAccountNumber) == ["S-1"])
             #expect(try await store.accounts(scope: scope, filter: AccountFilter(ssnLastFour: "0000"), after: nil, limit: 5).isEmpty)
-            let consumer = try #require(try await store.consumer(try #require(found[0].primaryConsumerID), scope: scope))
+            let consumerID = try #require(found[0].primaryConsumerID)
+            let consumer = try #require(try await store.consumer(consumerID, scope: scope))
             #expect(consumer.0.ssn?.digits == "123456789")
             #expect(consumer.0.dateOfBirth == LocalDate(iso: "1980-02-29"))
         }
@@ -141,8 +149,8 @@ struct StorageTests {
                 scope: AccessScope(tenantID: other.tenant.id), filter: AccountFilter(), after: nil, limit: 10).first)
             // Another tenant's id: nothing, for accounts, consumers and placements alike.
             #expect(try await store.account(otherAccount.id, scope: AccessScope(tenantID: acme.tenant.id)) == nil)
-            #expect(try await store.consumer(
-                try #require(otherAccount.primaryConsumerID), scope: AccessScope(tenantID: acme.tenant.id)) == nil)
+            let otherConsumer = try #require(otherAccount.primaryConsumerID)
+            #expect(try await store.consumer(otherConsumer, scope: AccessScope(tenantID: acme.tenant.id)) == nil)
             #expect(try await store.placement(otherAccount.placementID, scope: AccessScope(tenantID: acme.tenant.id)) == nil)
             // A client key of the clinic cannot read the bank's account even inside its own tenant.
             let bankAccount = try #require(acmeAll.first { $0.clientAccountNumber == "X-1" })

@@ -50,7 +50,7 @@ public struct DemoPortfolio: Sendable {
         "payments_since_itemization", "credits_since_itemization", "current_balance", "currency", "first_name",
         "last_name", "middle_name", "date_of_birth", "ssn", "address_line1", "address_line2", "city", "state", "zip",
         "phone1", "phone1_type", "phone1_consent", "phone2", "phone2_type", "phone2_consent", "email1",
-        "email1_source", "language", "student_loan_account_number",
+        "email1_source", "language", "student_loan_account_number", "consumer_role",
     ]
 
     /// Calls `emit` with each CSV line (no line terminator), header first. Streams: memory stays flat for any size.
@@ -66,6 +66,8 @@ public struct DemoPortfolio: Sendable {
         let portfolio: DemoPortfolio
         var rng: SeededGenerator
         var index = 0
+        /// A joint debtor's row, emitted right after its primary row.
+        var pending: String?
         let totalWeight = DemoPortfolio.states.reduce(0) { $0 + $1.weight }
 
         init(portfolio: DemoPortfolio) {
@@ -74,10 +76,18 @@ public struct DemoPortfolio: Sendable {
         }
 
         public mutating func next() -> String? {
+            if let pending {
+                self.pending = nil
+                return pending
+            }
             defer { index += 1 }
             if index == 0 { return DemoPortfolio.header.joined(separator: ",") }
             guard index <= max(1, portfolio.accounts) else { return nil }
-            return portfolio.row(index, &rng, totalWeight).map(DemoPortfolio.quote).joined(separator: ",")
+            let primary = portfolio.row(index, &rng, totalWeight)
+            if Int.random(in: 0..<20, using: &rng) == 0 {
+                pending = portfolio.jointRow(of: primary, &rng).map(DemoPortfolio.quote).joined(separator: ",")
+            }
+            return primary.map(DemoPortfolio.quote).joined(separator: ",")
         }
     }
 
@@ -145,7 +155,7 @@ public struct DemoPortfolio: Sendable {
         let consent = phone1Type == "cell" ? ["yes", "no", "unknown"].randomElement(using: &rng)! : "unknown"
         let hasPhone2 = Int.random(in: 0..<3, using: &rng) == 0
         let hasEmail = Int.random(in: 0..<3, using: &rng) != 0
-        let email = "\(first.lowercased()).\(last.lowercased())\(index % 97)@\(["example.com", "mail.example.net", "example.org"].randomElement(using: &rng)!)"
+        let email = "\(Self.ascii(first)).\(Self.ascii(last))\(index % 97)@\(["example.com", "mail.example.net", "example.org"].randomElement(using: &rng)!)"
         let street = "\(Int.random(in: 1...9999, using: &rng)) \(Self.streets.randomElement(using: &rng)!)"
         return [
             String(format: "DEMO-%08d", index), creditor, Bool.random(using: &rng) ? "Recoup Demo Debt Buyers LLC" : "",
@@ -156,8 +166,31 @@ public struct DemoPortfolio: Sendable {
             state.city, state.code, zip, phone(), phone1Type, consent, hasPhone2 ? phone() : "",
             hasPhone2 ? "landline" : "", hasPhone2 ? "unknown" : "", hasEmail ? email : "",
             hasEmail ? ["consumer", "creditor"].randomElement(using: &rng)! : "", spanish ? "es" : "en",
-            debt.type == .studentLoan ? String(format: "SL%010d", index) : "",
+            debt.type == .studentLoan ? String(format: "SL%010d", index) : "", "primary",
         ]
+    }
+
+    /// A spouse or co-signer on the same debt: same account and address, another person.
+    func jointRow(of primary: [String], _ rng: inout SeededGenerator) -> [String] {
+        var row = primary
+        let column = { (name: String) in Self.header.firstIndex(of: name)! }
+        row[column("first_name")] = Self.firstNames.randomElement(using: &rng)!
+        row[column("date_of_birth")] = asOf.adding(days: -Int.random(in: (21 * 365)...(80 * 365), using: &rng)).iso
+        row[column("ssn")] = String(format: "%03d%02d%04d", Int.random(in: 1...665, using: &rng),
+                                    Int.random(in: 1...99, using: &rng), Int.random(in: 1...9999, using: &rng))
+        row[column("phone2")] = ""
+        row[column("phone2_type")] = ""
+        row[column("phone2_consent")] = ""
+        row[column("email1")] = ""
+        row[column("email1_source")] = ""
+        row[column("consumer_role")] = Bool.random(using: &rng) ? "joint" : "co_signer"
+        return row
+    }
+
+    /// Lower-case ASCII for an email local part: "María" → "maria".
+    static func ascii(_ name: String) -> String {
+        name.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+            .filter { $0.isASCII && ($0.isLetter || $0.isNumber) }
     }
 
     struct DebtKind {

@@ -2,16 +2,17 @@ import Crypto
 import Foundation
 import RecoupApp
 import RecoupCore
-@testable import Storage
+import SQLKit
+import Storage
 
 /// The databases every storage test runs on: a fresh SQLite file always, and PostgreSQL whenever
 /// `RECOUP_TEST_POSTGRES_URL` is set (CI always sets it).
-enum TestDatabase: String, CustomStringConvertible, Sendable {
+public enum TestDatabase: String, CustomStringConvertible, Sendable {
     case sqlite, postgres
 
     static let postgresURL = ProcessInfo.processInfo.environment["RECOUP_TEST_POSTGRES_URL"]
 
-    static var available: [TestDatabase] {
+    public static var available: [TestDatabase] {
         if postgresURL == nil {
             print("PostgreSQL storage tests skipped: RECOUP_TEST_POSTGRES_URL is not set (CI sets it).")
             return [.sqlite]
@@ -19,29 +20,42 @@ enum TestDatabase: String, CustomStringConvertible, Sendable {
         return [.sqlite, .postgres]
     }
 
-    var description: String { rawValue }
+    public var description: String { rawValue }
 
-    /// Opens an empty, migrated database. PostgreSQL tests share one database, so their suites are serialized
-    /// and each test starts by reverting every migration.
-    func open() async throws -> (RecoupDatabase, SQLStore) {
+    /// Opens an empty, migrated database: a new SQLite file, or a new PostgreSQL schema of its own (so suites run
+    /// in parallel on one server). Call ``RecoupDatabase/shutdown()`` when done; ``withStore(_:_:)`` does.
+    public func open() async throws -> (RecoupDatabase, SQLStore) {
         let database: RecoupDatabase
         switch self {
         case .sqlite:
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("recoup-tests-\(UUID().uuidString)")
             database = try RecoupDatabase(.sqlite(path: folder.appendingPathComponent("test.sqlite").path))
         case .postgres:
-            database = try RecoupDatabase(.postgres(url: Self.postgresURL ?? ""))
-            try await database.sql.raw("DROP SCHEMA public CASCADE").run()
-            try await database.sql.raw("CREATE SCHEMA public").run()
+            let url = Self.postgresURL ?? ""
+            let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+            let admin = try RecoupDatabase(.postgres(url: url))
+            do {
+                try await admin.sqlDatabase.raw("CREATE SCHEMA \(unsafeRaw: schema)").run()
+                await admin.shutdown()
+            } catch {
+                await admin.shutdown()
+                throw error
+            }
+            database = try RecoupDatabase(.postgres(url: url, schema: schema))
         }
-        try await database.migrate()
+        do {
+            try await database.migrate()
+        } catch {
+            await database.shutdown()
+            throw error
+        }
         let keys = DataKeys(master: SymmetricKey(data: Data(repeating: 7, count: 32)))
         return (database, SQLStore(database: database, keys: keys))
     }
 }
 
 /// Runs a test body on an open database and always shuts it down.
-func withStore(_ kind: TestDatabase, _ body: (RecoupDatabase, SQLStore) async throws -> Void) async throws {
+public func withStore(_ kind: TestDatabase, _ body: (RecoupDatabase, SQLStore) async throws -> Void) async throws {
     let (database, store) = try await kind.open()
     do {
         try await body(database, store)
@@ -53,10 +67,10 @@ func withStore(_ kind: TestDatabase, _ body: (RecoupDatabase, SQLStore) async th
 }
 
 /// Builders for test data with fixed instants (never the real clock).
-enum Fixture {
-    static let start = Date(timeIntervalSince1970: 1_790_000_000)  // 2026-09-21
+public enum Fixture {
+    public static let start = Date(timeIntervalSince1970: 1_790_000_000)  // 2026-09-21
 
-    static func debt(
+    public static func debt(
         row: Int = 1, number: String, tenant: TenantID, client: ClientID, balance: Int64 = 123_456,
         first: String = "Pat", last: String = "Doe", ssn: String? = "123-45-6789", dob: String? = "1980-02-29",
         phone: String = "+15125550100", state: USState = .TX, zip: String = "78701", role: ConsumerRole = .primary

@@ -1,0 +1,239 @@
+import Foundation
+import HTTPAPI
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Prometheus
+import RecoupApp
+import RecoupCore
+import RecoupTestSupport
+import Storage
+import Testing
+
+/// A running API on a real database with two agencies, each with an admin key, and a client key for Acme's bank.
+struct APIHarness {
+    let store: SQLStore
+    let database: RecoupDatabase
+    let app: Application<RouterResponder<BasicRequestContext>>
+    let acme: TenantID
+    let acmeBank: ClientID
+    let acmeClinic: ClientID
+    let other: TenantID
+    let otherClient: ClientID
+    let acmeAdmin: String
+    let acmeAgent: String
+    let bankKey: String
+    let otherAdmin: String
+
+    /// Runs `body` against a fresh harness and always shuts its database down.
+    static func with(
+        _ kind: TestDatabase, limits: APILimits = APILimits(), _ body: (APIHarness) async throws -> Void
+    ) async throws {
+        let (database, store) = try await kind.open()
+        do {
+            try await body(try await make(database, store, limits: limits))
+            await database.shutdown()
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+    }
+
+    static func make(_ database: RecoupDatabase, _ store: SQLStore, limits: APILimits) async throws -> APIHarness {
+        let clock = ManualClock(Fixture.start)
+        let directory = DirectoryService(directory: store, clock: clock)
+        let acme = try await directory.createTenant(name: "Acme", actor: "test")
+        let other = try await directory.createTenant(name: "Other", actor: "test")
+        let bank = try await directory.createClient(name: "Big Bank", scope: AccessScope(tenantID: acme.id), actor: "test")
+        let clinic = try await directory.createClient(name: "Clinic", scope: AccessScope(tenantID: acme.id), actor: "test")
+        let otherClient = try await directory.createClient(name: "Other Bank", scope: AccessScope(tenantID: other.id), actor: "test")
+        let services = APIServices(
+            directory: directory, accounts: AccountService(accounts: store, clock: clock),
+            placements: PlacementService(placements: store, directory: store, clock: clock),
+            audit: AuditTrailService(audit: store, checkpointKey: nil), databaseCheck: { true })
+        let router = try makeRouter(services: services, registry: PrometheusCollectorRegistry(), limits: limits)
+        return APIHarness(
+            store: store, database: database, app: Application(router: router), acme: acme.id, acmeBank: bank.id,
+            acmeClinic: clinic.id, other: other.id, otherClient: otherClient.id,
+            acmeAdmin: try await directory.createAPIKey(tenantID: acme.id, role: .admin, clientID: nil, actor: "t").secret,
+            acmeAgent: try await directory.createAPIKey(tenantID: acme.id, role: .agent, clientID: nil, actor: "t").secret,
+            bankKey: try await directory.createAPIKey(tenantID: acme.id, role: .client, clientID: bank.id, actor: "t").secret,
+            otherAdmin: try await directory.createAPIKey(tenantID: other.id, role: .admin, clientID: nil, actor: "t").secret)
+    }
+}
+
+extension TestClientProtocol {
+    @discardableResult
+    func call(_ method: HTTPRequest.Method, _ uri: String, key: String?, body: String? = nil, contentType: String = "application/json")
+        async throws -> (HTTPResponse.Status, [String: Any], String)
+    {
+        var headers: HTTPFields = [:]
+        if let key { headers[.authorization] = "Bearer \(key)" }
+        if body != nil { headers[.contentType] = contentType }
+        return try await execute(uri: uri, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) { response in
+            let text = String(buffer: response.body)
+            let json = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
+            return (response.status, json, text)
+        }
+    }
+}
+
+let placementHeader = "client_account_number,original_creditor,debt_type,itemization_date,itemization_date_type,balance_at_itemization,interest_since_itemization,current_balance,first_name,last_name,date_of_birth,ssn,address_line1,city,state,zip,phone1,phone1_type,email1"
+
+func placementRow(_ number: String, ssn: String = "123-45-6789", balance: String = "100.00", zip: String = "78701") -> String {
+    "\(number),Big Bank,credit_card,2025-06-30,charge_off,\(balance),0.00,\(balance),Pat,Doe,1980-02-29,\(ssn),\"1 Main St, Apt 2\",Austin,TX,\(zip),(512) 555-0100,cell,pat@example.com"
+}
+
+@Suite(.serialized)
+struct APITests {
+    @Test(arguments: TestDatabase.available)
+    func placesAccountsAndReadsThemBack(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+        try await h.app.test(.router) { client in
+            let csv = [placementHeader, placementRow("A-1"), placementRow("A-2", zip: "7870"), placementRow("A-3", balance: "12.345")]
+                .joined(separator: "\r\n")
+            let (status, summary, text) = try await client.call(
+                .post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
+            #expect(status == .created, "\(text)")
+            #expect(summary["rows"] as? Int == 3)
+            #expect(summary["imported"] as? Int == 1)
+            #expect(summary["rejected"] as? Int == 2)
+            let errorsURL = try #require(summary["errors_url"] as? String)
+            let (_, _, report) = try await client.call(.get, errorsURL, key: h.acmeAdmin)
+            let lines = report.split(whereSeparator: \.isNewline)
+            #expect(lines.first == "row,column,value,reason")
+            #expect(lines.contains { $0.hasPrefix("2,zip,7870,") })
+            #expect(lines.contains { $0.hasPrefix("3,balance_at_itemization,12.345,") })
+
+            let (_, page, _) = try await client.call(.get, "/v1/accounts?limit=10", key: h.acmeAdmin)
+            let items = try #require(page["items"] as? [[String: Any]])
+            #expect(items.count == 1)
+            let accountID = try #require(items.first?["id"] as? String)
+            let (detailStatus, detail, _) = try await client.call(.get, "/v1/accounts/\(accountID)", key: h.acmeAdmin)
+            #expect(detailStatus == .ok)
+            let itemization = try #require(detail["itemization"] as? [String: Any])
+            #expect((itemization["current_balance"] as? [String: Any])?["amount_minor"] as? Int == 10_000)
+            let consumers = try #require(detail["consumers"] as? [[String: Any]])
+            let consumerID = try #require(consumers.first?["consumer_id"] as? String)
+            let (_, consumer, _) = try await client.call(.get, "/v1/consumers/\(consumerID)", key: h.acmeAdmin)
+            #expect(consumer["ssn_last4"] as? String == "6789")
+            #expect(consumer["date_of_birth"] as? String == "1980-02-29")
+            #expect((consumer["phones"] as? [[String: Any]])?.first?["number"] as? String == "+15125550100")
+            #expect((consumer["addresses"] as? [[String: Any]])?.first?["line1"] as? String == "1 Main St, Apt 2")
+            // An agent sees only the birth year.
+            let (_, agentView, _) = try await client.call(.get, "/v1/consumers/\(consumerID)", key: h.acmeAgent)
+            #expect(agentView["date_of_birth"] as? String == "1980")
+
+            let (recallStatus, recalled, _) = try await client.call(
+                .post, "/v1/accounts/\(accountID)/recall", key: h.bankKey, body: #"{"reason":"paid the bank directly"}"#)
+            #expect(recallStatus == .ok && recalled["status"] as? String == "recalled")
+            let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=account.recalled", key: h.acmeAdmin)
+            #expect((audit["items"] as? [[String: Any]])?.count == 1)
+        }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func anotherTenantsIdsAnswer404OnEveryEndpoint(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+        try await h.app.test(.router) { client in
+            let csv = [placementHeader, placementRow("T-1"), placementRow("T-2", zip: "bad")].joined(separator: "\n")
+            let (_, summary, _) = try await client.call(
+                .post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
+            let placementID = try #require(summary["id"] as? String)
+            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
+            let account = try #require((page["items"] as? [[String: Any]])?.first)
+            let accountID = try #require(account["id"] as? String)
+            let consumerID = try #require(account["primary_consumer_id"] as? String)
+
+            // The other agency's admin: every Acme id is a 404, every list is its own.
+            for uri in ["/v1/accounts/\(accountID)", "/v1/consumers/\(consumerID)", "/v1/placements/\(placementID)",
+                        "/v1/placements/\(placementID)/errors"]
+            {
+                let (status, problem, _) = try await client.call(.get, uri, key: h.otherAdmin)
+                #expect(status == .notFound, "\(uri)")
+                #expect(problem["status"] as? Int == 404)
+            }
+            let (recall, _, recallText) = try await client.call(.post, "/v1/accounts/\(accountID)/recall", key: h.otherAdmin)
+            #expect(recall == .notFound, "\(recallText)")
+            let (placeStatus, _, _) = try await client.call(
+                .post, "/v1/placements?client_id=\(h.acmeBank)", key: h.otherAdmin, body: csv, contentType: "text/csv")
+            #expect(placeStatus == .notFound)
+            let (_, otherAccounts, _) = try await client.call(.get, "/v1/accounts?client_id=\(h.acmeBank)", key: h.otherAdmin)
+            #expect((otherAccounts["items"] as? [Any])?.isEmpty == true)
+            let (_, otherClients, _) = try await client.call(.get, "/v1/clients", key: h.otherAdmin)
+            #expect((otherClients["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [h.otherClient.description])
+            let (_, otherAudit, _) = try await client.call(.get, "/v1/audit-events?limit=500", key: h.otherAdmin)
+            let subjects = (otherAudit["items"] as? [[String: Any]] ?? []).compactMap { $0["subject_id"] as? String }
+            #expect(!subjects.contains(accountID) && !subjects.contains(placementID) && !subjects.isEmpty)
+
+            // The bank's client key sees the bank's accounts, never the clinic's, and cannot place for the clinic.
+            let (_, bankPage, _) = try await client.call(.get, "/v1/accounts", key: h.bankKey)
+            #expect((bankPage["items"] as? [Any])?.count == 1)
+            let (_, bankClients, _) = try await client.call(.get, "/v1/clients", key: h.bankKey)
+            #expect((bankClients["items"] as? [[String: Any]])?.count == 1)
+            let (clinicPlace, _, _) = try await client.call(
+                .post, "/v1/placements?client_id=\(h.acmeClinic)", key: h.bankKey, body: csv, contentType: "text/csv")
+            #expect(clinicPlace == .notFound)
+            let (bankAudit, _, _) = try await client.call(.get, "/v1/audit-events", key: h.bankKey)
+            #expect(bankAudit == .forbidden)
+        }
+        }
+    }
+
+    @Test func authenticationIsRequiredAndChecked() async throws {
+        try await APIHarness.with(.sqlite) { h in
+        try await h.app.test(.router) { client in
+            let (none, problem, _) = try await client.call(.get, "/v1/accounts", key: nil)
+            #expect(none == .unauthorized && problem["status"] as? Int == 401)
+            let (wrong, _, _) = try await client.call(.get, "/v1/accounts", key: "rk_not-a-real-key")
+            #expect(wrong == .unauthorized)
+            let (health, body, _) = try await client.call(.get, "/health", key: nil)
+            #expect(health == .ok && body["status"] as? String == "ok")
+            let (spec, _, text) = try await client.call(.get, "/openapi.yaml", key: nil)
+            #expect(spec == .ok && text.hasPrefix("openapi: 3.1"))
+            let (metrics, _, _) = try await client.call(.get, "/metrics", key: nil)
+            #expect(metrics == .ok)
+            let (agentCreates, _, _) = try await client.call(.post, "/v1/clients", key: h.acmeAgent, body: #"{"name":"X"}"#)
+            #expect(agentCreates == .forbidden)
+        }
+        }
+    }
+
+    @Test func badInputIsA4xxProblemNeverA500() async throws {
+        try await APIHarness.with(.sqlite, limits: APILimits(jsonBodyBytes: 1024, placementFileBytes: 4096)) { h in
+        try await h.app.test(.router) { client in
+            let cases: [(HTTPRequest.Method, String, String?, String, HTTPResponse.Status)] = [
+                (.post, "/v1/clients", "{not json", "application/json", .badRequest),
+                (.post, "/v1/clients", #"{"name": 42}"#, "application/json", .badRequest),
+                (.post, "/v1/clients", #"{"name": "A", "colour": "red"}"#, "application/json", .badRequest),
+                (.post, "/v1/clients", #"{"name": ""}"#, "application/json", .badRequest),
+                (.post, "/v1/clients", #"{}"#, "application/json", .badRequest),
+                (.post, "/v1/clients", "{\"name\":\"" + String(repeating: "x", count: 2000) + "\"}", "application/json", .contentTooLarge),
+                (.get, "/v1/accounts?cursor=bogus", nil, "", .badRequest),
+                (.get, "/v1/accounts?limit=0", nil, "", .badRequest),
+                (.get, "/v1/accounts?limit=abc", nil, "", .badRequest),
+                (.get, "/v1/accounts?ssn_last4=12", nil, "", .badRequest),
+                (.get, "/v1/accounts/not-a-uuid", nil, "", .notFound),
+                (.get, "/v1/nothing-here", nil, "", .notFound),
+                (.post, "/v1/placements?client_id=\(h.acmeBank)", "", "text/csv", .badRequest),
+                (.post, "/v1/placements?client_id=\(h.acmeBank)", "a,b\n1,2\n", "text/csv", .badRequest),
+                (.post, "/v1/placements?client_id=\(h.acmeBank)", placementHeader + "\n\"unterminated", "text/csv", .badRequest),
+                (.post, "/v1/placements?client_id=\(h.acmeBank)", String(repeating: "x", count: 5000), "text/csv", .contentTooLarge),
+                (.post, "/v1/placements?client_id=\(h.acmeBank)&mode=all-or-nothing",
+                 placementHeader + "\n" + placementRow("B-1") + "\n" + placementRow("B-2", zip: "x"), "text/csv", .unprocessableContent),
+            ]
+            for (method, uri, body, type, expected) in cases {
+                let (status, problem, text) = try await client.call(method, uri, key: h.acmeAdmin, body: body, contentType: type)
+                #expect(status == expected, "\(method) \(uri): \(text)")
+                #expect(problem["status"] as? Int == expected.code, "\(uri): \(text)")
+                #expect((problem["detail"] as? String)?.isEmpty == false)
+            }
+            // all-or-nothing stored no account.
+            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
+            #expect((page["items"] as? [Any])?.isEmpty == true)
+        }
+        }
+    }
+}

@@ -13,15 +13,14 @@ import SQLKit
 struct SQLPlacementWriter: PlacementWriter {
     let store: SQLStore
     let report: PlacementReport
-    /// The transaction of an atomic import; nil when each batch commits on its own.
-    let sql: (any SQLDatabase)?
+    /// The import's transaction.
+    let sql: any SQLDatabase
 
     /// Rows per multi-row INSERT: under SQLite's 32,766 and PostgreSQL's 65,535 bind limits for the widest table.
     static let insertChunk = 500
 
     func write(_ debts: [PlacedDebt], actor: String) async throws -> PlacementBatchResult {
-        if let sql { return try await write(debts, actor: actor, on: sql) }
-        return try await store.transaction { sql in try await self.write(debts, actor: actor, on: sql) }
+        try await write(debts, actor: actor, on: sql)
     }
 
     private struct ExistingAccount {

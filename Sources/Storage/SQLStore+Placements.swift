@@ -6,31 +6,24 @@ import SQLKit
 
 extension SQLStore: PlacementRepository {
     public func importing(
-        _ report: PlacementReport, atomic: Bool, actor: String,
+        _ report: PlacementReport, actor: String,
         _ body: @escaping @Sendable (any PlacementWriter) async throws -> (PlacementReport, [RowError])
     ) async throws -> (PlacementReport, [RowError]) {
-        if atomic {
-            do {
-                return try await transaction { sql in
-                    try await self.insertPlacement(report, on: sql)
-                    let writer = SQLPlacementWriter(store: self, report: report, sql: sql)
-                    let (final, errors) = try await body(writer)
-                    try await self.finishPlacement(final, errors: errors, actor: actor, on: sql)
-                    return (final, errors)
-                }
-            } catch let rejection as PlacementRejection {
-                try await transaction { sql in
-                    try await self.insertPlacement(rejection.report, on: sql)
-                    try await self.finishPlacement(rejection.report, errors: rejection.errors, actor: actor, on: sql)
-                }
-                return (rejection.report, rejection.errors)
+        do {
+            return try await transaction { sql in
+                try await self.insertPlacement(report, on: sql)
+                let writer = SQLPlacementWriter(store: self, report: report, sql: sql)
+                let (final, errors) = try await body(writer)
+                try await self.finishPlacement(final, errors: errors, actor: actor, on: sql)
+                return (final, errors)
             }
+        } catch let rejection as PlacementRejection {
+            try await transaction { sql in
+                try await self.insertPlacement(rejection.report, on: sql)
+                try await self.finishPlacement(rejection.report, errors: rejection.errors, actor: actor, on: sql)
+            }
+            return (rejection.report, rejection.errors)
         }
-        try await transaction { sql in try await self.insertPlacement(report, on: sql) }
-        let writer = SQLPlacementWriter(store: self, report: report, sql: nil)
-        let (final, errors) = try await body(writer)
-        try await transaction { sql in try await self.finishPlacement(final, errors: errors, actor: actor, on: sql) }
-        return (final, errors)
     }
 
     func insertPlacement(_ report: PlacementReport, on sql: any SQLDatabase) async throws {

@@ -34,7 +34,7 @@ struct StorageTests {
             tenantID: agency.tenant.id, clientID: agency.client.id, fileName: "test.csv", fileDigest: "abc",
             counts: ImportCounts(), receivedAt: at)
         let report = PlacementReport(placement: placement, mode: .acceptValid, outcome: .processed, ignoredColumns: [])
-        return try await store.importing(report, atomic: false, actor: "test") { writer in
+        return try await store.importing(report, actor: "test") { writer in
             let result = try await writer.write(debts, actor: "test")
             var final = report
             final.placement.counts = ImportCounts(

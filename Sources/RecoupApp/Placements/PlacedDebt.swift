@@ -72,7 +72,7 @@ public struct PlacementReport: Hashable, Sendable {
     }
 }
 
-/// Writes one placement's rows. Obtained from ``PlacementRepository/importing(_:atomic:_:)``.
+/// Writes one placement's rows. Obtained from ``PlacementRepository/importing(_:actor:_:)``.
 public protocol PlacementWriter: Sendable {
     /// Matches each debt to an existing account (same client account number) and consumer (same SSN, or same
     /// name, date of birth and address), then inserts or updates; one `account.updated` audit event per changed
@@ -83,10 +83,11 @@ public protocol PlacementWriter: Sendable {
 /// Placements as stored.
 public protocol PlacementRepository: Sendable {
     /// Creates the placement row, runs `body` with a writer, then stores the final counts, the row errors and the
-    /// `placement.imported` audit event. With `atomic`, everything commits in one transaction, and a `body` that
-    /// throws ``PlacementRejection`` rolls back every row and stores only the rejected placement and its errors.
+    /// `placement.imported` audit event — all in one transaction, so a file that turns out unusable half-way (or a
+    /// crash) leaves nothing behind. A `body` that throws ``PlacementRejection`` (all-or-nothing mode) rolls every
+    /// row back and stores only the rejected placement with its errors.
     func importing(
-        _ report: PlacementReport, atomic: Bool, actor: String,
+        _ report: PlacementReport, actor: String,
         _ body: @escaping @Sendable (any PlacementWriter) async throws -> (PlacementReport, [RowError])
     ) async throws -> (PlacementReport, [RowError])
     func placement(_ id: PlacementID, scope: AccessScope) async throws -> PlacementReport?
@@ -94,7 +95,7 @@ public protocol PlacementRepository: Sendable {
     func placementErrors(_ id: PlacementID, scope: AccessScope) async throws -> [RowError]?
 }
 
-/// Thrown inside an atomic import to roll everything back and keep only the report.
+/// Thrown inside an all-or-nothing import to roll everything back and keep only the report.
 public struct PlacementRejection: Error, Sendable {
     public var report: PlacementReport
     public var errors: [RowError]

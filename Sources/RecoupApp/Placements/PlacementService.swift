@@ -37,7 +37,7 @@ public struct PlacementOutcome: Sendable {
 /// batches, and records the placement with its counts, row errors, file digest and audit event.
 ///
 /// Memory stays flat whatever the file size: one batch of rows is held at a time (plus the row errors, which a
-/// client needs in full in the report).
+/// client needs in full in the report). The whole file is one transaction.
 public struct PlacementService: Sendable {
     let placements: any PlacementRepository
     let directory: any DirectoryRepository
@@ -79,9 +79,6 @@ extension PlacementService {
         guard request.scope.clientID == nil || request.scope.clientID == request.clientID,
               try await directory.client(request.clientID, scope: request.scope) != nil
         else { throw RecoupError.notFound("client \(request.clientID)") }
-        let mapping: PlacementMapping?
-        do { mapping = try request.mapping?.validated() } catch { throw RecoupError.unusableInput(error.description) }
-
         let now = clock.now()
         let placement = Placement(
             tenantID: request.scope.tenantID, clientID: request.clientID, fileName: request.fileName,
@@ -90,18 +87,25 @@ extension PlacementService {
             tenantID: placement.tenantID, clientID: placement.clientID, placementID: placement.id, placedAt: now,
             today: LocalDate(utc: now))
         let initial = PlacementReport(placement: placement, mode: request.mode, outcome: .processed, ignoredColumns: [])
-        let atomic = request.mode == .allOrNothing
-        let pipeline = ImportPipeline(mapping: mapping, strict: request.strict, context: context)
+        let allOrNothing = request.mode == .allOrNothing
+        let parser: PlacementParser
+        do {
+            parser = try PlacementParser(mapping: request.mapping, strict: request.strict, context: context)
+        } catch {
+            throw RecoupError.unusableInput(error.description)
+        }
 
-        let (report, errors) = try await placements.importing(initial, atomic: atomic, actor: request.actor) { writer in
-            var state = pipeline
+        let (report, errors) = try await placements.importing(initial, actor: request.actor) { writer in
+            var state = parser
+            var errors: [RowError] = []
             var batch: [PlacedDebt] = []
             batch.reserveCapacity(Self.batchSize)
             var counts = ImportCounts()
             var hasher = SHA256()
             func flush() async throws {
                 guard !batch.isEmpty else { return }
-                if !(atomic && !state.errors.isEmpty) {
+                // Once all-or-nothing has seen a bad row, the rest is only validated: it will all be rolled back.
+                if !(allOrNothing && !errors.isEmpty) {
                     let result = try await writer.write(batch, actor: request.actor)
                     counts.imported += result.imported
                     counts.updated += result.updated
@@ -109,12 +113,22 @@ extension PlacementService {
                 }
                 batch.removeAll(keepingCapacity: true)
             }
-            for try await chunk in chunks {
-                hasher.update(data: chunk)
-                try state.feed(chunk) { batch.append($0) }
-                if batch.count >= Self.batchSize { try await flush() }
+            func collect(_ verdict: RowValidation) {
+                switch verdict {
+                case let .valid(debt): batch.append(debt)
+                case let .invalid(rowErrors): errors += rowErrors
+                }
             }
-            try state.finish { batch.append($0) }
+            do {
+                for try await chunk in chunks {
+                    hasher.update(data: chunk)
+                    try state.feed(chunk, collect)
+                    if batch.count >= Self.batchSize { try await flush() }
+                }
+                try state.finish(collect)
+            } catch let error as PlacementFileError {
+                throw RecoupError.unusableInput(error.description)
+            }
             try await flush()
             var final = initial
             final.placement.fileDigest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
@@ -122,76 +136,16 @@ extension PlacementService {
             counts.rows = state.rows
             counts.rejected = state.rejectedRows
             final.placement.counts = counts
-            if atomic, !state.errors.isEmpty {
+            if allOrNothing, !errors.isEmpty {
                 final.outcome = .rejected
                 final.placement.counts.imported = 0
                 final.placement.counts.updated = 0
                 final.placement.counts.unchanged = 0
-                throw PlacementRejection(report: final, errors: state.errors)
+                throw PlacementRejection(report: final, errors: errors)
             }
-            return (final, state.errors)
+            return (final, errors)
         }
         return PlacementOutcome(report: report, errors: errors)
-    }
-}
-
-/// The pure part of an import: CSV records in, valid debts and row errors out.
-struct ImportPipeline: Sendable {
-    let mapping: PlacementMapping?
-    let strict: Bool
-    let context: PlacementContext
-    var reader = CSVReader()
-    var validator: PlacementRowValidator?
-    private(set) var rows = 0
-    private(set) var rejectedRows = 0
-    private(set) var errors: [RowError] = []
-    private(set) var ignoredColumns: [String] = []
-    private var sawHeader = false
-
-    init(mapping: PlacementMapping?, strict: Bool, context: PlacementContext) {
-        self.mapping = mapping
-        self.strict = strict
-        self.context = context
-    }
-
-    mutating func feed(_ chunk: [UInt8], _ accept: (PlacedDebt) -> Void) throws {
-        var records: [CSVRecord] = []
-        do { try reader.feed(chunk) { records.append($0) } } catch let error as CSVError {
-            throw RecoupError.unusableInput(PlacementFileError.unreadable(error).description)
-        }
-        try handle(records, accept)
-    }
-
-    mutating func finish(_ accept: (PlacedDebt) -> Void) throws {
-        var records: [CSVRecord] = []
-        do { try reader.finish { records.append($0) } } catch let error as CSVError {
-            throw RecoupError.unusableInput(PlacementFileError.unreadable(error).description)
-        }
-        try handle(records, accept)
-        guard sawHeader else { throw RecoupError.unusableInput(PlacementFileError.empty.description) }
-    }
-
-    private mutating func handle(_ records: [CSVRecord], _ accept: (PlacedDebt) -> Void) throws {
-        for record in records {
-            guard let validator else {
-                sawHeader = true
-                do {
-                    let header = try PlacementHeader(record.fields, mapping: mapping, strict: strict)
-                    ignoredColumns = header.ignoredColumns
-                    self.validator = PlacementRowValidator(header: header, mapping: mapping, context: context)
-                } catch {
-                    throw RecoupError.unusableInput(error.description)
-                }
-                continue
-            }
-            rows += 1
-            switch validator.validate(record.fields, row: rows) {
-            case let .valid(debt): accept(debt)
-            case let .invalid(rowErrors):
-                rejectedRows += 1
-                errors += rowErrors
-            }
-        }
     }
 }
 

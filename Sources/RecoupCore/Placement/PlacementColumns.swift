@@ -85,7 +85,7 @@ public struct RowError: Hashable, Sendable, Codable {
     }
 }
 
-/// Why a placement file cannot be processed at all (exit status 2, HTTP 400).
+/// Why a placement file cannot be processed at all (exit status 2, HTTP 400). Nothing of the file is stored.
 public enum PlacementFileError: Error, Hashable, Sendable, CustomStringConvertible {
     case empty
     case unreadable(CSVError)
@@ -96,12 +96,28 @@ public enum PlacementFileError: Error, Hashable, Sendable, CustomStringConvertib
 
     public var description: String {
         switch self {
-        case .empty: "the file is empty: expected a header row and at least one data row"
+        case .empty: "the file is empty: expected a header row and data rows"
         case let .unreadable(error): error.description
         case let .missingColumns(names): "missing required columns: \(names.joined(separator: ", "))"
         case let .duplicateColumns(names): "columns appear more than once: \(names.joined(separator: ", "))"
-        case let .unknownColumns(names): "unknown columns (rejected with --strict): \(names.joined(separator: ", "))"
+        case let .unknownColumns(names):
+            "columns the placement format does not know (rejected in strict mode): \(names.joined(separator: ", "))"
         case let .invalidMapping(why): "mapping file: \(why)"
+        }
+    }
+
+    /// The error as lines of the error report. File-level problems use row 0 (see docs/placement-format.md): one
+    /// line per missing, duplicate or unknown column, naming it in `column`; otherwise a single line.
+    public var rowErrors: [RowError] {
+        switch self {
+        case let .missingColumns(names):
+            names.map { RowError(row: 0, column: $0, value: "", reason: "required column is missing from the header") }
+        case let .duplicateColumns(names):
+            names.map { RowError(row: 0, column: $0, value: "", reason: "column appears more than once in the header") }
+        case let .unknownColumns(names):
+            names.map { RowError(row: 0, column: $0, value: "", reason: "column is not part of the placement format (strict mode)") }
+        default:
+            [RowError(row: 0, column: "", value: "", reason: description)]
         }
     }
 }
@@ -110,44 +126,73 @@ public enum PlacementFileError: Error, Hashable, Sendable, CustomStringConvertib
 public struct PlacementHeader: Sendable {
     /// Field index per column, for the columns the file has.
     public let positions: [PlacementColumn: Int]
-    /// Header names the format does not know, in file order.
+    /// Header names the format does not know, in file order; an unnamed column is listed as `(column N)`.
     public let ignoredColumns: [String]
+    /// The number of fields every data row must have.
     public let fieldCount: Int
+    /// The header names as written (trimmed), by field index.
+    public let names: [String]
 
-    /// Resolves a header row (after the mapping's renames). Throws with every missing column at once.
+    /// Resolves a header row: each name is looked up in the mapping's `columns` (exactly, then ignoring letter
+    /// case), else taken as a Recoup column name in any letter case.
+    ///
+    /// Throws with every missing required column at once (a required column may instead have a mapping default),
+    /// with every duplicate, or, when `strict`, with every unknown column.
     public init(_ names: [String], mapping: PlacementMapping? = nil, strict: Bool) throws(PlacementFileError) {
         var positions: [PlacementColumn: Int] = [:]
         var ignored: [String] = []
         var duplicates: [String] = []
+        var trimmedNames: [String] = []
+        let renames = mapping?.columns ?? [:]
+        var foldedRenames: [String: String] = [:]
+        for (key, value) in renames { foldedRenames[key.trimmingSpaces().lowercased()] = value }
         for (index, raw) in names.enumerated() {
             let trimmed = raw.trimmingSpaces()
-            let name = mapping?.columns?[trimmed] ?? trimmed.lowercased()
+            trimmedNames.append(trimmed)
+            let name = renames[trimmed] ?? foldedRenames[trimmed.lowercased()] ?? trimmed.lowercased()
             guard let column = PlacementColumn(rawValue: name) else {
-                if !trimmed.isEmpty { ignored.append(trimmed) }
+                ignored.append(trimmed.isEmpty ? "(column \(index + 1))" : trimmed)
                 continue
             }
-            if positions[column] != nil { duplicates.append(name) }
-            positions[column] = index
+            if positions[column] != nil {
+                if !duplicates.contains(column.rawValue) { duplicates.append(column.rawValue) }
+            } else {
+                positions[column] = index
+            }
         }
         guard duplicates.isEmpty else { throw .duplicateColumns(duplicates) }
-        let defaults = Set((mapping?.defaults ?? [:]).keys)
+        let defaults = mapping?.defaults ?? [:]
         let missing = PlacementColumn.allCases.filter {
-            $0.isRequired && positions[$0] == nil && !defaults.contains($0.rawValue)
+            $0.isRequired && positions[$0] == nil && (defaults[$0.rawValue]?.trimmingSpaces() ?? "").isEmpty
         }
         guard missing.isEmpty else { throw .missingColumns(missing.map(\.rawValue)) }
         if strict, !ignored.isEmpty { throw .unknownColumns(ignored) }
         self.positions = positions
         self.ignoredColumns = ignored
         self.fieldCount = names.count
+        self.names = trimmedNames
     }
 }
 
 extension StringProtocol {
-    /// Trims ASCII spaces and tabs (and a non-breaking space, which spreadsheets leave behind).
+    /// Trims ASCII white space (space, tab, CR, LF) and the non-breaking space spreadsheets leave behind. Returns
+    /// the string itself, without copying, when there is nothing to trim.
     func trimmingSpaces() -> String {
+        let utf8 = Substring(self).utf8
+        guard let first = utf8.first, let last = utf8.last else { return "" }
+        if !Self.isTrimmedByte(first), !Self.isTrimmedByte(last) { return String(self) }
         var scalars = Substring(self).unicodeScalars[...]
-        while let first = scalars.first, first == " " || first == "\t" || first == "\u{00A0}" { scalars = scalars.dropFirst() }
-        while let last = scalars.last, last == " " || last == "\t" || last == "\u{00A0}" { scalars = scalars.dropLast() }
+        while let s = scalars.first, Self.isTrimmed(s) { scalars = scalars.dropFirst() }
+        while let s = scalars.last, Self.isTrimmed(s) { scalars = scalars.dropLast() }
         return String(String.UnicodeScalarView(scalars))
+    }
+
+    private static func isTrimmedByte(_ byte: UInt8) -> Bool {
+        // Space, tab, LF, CR, or the last byte of a non-breaking space (C2 A0) / first byte of one.
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0xA0 || byte == 0xC2
+    }
+
+    private static func isTrimmed(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{00A0}"
     }
 }

@@ -1,4 +1,11 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Identifies the batch rows are validated for: the ids and instant every valid row is stamped with.
 public struct PlacementContext: Sendable {
@@ -24,318 +31,389 @@ public enum RowValidation: Sendable {
     case invalid([RowError])
 }
 
+extension PlacementColumn {
+    /// The column's position in `allCases`, for array-indexed lookups without hashing.
+    fileprivate var ordinal: Int {
+        switch self {
+        case .clientAccountNumber: 0
+        case .originalCreditor: 1
+        case .currentCreditor: 2
+        case .debtType: 3
+        case .accountOpenDate: 4
+        case .chargeOffDate: 5
+        case .lastPaymentDate: 6
+        case .lastPaymentAmount: 7
+        case .itemizationDate: 8
+        case .itemizationDateType: 9
+        case .balanceAtItemization: 10
+        case .interestSinceItemization: 11
+        case .feesSinceItemization: 12
+        case .paymentsSinceItemization: 13
+        case .creditsSinceItemization: 14
+        case .currentBalance: 15
+        case .currency: 16
+        case .firstName: 17
+        case .lastName: 18
+        case .middleName: 19
+        case .dateOfBirth: 20
+        case .ssn: 21
+        case .addressLine1: 22
+        case .addressLine2: 23
+        case .city: 24
+        case .state: 25
+        case .zip: 26
+        case .phone1: 27
+        case .phone1Type: 28
+        case .phone1Consent: 29
+        case .phone2: 30
+        case .phone2Type: 31
+        case .phone2Consent: 32
+        case .email1: 33
+        case .email1Source: 34
+        case .language: 35
+        case .studentLoanAccountNumber: 36
+        case .consumerRole: 37
+        }
+    }
+}
+
 /// Validates one data row of a placement file: every field is checked and every problem reported (not only the
-/// first), then the row becomes a ``PlacedDebt``. Pure and allocation-light: it runs a million times per big file.
+/// first), then the row becomes a ``PlacedDebt``. Pure; it runs a million times per big file.
+///
+/// Rules (docs/placement-format.md has the full list): surrounding white space is trimmed and a blank optional cell
+/// is absent; line breaks inside text become spaces; dates are `YYYY-MM-DD` (or the mapping's pattern) and not in
+/// the future; amounts are non-negative; `current_balance` must reconcile to the cent; phones become E.164.
 public struct PlacementRowValidator: Sendable {
     public let header: PlacementHeader
     public let mapping: PlacementMapping?
     public let context: PlacementContext
-    let datePattern: DatePattern?
+    let datePattern: DatePattern
+    let cents: Bool
+    /// Per column ordinal: the field index in the row, or -1.
+    private let slots: [Int]
+    /// Per column ordinal: the mapping's value translations.
+    private let translations: [[String: String]?]
+    /// Per column ordinal: the mapping's default.
+    private let fallbacks: [String?]
 
     public static let earliestBirthDate = LocalDate(year: 1900, month: 1, day: 1)!
+
+    /// Longest accepted text, in characters, for a free-text column; nil for other columns.
+    public static func maxLength(_ column: PlacementColumn) -> Int? { RowCheck.limit(column) }
 
     public init(header: PlacementHeader, mapping: PlacementMapping?, context: PlacementContext) {
         self.header = header
         self.mapping = mapping
         self.context = context
-        self.datePattern = mapping?.dateFormat.flatMap(DatePattern.init)
+        self.datePattern = mapping?.dateFormat.flatMap(DatePattern.init) ?? .iso
+        self.cents = mapping?.amounts == .cents
+        let columns = PlacementColumn.allCases
+        self.slots = columns.map { header.positions[$0] ?? -1 }
+        self.translations = columns.map { mapping?.values?[$0.rawValue] }
+        self.fallbacks = columns.map { column in
+            mapping?.defaults?[column.rawValue].map { $0.trimmingSpaces() }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+    }
+
+    /// Validates a record from ``CSVReader`` (its `row` is the data row number).
+    public func validate(_ record: CSVRecord) -> RowValidation {
+        validate(record.fields, row: record.row)
     }
 
     public func validate(_ fields: [String], row: Int) -> RowValidation {
-        var errors: [RowError] = []
-        if fields.count != header.fieldCount {
-            errors.append(RowError(
+        guard fields.count == header.fieldCount else {
+            return .invalid([RowError(
                 row: row, column: "", value: "",
-                reason: "has \(fields.count) fields, the header has \(header.fieldCount)"))
-            return .invalid(errors)
+                reason: "has \(fields.count) fields but the header has \(header.fieldCount); "
+                    + "check for an unquoted comma or a missing field")])
         }
+        var check = RowCheck(row: row, validator: self, fields: fields)
+        return check.run()
+    }
 
-        func value(_ column: PlacementColumn) -> String? {
-            var text = header.positions[column].map { fields[$0].trimmingSpaces() } ?? ""
-            if let mapped = mapping?.values?[column.rawValue]?[text] { text = mapped }
-            if text.isEmpty, let fallback = mapping?.defaults?[column.rawValue] { text = fallback }
-            return text.isEmpty ? nil : text
-        }
-        func fail(_ column: PlacementColumn, _ text: String, _ reason: String) {
-            errors.append(RowError(row: row, column: column.rawValue, value: text, reason: reason))
-        }
-        func required(_ column: PlacementColumn) -> String? {
-            guard let text = value(column) else {
-                fail(column, "", "is required")
-                return nil
-            }
-            return text
-        }
-        func text(_ column: PlacementColumn, max: Int, required isRequired: Bool = false) -> String? {
-            guard let text = isRequired ? required(column) : value(column) else { return nil }
-            guard text.count <= max else {
-                fail(column, text, "is longer than \(max) characters")
-                return nil
-            }
-            return text
-        }
-        func enumeration<E: RawRepresentable & CaseIterable>(_ column: PlacementColumn, _ type: E.Type, default fallback: E? = nil)
-            -> E? where E.RawValue == String
-        {
-            guard let text = fallback == nil ? required(column) : value(column) else { return fallback }
-            guard let parsed = E(rawValue: text.lowercased()) else {
-                fail(column, text, "must be one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
-                return nil
-            }
-            return parsed
-        }
-        func date(_ column: PlacementColumn, notAfter latest: LocalDate? = nil) -> LocalDate? {
-            guard let text = column.isRequired ? required(column) : value(column) else { return nil }
-            let expected = mapping?.dateFormat ?? "YYYY-MM-DD"
-            guard let parsed = datePattern?.parse(text) ?? LocalDate(iso: text) else {
-                fail(column, text, "is not a date in the form \(expected)")
-                return nil
-            }
-            if let latest, parsed > latest {
-                fail(column, text, "is in the future (after \(latest.iso))")
-                return nil
-            }
-            return parsed
-        }
+    /// The trimmed, translated value of a column (or its default), nil when absent or blank.
+    fileprivate func cell(_ column: PlacementColumn, in fields: [String]) -> String? {
+        let ordinal = column.ordinal
+        let slot = slots[ordinal]
+        var text = slot >= 0 ? fields[slot].trimmingSpaces() : ""
+        if let table = translations[ordinal], let translated = table[text] { text = translated.trimmingSpaces() }
+        if text.isEmpty { return fallbacks[ordinal] }
+        return text
+    }
+}
 
-        let currency: Currency
-        if let code = value(.currency) {
-            guard let parsed = Currency(code: code) else {
-                fail(.currency, code, "is not an ISO 4217 currency code")
-                return .invalid(errors)
-            }
-            currency = parsed
+/// The work on one row: collects every problem, then builds the debt if there is none.
+private struct RowCheck {
+    let row: Int
+    let validator: PlacementRowValidator
+    let fields: [String]
+    var errors: [RowError] = []
+
+    init(row: Int, validator: PlacementRowValidator, fields: [String]) {
+        self.row = row
+        self.validator = validator
+        self.fields = fields
+    }
+
+    var today: LocalDate { validator.context.today }
+
+    /// Contact points get their real ids only once the row is known to be valid.
+    static let placeholderID = ContactPointID(UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)))
+
+    func value(_ column: PlacementColumn) -> String? { validator.cell(column, in: fields) }
+
+    mutating func fail(_ column: PlacementColumn, _ text: String, _ reason: String) {
+        errors.append(RowError(row: row, column: column.rawValue, value: text, reason: reason))
+    }
+
+    /// The value, or an "is required" error when a required column is blank.
+    mutating func present(_ column: PlacementColumn) -> String? {
+        guard let text = value(column) else {
+            if column.isRequired { fail(column, "", "is required") }
+            return nil
+        }
+        return text
+    }
+
+    mutating func text(_ column: PlacementColumn) -> String? {
+        guard var text = present(column) else { return nil }
+        if text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+            text = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+                .map { $0.trimmingSpaces() }.filter { !$0.isEmpty }.joined(separator: " ")
+        }
+        if let limit = Self.limit(column), text.utf8.count > limit, text.count > limit {
+            fail(column, text, "is longer than \(limit) characters")
+            return nil
+        }
+        return text
+    }
+
+    static func limit(_ column: PlacementColumn) -> Int? {
+        switch column {
+        case .clientAccountNumber, .studentLoanAccountNumber: 64
+        case .originalCreditor, .currentCreditor, .addressLine1, .addressLine2: 200
+        case .firstName, .lastName, .middleName, .city: 100
+        default: nil
+        }
+    }
+
+    mutating func enumeration<E: RawRepresentable & CaseIterable>(_ column: PlacementColumn, _: E.Type, default fallback: E?)
+        -> E? where E.RawValue == String
+    {
+        guard let text = present(column) else { return fallback }
+        if let parsed = E(rawValue: text) ?? E(rawValue: text.lowercased()) { return parsed }
+        fail(column, text, "must be one of \(E.allCases.map(\.rawValue).joined(separator: ", "))")
+        return nil
+    }
+
+    /// A date in the file's pattern, not after `today` when `past`.
+    mutating func date(_ column: PlacementColumn, notInFuture: Bool = true) -> LocalDate? {
+        guard let text = present(column) else { return nil }
+        guard let parsed = validator.datePattern.parse(text) else {
+            fail(column, text, "is not a date in the form \(validator.datePattern.description) (or not a calendar date)")
+            return nil
+        }
+        if notInFuture, parsed > today {
+            fail(column, text, "is in the future (after \(today.iso))")
+            return nil
+        }
+        return parsed
+    }
+
+    mutating func amount(_ column: PlacementColumn, _ currency: Currency) -> Money? {
+        guard let text = present(column) else { return nil }
+        let parsed: Money?
+        if validator.cents {
+            let body = text.utf8.first == UInt8(ascii: "-") ? text.utf8.dropFirst() : text.utf8[...]
+            parsed = !body.isEmpty && body.allSatisfy({ $0 >= 48 && $0 <= 57 })
+                ? Int64(text).map { Money(minorUnits: $0, currency: currency) } : nil
         } else {
-            currency = .usd
+            parsed = Money(decimal: text, currency: currency)
         }
-        func amount(_ column: PlacementColumn) -> Money? {
-            guard let text = column.isRequired ? required(column) : value(column) else {
-                return column.isRequired ? nil : .zero(currency)
-            }
-            let parsed: Money?
-            if mapping?.amounts == .cents {
-                parsed = Int64(text).map { Money(minorUnits: $0, currency: currency) }
-            } else {
-                parsed = Money(decimal: text, currency: currency)
-            }
-            guard let money = parsed else {
-                let form = mapping?.amounts == .cents ? "whole cents (123456)" : "a decimal amount with a dot and at most \(currency.minorUnitDigits) decimals (1234.56)"
-                fail(column, text, "is not \(form)")
-                return nil
-            }
-            guard !money.isNegative else {
+        guard let money = parsed else {
+            let form = validator.cents
+                ? "a whole number of minor units (cents), such as 123456"
+                : "an amount: digits with a dot and at most \(currency.minorUnitDigits) decimals, no currency sign or "
+                    + "thousands separator, such as 1234.56"
+            fail(column, text, "is not \(form)")
+            return nil
+        }
+        guard !money.isNegative else {
+            switch column {
+            case .paymentsSinceItemization, .creditsSinceItemization:
+                fail(column, text, "must not be negative: payments and credits are positive numbers that reduce the balance")
+            default:
                 fail(column, text, "must not be negative")
-                return nil
             }
-            return money
+            return nil
+        }
+        return money
+    }
+
+    mutating func run() -> RowValidation {
+        var currency = Currency.usd
+        if let code = present(.currency) {
+            if let parsed = Currency(code: code) { currency = parsed } else {
+                fail(.currency, code, "is not an ISO 4217 currency code such as USD")
+            }
         }
 
-        let today = context.today
-        let number = text(.clientAccountNumber, max: 64, required: true)
-        let originalCreditor = text(.originalCreditor, max: 200, required: true)
-        let currentCreditor = text(.currentCreditor, max: 200)
-        let debtType = enumeration(.debtType, DebtType.self)
-        let openDate = date(.accountOpenDate, notAfter: today)
-        let chargeOffDate = date(.chargeOffDate, notAfter: today)
-        let lastPaymentDate = date(.lastPaymentDate, notAfter: today)
-        let lastPaymentAmount = value(.lastPaymentAmount) == nil ? nil : amount(.lastPaymentAmount)
-        let itemizationDate = date(.itemizationDate, notAfter: today)
-        let itemizationDateType = enumeration(.itemizationDateType, ItemizationDateType.self)
-        let balance = amount(.balanceAtItemization)
-        let interest = amount(.interestSinceItemization)
-        let fees = amount(.feesSinceItemization)
-        let payments = amount(.paymentsSinceItemization)
-        let credits = amount(.creditsSinceItemization)
-        let current = amount(.currentBalance)
-        let first = text(.firstName, max: 100, required: true)
-        let last = text(.lastName, max: 100, required: true)
-        let middle = text(.middleName, max: 100)
+        let number = text(.clientAccountNumber)
+        let originalCreditor = text(.originalCreditor)
+        let currentCreditor = text(.currentCreditor)
+        let debtType = enumeration(.debtType, DebtType.self, default: nil)
+        let openDate = date(.accountOpenDate)
+        let chargeOffDate = date(.chargeOffDate)
+        let lastPaymentDate = date(.lastPaymentDate)
+        let lastPaymentAmount = amount(.lastPaymentAmount, currency)
+        let itemizationDate = date(.itemizationDate)
+        let itemizationDateType = enumeration(.itemizationDateType, ItemizationDateType.self, default: nil)
+        let balance = amount(.balanceAtItemization, currency)
+        let zero = Money.zero(currency)
+        let interest = value(.interestSinceItemization) == nil ? zero : amount(.interestSinceItemization, currency)
+        let fees = value(.feesSinceItemization) == nil ? zero : amount(.feesSinceItemization, currency)
+        let payments = value(.paymentsSinceItemization) == nil ? zero : amount(.paymentsSinceItemization, currency)
+        let credits = value(.creditsSinceItemization) == nil ? zero : amount(.creditsSinceItemization, currency)
+        let current = amount(.currentBalance, currency)
+
+        let first = text(.firstName)
+        let last = text(.lastName)
+        let middle = text(.middleName)
         var dob: LocalDate?
-        if let parsed = date(.dateOfBirth, notAfter: today) {
-            if parsed < Self.earliestBirthDate {
-                fail(.dateOfBirth, value(.dateOfBirth) ?? "", "is before 1900-01-01")
+        if let parsed = date(.dateOfBirth, notInFuture: false) {
+            let raw = value(.dateOfBirth) ?? ""
+            if parsed >= today {
+                fail(.dateOfBirth, raw, "must be in the past")
+            } else if parsed < PlacementRowValidator.earliestBirthDate {
+                fail(.dateOfBirth, raw, "is before 1900-01-01")
             } else {
                 dob = parsed
             }
         }
         var ssn: SSN?
-        if let raw = value(.ssn) {
+        if let raw = present(.ssn) {
             ssn = SSN(raw)
-            if ssn == nil { fail(.ssn, "***", "is not a valid SSN (nine digits, as issued)") }
+            if ssn == nil {
+                fail(.ssn, "***", "is not a valid SSN: nine digits (123-45-6789) as the SSA issues them")
+            }
         }
-        let line1 = text(.addressLine1, max: 200, required: true)
-        let line2 = text(.addressLine2, max: 200)
-        let city = text(.city, max: 100, required: true)
+        let line1 = text(.addressLine1)
+        let line2 = text(.addressLine2)
+        let city = text(.city)
         var state: USState?
-        if let raw = required(.state) {
-            state = USState(code: raw)
-            if state == nil { fail(.state, raw, "is not a US state or territory code") }
+        if let raw = present(.state) {
+            state = USState(rawValue: raw) ?? USState(code: raw)
+            if state == nil { fail(.state, raw, "is not a US state or territory code (two letters, such as TX)") }
         }
         var zip: String?
-        if let raw = required(.zip) {
-            zip = Self.normalizedZIP(raw)
-            if zip == nil { fail(.zip, raw, "must be 5 digits or ZIP+4 (12345-6789)") }
+        if let raw = present(.zip) {
+            zip = ZIPCode.normalize(raw)
+            if zip == nil {
+                let hint = raw.utf8.count == 4 && raw.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 })
+                    ? "; a 4-digit ZIP has probably lost its leading zero in a spreadsheet" : ""
+                fail(.zip, raw, "must be 5 digits or ZIP+4 (12345 or 12345-6789)" + hint)
+            }
         }
         var points: [ContactPoint] = []
+        var seenNumbers: [String] = []
         for (numberColumn, typeColumn, consentColumn) in [
             (PlacementColumn.phone1, PlacementColumn.phone1Type, PlacementColumn.phone1Consent),
             (.phone2, .phone2Type, .phone2Consent),
         ] {
             let type = enumeration(typeColumn, PhoneType.self, default: .unknown)
             let consent = enumeration(consentColumn, ConsentStatus.self, default: .unknown)
-            guard let raw = value(numberColumn) else { continue }
+            guard let raw = present(numberColumn) else { continue }
             switch PhoneNumber.normalize(raw) {
             case let .success(e164):
-                if let type, let consent {
-                    points.append(ContactPoint(kind: .phone(number: e164, type: type, source: .creditorFile, consent: consent)))
+                if let type, let consent, !seenNumbers.contains(e164) {
+                    seenNumbers.append(e164)
+                    points.append(ContactPoint(id: Self.placeholderID, kind: .phone(number: e164, type: type, source: .creditorFile, consent: consent)))
                 }
-            case let .failure(reason):
-                fail(numberColumn, raw, reason.description)
+            case let .failure(problem):
+                fail(numberColumn, raw, problem.description)
             }
         }
         let emailSource = enumeration(.email1Source, EmailSource.self, default: .unknown)
-        if let raw = value(.email1) {
-            if let address = EmailAddress.normalize(raw), let emailSource {
-                points.append(ContactPoint(kind: .email(address: address, source: emailSource)))
-            } else if EmailAddress.normalize(raw) == nil {
+        if let raw = present(.email1) {
+            if let address = EmailAddress.normalize(raw) {
+                if let emailSource { points.append(ContactPoint(id: Self.placeholderID, kind: .email(address: address, source: emailSource))) }
+            } else {
                 fail(.email1, raw, "is not an email address")
             }
         }
         var language = "en"
-        if let raw = value(.language) {
-            let lower = raw.lowercased()
-            if lower.count == 2, lower.allSatisfy({ $0.isASCII && $0.isLetter }) {
-                language = lower
-            } else {
-                fail(.language, raw, "must be a two-letter ISO 639-1 code (en, es)")
+        if let raw = present(.language) {
+            if let code = LanguageCode.normalize(raw) { language = code } else {
+                fail(.language, raw, "must be a two-letter ISO 639-1 code such as en or es")
             }
         }
-        let studentLoanNumber = text(.studentLoanAccountNumber, max: 64)
+        let studentLoanNumber = text(.studentLoanAccountNumber)
         let role = enumeration(.consumerRole, ConsumerRole.self, default: .primary)
 
-        if let balance, let interest, let fees, let payments, let credits, let current, let itemizationDate,
-           let itemizationDateType
-        {
-            let itemization = Itemization(
-                itemizationDate: itemizationDate, itemizationDateType: itemizationDateType,
-                balanceAtItemization: balance, interestSinceItemization: interest, feesSinceItemization: fees,
-                paymentsSinceItemization: payments, creditsSinceItemization: credits, currentBalance: current)
-            if !itemization.isReconciled {
-                let computed = itemization.computedBalance?.decimalString ?? "out of range"
-                fail(.currentBalance, current.decimalString,
-                     "does not reconcile: \(balance.decimalString) + \(interest.decimalString) interest + \(fees.decimalString) fees − \(payments.decimalString) payments − \(credits.decimalString) credits = \(computed)")
-            }
-            if errors.isEmpty, let number, let originalCreditor, let debtType, let first, let last, let line1,
-               let city, let state, let zip, let role
-            {
-                points.insert(ContactPoint(kind: .postal(PostalAddress(
-                    line1: line1, line2: line2, city: city, state: state, zip: zip))), at: 0)
-                let consumer = Consumer(
-                    tenantID: context.tenantID, name: PersonName(first: first, middle: middle, last: last),
-                    dateOfBirth: dob, ssn: ssn, language: language, contactPoints: points)
-                let account = Account(
-                    tenantID: context.tenantID, clientID: context.clientID, placementID: context.placementID,
-                    clientAccountNumber: number, originalCreditor: originalCreditor, currentCreditor: currentCreditor,
-                    debtType: debtType, openDate: openDate, chargeOffDate: chargeOffDate,
-                    lastPaymentDate: lastPaymentDate, lastPaymentAmount: lastPaymentAmount, itemization: itemization,
-                    status: .active, placedAt: context.placedAt, studentLoanAccountNumber: studentLoanNumber,
-                    parties: [AccountParty(consumerID: consumer.id, role: role)])
-                return .valid(PlacedDebt(row: row, account: account, consumer: consumer, role: role))
-            }
+        guard let balance, let interest, let fees, let payments, let credits, let current, let itemizationDate,
+              let itemizationDateType
+        else { return .invalid(errors) }
+        let itemization = Itemization(
+            itemizationDate: itemizationDate, itemizationDateType: itemizationDateType,
+            balanceAtItemization: balance, interestSinceItemization: interest, feesSinceItemization: fees,
+            paymentsSinceItemization: payments, creditsSinceItemization: credits, currentBalance: current)
+        if !itemization.isReconciled {
+            let computed = itemization.computedBalance?.decimalString ?? "(out of range)"
+            fail(.currentBalance, value(.currentBalance) ?? current.decimalString,
+                 "current_balance \(current.decimalString) ≠ \(balance.decimalString) balance_at_itemization"
+                    + " + \(interest.decimalString) interest + \(fees.decimalString) fees"
+                    + " − \(payments.decimalString) payments − \(credits.decimalString) credits = \(computed)")
         }
-        return .invalid(errors)
-    }
-
-    /// `12345` or `12345-6789` (also accepts `123456789`, written back with the hyphen).
-    static func normalizedZIP(_ raw: String) -> String? {
-        let digits = raw.filter { $0 != "-" }
-        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        switch (digits.count, raw.count) {
-        case (5, 5): return raw
-        case (9, 10) where raw.dropFirst(5).first == "-": return raw
-        case (9, 9): return "\(digits.prefix(5))-\(digits.suffix(4))"
-        default: return nil
-        }
+        guard errors.isEmpty, let number, let originalCreditor, let debtType, let first, let last, let line1,
+              let city, let state, let zip, let role
+        else { return .invalid(errors) }
+        let context = validator.context
+        var ids = RandomIDs(count: points.count + 3)
+        points = points.map { ContactPoint(id: ContactPointID(ids.next()), kind: $0.kind) }
+        points.insert(ContactPoint(id: ContactPointID(ids.next()), kind: .postal(PostalAddress(
+            line1: line1, line2: line2, city: city, state: state, zip: zip))), at: 0)
+        let consumer = Consumer(
+            id: ConsumerID(ids.next()), tenantID: context.tenantID, name: PersonName(first: first, middle: middle, last: last),
+            dateOfBirth: dob, ssn: ssn, language: language, contactPoints: points)
+        let account = Account(
+            id: AccountID(ids.next()), tenantID: context.tenantID, clientID: context.clientID, placementID: context.placementID,
+            clientAccountNumber: number, originalCreditor: originalCreditor, currentCreditor: currentCreditor,
+            debtType: debtType, openDate: openDate, chargeOffDate: chargeOffDate,
+            lastPaymentDate: lastPaymentDate, lastPaymentAmount: lastPaymentAmount, itemization: itemization,
+            status: .active, placedAt: context.placedAt, studentLoanAccountNumber: studentLoanNumber,
+            parties: [AccountParty(consumerID: consumer.id, role: role)])
+        return .valid(PlacedDebt(row: row, account: account, consumer: consumer, role: role))
     }
 }
 
-/// North American Numbering Plan phone numbers in E.164.
-public enum PhoneNumber {
-    public enum Problem: Error, Hashable, CustomStringConvertible {
-        case length(Int), areaCode(String), exchange(String), characters
+/// Random (version 4) UUIDs for one row from a single read of the system's random source. Foundation's `UUID()`
+/// opens, reads and closes /dev/urandom for every id on Linux, which was most of the cost of validating a row.
+struct RandomIDs {
+    private var bytes: [UInt8]
+    private var offset = 0
 
-        public var description: String {
-            switch self {
-            case let .length(count): "has \(count) digits; a US number has 10 (optionally after +1)"
-            case let .areaCode(code): "area code \(code) does not exist (it cannot start with 0 or 1, or be N11)"
-            case let .exchange(code): "exchange \(code) is not valid (it cannot start with 0 or 1)"
-            case .characters: "contains characters other than digits, spaces, +, -, ., ( and )"
-            }
+    init(count: Int) {
+        bytes = [UInt8](repeating: 0, count: count * 16)
+        let filled = bytes.withUnsafeMutableBytes { buffer -> Bool in
+            #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
+            arc4random_buf(buffer.baseAddress!, buffer.count)
+            return true
+            #else
+            return false
+            #endif
+        }
+        if !filled {
+            var generator = SystemRandomNumberGenerator()
+            for index in bytes.indices { bytes[index] = generator.next() }
         }
     }
 
-    /// Accepts `(512) 555-0100`, `512.555.0100`, `+1 512 555 0100`, `15125550100`; returns `+15125550100`.
-    public static func normalize(_ raw: String) -> Result<String, Problem> {
-        var digits: [UInt8] = []
-        for byte in raw.utf8 {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(byte)
-            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"),
-                 UInt8(ascii: "+"):
-                continue
-            default: return .failure(.characters)
-            }
-        }
-        if digits.count == 11, digits[0] == UInt8(ascii: "1") { digits.removeFirst() }
-        guard digits.count == 10 else { return .failure(.length(digits.count)) }
-        let area = String(decoding: digits[0..<3], as: UTF8.self)
-        let exchange = String(decoding: digits[3..<6], as: UTF8.self)
-        guard digits[0] >= UInt8(ascii: "2"), !(digits[1] == UInt8(ascii: "1") && digits[2] == UInt8(ascii: "1")) else {
-            return .failure(.areaCode(area))
-        }
-        guard digits[3] >= UInt8(ascii: "2") else { return .failure(.exchange(exchange)) }
-        return .success("+1" + String(decoding: digits, as: UTF8.self))
-    }
-}
-
-/// Email addresses, checked the pragmatic way: one `@`, a plausible local part, a dotted domain.
-public enum EmailAddress {
-    /// The address with its domain lower-cased, or nil when it cannot be an address.
-    public static func normalize(_ raw: String) -> String? {
-        let parts = raw.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, raw.count <= 254 else { return nil }
-        let local = parts[0], domain = parts[1].lowercased()
-        guard !local.isEmpty, local.count <= 64, !local.hasPrefix("."), !local.hasSuffix("."), !local.contains(".."),
-              local.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "," && $0 != "<" && $0 != ">" && $0 != "\"" })
-        else { return nil }
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        guard labels.count >= 2,
-              labels.allSatisfy({ label in
-                  !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
-                      && label.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" }
-              }),
-              let tld = labels.last, tld.count >= 2, tld.allSatisfy(\.isLetter)
-        else { return nil }
-        return "\(local)@\(domain)"
-    }
-}
-
-/// The row error report as CSV: header `row,column,value,reason`, RFC 4180 quoting.
-public enum ErrorReport {
-    public static let header = "row,column,value,reason"
-
-    public static func csv(_ errors: [RowError]) -> String {
-        var text = header + "\r\n"
-        for error in errors { text += line(error) }
-        return text
-    }
-
-    public static func line(_ error: RowError) -> String {
-        [String(error.row), error.column, error.value, error.reason].map(quote).joined(separator: ",") + "\r\n"
-    }
-
-    static func quote(_ field: String) -> String {
-        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    mutating func next() -> UUID {
+        guard offset + 16 <= bytes.count else { return UUID() }
+        var b = Array(bytes[offset..<offset + 16])
+        offset += 16
+        b[6] = (b[6] & 0x0F) | 0x40
+        b[8] = (b[8] & 0x3F) | 0x80
+        return UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
     }
 }

@@ -1,0 +1,134 @@
+import Foundation
+import RecoupApp
+import RecoupCore
+import RecoupTestSupport
+import Storage
+import Testing
+
+/// The whole import use case (CSV bytes in, stored accounts and report out) on real databases.
+@Suite(.serialized)
+struct PlacementImportTests {
+    static let header = "client_account_number,original_creditor,debt_type,itemization_date,itemization_date_type,balance_at_itemization,current_balance,first_name,last_name,date_of_birth,ssn,address_line1,city,state,zip,phone1,Legacy Notes"
+
+    static func row(_ number: String, balance: String = "250.00", zip: String = "78701", ssn: String = "123-45-6789") -> String {
+        "\(number),Big Bank,credit_card,2025-06-30,charge_off,\(balance),\(balance),Pat,Doe,1980-02-29,\(ssn),1 Main St,Austin,TX,\(zip),5125550100,note"
+    }
+
+    struct Setup {
+        var service: PlacementService
+        var accounts: AccountService
+        var scope: AccessScope
+        var client: ClientID
+    }
+
+    func setup(_ store: SQLStore) async throws -> Setup {
+        let clock = ManualClock(Fixture.start)
+        let directory = DirectoryService(directory: store, clock: clock)
+        let tenant = try await directory.createTenant(name: "Acme", actor: "t")
+        let client = try await directory.createClient(name: "Big Bank", scope: AccessScope(tenantID: tenant.id), actor: "t")
+        return Setup(
+            service: PlacementService(placements: store, directory: store, clock: clock),
+            accounts: AccountService(accounts: store, clock: clock), scope: AccessScope(tenantID: tenant.id),
+            client: client.id)
+    }
+
+    func run(_ s: Setup, _ text: String, mode: ImportMode = .acceptValid, chunk: Int = 7) async throws -> PlacementOutcome {
+        let bytes = Array(text.utf8)
+        let chunks = stride(from: 0, to: bytes.count, by: chunk).map { Array(bytes[$0..<min($0 + chunk, bytes.count)]) }
+        return try await s.service.importPlacement(
+            PlacementRequest(scope: s.scope, clientID: s.client, fileName: "f.csv", mode: mode, strict: false,
+                             mapping: nil, actor: "t"),
+            chunks: ChunkList(chunks: chunks))
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func goodRowsLandBadRowsAreReportedAndReimportUpdates(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
+            let s = try await setup(store)
+            let file = [Self.header, Self.row("A-1"), Self.row("A-2", zip: "7870"), Self.row("A-3", ssn: "222-33-4444"), ""]
+                .joined(separator: "\r\n")
+            let first = try await run(s, file)
+            #expect(first.report.placement.counts == ImportCounts(rows: 3, imported: 2, rejected: 1))
+            #expect(first.report.ignoredColumns == ["Legacy Notes"])
+            #expect(first.errors.map { [String($0.row), $0.column, $0.value] } == [["2", "zip", "7870"]])
+            #expect(first.errors.first?.reason.hasPrefix("must be 5 digits or ZIP+4") == true)
+            #expect(first.report.placement.fileDigest.count == 64)
+            #expect(try await s.service.errors(first.report.placement.id, scope: s.scope) == first.errors)
+
+            let second = try await run(s, [Self.header, Self.row("A-1"), Self.row("A-3", balance: "300.00", ssn: "222-33-4444"),
+                                           Self.row("A-1", balance: "275.00")].joined(separator: "\n"))
+            #expect(second.report.placement.counts == ImportCounts(rows: 3, imported: 0, updated: 2, unchanged: 1))
+            let a1 = try #require(try await s.accounts.list(
+                scope: s.scope, filter: AccountFilter(clientAccountNumber: "A-1"), limit: 5, cursor: nil).items.first)
+            #expect(a1.currentBalance.minorUnits == 27_500)
+            let all = try await s.accounts.list(scope: s.scope, filter: AccountFilter(), limit: 50, cursor: nil)
+            #expect(all.items.count == 2)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func allOrNothingStoresNothingButTheReport(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
+            let s = try await setup(store)
+            let outcome = try await run(
+                s, [Self.header, Self.row("B-1"), Self.row("B-2", zip: "x")].joined(separator: "\n"), mode: .allOrNothing)
+            #expect(outcome.report.outcome == .rejected)
+            #expect(outcome.report.placement.counts.rejected == 1 && outcome.report.placement.counts.imported == 0)
+            #expect(try await s.accounts.list(scope: s.scope, filter: AccountFilter(), limit: 5, cursor: nil).items.isEmpty)
+            let stored = try await s.service.placement(outcome.report.placement.id, scope: s.scope)
+            #expect(stored.outcome == .rejected)
+            #expect(try await s.service.errors(outcome.report.placement.id, scope: s.scope).count == 1)
+        }
+    }
+
+    @Test(arguments: [
+        ("", "empty"), ("\u{FEFF}", "empty"), ("a,b\n1,2\n", "missing required columns"),
+        (PlacementImportTests.header + "\n\"open", "unbalanced quote"),
+    ])
+    func unusableFilesStoreNothing(_ text: String, _ expected: String) async throws {
+        try await withStore(.sqlite) { _, store in
+            let s = try await setup(store)
+            do {
+                _ = try await run(s, text)
+                Issue.record("expected the file to be refused")
+            } catch let RecoupError.unusableInput(message) {
+                #expect(message.contains(expected), "\(message)")
+            }
+            #expect(try await store.auditEvents(
+                tenantID: s.scope.tenantID, afterSequence: 0, limit: 10, subjectType: "placement", subjectID: nil,
+                action: nil).isEmpty)
+        }
+    }
+
+    @Test func theDemoPortfolioImportsCleanlyWithJointDebtors() async throws {
+        try await withStore(.sqlite) { _, store in
+            let s = try await setup(store)
+            let portfolio = DemoPortfolio(accounts: 600, seed: 11, asOf: LocalDate(iso: "2026-09-01")!)
+            let outcome = try await s.service.importPlacement(
+                PlacementRequest(scope: s.scope, clientID: s.client, fileName: nil, mode: .allOrNothing, strict: true,
+                                 mapping: nil, actor: "t"),
+                chunks: portfolio.chunks(chunkSize: 4096))
+            #expect(outcome.errors.isEmpty, "\(outcome.errors.prefix(3))")
+            #expect(outcome.report.placement.counts.imported == 600)
+            #expect(outcome.report.placement.counts.rows > 600)
+            // Same seed, same file.
+            var first: [String] = [], second: [String] = []
+            portfolio.lines { first.append($0) }
+            portfolio.lines { second.append($0) }
+            #expect(first == second)
+        }
+    }
+}
+
+/// Chunks already in memory, as an async sequence.
+struct ChunkList: AsyncSequence, Sendable {
+    typealias Element = [UInt8]
+    let chunks: [[UInt8]]
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var rest: ArraySlice<[UInt8]>
+        mutating func next() async -> [UInt8]? { rest.popFirst() }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(rest: chunks[...]) }
+}

@@ -73,7 +73,12 @@ struct EmptyBodyMiddleware: ServerMiddleware {
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         guard let body, operationID != "createPlacement" else { return try await next(request, body, metadata) }
-        let bytes = try await [UInt8](collecting: body, upTo: jsonLimit)
+        let bytes: [UInt8]
+        do {
+            bytes = try await [UInt8](collecting: body, upTo: jsonLimit)
+        } catch {
+            throw ProblemError(problem: Problem(status: .contentTooLarge, detail: "the body exceeds \(jsonLimit) bytes"))
+        }
         return try await next(request, bytes.isEmpty ? nil : HTTPBody(bytes), metadata)
     }
 }

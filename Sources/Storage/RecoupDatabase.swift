@@ -85,18 +85,11 @@ public final class RecoupDatabase: Sendable {
         }
         let migrations = Migrations()
         migrations.add(RecoupMigrations.all)
-        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: eventLoopGroup.any())
+        let migrator = Migrator(
+            databases: databases, migrations: migrations, logger: logger, on: eventLoopGroup.any(),
+            migrationLogLevel: .debug)
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()
-    }
-
-    /// Drops every table (tests only): reverts all migrations.
-    public func revertAll() async throws {
-        let migrations = Migrations()
-        migrations.add(RecoupMigrations.all)
-        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: eventLoopGroup.any())
-        try await migrator.setupIfNeeded().get()
-        try await migrator.revertAllBatches().get()
     }
 
     public func shutdown() async {

@@ -88,6 +88,9 @@ struct SQLPlacementWriter: PlacementWriter {
         }
         var consumerBySSN: [String: ConsumerID] = [:]
         var consumerByIdentity: [String: ConsumerID] = [:]
+        /// The SSN hash each known consumer has (nil: none on file), so an identity match never merges two people
+        /// whose SSNs differ.
+        var ssnOfConsumer: [ConsumerID: String?] = [:]
         let ssnHashes = Array(Set(consumerKeys.compactMap(\.ssnHash)))
         let identityHashes = Array(Set(consumerKeys.compactMap(\.identityHash)))
         for (column, hashes) in [("ssn_hash", ssnHashes), ("identity_hash", identityHashes)] {
@@ -96,20 +99,30 @@ struct SQLPlacementWriter: PlacementWriter {
                     .where("tenant_id", .equal, tenant).where(SQLIdentifier(column), .in, Array(chunk)).all()
                 for row in rows {
                     let id: ConsumerID = try SQLStore.id(row, "id")
-                    if let hash = try row.decode(column: "ssn_hash", as: String?.self) { consumerBySSN[hash] = id }
+                    let ssnHash = try row.decode(column: "ssn_hash", as: String?.self)
+                    if let ssnHash { consumerBySSN[ssnHash] = id }
+                    ssnOfConsumer[id] = .some(ssnHash)
                     consumerByIdentity[try row.decode(column: "identity_hash", as: String.self)] = id
                 }
             }
         }
         var knownPoints: [ConsumerID: Set<String>] = [:]
+        /// Stored phone and email attributes by consumer and point key, to catch a changed consent or type.
+        var storedAttributes: [String: (id: String, attributes: String)] = [:]
         let matchedConsumers = Array(Set(consumerBySSN.values).union(consumerByIdentity.values))
         for chunk in matchedConsumers.map(\.description).chunks(of: 500) {
-            let rows = try await sql.select().columns("consumer_id", "kind", "value").from("contact_points")
-                .where("tenant_id", .equal, tenant).where("consumer_id", .in, Array(chunk)).all()
+            let rows = try await sql.select().columns("id", "consumer_id", "kind", "value", "phone_type", "source", "consent")
+                .from("contact_points").where("tenant_id", .equal, tenant).where("consumer_id", .in, Array(chunk)).all()
             for row in rows {
                 let id: ConsumerID = try SQLStore.id(row, "consumer_id")
-                knownPoints[id, default: []].insert(
-                    "\(try row.decode(column: "kind", as: String.self)):\(try row.decode(column: "value", as: String.self))")
+                let key = "\(try row.decode(column: "kind", as: String.self)):\(try row.decode(column: "value", as: String.self))"
+                knownPoints[id, default: []].insert(key)
+                storedAttributes["\(id)|\(key)"] = (
+                    try row.decode(column: "id", as: String.self),
+                    Self.attributes(
+                        type: try row.decode(column: "phone_type", as: String?.self),
+                        source: try row.decode(column: "source", as: String?.self),
+                        consent: try row.decode(column: "consent", as: String?.self)))
             }
         }
 
@@ -118,6 +131,8 @@ struct SQLPlacementWriter: PlacementWriter {
         var newConsumerOrder: [ConsumerID] = []
         var consumerUpdates: [ConsumerID: (Consumer, ConsumerKeys)] = [:]
         var newPoints: [(ConsumerID, ContactPoint, Int)] = []
+        /// Existing contact points whose type, source or consent the creditor changed: (row id, point).
+        var changedPoints: [String: ContactPoint] = [:]
         var newAccounts: [String: (AccountID, PlacedDebt, ConsumerID, String)] = [:]
         var newAccountOrder: [String] = []
         var accountUpdates: [String: (AccountID, PlacedDebt, ConsumerID, String)] = [:]
@@ -126,15 +141,22 @@ struct SQLPlacementWriter: PlacementWriter {
 
         for (index, debt) in debts.enumerated() {
             let keys = consumerKeys[index]
-            let digest = debt.digest
+            let digest = store.cipher.searchHash("record", debt.canonicalContent)
             // The consumer: matched, made earlier in this batch, or new.
             let consumerID: ConsumerID
-            if let id = keys.ssnHash.flatMap({ consumerBySSN[$0] }) ?? keys.identityHash.flatMap({ consumerByIdentity[$0] }) {
+            let byIdentity = keys.identityHash.flatMap { consumerByIdentity[$0] }.flatMap { id -> ConsumerID? in
+                // Same name, birth date and address but another SSN on file: two people, never merged.
+                let onFile = ssnOfConsumer[id] ?? nil
+                return onFile == nil || keys.ssnHash == nil || onFile == keys.ssnHash ? id : nil
+            }
+            if let id = keys.ssnHash.flatMap({ consumerBySSN[$0] }) ?? byIdentity {
                 consumerID = id
+                if (ssnOfConsumer[id] ?? nil) == nil, let hash = keys.ssnHash { ssnOfConsumer[id] = .some(hash) }
             } else {
                 consumerID = debt.consumer.id
                 newConsumers[consumerID] = (debt.consumer, keys)
                 newConsumerOrder.append(consumerID)
+                ssnOfConsumer[consumerID] = .some(keys.ssnHash)
             }
             if let hash = keys.ssnHash { consumerBySSN[hash] = consumerID }
             if let hash = keys.identityHash { consumerByIdentity[hash] = consumerID }
@@ -202,7 +224,14 @@ struct SQLPlacementWriter: PlacementWriter {
                 var known = knownPoints[consumerID] ?? []
                 for point in debt.consumer.contactPoints {
                     let key = Self.pointKey(point)
-                    if known.insert(key).inserted { newPoints.append((consumerID, point, known.count)) }
+                    if known.insert(key).inserted {
+                        newPoints.append((consumerID, point, known.count))
+                    } else if let stored = storedAttributes["\(consumerID)|\(key)"],
+                              stored.attributes != Self.attributes(of: point)
+                    {
+                        // A revoked consent or a corrected line type must reach the stored record (TCPA).
+                        changedPoints[stored.id] = point
+                    }
                 }
                 knownPoints[consumerID] = known
                 if newConsumers[consumerID] == nil { consumerUpdates[consumerID] = (debt.consumer, keys) }
@@ -285,11 +314,17 @@ struct SQLPlacementWriter: PlacementWriter {
             var update = sql.update("accounts")
             for (column, value) in zip(Self.accountColumns, Self.accountValues(
                 debt, placement: report.placement.id, consumer: consumerID, at: now))
+                where !Self.keptOnUpdate.contains(column)
             {
                 update = update.set(SQLIdentifier(column), to: value)
             }
             try await update.set("record_digest", to: digest)
                 .where("tenant_id", .equal, tenant).where("id", .equal, id.description).run()
+        }
+        for (rowID, point) in changedPoints {
+            let (type, source, consent) = Self.attributeValues(of: point)
+            try await sql.update("contact_points").set("phone_type", to: type).set("source", to: source)
+                .set("consent", to: consent).where("tenant_id", .equal, tenant).where("id", .equal, rowID).run()
         }
         let partyRows = Array(parties.values)
         if !partyRows.isEmpty {
@@ -304,11 +339,15 @@ struct SQLPlacementWriter: PlacementWriter {
                 try await insert.run()
             }
         }
-        try await store.append(audit, tenantID: report.placement.tenantID, at: now, on: sql)
+        result.audit = audit
         return result
     }
 
-    /// Columns written on insert and on update (the rest are set once).
+    /// Set when an account is first placed and never by a later file: a re-placement must not bring a recalled
+    /// account back to life, nor move its placement date.
+    static let keptOnUpdate: Set<String> = ["status", "placed_at"]
+
+    /// Columns written on insert and (less ``keptOnUpdate``) on update.
     static let accountColumns = [
         "placement_id", "client_account_number", "original_creditor", "current_creditor", "debt_type", "open_date",
         "charge_off_date", "last_payment_date", "last_payment_minor", "currency", "itemization_date",
@@ -333,6 +372,23 @@ struct SQLPlacementWriter: PlacementWriter {
             SQLBind(i.currentBalance.minorUnits), SQLBind(a.status.rawValue), SQLBind(at),
             SQLBind(a.studentLoanAccountNumber), SQLBind(consumer.description), SQLBind(state), SQLBind(at),
         ]
+    }
+
+    static func attributeValues(of point: ContactPoint) -> (type: String?, source: String?, consent: String?) {
+        switch point.kind {
+        case let .phone(_, type, source, consent): (type.rawValue, source.rawValue, consent.rawValue)
+        case let .email(_, source): (nil, source.rawValue, nil)
+        case .postal: (nil, nil, nil)
+        }
+    }
+
+    static func attributes(of point: ContactPoint) -> String {
+        let (type, source, consent) = attributeValues(of: point)
+        return attributes(type: type, source: source, consent: consent)
+    }
+
+    static func attributes(type: String?, source: String?, consent: String?) -> String {
+        "\(type ?? "")|\(source ?? "")|\(consent ?? "")"
     }
 
     static func pointValue(_ point: ContactPoint) -> String {

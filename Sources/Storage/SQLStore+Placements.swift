@@ -7,20 +7,20 @@ import SQLKit
 extension SQLStore: PlacementRepository {
     public func importing(
         _ report: PlacementReport, actor: String,
-        _ body: @escaping @Sendable (any PlacementWriter) async throws -> (PlacementReport, [RowError])
+        _ body: @escaping @Sendable (any PlacementWriter) async throws -> (PlacementReport, [RowError], [AuditEntry])
     ) async throws -> (PlacementReport, [RowError]) {
         do {
             return try await transaction { sql in
                 try await self.insertPlacement(report, on: sql)
                 let writer = SQLPlacementWriter(store: self, report: report, sql: sql)
-                let (final, errors) = try await body(writer)
-                try await self.finishPlacement(final, errors: errors, actor: actor, on: sql)
+                let (final, errors, audit) = try await body(writer)
+                try await self.finishPlacement(final, errors: errors, audit: audit, actor: actor, on: sql)
                 return (final, errors)
             }
         } catch let rejection as PlacementRejection {
             try await transaction { sql in
                 try await self.insertPlacement(rejection.report, on: sql)
-                try await self.finishPlacement(rejection.report, errors: rejection.errors, actor: actor, on: sql)
+                try await self.finishPlacement(rejection.report, errors: rejection.errors, audit: [], actor: actor, on: sql)
             }
             return (rejection.report, rejection.errors)
         }
@@ -41,9 +41,9 @@ extension SQLStore: PlacementRepository {
             .run()
     }
 
-    func finishPlacement(_ report: PlacementReport, errors: [RowError], actor: String, on sql: any SQLDatabase)
-        async throws
-    {
+    func finishPlacement(
+        _ report: PlacementReport, errors: [RowError], audit: [AuditEntry], actor: String, on sql: any SQLDatabase
+    ) async throws {
         let p = report.placement
         try await sql.raw("""
             UPDATE placements SET file_digest = \(bind: p.fileDigest), outcome = \(bind: report.outcome.rawValue),
@@ -70,7 +70,7 @@ extension SQLStore: PlacementRepository {
             "errors": String(errors.count), "ignored_columns": report.ignoredColumns.joined(separator: ","),
         ]
         try await append(
-            [AuditEntry(
+            audit + [AuditEntry(
                 actor: actor, action: report.outcome == .processed ? "placement.imported" : "placement.rejected",
                 subjectType: "placement", subjectID: p.id.description, afterDigest: p.fileDigest, details: details)],
             tenantID: p.tenantID, at: p.receivedAt, on: sql)

@@ -140,7 +140,7 @@ extension SQLStore: AuditRepository {
     }
 
     public func auditedTenants() async throws -> [TenantID] {
-        try await db.sql.raw("SELECT tenant_id FROM audit_heads ORDER BY tenant_id").all().compactMap {
+        try await db.sql.raw("SELECT DISTINCT tenant_id FROM audit_events ORDER BY tenant_id").all().compactMap {
             TenantID(try $0.decode(column: "tenant_id", as: String.self))
         }
     }
@@ -221,9 +221,11 @@ extension SQLStore: DirectoryRepository {
               let tenant = TenantID(try row.decode(column: "tenant_id", as: String.self)),
               let role = Role(rawValue: try row.decode(column: "role", as: String.self))
         else { throw StorageError.corrupt("api key row") }
+        let clientID = try row.decode(column: "client_id", as: String?.self).flatMap { ClientID($0) }
+        // A client key without its client would otherwise read as tenant-wide: refuse it outright.
+        if role == .client, clientID == nil { return nil }
         return APIKeyRecord(
-            id: id, tenantID: tenant, role: role,
-            clientID: try row.decode(column: "client_id", as: String?.self).flatMap { ClientID($0) },
+            id: id, tenantID: tenant, role: role, clientID: clientID,
             secretHash: secretHash, createdAt: try row.decode(column: "created_at", as: Date.self))
     }
 }

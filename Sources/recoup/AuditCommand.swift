@@ -63,20 +63,25 @@ struct AuditCommand: AsyncParsableCommand {
                 defer { try? handle.close() }
                 func write(_ line: String) throws { try handle.write(contentsOf: Data((line + "\n").utf8)) }
                 try write(try AuditExport.headerLine(tenantID: tenantID))
+                // The checkpoints first, then the events they vouch for: events appended meanwhile wait for the next
+                // export instead of making this one look truncated.
+                let checkpoints = try await runtime.store.checkpoints(tenantID: tenantID)
+                let signed = checkpoints.map(\.count).max() ?? 0
                 var after: Int64 = 0
                 var count = 0
-                while true {
+                pages: while true {
                     let page = try await runtime.store.auditEvents(
                         tenantID: tenantID, afterSequence: after, limit: 1000, subjectType: nil, subjectID: nil,
                         action: nil)
-                    for event in page { try write(try AuditExport.line(event)) }
-                    count += page.count
+                    for event in page {
+                        guard event.sequence <= signed else { break pages }
+                        try write(try AuditExport.line(event))
+                        count += 1
+                    }
                     guard let last = page.last, page.count == 1000 else { break }
                     after = last.sequence
                 }
-                for checkpoint in try await runtime.store.checkpoints(tenantID: tenantID) {
-                    try write(try AuditExport.line(checkpoint))
-                }
+                for checkpoint in checkpoints { try write(try AuditExport.line(checkpoint)) }
                 return count
             }
             Output.emit(options, text: "exported \(count) events to \(out)", json: ["events": count, "file": out])

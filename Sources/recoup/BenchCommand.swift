@@ -66,7 +66,7 @@ enum Bench {
 
     static func writeFile(rows: Int, to path: String) throws {
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw ValidationError("cannot write \(path)")
+            throw BenchError("cannot write \(path)")
         }
         defer { try? handle.close() }
         var buffer = [UInt8]()
@@ -108,7 +108,7 @@ enum Bench {
         process.waitUntilExit()
         let elapsed = Date().timeIntervalSince(start)
         guard process.terminationStatus == 0 else {
-            throw ValidationError("\(executable) \(arguments.joined(separator: " ")) failed:\n\(String(decoding: data, as: UTF8.self))")
+            throw BenchError("\(executable) \(arguments.joined(separator: " ")) failed:\n\(String(decoding: data, as: UTF8.self))")
         }
         return Run(seconds: elapsed, peakBytes: nil, output: data)
     }
@@ -118,7 +118,7 @@ enum Bench {
             let path = "\(folder)/\(name)"
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
-        throw ValidationError("\(name) is not installed (apt-get install \(name == "psql" ? "postgresql-client" : name))")
+        throw BenchError("\(name) is not installed (apt-get install \(name == "psql" ? "postgresql-client" : name))")
     }
 
     static func sqliteImport(file: String, work: String) throws -> Run {
@@ -130,7 +130,7 @@ enum Bench {
         let psql = try which("psql")
         let columns = DemoPortfolio.header.map { "\($0) text" }.joined(separator: ", ")
         _ = try run(psql, [url, "-q", "-v", "ON_ERROR_STOP=1", "-c",
-                           "DROP TABLE IF EXISTS bench_raw; CREATE TABLE bench_raw (\(columns), PRIMARY KEY (client_account_number))"])
+                           "DROP TABLE IF EXISTS bench_raw; CREATE TABLE bench_raw (\(columns), PRIMARY KEY (client_account_number, consumer_role))"])
         let result = try run(psql, [url, "-q", "-v", "ON_ERROR_STOP=1", "-c", "\\copy bench_raw FROM '\(file)' WITH (FORMAT csv, HEADER true)"])
         _ = try run(psql, [url, "-q", "-c", "DROP TABLE bench_raw"])
         return result
@@ -167,7 +167,7 @@ enum Bench {
         let summary = try? JSONSerialization.jsonObject(with: result.output) as? [String: Any]
         result.peakBytes = summary?["peak_rss_bytes"] as? Int
         guard (summary?["rejected"] as? Int) == 0 else {
-            throw ValidationError("the generated file had rejected rows: \(String(decoding: result.output.prefix(2000), as: UTF8.self))")
+            throw BenchError("the generated file had rejected rows: \(String(decoding: result.output.prefix(2000), as: UTF8.self))")
         }
         return result
     }
@@ -180,4 +180,10 @@ enum Bench {
             ratio \(String(format: "%.2f", recoup.seconds / raw.seconds))× (target ≤ 3×, memory < 300 MB)
             """
     }
+}
+
+/// A benchmark step that failed, with the tool's own output.
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

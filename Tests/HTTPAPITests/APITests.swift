@@ -121,6 +121,10 @@ struct APITests {
             #expect(consumer["date_of_birth"] as? String == "1980-02-29")
             #expect((consumer["phones"] as? [[String: Any]])?.first?["number"] as? String == "+15125550100")
             #expect((consumer["addresses"] as? [[String: Any]])?.first?["line1"] as? String == "1 Main St, Apt 2")
+            // A creditor client's key sees the person, not contact data that may come from another creditor.
+            let (_, bankView, _) = try await client.call(.get, "/v1/consumers/\(consumerID)", key: h.bankKey)
+            #expect(bankView["name"] != nil)
+            #expect((bankView["phones"] as? [Any])?.isEmpty == true && bankView["ssn_last4"] == nil)
             // An agent sees only the birth year.
             let (_, agentView, _) = try await client.call(.get, "/v1/consumers/\(consumerID)", key: h.acmeAgent)
             #expect(agentView["date_of_birth"] as? String == "1980")

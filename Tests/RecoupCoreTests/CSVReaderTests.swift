@@ -104,3 +104,13 @@ import Testing
             + "0,zip,,required column is missing from the header\r\n")
     }
 }
+
+struct CSVNulTests {
+    @Test func aNulByteRefusesTheFileWithItsPlace() {
+        var reader = CSVReader()
+        #expect(throws: CSVError.self) {
+            try reader.feed(Array("a,b\n1,x\u{0}y\n".utf8)) { _ in }
+            try reader.finish { _ in }
+        }
+    }
+}

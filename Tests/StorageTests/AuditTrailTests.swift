@@ -91,6 +91,30 @@ struct AuditTrailTests {
     }
 
     @Test(arguments: TestDatabase.available)
+    func eventsAppendedOutsideRecoupAreCaught(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { database, store in
+            let tenant = try await chain(store, events: 3)
+            let last = try #require(try await store.auditEvents(
+                tenantID: tenant, afterSequence: 2, limit: 1, subjectType: nil, subjectID: nil, action: nil).first)
+            // A well-chained event written straight into the table, past the signed head.
+            let forged = AuditChain.seal(
+                AuditEntry(actor: "intruder", action: "account.updated", subjectType: "account", subjectID: "x"),
+                tenantID: tenant, sequence: 4, occurredAt: Fixture.start + 99, previousHash: last.hash)
+            try await database.sqlDatabase.raw("""
+                INSERT INTO audit_events (id, tenant_id, sequence, occurred_at, actor, action, subject_type, subject_id,
+                details, previous_hash, hash) VALUES (\(bind: forged.id.uuidString.lowercased()), \(bind: tenant.description),
+                4, \(bind: forged.occurredAt), 'intruder', 'account.updated', 'account', 'x', '{}',
+                \(bind: forged.previousHash), \(bind: forged.hash))
+                """).run()
+            #expect(try await verify(store, tenant).failure == .unsigned(signedCount: 3, found: 4))
+            // Removing the signed head does not help.
+            try await database.sqlDatabase.raw("DELETE FROM audit_heads WHERE tenant_id = \(bind: tenant.description)").run()
+            let verdicts = try await AuditTrailService(audit: store, checkpointKey: store.keys.checkpoint).verify()
+            #expect(verdicts.first { $0.tenantID == tenant }?.failure == .unsigned(signedCount: 0, found: 4))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func wholesaleRehashingIsCaught(_ kind: TestDatabase) async throws {
         try await withStore(kind) { database, store in
             let tenant = try await chain(store, events: 5)

@@ -39,7 +39,7 @@ struct StorageTests {
             var final = report
             final.placement.counts = ImportCounts(
                 rows: debts.count, imported: result.imported, updated: result.updated, unchanged: result.unchanged)
-            return (final, [])
+            return (final, [], result.audit)
         }
     }
 
@@ -99,6 +99,43 @@ struct StorageTests {
             #expect(try await store.auditEvents(
                 tenantID: t, afterSequence: 0, limit: 100, subjectType: nil, subjectID: nil,
                 action: "placement.imported").count == 2)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func differentSSNsAreNeverMergedAndRecalledAccountsStayRecalled(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
+            let acme = try await agency(store)
+            let t = acme.tenant.id, c = acme.client.id
+            // Same name, date of birth and address, different SSNs: two people (a father and son, say).
+            _ = try await place(store, acme, [
+                Fixture.debt(row: 1, number: "F-1", tenant: t, client: c, ssn: "123-45-6789"),
+                Fixture.debt(row: 2, number: "F-2", tenant: t, client: c, ssn: "222-33-4444"),
+            ])
+            let scope = AccessScope(tenantID: t)
+            let all = try await store.accounts(scope: scope, filter: AccountFilter(), after: nil, limit: 10)
+            #expect(Set(all.compactMap(\.primaryConsumerID)).count == 2)
+
+            // Recall F-1, then the client's next file changes its balance and revokes consent on the phone.
+            let recalled = try await store.recall(
+                [], clientAccountNumbers: ["F-1"], scope: scope, actor: "t", reason: nil, at: Fixture.start)
+            #expect(recalled.recalled.count == 1)
+            var changed = Fixture.debt(row: 1, number: "F-1", tenant: t, client: c, balance: 99_00, ssn: "123-45-6789")
+            changed.consumer.contactPoints = changed.consumer.contactPoints.map { point in
+                guard case let .phone(number, type, source, _) = point.kind else { return point }
+                return ContactPoint(kind: .phone(number: number, type: type, source: source, consent: .no))
+            }
+            let report = try await place(store, acme, [changed], at: Fixture.start + 60)
+            #expect(report.placement.counts.updated == 1)
+            let account = try #require(try await store.account(recalled.recalled[0], scope: scope))
+            #expect(account.status == .recalled)
+            #expect(account.itemization.currentBalance.minorUnits == 99_00)
+            let consumerID = try #require(account.parties.first?.consumerID)
+            let (consumer, _) = try #require(try await store.consumer(consumerID, scope: scope))
+            let consents = consumer.contactPoints.compactMap { point -> ConsentStatus? in
+                if case let .phone(_, _, _, consent) = point.kind { consent } else { nil }
+            }
+            #expect(consents == [.no])
         }
     }
 

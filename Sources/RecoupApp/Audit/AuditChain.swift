@@ -32,7 +32,7 @@ public enum AuditChain {
         Date(timeIntervalSince1970: Double(milliseconds(date)) / 1000)
     }
 
-    /// Whole milliseconds since 1970, the form instants take in the chain and in the `occurred_at_ms` column.
+    /// Whole milliseconds since 1970: the precision instants have in the chain (both databases store at least that).
     public static func milliseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1000).rounded())
     }
@@ -137,6 +137,11 @@ public enum AuditChain {
         case rehashed(sequence: Int64)
         /// A checkpoint's signature is wrong: forged or made with another key.
         case forgedCheckpoint(count: Int64)
+        /// Events beyond the newest signed head, or events with no signed head at all: added outside Recoup, or
+        /// the head was removed.
+        case unsigned(signedCount: Int64, found: Int64)
+        /// An event or checkpoint of another tenant inside this tenant's export.
+        case foreign(sequence: Int64)
 
         public var description: String {
             switch self {
@@ -146,6 +151,8 @@ public enum AuditChain {
             case let .truncated(count, found): "chain truncated: a signed checkpoint vouches for \(count) events, only \(found) remain"
             case let .rehashed(sequence): "event \(sequence) differs from the signed checkpoint: the chain was re-hashed"
             case let .forgedCheckpoint(count): "checkpoint at \(count) events has an invalid signature"
+            case let .unsigned(signed, found): "\(found) events but the newest signed head vouches for \(signed): events were added outside Recoup or the head was removed"
+            case let .foreign(sequence): "event or checkpoint \(sequence) belongs to another tenant"
             }
         }
     }
@@ -181,17 +188,19 @@ public enum AuditChain {
             if checkpointCounts.contains(count) { hashesAtCheckpoints[count] = event.hash }
         }
 
-        /// Checks the checkpoints once every event was consumed. Without a key only the chain itself is checked.
+        /// Checks the checkpoints once every event was consumed: each must be authentic and match the chain, and
+        /// the newest must vouch for every event. Without a key only the chain itself is checked.
         public func finish(checkpoints: [AuditCheckpoint], key: SymmetricKey?) throws(Failure) {
             guard let key else { return }
             for checkpoint in checkpoints.sorted(by: { $0.count < $1.count }) {
                 guard AuditChain.isAuthentic(checkpoint, key: key) else { throw .forgedCheckpoint(count: checkpoint.count) }
                 guard checkpoint.count <= count else { throw .truncated(checkpointCount: checkpoint.count, found: count) }
                 if checkpoint.count == 0 { continue }
-                guard hashesAtCheckpoints[checkpoint.count] == checkpoint.headHash else {
-                    throw .rehashed(sequence: checkpoint.count)
-                }
+                let hash = checkpoint.count == count ? previousHash : hashesAtCheckpoints[checkpoint.count]
+                guard hash == checkpoint.headHash else { throw .rehashed(sequence: checkpoint.count) }
             }
+            let signed = checkpoints.map(\.count).max() ?? 0
+            guard signed == count else { throw .unsigned(signedCount: signed, found: count) }
         }
     }
 }

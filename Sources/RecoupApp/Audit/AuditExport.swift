@@ -84,10 +84,16 @@ public enum AuditExport {
         }
         var verifier = AuditChain.Verifier(checkpoints: checkpoints)
         do {
+            if let stranger = events.first(where: { $0.tenantID != header.tenantID }) {
+                throw AuditChain.Failure.foreign(sequence: stranger.sequence)
+            }
+            if let stranger = checkpoints.first(where: { $0.tenantID != header.tenantID }) {
+                throw AuditChain.Failure.foreign(sequence: stranger.count)
+            }
             for event in events { try verifier.consume(event) }
             try verifier.finish(checkpoints: checkpoints, key: key)
-        } catch {
-            return (header.tenantID, verifier.count, error)
+        } catch let failure as AuditChain.Failure {
+            return (header.tenantID, verifier.count, failure)
         }
         return (header.tenantID, verifier.count, nil)
     }

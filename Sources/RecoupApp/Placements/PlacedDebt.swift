@@ -2,9 +2,10 @@ import Foundation
 import RecoupCore
 
 extension PlacedDebt {
-    /// SHA-256 over everything the creditor placed, in a fixed order and without ids or timestamps: equal digests
-    /// mean a re-import changes nothing, different ones record an update with before and after digests.
-    public var digest: String {
+    /// Everything the creditor placed, in a fixed order and without ids or timestamps. Equal content means a
+    /// re-import changes nothing. It includes the SSN and date of birth, so it is only ever stored as a keyed hash
+    /// (storage's HMAC): a plain hash would let anyone who reads it test guesses of those values offline.
+    public var canonicalContent: String {
         let a = account, i = account.itemization, c = consumer
         var fields: [String] = [
             a.clientAccountNumber, a.originalCreditor, a.currentCreditor ?? "", a.debtType.rawValue,
@@ -26,9 +27,8 @@ extension PlacedDebt {
                 fields.append("postal:\(address.line1):\(address.line2 ?? ""):\(address.city):\(address.state):\(address.zip)")
             }
         }
-        let text = fields.map { $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|") }
+        return fields.map { $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|") }
             .joined(separator: "|")
-        return AuditChain.hexDigest(Data(text.utf8))
     }
 }
 
@@ -37,6 +37,9 @@ public struct PlacementBatchResult: Hashable, Sendable {
     public var imported = 0
     public var updated = 0
     public var unchanged = 0
+    /// `account.updated` events for the batch. The import appends them all with its own event when it finishes,
+    /// so the tenant's audit chain is locked for a moment, not for the length of an upload.
+    public var audit: [AuditEntry] = []
 
     public init(imported: Int = 0, updated: Int = 0, unchanged: Int = 0) {
         self.imported = imported
@@ -82,13 +85,13 @@ public protocol PlacementWriter: Sendable {
 
 /// Placements as stored.
 public protocol PlacementRepository: Sendable {
-    /// Creates the placement row, runs `body` with a writer, then stores the final counts, the row errors and the
-    /// `placement.imported` audit event — all in one transaction, so a file that turns out unusable half-way (or a
+    /// Creates the placement row, runs `body` with a writer, then stores the final counts, the row errors, the
+    /// audit entries `body` returns and the `placement.imported` audit event — all in one transaction, so a file that turns out unusable half-way (or a
     /// crash) leaves nothing behind. A `body` that throws ``PlacementRejection`` (all-or-nothing mode) rolls every
     /// row back and stores only the rejected placement with its errors.
     func importing(
         _ report: PlacementReport, actor: String,
-        _ body: @escaping @Sendable (any PlacementWriter) async throws -> (PlacementReport, [RowError])
+        _ body: @escaping @Sendable (any PlacementWriter) async throws -> (PlacementReport, [RowError], [AuditEntry])
     ) async throws -> (PlacementReport, [RowError])
     func placement(_ id: PlacementID, scope: AccessScope) async throws -> PlacementReport?
     /// The row errors of a placement in file order, or nil when the placement is not in scope.

@@ -101,6 +101,7 @@ extension PlacementService {
             var batch: [PlacedDebt] = []
             batch.reserveCapacity(Self.batchSize)
             var counts = ImportCounts()
+            var audit: [AuditEntry] = []
             var hasher = SHA256()
             func flush() async throws {
                 guard !batch.isEmpty else { return }
@@ -110,6 +111,7 @@ extension PlacementService {
                     counts.imported += result.imported
                     counts.updated += result.updated
                     counts.unchanged += result.unchanged
+                    audit += result.audit
                 }
                 batch.removeAll(keepingCapacity: true)
             }
@@ -143,7 +145,7 @@ extension PlacementService {
                 final.placement.counts.unchanged = 0
                 throw PlacementRejection(report: final, errors: errors)
             }
-            return (final, errors)
+            return (final, errors, audit)
         }
         return PlacementOutcome(report: report, errors: errors)
     }

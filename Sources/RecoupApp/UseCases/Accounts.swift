@@ -70,9 +70,21 @@ public struct AccountService: Sendable {
         return account
     }
 
+    /// A consumer and the in-scope accounts they are party to.
+    ///
+    /// Consumers are shared across an agency's clients (one person, several creditors), so a creditor client's view
+    /// is redacted to the name and language: contact points, date of birth and SSN may have come from another
+    /// creditor's file and are not that client's to see.
     public func consumer(_ id: ConsumerID, scope: AccessScope) async throws -> (Consumer, [AccountID]) {
-        guard let found = try await accounts.consumer(id, scope: scope) else { throw RecoupError.notFound("consumer \(id)") }
-        return found
+        guard var (consumer, accountIDs) = try await accounts.consumer(id, scope: scope) else {
+            throw RecoupError.notFound("consumer \(id)")
+        }
+        if scope.clientID != nil {
+            consumer.contactPoints = []
+            consumer.dateOfBirth = nil
+            consumer.ssn = nil
+        }
+        return (consumer, accountIDs)
     }
 
     /// Recalls accounts by id or by the client's account number. Recalling twice is harmless: the second call

@@ -60,7 +60,15 @@ public struct AuditTrailService: Sendable {
                 after = last.sequence
             }
             if failure == nil {
-                do { try verifier.finish(checkpoints: checkpoints, key: checkpointKey) } catch { failure = error }
+                do {
+                    try verifier.finish(checkpoints: checkpoints, key: checkpointKey)
+                } catch .unsigned {
+                    // Events appended while we walked carry a head newer than the one read first: read it again.
+                    let fresh = try await audit.checkpoints(tenantID: tenant)
+                    do { try verifier.finish(checkpoints: fresh, key: checkpointKey) } catch { failure = error }
+                } catch {
+                    failure = error
+                }
             }
             verdicts.append(Verdict(
                 tenantID: tenant, eventCount: verifier.count, checkpointCount: checkpoints.count, failure: failure))

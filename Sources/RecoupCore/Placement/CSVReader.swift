@@ -25,6 +25,8 @@ public enum CSVError: Error, Hashable, Sendable, CustomStringConvertible {
     case invalidUTF8(row: Int, line: Int, field: Int, column: String?, value: String)
     /// Field `field` of record `row` grew beyond `limit` bytes.
     case fieldTooLarge(row: Int, line: Int, field: Int, column: String?, limit: Int)
+    /// A NUL byte: never text, and refused by PostgreSQL, so the file is refused whole.
+    case nulByte(row: Int, line: Int, field: Int, column: String?)
 
     public var description: String {
         switch self {
@@ -39,6 +41,9 @@ public enum CSVError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .fieldTooLarge(row, line, field, column, limit):
             return "\(Self.place(row, line)), \(Self.fieldName(field, column)) is longer than \(limit) bytes; "
                 + "this usually means a quote was opened and never closed"
+        case let .nulByte(row, line, field, column):
+            return "\(Self.place(row, line)), \(Self.fieldName(field, column)) contains a NUL byte; "
+                + "the file is binary or UTF-16: save or export it as UTF-8"
         }
     }
 
@@ -300,7 +305,14 @@ public struct CSVReader: Sendable {
             for (number, end) in ends.enumerated() {
                 let bytes = UnsafeBufferPointer(rebasing: all[start..<end])
                 var high: UInt8 = 0
-                for byte in bytes { high |= byte }
+                var nul = false
+                for byte in bytes {
+                    high |= byte
+                    nul = nul || byte == 0
+                }
+                if nul {
+                    throw CSVError.nulByte(row: currentRow, line: recordLine, field: number + 1, column: columnName(number + 1))
+                }
                 if high < 0x80 {
                     fields.append(String(decoding: bytes, as: UTF8.self))
                 } else if let text = String(validating: bytes, as: UTF8.self) {

@@ -76,7 +76,7 @@ struct FieldCipher: Sendable {
     /// HMAC-SHA256 hex of a labelled value, so equal inputs match and the hash reveals nothing without the key.
     func searchHash(_ label: String, _ value: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("\(label):\(value)".utf8), using: keys.searching)
-        return Data(mac).map { String(format: "%02x", $0) }.joined()
+        return Data(mac).hexString
     }
 }
 

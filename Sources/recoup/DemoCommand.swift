@@ -39,7 +39,8 @@ enum DemoSetup {
         let outcome = try await runtime.placements.importPlacement(
             PlacementRequest(
                 scope: AccessScope(tenantID: tenant), clientID: client.id, fileName: "demo-\(seed).csv",
-                mode: .acceptValid, strict: false, mapping: nil, actor: "demo"),
+                mode: .acceptValid, strict: false, mapping: nil, actor: "demo",
+                progress: Progress.reporter(unit: "demo rows")),
             chunks: portfolio.chunks())
         return outcome.report
     }

@@ -39,7 +39,7 @@ struct ImportCommand: AsyncParsableCommand {
             let request = PlacementRequest(
                 scope: AccessScope(tenantID: tenantID), clientID: clientID,
                 fileName: (file as NSString).lastPathComponent, mode: mode, strict: strict, mapping: parsedMapping,
-                actor: cliActor)
+                actor: cliActor, progress: Progress.reporter(unit: "rows"))
             let outcome: PlacementOutcome
             do {
                 outcome = try await Runtime.with(options) { runtime in
@@ -108,5 +108,15 @@ enum PeakMemory {
               let kb = Int(line.split(separator: " ").dropFirst().first { !$0.isEmpty }?.trimmingCharacters(in: .whitespaces) ?? "")
         else { return nil }
         return kb * 1024
+    }
+}
+
+/// Progress for long runs, on standard error and only when it is a terminal (scripts and pipes stay clean).
+enum Progress {
+    static func reporter(unit: String) -> (@Sendable (Int) -> Void)? {
+        guard isatty(STDERR_FILENO) != 0 else { return nil }
+        return { count in
+            FileHandle.standardError.write(Data("\r\(count) \(unit)…".utf8))
+        }
     }
 }

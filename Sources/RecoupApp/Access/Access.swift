@@ -71,7 +71,7 @@ public struct APIKeyRecord: Hashable, Sendable {
 
     /// Keys have 256 bits of randomness, so a fast hash is enough (no password stretching needed).
     public static func hash(secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        Data(SHA256.hash(data: Data(secret.utf8))).hexString
     }
 
     /// A new secret: `rk_` followed by 43 URL-safe base64 characters.

@@ -93,7 +93,7 @@ public enum AuditChain {
     }
 
     public static func hexDigest(_ bytes: some DataProtocol) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        Data(SHA256.hash(data: bytes)).hexString
     }
 
     // MARK: Checkpoints
@@ -111,7 +111,7 @@ public enum AuditChain {
             for: checkpointMessage(tenantID: tenantID, count: count, headHash: headHash, signedAt: instant), using: key)
         return AuditCheckpoint(
             tenantID: tenantID, count: count, headHash: headHash, signedAt: instant,
-            signature: Data(mac).map { String(format: "%02x", $0) }.joined())
+            signature: Data(mac).hexString)
     }
 
     public static func isAuthentic(_ checkpoint: AuditCheckpoint, key: SymmetricKey) -> Bool {

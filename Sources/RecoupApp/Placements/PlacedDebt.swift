@@ -27,8 +27,21 @@ extension PlacedDebt {
                 fields.append("postal:\(address.line1):\(address.line2 ?? ""):\(address.city):\(address.state):\(address.zip)")
             }
         }
-        return fields.map { $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|") }
-            .joined(separator: "|")
+        return fields.map(Self.escaped).joined(separator: "|")
+    }
+}
+
+extension PlacedDebt {
+    /// `\` → `\\` and `|` → `\|`, so no field can forge a separator. Most fields have neither: they are returned
+    /// as they are without the cost of a search-and-replace.
+    static func escaped(_ field: String) -> String {
+        guard field.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "|") }) else { return field }
+        var out = ""
+        for character in field {
+            if character == "\\" || character == "|" { out.append("\\") }
+            out.append(character)
+        }
+        return out
     }
 }
 

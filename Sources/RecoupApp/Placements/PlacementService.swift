@@ -12,11 +12,14 @@ public struct PlacementRequest: Sendable {
     public var strict: Bool
     public var mapping: PlacementMapping?
     public var actor: String
+    /// Called with the number of data rows read so far after each stored batch, for long imports.
+    public var progress: (@Sendable (Int) -> Void)?
 
     public init(
         scope: AccessScope, clientID: ClientID, fileName: String?, mode: ImportMode, strict: Bool,
-        mapping: PlacementMapping?, actor: String
+        mapping: PlacementMapping?, actor: String, progress: (@Sendable (Int) -> Void)? = nil
     ) {
+        self.progress = progress
         self.scope = scope
         self.clientID = clientID
         self.fileName = fileName
@@ -125,7 +128,10 @@ extension PlacementService {
                 for try await chunk in chunks {
                     hasher.update(data: chunk)
                     try state.feed(chunk, collect)
-                    if batch.count >= Self.batchSize { try await flush() }
+                    if batch.count >= Self.batchSize {
+                        try await flush()
+                        request.progress?(state.rows)
+                    }
                 }
                 try state.finish(collect)
             } catch let error as PlacementFileError {
@@ -133,7 +139,7 @@ extension PlacementService {
             }
             try await flush()
             var final = initial
-            final.placement.fileDigest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            final.placement.fileDigest = Data(hasher.finalize()).hexString
             final.ignoredColumns = state.ignoredColumns
             counts.rows = state.rows
             counts.rejected = state.rejectedRows

@@ -76,9 +76,10 @@ public struct AccountService: Sendable {
     /// is redacted to the name and language: contact points, date of birth and SSN may have come from another
     /// creditor's file and are not that client's to see.
     public func consumer(_ id: ConsumerID, scope: AccessScope) async throws -> (Consumer, [AccountID]) {
-        guard var (consumer, accountIDs) = try await accounts.consumer(id, scope: scope) else {
+        guard let (found, accountIDs) = try await accounts.consumer(id, scope: scope) else {
             throw RecoupError.notFound("consumer \(id)")
         }
+        var consumer = found
         if scope.clientID != nil {
             consumer.contactPoints = []
             consumer.dateOfBirth = nil

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RecoupCore
 
 /// The secrets storage works with, all derived from one master key with HKDF so an operator keeps one secret.
 ///

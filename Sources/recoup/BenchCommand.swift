@@ -15,7 +15,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Rows in the generated placement file.") var rows = 1_000_000
         @Option(help: "Work folder (deleted afterwards unless --keep).") var workDir: String?
         @Flag(help: "Keep the work folder.") var keep = false
-        @Option(help: "PostgreSQL URL for the PostgreSQL half (default: RECOUP_BENCH_POSTGRES_URL or DATABASE_URL).")
+        @Option(help: "A scratch PostgreSQL database for the PostgreSQL half — its public schema is dropped and recreated (default: RECOUP_BENCH_POSTGRES_URL).")
         var postgres: String?
 
         func run() async throws {
@@ -39,13 +39,13 @@ struct BenchCommand: AsyncParsableCommand {
             let recoupSQLite = try Bench.recoupImport(file: file, dataDir: (work as NSString).appendingPathComponent("sqlite"), databaseURL: nil)
             lines.append(Bench.report("SQLite", rows: rows, raw: sqliteRaw, recoup: recoupSQLite, rawName: "sqlite3 .import"))
             // PostgreSQL.
-            if let url = postgres ?? environment["RECOUP_BENCH_POSTGRES_URL"] ?? environment["DATABASE_URL"] {
+            if let url = postgres ?? environment["RECOUP_BENCH_POSTGRES_URL"] {
                 let psqlRaw = try Bench.psqlCopy(file: file, url: url)
                 try Bench.resetPostgres(url: url)
                 let recoupPG = try Bench.recoupImport(file: file, dataDir: (work as NSString).appendingPathComponent("pg"), databaseURL: url)
                 lines.append(Bench.report("PostgreSQL", rows: rows, raw: psqlRaw, recoup: recoupPG, rawName: "psql \\copy"))
             } else {
-                lines.append("PostgreSQL: skipped (set RECOUP_BENCH_POSTGRES_URL or DATABASE_URL, or pass --postgres)")
+                lines.append("PostgreSQL: skipped (pass --postgres or set RECOUP_BENCH_POSTGRES_URL to a scratch database)")
             }
             print(lines.joined(separator: "\n"))
         }
@@ -171,16 +171,8 @@ enum Bench {
         var environment = ["RECOUP_DATA_DIR": dataDir]
         environment["DATABASE_URL"] = databaseURL ?? ""
         func capture(_ arguments: [String]) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: recoup)
-            process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            String(decoding: try run(recoup, arguments, environment: environment).output, as: UTF8.self)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let tenant = try capture(["tenant", "create", "--name", "Bench Agency"])
         let client = try capture(["client", "create", "--tenant", tenant, "--name", "Bench Client"])

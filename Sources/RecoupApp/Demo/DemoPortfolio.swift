@@ -68,7 +68,6 @@ public struct DemoPortfolio: Sendable {
         var index = 0
         /// A joint debtor's row, emitted right after its primary row.
         var pending: String?
-        let totalWeight = DemoPortfolio.states.reduce(0) { $0 + $1.weight }
 
         init(portfolio: DemoPortfolio) {
             self.portfolio = portfolio
@@ -83,7 +82,7 @@ public struct DemoPortfolio: Sendable {
             defer { index += 1 }
             if index == 0 { return DemoPortfolio.header.joined(separator: ",") }
             guard index <= max(1, portfolio.accounts) else { return nil }
-            let primary = portfolio.row(index, &rng, totalWeight)
+            let primary = portfolio.row(index, &rng)
             if Int.random(in: 0..<20, using: &rng) == 0 {
                 pending = portfolio.jointRow(of: primary, &rng).map(DemoPortfolio.quote).joined(separator: ",")
             }
@@ -124,8 +123,8 @@ public struct DemoPortfolio: Sendable {
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    func row(_ index: Int, _ rng: inout SeededGenerator, _ totalWeight: Int) -> [String] {
-        let debt = Self.debtMix.pick(&rng)
+    func row(_ index: Int, _ rng: inout SeededGenerator) -> [String] {
+        let debt = Self.weightedPick(Self.debtMix, weight: \.weight, &rng)
         let creditor = debt.creditors.randomElement(using: &rng)!
         // Lognormal balance: median ≈ exp(6.8) ≈ $900.
         let cents = Int64(min(75_000, max(25, Foundation.exp(6.8 + 1.1 * rng.normal()))) * 100)
@@ -139,7 +138,7 @@ public struct DemoPortfolio: Sendable {
         let current = cents + interest + fees - payments
         func amount(_ minor: Int64) -> String { Money(minorUnits: minor, currency: .usd).decimalString }
 
-        let state = Self.pickState(&rng, totalWeight)
+        let state = Self.weightedPick(Self.states, weight: \.weight, &rng)
         let spanish = Int.random(in: 0..<8, using: &rng) == 0
         let first = (spanish ? Self.spanishFirstNames : Self.firstNames).randomElement(using: &rng)!
         let last = (spanish ? Self.spanishLastNames : Self.lastNames).randomElement(using: &rng)!
@@ -253,13 +252,14 @@ public struct DemoPortfolio: Sendable {
         StateInfo(code: "DC", weight: 7, city: "Washington", zip: 20001, areaCodes: ["202"]),
     ]
 
-    static func pickState(_ rng: inout SeededGenerator, _ total: Int) -> StateInfo {
-        var ticket = Int.random(in: 0..<total, using: &rng)
-        for state in states {
-            if ticket < state.weight { return state }
-            ticket -= state.weight
+    /// One item drawn with probability proportional to its weight.
+    static func weightedPick<Item>(_ items: [Item], weight: (Item) -> Int, _ rng: inout SeededGenerator) -> Item {
+        var ticket = Int.random(in: 0..<items.reduce(0) { $0 + weight($1) }, using: &rng)
+        for item in items {
+            if ticket < weight(item) { return item }
+            ticket -= weight(item)
         }
-        return states[0]
+        return items[0]
     }
 
     static let firstNames = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David",
@@ -274,15 +274,4 @@ public struct DemoPortfolio: Sendable {
                                    "Sánchez", "Ramírez", "Torres", "Flores", "Rivera"]
     static let streets = ["Main St", "Oak Ave", "Maple Dr", "Cedar Ln", "Elm St", "Washington Blvd", "Lake Rd",
                           "Hillcrest Dr", "Park Ave", "Sunset Blvd", "River Rd", "Pine St, Unit B"]
-}
-
-extension Array where Element == DemoPortfolio.DebtKind {
-    func pick(_ rng: inout SeededGenerator) -> DemoPortfolio.DebtKind {
-        var ticket = Int.random(in: 0..<reduce(0) { $0 + $1.weight }, using: &rng)
-        for kind in self {
-            if ticket < kind.weight { return kind }
-            ticket -= kind.weight
-        }
-        return self[0]
-    }
 }

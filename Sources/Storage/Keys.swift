@@ -59,6 +59,13 @@ public struct DataKeys: Sendable {
 /// Seals and opens personal fields, and hashes them for search.
 struct FieldCipher: Sendable {
     let keys: DataKeys
+    /// The HMAC with the search key already absorbed: copying it is cheaper than keying a new one per value.
+    private let keyedSearch: HMAC<SHA256>
+
+    init(keys: DataKeys) {
+        self.keys = keys
+        keyedSearch = HMAC<SHA256>(key: keys.searching)
+    }
 
     /// AES-GCM with a random nonce; the base64 of nonce ‖ ciphertext ‖ tag.
     func seal(_ plaintext: String) throws -> String {
@@ -76,8 +83,9 @@ struct FieldCipher: Sendable {
 
     /// HMAC-SHA256 hex of a labelled value, so equal inputs match and the hash reveals nothing without the key.
     func searchHash(_ label: String, _ value: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(label):\(value)".utf8), using: keys.searching)
-        return Data(mac).hexString
+        var hmac = keyedSearch
+        hmac.update(data: Data("\(label):\(value)".utf8))
+        return hmac.finalize().hexString
     }
 }
 

@@ -82,6 +82,10 @@ public final class RecoupDatabase: Sendable {
             // WAL lets readers proceed during an import; NORMAL sync is durable across application crashes.
             _ = try await sql.raw("PRAGMA journal_mode=WAL").all()
             try await sql.raw("PRAGMA synchronous=NORMAL").run()
+            // A 64 MB page cache and in-memory statement journals: a placement file is one transaction, and with
+            // SQLite's 2 MB default its index pages spill to disk and are read back for every batch.
+            try await sql.raw("PRAGMA cache_size=-65536").run()
+            try await sql.raw("PRAGMA temp_store=MEMORY").run()
         }
         let migrations = Migrations()
         migrations.add(RecoupMigrations.all)

@@ -4,8 +4,8 @@ import RecoupApp
 import RecoupCore
 import SQLKit
 
-/// Stores batches of placed debts with a handful of set-based statements per batch (look-ups with `IN`, multi-row
-/// inserts), which is what keeps a million-row import within a small multiple of the databases' own loaders.
+/// Stores batches of placed debts with a handful of set-based statements per batch (look-ups with `IN`, bulk
+/// inserts through ``BulkInserter``), which is what keeps a million-row import within a small multiple of the databases' own loaders.
 ///
 /// Matching rules: an account is the same when tenant, client and client account number match; a consumer is the
 /// same when the keyed hash of the SSN matches, or, without an SSN, the keyed hash of first and last name, date of
@@ -15,9 +15,6 @@ struct SQLPlacementWriter: PlacementWriter {
     let report: PlacementReport
     /// The import's transaction.
     let sql: any SQLDatabase
-
-    /// Rows per multi-row INSERT: under SQLite's 32,766 and PostgreSQL's 65,535 bind limits for the widest table.
-    static let insertChunk = 500
 
     func write(_ debts: [PlacedDebt], actor: String) async throws -> PlacementBatchResult {
         try await write(debts, actor: actor, on: sql)
@@ -240,22 +237,23 @@ struct SQLPlacementWriter: PlacementWriter {
 
         // 3. Apply.
         let cipher = store.cipher
-        for chunk in newConsumerOrder.chunks(of: Self.insertChunk) {
-            var insert = sql.insert(into: "consumers").columns(
+        let bulk = BulkInserter(sql: sql)
+        try await bulk.insert(
+            into: "consumers",
+            columns: [
                 "id", "tenant_id", "first_name", "middle_name", "last_name", "dob_sealed", "ssn_sealed", "ssn_hash",
-                "ssn_last4_hash", "identity_hash", "language", "flags", "created_at", "updated_at")
-            for id in chunk {
-                guard let (consumer, keys) = newConsumers[id] else { continue }
-                insert = insert.values(
-                    SQLBind(id.description), SQLBind(tenant), SQLBind(consumer.name.first),
-                    SQLBind(consumer.name.middle), SQLBind(consumer.name.last),
-                    SQLBind(try consumer.dateOfBirth.map { try cipher.seal($0.iso) }),
-                    SQLBind(try consumer.ssn.map { try cipher.seal($0.digits) }), SQLBind(keys.ssnHash),
-                    SQLBind(keys.ssnLast4Hash), SQLBind(keys.identityHash ?? "unmatched:\(id)"),
-                    SQLBind(consumer.language), SQLBind(consumer.flags.rawValue), SQLBind(now), SQLBind(now))
-            }
-            try await insert.run()
-        }
+                "ssn_last4_hash", "identity_hash", "language", "flags", "created_at", "updated_at",
+            ],
+            rows: try newConsumerOrder.compactMap { id -> [BulkValue]? in
+                guard let (consumer, keys) = newConsumers[id] else { return nil }
+                return [
+                    .text(id.description), .text(tenant), .text(consumer.name.first), .text(consumer.name.middle),
+                    .text(consumer.name.last), .text(try consumer.dateOfBirth.map { try cipher.seal($0.iso) }),
+                    .text(try consumer.ssn.map { try cipher.seal($0.digits) }), .text(keys.ssnHash),
+                    .text(keys.ssnLast4Hash), .text(keys.identityHash ?? "unmatched:\(id)"), .text(consumer.language),
+                    .integer(Int64(consumer.flags.rawValue)), .timestamp(now), .timestamp(now),
+                ]
+            })
         for (id, (consumer, keys)) in consumerUpdates {
             try await sql.raw("""
                 UPDATE consumers SET first_name = \(bind: consumer.name.first), middle_name = \(bind: consumer.name.middle),
@@ -268,55 +266,40 @@ struct SQLPlacementWriter: PlacementWriter {
                 WHERE tenant_id = \(bind: tenant) AND id = \(bind: id.description)
                 """).run()
         }
-        for chunk in newPoints.chunks(of: Self.insertChunk) {
-            var insert = sql.insert(into: "contact_points").columns(
+        try await bulk.insert(
+            into: "contact_points",
+            columns: [
                 "id", "tenant_id", "consumer_id", "kind", "value", "phone_type", "source", "consent", "line1", "line2",
-                "city", "state", "zip", "position", "created_at")
-            for (consumerID, point, position) in chunk {
-                let binds: [SQLBind]
-                switch point.kind {
+                "city", "state", "zip", "position", "created_at",
+            ],
+            rows: newPoints.map { consumerID, point, position in
+                let values: [BulkValue] = switch point.kind {
                 case let .phone(number, type, source, consent):
-                    binds = [
-                        SQLBind("phone"), SQLBind(number), SQLBind(type.rawValue), SQLBind(source.rawValue),
-                        SQLBind(consent.rawValue), SQLBind(String?.none), SQLBind(String?.none), SQLBind(String?.none),
-                        SQLBind(String?.none), SQLBind(String?.none),
-                    ]
+                    [.text("phone"), .text(number), .text(type.rawValue), .text(source.rawValue), .text(consent.rawValue),
+                     .null, .null, .null, .null, .null]
                 case let .email(address, source):
-                    binds = [
-                        SQLBind("email"), SQLBind(address), SQLBind(String?.none), SQLBind(source.rawValue),
-                        SQLBind(String?.none), SQLBind(String?.none), SQLBind(String?.none), SQLBind(String?.none),
-                        SQLBind(String?.none), SQLBind(String?.none),
-                    ]
+                    [.text("email"), .text(address), .null, .text(source.rawValue), .null, .null, .null, .null, .null, .null]
                 case let .postal(address):
-                    binds = [
-                        SQLBind("postal"), SQLBind(Self.pointValue(point)), SQLBind(String?.none),
-                        SQLBind(String?.none), SQLBind(String?.none), SQLBind(address.line1), SQLBind(address.line2),
-                        SQLBind(address.city), SQLBind(address.state.rawValue), SQLBind(address.zip),
-                    ]
+                    [.text("postal"), .text(Self.pointValue(point)), .null, .null, .null, .text(address.line1),
+                     .text(address.line2), .text(address.city), .text(address.state.rawValue), .text(address.zip)]
                 }
-                insert = insert.values(
-                    [SQLBind(point.id.description), SQLBind(tenant), SQLBind(consumerID.description)] + binds
-                        + [SQLBind(position), SQLBind(now)])
-            }
-            try await insert.run()
-        }
-        for chunk in newAccountOrder.chunks(of: Self.insertChunk) {
-            var insert = sql.insert(into: "accounts").columns(Self.accountColumns + ["id", "tenant_id", "client_id", "record_digest"])
-            for number in chunk {
-                guard let (id, debt, consumerID, digest) = newAccounts[number] else { continue }
-                insert = insert.values(
-                    Self.accountValues(debt, placement: report.placement.id, consumer: consumerID, at: now)
-                        + [SQLBind(id.description), SQLBind(tenant), SQLBind(client), SQLBind(digest)])
-            }
-            try await insert.run()
-        }
+                return [.text(point.id.description), .text(tenant), .text(consumerID.description)] + values
+                    + [.integer(Int64(position)), .timestamp(now)]
+            })
+        try await bulk.insert(
+            into: "accounts", columns: Self.accountColumns + ["id", "tenant_id", "client_id", "record_digest"],
+            rows: newAccountOrder.compactMap { number -> [BulkValue]? in
+                guard let (id, debt, consumerID, digest) = newAccounts[number] else { return nil }
+                return Self.accountValues(debt, placement: report.placement.id, consumer: consumerID, at: now)
+                    + [.text(id.description), .text(tenant), .text(client), .text(digest)]
+            })
         for (id, debt, consumerID, digest) in accountUpdates.values {
             var update = sql.update("accounts")
             for (column, value) in zip(Self.accountColumns, Self.accountValues(
                 debt, placement: report.placement.id, consumer: consumerID, at: now))
                 where !Self.keptOnUpdate.contains(column)
             {
-                update = update.set(SQLIdentifier(column), to: value)
+                update = update.set(SQLIdentifier(column), to: value.expression)
             }
             try await update.set("record_digest", to: digest)
                 .where("tenant_id", .equal, tenant).where("id", .equal, id.description).run()
@@ -326,19 +309,11 @@ struct SQLPlacementWriter: PlacementWriter {
             try await sql.update("contact_points").set("phone_type", to: type).set("source", to: source)
                 .set("consent", to: consent).where("tenant_id", .equal, tenant).where("id", .equal, rowID).run()
         }
-        let partyRows = Array(parties.values)
-        if !partyRows.isEmpty {
-            let missing = partyRows.filter { !(knownParties[$0.0]?.contains($0.1) ?? false) }
-            for chunk in missing.chunks(of: Self.insertChunk) {
-                var insert = sql.insert(into: "account_parties").columns("account_id", "consumer_id", "tenant_id", "role")
-                for (accountID, consumerID, role) in chunk {
-                    insert = insert.values(
-                        SQLBind(accountID.description), SQLBind(consumerID.description), SQLBind(tenant),
-                        SQLBind(role.rawValue))
-                }
-                try await insert.run()
-            }
-        }
+        try await bulk.insert(
+            into: "account_parties", columns: ["account_id", "consumer_id", "tenant_id", "role"],
+            rows: parties.values.filter { !(knownParties[$0.0]?.contains($0.1) ?? false) }.map { accountID, consumerID, role in
+                [.text(accountID.description), .text(consumerID.description), .text(tenant), .text(role.rawValue)]
+            })
         result.audit = audit
         return result
     }
@@ -356,21 +331,21 @@ struct SQLPlacementWriter: PlacementWriter {
         "primary_consumer_id", "state", "updated_at",
     ]
 
-    static func accountValues(_ debt: PlacedDebt, placement: PlacementID, consumer: ConsumerID, at: Date) -> [SQLBind] {
+    static func accountValues(_ debt: PlacedDebt, placement: PlacementID, consumer: ConsumerID, at: Date) -> [BulkValue] {
         let a = debt.account, i = a.itemization
         let state = debt.consumer.contactPoints.lazy.compactMap { point -> String? in
             if case let .postal(address) = point.kind { address.state.rawValue } else { nil }
         }.first
         return [
-            SQLBind(placement.description), SQLBind(a.clientAccountNumber), SQLBind(a.originalCreditor),
-            SQLBind(a.currentCreditor), SQLBind(a.debtType.rawValue), SQLBind(a.openDate?.iso),
-            SQLBind(a.chargeOffDate?.iso), SQLBind(a.lastPaymentDate?.iso), SQLBind(a.lastPaymentAmount?.minorUnits),
-            SQLBind(i.currentBalance.currency.code), SQLBind(i.itemizationDate.iso),
-            SQLBind(i.itemizationDateType.rawValue), SQLBind(i.balanceAtItemization.minorUnits),
-            SQLBind(i.interestSinceItemization.minorUnits), SQLBind(i.feesSinceItemization.minorUnits),
-            SQLBind(i.paymentsSinceItemization.minorUnits), SQLBind(i.creditsSinceItemization.minorUnits),
-            SQLBind(i.currentBalance.minorUnits), SQLBind(a.status.rawValue), SQLBind(at),
-            SQLBind(a.studentLoanAccountNumber), SQLBind(consumer.description), SQLBind(state), SQLBind(at),
+            .text(placement.description), .text(a.clientAccountNumber), .text(a.originalCreditor),
+            .text(a.currentCreditor), .text(a.debtType.rawValue), .text(a.openDate?.iso),
+            .text(a.chargeOffDate?.iso), .text(a.lastPaymentDate?.iso), .integer(a.lastPaymentAmount?.minorUnits),
+            .text(i.currentBalance.currency.code), .text(i.itemizationDate.iso),
+            .text(i.itemizationDateType.rawValue), .integer(i.balanceAtItemization.minorUnits),
+            .integer(i.interestSinceItemization.minorUnits), .integer(i.feesSinceItemization.minorUnits),
+            .integer(i.paymentsSinceItemization.minorUnits), .integer(i.creditsSinceItemization.minorUnits),
+            .integer(i.currentBalance.minorUnits), .text(a.status.rawValue), .timestamp(at),
+            .text(a.studentLoanAccountNumber), .text(consumer.description), .text(state), .timestamp(at),
         ]
     }
 

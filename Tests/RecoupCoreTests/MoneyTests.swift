@@ -1,3 +1,4 @@
+import Foundation
 import RecoupCore
 import Testing
 
@@ -91,5 +92,9 @@ struct IdentityTests {
         let id = AccountID()
         #expect(AccountID(id.description.uppercased()) == id)
         #expect(AccountID("not-a-uuid") == nil)
+        for _ in 0..<100 {
+            let uuid = UUID()
+            #expect(AccountID(uuid).description == uuid.uuidString.lowercased())
+        }
     }
 }

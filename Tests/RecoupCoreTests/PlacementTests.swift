@@ -82,9 +82,18 @@ struct Digest: Equatable {
             .phone(number: "+12125550199", type: .landline, source: .creditorFile, consent: .unknown),
             .email(address: "ed@mail.example.org", source: .unknown),
         ])
-        // Every id is distinct.
+        // Every id is distinct, time-ordered (version 7, the placement's millisecond first) and sorts in file order.
         let ids = result.debts.flatMap { [$0.account.id.uuid, $0.consumer.id.uuid] + $0.consumer.contactPoints.map(\.id.uuid) }
         #expect(Set(ids).count == ids.count)
+        let accountIDs = result.debts.map(\.account.id)
+        #expect(accountIDs == accountIDs.sorted())
+        let hex = String(UInt64(placementContext.placedAt.timeIntervalSince1970 * 1000), radix: 16)
+        let millisecond = String(repeating: "0", count: 12 - hex.count) + hex
+        for id in ids.map({ AccountID($0).description }) {
+            #expect(id.replacingOccurrences(of: "-", with: "").hasPrefix(millisecond), "\(id)")
+            #expect(Array(id)[14] == "7", "version 7: \(id)")
+            #expect("89ab".contains(Array(id)[19]), "RFC 9562 variant: \(id)")
+        }
     }
 
     @Test func chunkBoundariesAnywhereGiveTheSameResult() throws {

@@ -15,7 +15,15 @@ public struct Identifier<Kind>: Hashable, Sendable, Codable, CustomStringConvert
         self.uuid = uuid
     }
 
-    public var description: String { uuid.uuidString.lowercased() }
+    /// Lower-case canonical text (8-4-4-4-12). Formatted by hand: Foundation's `uuidString` goes through `snprintf` on
+    /// Linux, and ids are printed for every row an import stores.
+    public var description: String {
+        withUnsafeBytes(of: uuid.uuid) { bytes in
+            var text = Array(bytes).hexString.utf8.map { $0 }
+            for position in [20, 16, 12, 8] { text.insert(UInt8(ascii: "-"), at: position) }
+            return String(decoding: text, as: UTF8.self)
+        }
+    }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.description < rhs.description }
 

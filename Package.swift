@@ -35,6 +35,15 @@ let package = Package(
     targets: [
         // Pure vocabulary: money, identifiers, accounts, consumers, calendar, time zones, placement rows.
         .target(name: "RecoupCore", swiftSettings: strict),
+        // Pure compliance: the rule catalogue, the engine, validation periods, the check document.
+        .target(
+            name: "Compliance",
+            dependencies: ["RecoupCore"],
+            resources: [.process("Resources")],
+            swiftSettings: strict
+        ),
+        // Pure rendering of letters: HTML and a pure-Swift PDF writer.
+        .target(name: "Messaging", dependencies: ["RecoupCore"], swiftSettings: strict),
         // Use cases and the ports (protocols) they need; audit chain rules.
         .target(
             name: "RecoupApp",
@@ -87,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "recoup",
             dependencies: [
-                "RecoupCore", "RecoupApp", "Storage", "HTTPAPI",
+                "RecoupCore", "RecoupApp", "Storage", "HTTPAPI", "Compliance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -100,6 +109,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "RecoupCoreTests", dependencies: ["RecoupCore"], swiftSettings: strict),
+        .testTarget(
+            name: "ComplianceTests", dependencies: ["RecoupCore", "Compliance"], resources: [.copy("Fixtures")],
+            swiftSettings: strict),
+        .testTarget(name: "MessagingTests", dependencies: ["RecoupCore", "Messaging"], swiftSettings: strict),
         // Real databases and fixtures shared by the storage and HTTP suites.
         .target(
             name: "RecoupTestSupport",

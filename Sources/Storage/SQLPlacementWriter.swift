@@ -1,8 +1,10 @@
 import FluentKit
 import Foundation
+import PostgresNIO
 import RecoupApp
 import RecoupCore
 import SQLKit
+import Synchronization
 
 /// Stores batches of placed debts with a handful of set-based statements per batch (look-ups with `IN`, bulk
 /// inserts through ``BulkInserter``), which is what keeps a million-row import within a small multiple of the databases' own loaders.
@@ -15,9 +17,19 @@ struct SQLPlacementWriter: PlacementWriter {
     let report: PlacementReport
     /// The import's transaction.
     let sql: any SQLDatabase
+    /// Rows written so far in this transaction, to refresh PostgreSQL's planner statistics as they grow.
+    let progress = WriteProgress()
 
     func write(_ debts: [PlacedDebt], actor: String) async throws -> PlacementBatchResult {
-        try await write(debts, actor: actor, on: sql)
+        let result = try await write(debts, actor: actor, on: sql)
+        if progress.add(debts.count), sql is any PostgresDatabase {
+            // A file is one transaction, so autovacuum never sees the tables grow and the planner keeps the
+            // statistics of the empty tables: it then filters the look-ups above row by row instead of probing the
+            // index, and each batch costs more than the last. ANALYZE inside the transaction samples its own new
+            // rows; doing it each time the row count doubles costs a few ANALYZEs per file.
+            try await sql.raw("ANALYZE accounts, consumers, contact_points, account_parties").run()
+        }
+        return result
     }
 
     private struct ExistingAccount {
@@ -382,6 +394,21 @@ struct SQLPlacementWriter: PlacementWriter {
         case .postal: "postal"
         }
         return "\(kind):\(pointValue(point))"
+    }
+}
+
+/// Counts the rows an import has written and says when the count has doubled since the last time it said so.
+final class WriteProgress: Sendable {
+    private let state = Mutex((rows: 0, nextMilestone: 2_000))
+
+    /// Adds `rows`; true when the total has reached the next doubling milestone.
+    func add(_ rows: Int) -> Bool {
+        state.withLock { state in
+            state.rows += rows
+            guard state.rows >= state.nextMilestone else { return false }
+            state.nextMilestone = state.rows * 2
+            return true
+        }
     }
 }
 

@@ -65,7 +65,7 @@ struct PlacementValidationTests {
     }
 
     @Test(arguments: [
-        ("zip", "7870", "zip"), ("zip", "ABCDE", "zip"), ("state", "XX", "state"), ("debt_type", "mortgage", "debt_type"),
+        ("zip", "7870", "zip"), ("zip", "ABCDE", "zip"), ("state", "XX", "state"), ("debt_type", "timeshare", "debt_type"),
         ("itemization_date", "06/30/2025", "itemization_date"), ("itemization_date", "2025-02-30", "itemization_date"),
         ("itemization_date", "2027-01-01", "itemization_date"), ("date_of_birth", "1899-12-31", "date_of_birth"),
         ("ssn", "000-12-3456", "ssn"), ("phone1", "555-0100", "phone1"), ("phone1", "(112) 555-0100", "phone1"),

@@ -9,6 +9,7 @@ public enum DebtType: String, CaseIterable, Sendable, Codable {
     case autoDeficiency = "auto_deficiency"
     case studentLoan = "student_loan"
     case personalLoan = "personal_loan"
+    case mortgage
     case other
 }
 

@@ -1,0 +1,69 @@
+import RecoupCore
+
+/// Decides whether one proposed action is lawful now, which rule decided, and when it next will be.
+///
+/// Every rule of the catalogue is evaluated (strictest wins: the contact is allowed only if none blocks). When
+/// something blocks, the engine asks each blocking rule when it would stop blocking, moves to the latest such
+/// instant and evaluates again, until nothing blocks (the next lawful instant) or a rule says only a change of
+/// facts reopens the contact. Because each rule answers exactly for itself (the call window in every zone, the
+/// sliding 7-day count, the post-conversation week), the combination is exact too.
+public struct ComplianceEngine: Sendable {
+    public let rules: [any ContactRule]
+    public let ruleSet: RuleSet
+
+    /// How far ahead the next lawful instant is looked for; beyond it the answer is "not without new facts".
+    static let searchHorizonSeconds: Int64 = 400 * 86_400
+    static let maximumSteps = 64
+
+    public init(rules: [any ContactRule] = RuleCatalog.all, ruleSet: RuleSet = .current) {
+        // Stable sort: within a stage, catalogue order decides precedence.
+        self.rules = rules.enumerated().sorted { lhs, rhs in
+            lhs.element.stage != rhs.element.stage ? lhs.element.stage < rhs.element.stage : lhs.offset < rhs.offset
+        }.map(\.element)
+        self.ruleSet = ruleSet
+    }
+
+    public func decide(_ snapshot: ContactSnapshot, _ proposal: ProposedContact) -> ContactDecision {
+        let context = RuleContext(snapshot: snapshot, proposal: proposal, ruleSet: ruleSet)
+        let findings = evaluate(context, at: proposal.at)
+        guard let blocking = findings.first(where: { $0.verdict == .block }) else {
+            return ContactDecision(
+                allowed: true, rule: findings.first(where: \.decisive)?.rule, findings: findings, nextAllowedAt: nil,
+                zone: context.primaryZone, ruleSetVersion: ruleSet.version)
+        }
+        return ContactDecision(
+            allowed: false, rule: blocking.rule, findings: findings,
+            nextAllowedAt: nextLawfulInstant(context, after: findings, from: proposal.at), zone: context.primaryZone,
+            ruleSetVersion: ruleSet.version)
+    }
+
+    func evaluate(_ context: RuleContext, at instant: Instant) -> [Finding] {
+        var findings: [Finding] = []
+        findings.reserveCapacity(24)
+        for rule in rules {
+            if let finding = rule.evaluate(context, at: instant) { findings.append(finding) }
+        }
+        return findings
+    }
+
+    private func nextLawfulInstant(_ context: RuleContext, after first: [Finding], from start: Instant) -> Instant? {
+        var findings = first
+        var candidate = start
+        let horizon = start.adding(seconds: Self.searchHorizonSeconds)
+        for _ in 0..<Self.maximumSteps {
+            var next = candidate
+            for finding in findings where finding.verdict == .block {
+                switch finding.reopens {
+                case .never: return nil
+                case let .at(instant): next = max(next, instant)
+                }
+            }
+            // A rule that blocks but names no later instant cannot be waited out.
+            guard next > candidate, next <= horizon else { return nil }
+            candidate = next
+            findings = evaluate(context, at: candidate)
+            if !findings.contains(where: { $0.verdict == .block }) { return candidate }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,99 @@
+import RecoupCore
+
+/// What one rule says of a proposed action.
+public enum Verdict: String, Sendable, Comparable {
+    case pass, warn, block
+
+    public static func < (lhs: Verdict, rhs: Verdict) -> Bool { lhs.rank < rhs.rank }
+    private var rank: Int {
+        switch self {
+        case .pass: 0
+        case .warn: 1
+        case .block: 2
+        }
+    }
+}
+
+/// A figure a finding rests on, printed in `computed`.
+public enum Figure: Sendable, Equatable, CustomStringConvertible {
+    case int(Int)
+    case text(String)
+    case date(LocalDate)
+    case instant(Instant)
+    case dates([LocalDate])
+    case bool(Bool)
+
+    public var description: String {
+        switch self {
+        case let .int(value): "\(value)"
+        case let .text(value): value
+        case let .date(value): value.iso
+        case let .instant(value): "\(value)"
+        case let .dates(values): values.map(\.iso).joined(separator: ", ")
+        case let .bool(value): "\(value)"
+        }
+    }
+}
+
+/// When a blocking rule would stop blocking the same contact, all other facts unchanged.
+public enum Reopening: Sendable, Equatable {
+    /// From this instant on (as far as this rule is concerned).
+    case at(Instant)
+    /// Not without a change of facts (a cease notice, a hold, a missing consent).
+    case never
+}
+
+/// One rule's verdict on one proposed action, with the citation and a message a collector understands.
+public struct Finding: Sendable {
+    public let rule: RuleID
+    public let citation: String
+    public let verdict: Verdict
+    public let message: String
+    public let figures: [(String, Figure)]
+    /// For a block: when the rule stops blocking. Ignored otherwise.
+    public let reopens: Reopening
+    /// A pass that decided the question: an exception applied or the rule's own computation is the answer (the
+    /// rule reported for an allowed contact).
+    public let decisive: Bool
+
+    init(rule: RuleID, citation: String, verdict: Verdict, message: String, figures: [(String, Figure)] = [],
+         reopens: Reopening = .never, decisive: Bool = false) {
+        self.rule = rule
+        self.citation = citation
+        self.verdict = verdict
+        self.message = message
+        self.figures = figures
+        self.reopens = reopens
+        self.decisive = decisive
+    }
+}
+
+/// A rule's identity: exactly the bold string that opens its entry in the rule catalogue.
+public typealias RuleID = String
+
+/// The engine's answer for one proposed action.
+public struct ContactDecision: Sendable {
+    public let allowed: Bool
+    /// The deciding rule: the first blocking rule in precedence order, or for an allowed contact the rule whose
+    /// exception or computation made it lawful (nil when nothing in particular did).
+    public let rule: RuleID?
+    public let findings: [Finding]
+    /// The earliest instant at or after the proposed one at which the same contact is lawful: nil for an
+    /// allowed contact and for one that stays unlawful until the facts change.
+    public let nextAllowedAt: Instant?
+    /// The clock instants are written in: the consumer's first candidate zone.
+    public let zone: ZoneClock
+    /// Version of the rule data the decision used.
+    public let ruleSetVersion: String
+
+    /// Figures of the deciding finding first, then those of every other finding not already named.
+    public var computed: [(String, Figure)] {
+        var seen = Set<String>()
+        var result: [(String, Figure)] = []
+        let ordered = findings.filter { $0.rule == rule } + findings.filter { $0.rule != rule }
+        for finding in ordered {
+            for (name, value) in finding.figures where seen.insert(name).inserted { result.append((name, value)) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,171 @@
+import RecoupCore
+
+/// A snapshot and a proposal prepared once for every rule: the candidate zones resolved to clocks, the facts
+/// known as of the snapshot's instant, each past contact's local day, who the recipient is and which
+/// "particular debts" the contact is about. Rules read these instead of recomputing them, which is what keeps a
+/// decision to a few microseconds.
+public struct RuleContext: Sendable {
+    public let snapshot: ContactSnapshot
+    public let proposal: ProposedContact
+    public let ruleSet: RuleSet
+    let calendar: BusinessCalendar
+
+    /// Every zone the consumer may be in; a time is convenient only if it is convenient in all of them.
+    public let zones: [ZoneClock]
+    /// The first candidate (the mailing address's zone when known): local days are counted on its calendar and
+    /// instants are printed in it.
+    public let primaryZone: ZoneClock
+    /// Past contacts known as of the snapshot, oldest first, and each one's local day number.
+    let history: [ContactEvent]
+    let historyDays: [Int]
+    /// The recipient of the proposed contact; the consumer when the proposal names nobody else.
+    let person: Person
+    let destination: Destination?
+    /// The "particular debts" (1006.14(b)(4)) the proposed contact is about.
+    let particularDebts: [String]
+    let debts: [DebtFacts]
+
+    public init(snapshot: ContactSnapshot, proposal: ProposedContact, ruleSet: RuleSet, calendar: BusinessCalendar = .usFederal) {
+        self.snapshot = snapshot
+        self.proposal = proposal
+        self.ruleSet = ruleSet
+        self.calendar = calendar
+
+        var zones: [ZoneClock] = []
+        let signals = snapshot.consumer.locationSignals.sorted { lhs, rhs in
+            (lhs.source == .mailingAddress ? 0 : 1) < (rhs.source == .mailingAddress ? 0 : 1)
+        }
+        for signal in signals {
+            if let clock = ZoneClock.named(signal.zone), !zones.contains(clock) { zones.append(clock) }
+        }
+        if zones.isEmpty, let state = snapshot.jurisdiction.state {
+            // No signal: every zone the state spans, the same way placements resolve zones.
+            for name in TimeZoneResolver.standard.zones(for: state).sorted() {
+                if let clock = ZoneClock.named(name) { zones.append(clock) }
+            }
+        }
+        if zones.isEmpty {
+            // Nothing known: every zone of the fifty states, so only hours convenient everywhere pass.
+            zones = Self.everyStateZone
+        }
+        self.zones = zones
+        primaryZone = zones[0]
+
+        let asOf = snapshot.asOf
+        history = snapshot.history.filter { $0.at <= asOf }.sorted { $0.at < $1.at }
+        historyDays = history.map { zones[0].dayNumber($0.at) }
+
+        let consumerID = snapshot.consumer.id
+        person = proposal.person.flatMap { id in snapshot.persons.first { $0.id == id } }
+            ?? Person(id: proposal.person ?? consumerID, role: proposal.person == nil || proposal.person == consumerID ? .consumer : .neighborThirdParty)
+        destination = proposal.destination.flatMap { id in snapshot.destinations.first { $0.id == id } }
+        debts = proposal.debtIDs.compactMap { id in snapshot.debts.first { $0.id == id } }
+        var keys: [String] = []
+        for id in proposal.debtIDs {
+            let key = Self.particularDebt(id, in: snapshot.debts)
+            if !keys.contains(key) { keys.append(key) }
+        }
+        particularDebts = keys
+    }
+
+    static let everyStateZone: [ZoneClock] = [
+        "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
+        "America/Anchorage", "Pacific/Honolulu",
+    ].compactMap(ZoneClock.named)
+
+    /// Student loans serviced under one account number at acquisition are one particular debt; every other debt
+    /// is its own.
+    static func particularDebt(_ id: String, in debts: [DebtFacts]) -> String {
+        guard let debt = debts.first(where: { $0.id == id }), debt.type == .studentLoan,
+              let number = debt.studentLoanAccountNumberAtAcquisition, !number.isEmpty
+        else { return id }
+        return "student-loan:" + number
+    }
+
+    func particularDebts(of event: ContactEvent) -> [String] {
+        var keys: [String] = []
+        for id in event.debtIDs {
+            let key = Self.particularDebt(id, in: snapshot.debts)
+            if !keys.contains(key) { keys.append(key) }
+        }
+        return keys
+    }
+
+    // MARK: Facts as of the snapshot
+
+    /// A fact recorded at or before the snapshot's instant (undated facts are taken as known).
+    func isKnown(_ recordedAt: Instant?) -> Bool { recordedAt.map { $0 <= snapshot.asOf } ?? true }
+
+    /// Whether a scope list covers one of the proposal's debts (an empty list covers every debt).
+    func covers(_ scope: [String]) -> Bool {
+        scope.isEmpty || scope.contains("all") || proposal.debtIDs.contains { scope.contains($0) }
+    }
+
+    var state: USState? { snapshot.jurisdiction.state }
+    var isDebtCollector: Bool { snapshot.collector.isFDCPACovered }
+    var contentType: ContentType { proposal.content.type ?? .collection }
+    var channel: ProposedChannel { proposal.channel }
+    var isContact: Bool { proposal.action == .contact && proposal.channel != .none }
+
+    /// The kind of line or address the proposal uses, from the destination on file or the proposal itself.
+    var destinationType: ProposedDestinationType? {
+        if let type = proposal.destinationType { return type }
+        switch destination?.type {
+        case .cell: return .cell
+        case .landline: return .landline
+        case .work: return .work
+        case .email: return destination?.source?.isEmployerProvided == true ? .workEmail : .email
+        case .socialMediaPublic: return .socialPublic
+        case nil: return channel == .letter ? .mail : nil
+        }
+    }
+
+    /// How the proposed call or text is dialled; not stated for a call or text means possibly automated, the
+    /// reading under which the TCPA rules still protect the consumer.
+    var dialingMethod: DialingMethod {
+        let phone = channel == .call || channel == .voicemail || channel == .sms
+        return phone && proposal.dialingMethod == .notApplicable ? .autodialer : proposal.dialingMethod
+    }
+
+    var isWorkplace: Bool {
+        destinationType == .work || destinationType == .workEmail || destination?.source?.isEmployerProvided == true
+    }
+
+    // MARK: Local time
+
+    func localDay(_ instant: Instant) -> Int { primaryZone.dayNumber(instant) }
+
+    /// The instant local midnight starts a local day (primary zone).
+    func startOfDay(_ dayNumber: Int) -> Instant {
+        primaryZone.instant(day: LocalDate(dayNumber: dayNumber), secondOfDay: 0)
+    }
+
+    func format(_ instant: Instant) -> String { primaryZone.iso8601(instant) }
+
+    // MARK: Past contacts
+
+    /// Outbound calls to the recipient (any of their numbers), with their local days.
+    func outboundCalls(toPerson personID: String) -> [(event: ContactEvent, day: Int)] {
+        var result: [(ContactEvent, Int)] = []
+        for (index, event) in history.enumerated()
+            where event.direction == .outbound && event.channel == .call && event.person == personID
+        {
+            result.append((event, historyDays[index]))
+        }
+        return result
+    }
+
+    /// Telephone conversations with the recipient, either direction, with their local days.
+    func conversations(withPerson personID: String) -> [(event: ContactEvent, day: Int)] {
+        var result: [(ContactEvent, Int)] = []
+        for (index, event) in history.enumerated()
+            where event.channel == .call && event.person == personID && event.outcome == .conversation
+        {
+            result.append((event, historyDays[index]))
+        }
+        return result
+    }
+
+    /// Every past contact with its local day.
+    var datedHistory: [(event: ContactEvent, day: Int)] { Array(zip(history, historyDays)) }
+}

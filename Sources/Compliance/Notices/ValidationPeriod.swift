@@ -1,0 +1,41 @@
+import RecoupCore
+
+/// The validation period of 12 CFR 1006.34(b)(5): it starts when the collector provides the validation
+/// information and ends 30 days after the consumer receives it, where receipt may be assumed on any date at least
+/// five days after providing, excluding Saturdays, Sundays and the legal public holidays of 5 U.S.C. 6103(a).
+///
+/// The five days exclude observed holidays as well as actual ones (``BusinessCalendar/isBusinessDay(_:)``): a
+/// later assumed receipt date is always permissible, so the conservative reading can never end a period early.
+public struct ValidationPeriod: Sendable, Equatable {
+    public let providedDate: LocalDate
+    public let assumedReceiptDate: LocalDate
+    /// The earliest end date a notice may state; any later date is also lawful.
+    public let earliestEndDate: LocalDate
+    /// Holidays skipped while counting the five days.
+    public let excludedHolidays: [LocalDate]
+
+    public init(providedOn provided: LocalDate, ruleSet: RuleSet = .current, calendar: BusinessCalendar = .usFederal) {
+        providedDate = provided
+        var day = provided, counted = 0, skipped: [LocalDate] = []
+        while counted < ruleSet.assumedReceiptBusinessDays {
+            day = day.adding(days: 1)
+            if calendar.isBusinessDay(day) {
+                counted += 1
+            } else if !day.isWeekend {
+                skipped.append(day)
+            }
+        }
+        assumedReceiptDate = day
+        earliestEndDate = day.adding(days: ruleSet.validationPeriodDays)
+        excludedHolidays = skipped
+    }
+
+    /// The end of the validation period the rules should respect for a snapshot: the date the notice stated, else
+    /// the earliest lawful end for the date it was provided; nil when no notice is known.
+    static func endDate(of c: RuleContext) -> LocalDate? {
+        guard let notice = c.snapshot.validationNotice else { return nil }
+        if let stated = notice.validationPeriodEndDate { return stated }
+        guard let provided = notice.providedAt else { return nil }
+        return ValidationPeriod(providedOn: provided, ruleSet: c.ruleSet, calendar: c.calendar).earliestEndDate
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import RecoupCore
+import Synchronization
+
+/// A time zone's UTC offsets as a sorted list of transitions, read once from the system's zone data and then
+/// answered by binary search: Foundation's `TimeZone` calls cost microseconds each on Linux, and one decision asks
+/// dozens of local-time questions.
+public struct ZoneClock: Sendable, Hashable {
+    public let identifier: String
+    /// Instants (seconds since 1970) at which the offset changes, ascending; `offsets[i]` holds from
+    /// `transitions[i]` on, `initialOffset` before the first.
+    private let transitions: [Int64]
+    private let offsets: [Int32]
+    private let initialOffset: Int32
+
+    /// The years the table covers; outside them the offset of the nearest covered instant applies.
+    static let coveredYears = 1970...2100
+
+    private static let cache = Mutex<[String: ZoneClock]>([:])
+
+    /// The clock for an IANA zone identifier, or nil when the system does not know it.
+    public static func named(_ identifier: String) -> ZoneClock? {
+        if let cached = cache.withLock({ $0[identifier] }) { return cached }
+        guard let zone = TimeZone(identifier: identifier) else { return nil }
+        var transitions: [Int64] = [], offsets: [Int32] = []
+        let start = Date(timeIntervalSince1970: 0)
+        let end = Date(timeIntervalSince1970: 4_133_980_800)  // 2101-01-01
+        var cursor = start
+        while let next = zone.nextDaylightSavingTimeTransition(after: cursor), next < end {
+            transitions.append(Int64(next.timeIntervalSince1970))
+            offsets.append(Int32(zone.secondsFromGMT(for: next)))
+            cursor = next
+        }
+        let clock = ZoneClock(
+            identifier: identifier, transitions: transitions, offsets: offsets,
+            initialOffset: Int32(zone.secondsFromGMT(for: start)))
+        cache.withLock { $0[identifier] = clock }
+        return clock
+    }
+
+    /// Seconds east of UTC at an instant.
+    public func offset(at seconds: Int64) -> Int {
+        var low = 0, high = transitions.count
+        while low < high {
+            let middle = (low + high) / 2
+            if transitions[middle] <= seconds { low = middle + 1 } else { high = middle }
+        }
+        return Int(low == 0 ? initialOffset : offsets[low - 1])
+    }
+
+    /// The local calendar day and second of that day at an instant.
+    public func local(_ instant: Instant) -> (day: LocalDate, secondOfDay: Int) {
+        let local = instant.secondsSince1970 + Int64(offset(at: instant.secondsSince1970))
+        let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        return (LocalDate(dayNumber: Int(day)), Int(local - day * 86_400))
+    }
+
+    /// The local day number (days since 1970-01-01 on the local calendar).
+    public func dayNumber(_ instant: Instant) -> Int { local(instant).day.dayNumber }
+
+    /// The instant a local wall-clock time happens. A time skipped by a spring-forward gap maps to the same
+    /// distance after the gap; a repeated time in a fall-back overlap maps to its first occurrence.
+    public func instant(day: LocalDate, secondOfDay: Int) -> Instant {
+        let local = Int64(day.dayNumber) * 86_400 + Int64(secondOfDay)
+        // Try the offsets in force a day either side; the earliest consistent one is the first occurrence.
+        let candidates = Set([offset(at: local - 86_400), offset(at: local + 86_400), offset(at: local)])
+            .sorted(by: >)
+        for candidate in candidates where offset(at: local - Int64(candidate)) == candidate {
+            return Instant(secondsSince1970: local - Int64(candidate))
+        }
+        // In a gap: use the offset before it (so 02:30 on a spring-forward day becomes 03:30 local).
+        return Instant(secondsSince1970: local - Int64(offset(at: local - 86_400)))
+    }
+
+    /// `2025-10-13T08:00:00-04:00`: an instant as the zone writes it.
+    public func iso8601(_ instant: Instant) -> String {
+        let offset = offset(at: instant.secondsSince1970)
+        let (day, second) = local(instant)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let sign = offset < 0 ? "-" : "+"
+        let magnitude = abs(offset)
+        let zone = offset == 0 ? "Z" : "\(sign)\(two(magnitude / 3600)):\(two(magnitude / 60 % 60))"
+        return "\(day.iso)T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))\(zone)"
+    }
+
+    public static func == (lhs: ZoneClock, rhs: ZoneClock) -> Bool { lhs.identifier == rhs.identifier }
+    public func hash(into hasher: inout Hasher) { hasher.combine(identifier) }
+}

@@ -1,0 +1,111 @@
+/// Turns blocks into layout rows for a text column of a given position and width.
+///
+/// Every line is measured with the real font metrics here, so nothing drawn later can cross the column's edge.
+enum LetterLayout {
+    static func rows(for blocks: [Block], x: Double, width: Double) -> [LayoutRow] {
+        blocks.flatMap { rows(for: $0, x: x, width: width) }
+    }
+
+    private static func rows(for block: Block, x: Double, width: Double) -> [LayoutRow] {
+        switch block {
+        case let .heading(text, level):
+            let size = Typography.headingSize(level)
+            return [gap(Typography.headingSpaceBefore(level))]
+                + textRows(text, font: .helveticaBold, size: size, x: x, width: width, keepsWithNext: true)
+                + [gap(Typography.headingSpaceAfter)]
+        case let .paragraph(text, bold, size):
+            let size = Typography.clamped(size: size)
+            return textRows(text, font: StandardFont(bold: bold), size: size, x: x, width: width)
+                + [gap(Typography.paragraphSpacing)]
+        case let .table(tableRows):
+            return TableLayout.rows(for: tableRows, x: x, width: width) + [gap(Typography.blockSpacing)]
+        case let .box(title, blocks):
+            return boxRows(title: title, blocks: blocks, x: x, width: width) + [gap(Typography.blockSpacing)]
+        case .rule:
+            let line = DrawOp.horizontalLine(
+                x: x, y: Typography.hairline / 2, length: width, lineWidth: Typography.hairline, dashed: false)
+            return [gap(Typography.ruleSpacing), LayoutRow(kind: .content([line]), height: Typography.hairline),
+                    gap(Typography.ruleSpacing)]
+        case let .detach(label):
+            return [detachRow(label: label, x: x, width: width), gap(Typography.paragraphSpacing)]
+        case let .checkbox(text):
+            return checkboxRows(text, x: x, width: width) + [gap(Typography.checkboxSpacing)]
+        case let .spacer(points):
+            return [gap(points.isFinite ? max(points, 0) : 0)]
+        case .pageBreak:
+            return [LayoutRow(kind: .pageBreak, height: 0)]
+        }
+    }
+
+    /// One row per wrapped line.
+    static func textRows(
+        _ text: String, font: StandardFont, size: Double, x: Double, width: Double, keepsWithNext: Bool = false
+    ) -> [LayoutRow] {
+        LineBreaker.lines(text, font: font, size: size, width: width).map { line in
+            let op = DrawOp.text(line, font: font, size: size, x: x, baseline: Typography.baseline(size))
+            return LayoutRow(kind: .content([op]), height: Typography.lineHeight(size), keepsWithNext: keepsWithNext)
+        }
+    }
+
+    private static func gap(_ height: Double) -> LayoutRow {
+        LayoutRow(kind: .gap, height: height)
+    }
+
+    /// The box's rows between its start and end markers, inset by the padding; space that would only pad the
+    /// inside of the border is dropped.
+    private static func boxRows(title: String?, blocks: [Block], x: Double, width: Double) -> [LayoutRow] {
+        let padding = Typography.boxPadding
+        let frame = BoxFrame(x: x, width: width, padding: padding, lineWidth: Typography.strokeWidth)
+        let innerX = x + padding
+        let innerWidth = width - 2 * padding
+        var inner: [LayoutRow] = []
+        if let title {
+            inner += textRows(
+                title, font: .helveticaBold, size: Typography.boxTitleSize, x: innerX, width: innerWidth,
+                keepsWithNext: true)
+            inner.append(gap(Typography.boxTitleSpaceAfter))
+        }
+        inner += rows(for: blocks, x: innerX, width: innerWidth)
+        let isGap: (LayoutRow) -> Bool = { if case .gap = $0.kind { true } else { false } }
+        let trimmed = inner.drop(while: isGap).reversed().drop(while: isGap).reversed()
+        return [LayoutRow(kind: .boxStart(frame), height: padding)] + trimmed
+            + [LayoutRow(kind: .boxEnd, height: padding)]
+    }
+
+    /// A dashed line across the column, broken in the middle for the label.
+    private static func detachRow(label: String, x: Double, width: Double) -> LayoutRow {
+        let size = Typography.detachLabelSize
+        let middle = Typography.detachHeight / 2
+        let text = LineBreaker.lines(label, font: .helvetica, size: size, width: width / 2).first ?? []
+        let textWidth = StandardFont.helvetica.width(of: text, size: size)
+        let dash = { (start: Double, end: Double) in
+            DrawOp.horizontalLine(
+                x: start, y: middle, length: end - start, lineWidth: Typography.hairline, dashed: true)
+        }
+        guard !text.isEmpty else {
+            return LayoutRow(kind: .content([dash(x, x + width)]), height: Typography.detachHeight, startsTearOff: true)
+        }
+        let textX = x + (width - textWidth) / 2
+        let ops = [
+            dash(x, textX - Typography.detachLabelGap),
+            .text(text, font: .helvetica, size: size, x: textX, baseline: middle + 0.718 * size / 2),
+            dash(textX + textWidth + Typography.detachLabelGap, x + width),
+        ]
+        return LayoutRow(kind: .content(ops), height: Typography.detachHeight, startsTearOff: true)
+    }
+
+    /// The text with a hanging indent, and an empty square on the first line sitting on the baseline at cap height.
+    private static func checkboxRows(_ text: String, x: Double, width: Double) -> [LayoutRow] {
+        let side = Typography.checkboxSide
+        let indent = side + Typography.checkboxGap
+        var rows = textRows(text, font: .helvetica, size: Typography.checkboxSize, x: x + indent, width: width - indent)
+        if case let .content(ops)? = rows.first?.kind {
+            let baseline = Typography.baseline(Typography.checkboxSize)
+            let box = DrawOp.rectangle(
+                x: x + Typography.strokeWidth / 2, y: baseline - side + Typography.strokeWidth / 2, width: side,
+                height: side, lineWidth: Typography.strokeWidth)
+            rows[0].kind = .content([box] + ops)
+        }
+        return rows
+    }
+}

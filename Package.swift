@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "RecoupCore", "RecoupApp", "APISpec",
+                "RecoupCore", "RecoupApp", "APISpec", "Compliance",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),

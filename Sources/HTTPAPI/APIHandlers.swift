@@ -1,4 +1,5 @@
 import APISpec
+import Compliance
 import Foundation
 import HTTPTypes
 import OpenAPIRuntime
@@ -10,6 +11,7 @@ import RecoupCore
 struct APIHandlers: APIProtocol {
     let services: APIServices
     let limits: APILimits
+    let engine = ComplianceEngine()
 
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         let database = await services.databaseCheck()
@@ -138,6 +140,30 @@ struct APIHandlers: APIProtocol {
         let id = try parse(input.path.placementId, PlacementID.self, "placement_id")
         let errors = try await services.placements.errors(id, scope: principal.scope)
         return .ok(.init(body: .csv(HTTPBody(ErrorReport.csv(errors)))))
+    }
+
+    // MARK: Compliance
+
+    func checkContact(_ input: Operations.CheckContact.Input) async throws -> Operations.CheckContact.Output {
+        let principal = try RequestPrincipal.require()
+        guard principal.role.isStaff else {
+            throw RecoupError.forbidden("role \(principal.role.rawValue) cannot run compliance checks")
+        }
+        guard case let .json(document) = input.body else {
+            throw RecoupError.invalid([FieldProblem(field: "body", reason: "send the check document as application/json")])
+        }
+        let bytes = try JSONEncoder().encode(document)
+        let (snapshot, proposal): (ContactSnapshot, ProposedContact)
+        do {
+            (snapshot, proposal) = try CheckDocument.decode(bytes)
+        } catch {
+            throw ProblemError(problem: Problem(
+                status: .unprocessableContent, detail: "invalid check document: \(error)",
+                errors: [FieldProblem(field: error.path.isEmpty ? "document" : error.path, reason: error.problem)]))
+        }
+        // The engine's own encoding is the answer's single definition; the generated type only carries it.
+        let answer = CheckDocument.encode(engine.decide(snapshot, proposal))
+        return .ok(.init(body: .json(try JSONDecoder().decode(Components.Schemas.ComplianceDecision.self, from: answer))))
     }
 
     // MARK: Audit

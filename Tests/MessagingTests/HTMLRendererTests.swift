@@ -31,7 +31,8 @@ struct HTMLRendererTests {
         let html = HTMLRenderer.render(SampleLetters.english, language: "en")
         #expect(html.contains("<h1>Notice: We are trying to collect a debt"))
         #expect(html.contains("<h2>Our information shows:</h2>"))
-        #expect(html.contains("<tr class=\"total\"><th scope=\"row\">Total amount of the debt now:</th><td>$2,284.56</td></tr>"))
+        #expect(html.contains(
+            "<tr class=\"total\"><th scope=\"row\">Total amount of the debt now:</th><td>$2,284.56</td></tr>"))
         #expect(html.contains("<section class=\"box\" aria-label=\"How can you dispute the debt?\">"))
         #expect(html.contains("<p class=\"checkbox\">☐ This is not my debt.</p>"))
         #expect(html.contains("<div class=\"detach\"><span>Detach and return this part</span></div>"))

@@ -7,7 +7,7 @@ struct PDFTextEncodingTests {
         let letter = SampleLetters.spanish
         let pages = PDFInspection(PDFRenderer.render(letter)).pageContents
         let printed = pages.flatMap(PDFInspection.textRuns(in:)).map(\.string).joined(separator: " ")
-        for word in ["información", "¿Cómo", "¡Importante!", "Averigüe", "Núñez’s.", "“Oficina”", "—", "•", "Ñandú,",
+        for word in ["información", "¿Cómo", "¡Importante!", "Averigüe", "(‘urgente’).", "“Oficina”", "—", "•", "Ñandú,",
                      "acción,", "pingüino,", "vergüenza.", "Página 1 de 2", "Página 2 de 2"] {
             #expect(printed.contains(word), "\(word)")
         }

@@ -10,21 +10,26 @@ import RecoupCore
 public struct ComplianceEngine: Sendable {
     public let rules: [any ContactRule]
     public let ruleSet: RuleSet
+    /// Limitation periods, with the tenant's overrides applied.
+    public let limitations: StatuteOfLimitations
 
     /// How far ahead the next lawful instant is looked for; beyond it the answer is "not without new facts".
     static let searchHorizonSeconds: Int64 = 400 * 86_400
     static let maximumSteps = 64
 
-    public init(rules: [any ContactRule] = RuleCatalog.all, ruleSet: RuleSet = .current) {
+    public init(
+        rules: [any ContactRule] = RuleCatalog.all, ruleSet: RuleSet = .current, limitations: StatuteOfLimitations = .current
+    ) {
         // Stable sort: within a stage, catalogue order decides precedence.
         self.rules = rules.enumerated().sorted { lhs, rhs in
             lhs.element.stage != rhs.element.stage ? lhs.element.stage < rhs.element.stage : lhs.offset < rhs.offset
         }.map(\.element)
         self.ruleSet = ruleSet
+        self.limitations = limitations
     }
 
     public func decide(_ snapshot: ContactSnapshot, _ proposal: ProposedContact) -> ContactDecision {
-        let context = RuleContext(snapshot: snapshot, proposal: proposal, ruleSet: ruleSet)
+        let context = RuleContext(snapshot: snapshot, proposal: proposal, ruleSet: ruleSet, limitations: limitations)
         let findings = evaluate(context, at: proposal.at)
         guard let blocking = findings.first(where: { $0.verdict == .block }) else {
             return ContactDecision(

@@ -8,6 +8,7 @@ public struct RuleContext: Sendable {
     public let snapshot: ContactSnapshot
     public let proposal: ProposedContact
     public let ruleSet: RuleSet
+    let limitations: StatuteOfLimitations
     let calendar: BusinessCalendar
 
     /// Every zone the consumer may be in; a time is convenient only if it is convenient in all of them.
@@ -25,10 +26,14 @@ public struct RuleContext: Sendable {
     let particularDebts: [String]
     let debts: [DebtFacts]
 
-    public init(snapshot: ContactSnapshot, proposal: ProposedContact, ruleSet: RuleSet, calendar: BusinessCalendar = .usFederal) {
+    public init(
+        snapshot: ContactSnapshot, proposal: ProposedContact, ruleSet: RuleSet,
+        limitations: StatuteOfLimitations = .current, calendar: BusinessCalendar = .usFederal
+    ) {
         self.snapshot = snapshot
         self.proposal = proposal
         self.ruleSet = ruleSet
+        self.limitations = limitations
         self.calendar = calendar
 
         var zones: [ZoneClock] = []

@@ -38,7 +38,7 @@ enum LetterLayout {
     }
 
     /// One row per wrapped line.
-    static func textRows(
+    private static func textRows(
         _ text: String, font: StandardFont, size: Double, x: Double, width: Double, keepsWithNext: Bool = false
     ) -> [LayoutRow] {
         LineBreaker.lines(text, font: font, size: size, width: width).map { line in
@@ -72,26 +72,30 @@ enum LetterLayout {
             + [LayoutRow(kind: .boxEnd, height: padding)]
     }
 
-    /// A dashed line across the column, broken in the middle for the label.
+    /// A dashed line across the column, broken in the middle for the label; a label too long for the gap
+    /// continues on centred lines below, so none of it is lost.
     private static func detachRow(label: String, x: Double, width: Double) -> LayoutRow {
         let size = Typography.detachLabelSize
         let middle = Typography.detachHeight / 2
-        let text = LineBreaker.lines(label, font: .helvetica, size: size, width: width / 2).first ?? []
-        let textWidth = StandardFont.helvetica.width(of: text, size: size)
+        let gap = Typography.detachLabelGap
+        let lines = LineBreaker.lines(label, font: .helvetica, size: size, width: width - 2 * (gap + Typography.detachMinimumDash))
+            .filter { !$0.isEmpty }
         let dash = { (start: Double, end: Double) in
-            DrawOp.horizontalLine(
-                x: start, y: middle, length: end - start, lineWidth: Typography.hairline, dashed: true)
+            DrawOp.horizontalLine(x: start, y: middle, length: end - start, lineWidth: Typography.hairline, dashed: true)
         }
-        guard !text.isEmpty else {
-            return LayoutRow(kind: .content([dash(x, x + width)]), height: Typography.detachHeight, startsTearOff: true)
+        let texts = lines.enumerated().map { index, line in
+            let lineX = x + (width - StandardFont.helvetica.width(of: line, size: size)) / 2
+            let baseline = middle + 0.718 * size / 2 + Double(index) * Typography.lineHeight(size)
+            return DrawOp.text(line, font: .helvetica, size: size, x: lineX, baseline: baseline)
         }
-        let textX = x + (width - textWidth) / 2
-        let ops = [
-            dash(x, textX - Typography.detachLabelGap),
-            .text(text, font: .helvetica, size: size, x: textX, baseline: middle + 0.718 * size / 2),
-            dash(textX + textWidth + Typography.detachLabelGap, x + width),
-        ]
-        return LayoutRow(kind: .content(ops), height: Typography.detachHeight, startsTearOff: true)
+        let height = Typography.detachHeight + Double(max(lines.count - 1, 0)) * Typography.lineHeight(size)
+        guard let first = lines.first else {
+            return LayoutRow(kind: .content([dash(x, x + width)]), height: height, startsTearOff: true)
+        }
+        let firstX = x + (width - StandardFont.helvetica.width(of: first, size: size)) / 2
+        let firstEnd = x + (width + StandardFont.helvetica.width(of: first, size: size)) / 2
+        let ops = [dash(x, firstX - gap), dash(firstEnd + gap, x + width)] + texts
+        return LayoutRow(kind: .content(ops), height: height, startsTearOff: true)
     }
 
     /// The text with a hanging indent, and an empty square on the first line sitting on the baseline at cap height.

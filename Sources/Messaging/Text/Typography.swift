@@ -33,6 +33,8 @@ enum Typography {
     static let detachLabelSize = 8.0
     static let detachHeight = 24.0
     static let detachLabelGap = 6.0
+    /// The shortest dash run beside a cut line's label; longer labels wrap onto further lines.
+    static let detachMinimumDash = 36.0
 
     static let checkboxSize = 10.0
     static let checkboxSide = 8.0

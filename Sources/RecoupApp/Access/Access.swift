@@ -14,6 +14,8 @@ public enum Role: String, CaseIterable, Sendable, Codable {
     public var canPlaceAccounts: Bool { self == .admin || self == .manager || self == .client }
     public var canRecall: Bool { self == .admin || self == .manager || self == .client }
     public var canReadAudit: Bool { self == .admin || self == .compliance }
+    /// The agency's own people, as opposed to a creditor client's users.
+    public var isStaff: Bool { self != .client }
 }
 
 /// The slice of data a caller may reach: always one tenant, and for client users one client within it.

@@ -19,7 +19,8 @@ struct PDFInspection {
     /// The cross-reference entries, 20 bytes each, after the `xref` and `0 n` lines at `startXref`.
     var xrefEntries: [String] {
         guard let start = startXref, start < bytes.count else { return [] }
-        let lines = String(decoding: bytes[start...], as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = String(decoding: bytes[start...], as: UTF8.self)
+            .split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count > 2, lines[0] == "xref" else { return [] }
         let header = lines[1].split(separator: " ")
         guard header.count == 2, let count = Int(header[1]), lines.count > count + 2 else { return [] }
@@ -67,7 +68,8 @@ struct TextRun {
         guard line.hasPrefix("BT /"), line.hasSuffix(") Tj ET"), let open = line.firstIndex(of: "(") else { return nil }
         let operands = line[..<open].split(separator: " ")
         guard operands.count == 7, operands[3] == "Tf", operands[6] == "Td",
-              let size = Double(operands[2]), let x = Double(operands[4]), let y = Double(operands[5]) else { return nil }
+              let size = Double(operands[2]), let x = Double(operands[4]), let y = Double(operands[5])
+        else { return nil }
         fontResource = String(operands[1].dropFirst())
         self.size = size
         self.x = x

@@ -62,7 +62,7 @@ enum SampleLetters {
             ]),
             .box(title: "¿Cómo puede disputar la deuda?", blocks: [
                 .paragraph("• Llame o escríbanos antes del 10 de noviembre de 2025 para disputar toda o parte de la deuda. Si no lo hace, asumiremos que nuestra información es correcta."),
-                .paragraph("• Averigüe sus derechos en www.cfpb.gov/debt-collection — la “Oficina” le ayudará. ¡Importante! No ignore este aviso; está en su interés responder pronto, señora Núñez’s."),
+                .paragraph("• Averigüe sus derechos en www.cfpb.gov/debt-collection — la “Oficina” le ayudará. ¡Importante! No ignore este aviso; está en su interés responder pronto, señora Núñez (‘urgente’)."),
             ]),
             .detach(label: "Desprenda y devuelva esta parte"),
             .checkbox("Esta no es mi deuda."),
@@ -81,5 +81,18 @@ enum SampleLetters {
                 + (1...count).map { .paragraph("Paragraph \($0). " + String(repeating: sentence + " ", count: 3)) }
                 + [.box(title: "A long box", blocks: (1...count).map { .paragraph("Boxed \($0). " + sentence + " " + sentence) })]
         )
+    }
+}
+
+/// The samples by name, so that parameterized tests report a name rather than a whole letter.
+enum Sample: String, CaseIterable {
+    case english, spanish, long
+
+    var letter: Letter {
+        switch self {
+        case .english: SampleLetters.english
+        case .spanish: SampleLetters.spanish
+        case .long: SampleLetters.long(paragraphs: 30)
+        }
     }
 }

@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import RecoupTestSupport
+import Testing
+
+/// `POST /v1/compliance/check`: the check document over HTTP, for staff keys only.
+struct ComplianceAPITests {
+    /// A manual call at 07:59 Eastern to a consumer in Columbus, Ohio.
+    static let earlyCall = """
+        {"facts": {"as_of": "2025-10-15T07:59:00-04:00",
+                   "jurisdiction": {"consumer_state": "OH", "consumer_city": "Columbus, OH"},
+                   "collector": {"name": "Acme Recovery LLC", "type": "third_party_debt_collector", "fdcpa_covered": true, "licensed_states": ["*"]},
+                   "consumer": {"id": "P1", "location_signals": [{"source": "mailing_address", "tz": "America/New_York"}]},
+                   "persons": [{"id": "P1", "role": "consumer", "name": "Pat Doe"}],
+                   "debts": [{"id": "D1", "type": "credit_card", "creditor": "Big Bank"}],
+                   "destinations": [{"id": "cell-1", "type": "cell", "value": "+16145550101", "person": "P1",
+                                     "source": "provided_by_consumer_to_creditor_on_application"}]},
+         "proposed": {"action": "contact", "channel": "call", "timestamp": "2025-10-15T07:59:00-04:00", "debt_id": "D1",
+                      "person": "P1", "destination": "cell-1", "destination_type": "cell", "dialing_method": "manual",
+                      "content": {"type": "collection", "includes_mini_miranda": true}}}
+        """
+
+    @Test func decidesADocumentWithRuleCitationAndNextLawfulInstant() async throws {
+        try await APIHarness.with(.sqlite) { h in
+        try await h.app.test(.router) { client in
+            let (status, decision, text) = try await client.call(.post, "/v1/compliance/check", key: h.acmeAgent, body: Self.earlyCall)
+            #expect(status == .ok, "\(text)")
+            #expect(decision["allowed"] as? Bool == false)
+            #expect(decision["rule"] as? String == "REGF-1006.6b1i-TIME")
+            #expect(decision["next_allowed_at"] as? String == "2025-10-15T08:00:00-04:00")
+            let findings = try #require(decision["findings"] as? [[String: Any]])
+            #expect(findings.contains { $0["rule"] as? String == "REGF-1006.6b1i-TIME" && $0["verdict"] as? String == "block"
+                && ($0["citation"] as? String)?.contains("1006.6(b)(1)(i)") == true })
+            #expect((decision["computed"] as? [String: Any])?["local_time"] as? String == "2025-10-15 07:59")
+        }
+        }
+    }
+
+    @Test func invalidDocumentsAnswer422WithTheJSONPath() async throws {
+        try await APIHarness.with(.sqlite) { h in
+        try await h.app.test(.router) { client in
+            let typo = Self.earlyCall.replacingOccurrences(of: #""dialing_method": "manual""#, with: #""dialing_method": "by hand""#)
+            let (status, problem, text) = try await client.call(.post, "/v1/compliance/check", key: h.acmeAdmin, body: typo)
+            #expect(status == .unprocessableContent, "\(text)")
+            let errors = try #require(problem["errors"] as? [[String: Any]])
+            #expect(errors.first?["field"] as? String == "proposed.dialing_method")
+            let unknown = Self.earlyCall.replacingOccurrences(of: #""as_of""#, with: #""asof""#)
+            let (unknownStatus, unknownProblem, _) = try await client.call(.post, "/v1/compliance/check", key: h.acmeAdmin, body: unknown)
+            #expect(unknownStatus == .unprocessableContent)
+            #expect(((unknownProblem["errors"] as? [[String: Any]])?.first?["field"] as? String) == "facts.asof")
+        }
+        }
+    }
+
+    @Test func creditorClientsAndAnonymousCallersCannotCheck() async throws {
+        try await APIHarness.with(.sqlite) { h in
+        try await h.app.test(.router) { client in
+            let (clientStatus, _, _) = try await client.call(.post, "/v1/compliance/check", key: h.bankKey, body: Self.earlyCall)
+            #expect(clientStatus == .forbidden)
+            let (anonymous, _, _) = try await client.call(.post, "/v1/compliance/check", key: nil, body: Self.earlyCall)
+            #expect(anonymous == .unauthorized)
+        }
+        }
+    }
+}

@@ -16,15 +16,22 @@ public struct RuleContext: Sendable {
     /// The first candidate (the mailing address's zone when known): local days are counted on its calendar and
     /// instants are printed in it.
     public let primaryZone: ZoneClock
-    /// Past contacts known as of the snapshot, oldest first, and each one's local day number.
-    let history: [ContactEvent]
-    let historyDays: [Int]
+    /// Past contacts known as of the snapshot, oldest first, each with its local day number.
+    let datedHistory: [(event: ContactEvent, day: Int)]
+    /// Outbound calls and telephone conversations, by person, precomputed because several rules count them.
+    private let callsByPerson: [String: [(event: ContactEvent, day: Int)]]
+    private let conversationsByPerson: [String: [(event: ContactEvent, day: Int)]]
     /// The recipient of the proposed contact; the consumer when the proposal names nobody else.
     let person: Person
     let destination: Destination?
     /// The "particular debts" (1006.14(b)(4)) the proposed contact is about.
     let particularDebts: [String]
     let debts: [DebtFacts]
+    /// The end of the validation period the rules respect, if a notice is known (computed once: counting business
+    /// days walks the holiday calendar).
+    let validationPeriodEnd: LocalDate?
+    /// The call window and Washington's home hours as seconds of the local day.
+    let windowStart: Int, windowEnd: Int, washingtonStart: Int, washingtonEnd: Int
 
     public init(
         snapshot: ContactSnapshot, proposal: ProposedContact, ruleSet: RuleSet,
@@ -57,8 +64,16 @@ public struct RuleContext: Sendable {
         primaryZone = zones[0]
 
         let asOf = snapshot.asOf
-        history = snapshot.history.filter { $0.at <= asOf }.sorted { $0.at < $1.at }
-        historyDays = history.map { zones[0].dayNumber($0.at) }
+        let primary = zones[0]
+        datedHistory = snapshot.history.filter { $0.at <= asOf }.sorted { $0.at < $1.at }.map { ($0, primary.dayNumber($0.at)) }
+        var calls: [String: [(event: ContactEvent, day: Int)]] = [:], talks: [String: [(event: ContactEvent, day: Int)]] = [:]
+        for entry in datedHistory where entry.event.channel == .call {
+            guard let person = entry.event.person else { continue }
+            if entry.event.direction == .outbound { calls[person, default: []].append(entry) }
+            if entry.event.outcome == .conversation { talks[person, default: []].append(entry) }
+        }
+        callsByPerson = calls
+        conversationsByPerson = talks
 
         let consumerID = snapshot.consumer.id
         person = proposal.person.flatMap { id in snapshot.persons.first { $0.id == id } }
@@ -71,6 +86,16 @@ public struct RuleContext: Sendable {
             if !keys.contains(key) { keys.append(key) }
         }
         particularDebts = keys
+        windowStart = ruleSet.windowStartSecond
+        windowEnd = ruleSet.windowEndSecond
+        washingtonStart = ruleSet.washingtonStartSecond
+        washingtonEnd = ruleSet.washingtonEndSecond
+        if let notice = snapshot.validationNotice {
+            validationPeriodEnd = notice.validationPeriodEndDate
+                ?? notice.providedAt.map { ValidationPeriod(providedOn: $0, ruleSet: ruleSet, calendar: calendar).earliestEndDate }
+        } else {
+            validationPeriodEnd = nil
+        }
     }
 
     static let everyStateZone: [ZoneClock] = [
@@ -149,28 +174,11 @@ public struct RuleContext: Sendable {
 
     // MARK: Past contacts
 
-    /// Outbound calls to the recipient (any of their numbers), with their local days.
-    func outboundCalls(toPerson personID: String) -> [(event: ContactEvent, day: Int)] {
-        var result: [(ContactEvent, Int)] = []
-        for (index, event) in history.enumerated()
-            where event.direction == .outbound && event.channel == .call && event.person == personID
-        {
-            result.append((event, historyDays[index]))
-        }
-        return result
-    }
+    /// Outbound calls to a person (any of their numbers), with their local days.
+    func outboundCalls(toPerson personID: String) -> [(event: ContactEvent, day: Int)] { callsByPerson[personID] ?? [] }
 
-    /// Telephone conversations with the recipient, either direction, with their local days.
+    /// Telephone conversations with a person, either direction, with their local days.
     func conversations(withPerson personID: String) -> [(event: ContactEvent, day: Int)] {
-        var result: [(ContactEvent, Int)] = []
-        for (index, event) in history.enumerated()
-            where event.channel == .call && event.person == personID && event.outcome == .conversation
-        {
-            result.append((event, historyDays[index]))
-        }
-        return result
+        conversationsByPerson[personID] ?? []
     }
-
-    /// Every past contact with its local day.
-    var datedHistory: [(event: ContactEvent, day: Int)] { Array(zip(history, historyDays)) }
 }

@@ -29,13 +29,4 @@ public struct ValidationPeriod: Sendable, Equatable {
         earliestEndDate = day.adding(days: ruleSet.validationPeriodDays)
         excludedHolidays = skipped
     }
-
-    /// The end of the validation period the rules should respect for a snapshot: the date the notice stated, else
-    /// the earliest lawful end for the date it was provided; nil when no notice is known.
-    static func endDate(of c: RuleContext) -> LocalDate? {
-        guard let notice = c.snapshot.validationNotice else { return nil }
-        if let stated = notice.validationPeriodEndDate { return stated }
-        guard let provided = notice.providedAt else { return nil }
-        return ValidationPeriod(providedOn: provided, ruleSet: c.ruleSet, calendar: c.calendar).earliestEndDate
-    }
 }

@@ -49,7 +49,7 @@ enum ContentRules {
     }
 
     static let overshadowing = Rule("REGF-1006.38b-OVERSHADOW", "12 CFR 1006.38(b)(1); 15 U.S.C. 1692g(b)", .content) { rule, c, at in
-        guard c.isDebtCollector, isCommunication(c), let end = ValidationPeriod.endDate(of: c) else { return nil }
+        guard c.isDebtCollector, isCommunication(c), let end = c.validationPeriodEnd else { return nil }
         let today = LocalDate(dayNumber: c.localDay(at))
         guard today <= end else { return nil }
         let content = c.proposal.content

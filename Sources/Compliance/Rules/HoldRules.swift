@@ -109,7 +109,7 @@ enum HoldRules {
     /// Whether a request arrived within the validation period: as stated, else from the notice's end date.
     static func withinValidationPeriod(_ stated: Bool?, receivedAt: Instant?, _ c: RuleContext) -> Bool {
         if let stated { return stated }
-        guard let received = receivedAt, let end = ValidationPeriod.endDate(of: c) else { return true }
+        guard let received = receivedAt, let end = c.validationPeriodEnd else { return true }
         return LocalDate(dayNumber: c.localDay(received)) <= end
     }
 

@@ -88,8 +88,8 @@ enum StateFrequencyRules {
     static let washington = Rule("WA-RCW19.16.250-FREQ", "RCW 19.16.250", .stateFrequency) { rule, c, at in
         guard c.state == .WA, c.isContact, c.snapshot.collector.type.isDebtCollector else { return nil }
         if c.channel.isTelephoneCall, !c.isWorkplace,
-           let blocked = TimePlaceRules.windowCheck(c, at: at, zones: c.zones, start: c.ruleSet.washingtonStartSecond,
-                                                    end: c.ruleSet.washingtonEndSecond)
+           let blocked = TimePlaceRules.windowCheck(c, at: at, zones: c.zones, start: c.washingtonStart,
+                                                    end: c.washingtonEnd)
         {
             return rule.block("Washington: \(blocked.message) at home", reopens: .at(blocked.reopens))
         }

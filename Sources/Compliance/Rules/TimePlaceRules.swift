@@ -61,7 +61,7 @@ enum TimePlaceRules {
         if c.isWorkplace, c.snapshot.consumer.employerProhibitsContact {
             return rule.block("Colorado: the employer prohibits contact at work")
         }
-        if isTimed(c), let window = windowCheck(c, at: at, zones: c.zones, start: c.ruleSet.windowStartSecond, end: c.ruleSet.windowEndSecond) {
+        if isTimed(c), let window = windowCheck(c, at: at, zones: c.zones, start: c.windowStart, end: c.windowEnd) {
             return rule.block("Colorado: \(window.message)", reopens: .at(window.reopens))
         }
         return rule.pass("Colorado time, attorney and workplace rules met")
@@ -149,8 +149,8 @@ enum TimePlaceRules {
         guard isTimed(c), c.isDebtCollector else { return nil }
         let local = c.primaryZone.local(at)
         let localTime: Figure = .text("\(local.day.iso) \(clock(local.secondOfDay))")
-        guard let blocked = windowCheck(c, at: at, zones: c.zones, start: c.ruleSet.windowStartSecond, end: c.ruleSet.windowEndSecond) else {
-            return rule.pass("inside \(clock(c.ruleSet.windowStartSecond))–\(clock(c.ruleSet.windowEndSecond)) in " + c.zones.map(\.identifier).joined(separator: ", "),
+        guard let blocked = windowCheck(c, at: at, zones: c.zones, start: c.windowStart, end: c.windowEnd) else {
+            return rule.pass("inside \(clock(c.windowStart))–\(clock(c.windowEnd)) in " + c.zones.map(\.identifier).joined(separator: ", "),
                              figures: [("local_time", localTime)])
         }
         if timeConsent(c, at: at) != nil {
@@ -161,16 +161,18 @@ enum TimePlaceRules {
 
     static let consentException = Rule("REGF-1006.6b4-EXCEPT", "12 CFR 1006.6(b)(4)", .time) { rule, c, at in
         guard isTimed(c), c.isDebtCollector, let consent = timeConsent(c, at: at) else { return nil }
-        let otherwiseBlocked = windowCheck(c, at: at, zones: c.zones, start: c.ruleSet.windowStartSecond, end: c.ruleSet.windowEndSecond) != nil
+        let otherwiseBlocked = windowCheck(c, at: at, zones: c.zones, start: c.windowStart, end: c.windowEnd) != nil
             || statedWindow(c, at: at) != nil
         guard otherwiseBlocked else { return nil }
         let quote = consent.statement.map { ": \"\($0)\"" } ?? ""
         return rule.pass("the consumer's direct prior consent to \(consent.window)\(quote)", decisive: true)
     }
 
+    static let easternClock = ZoneClock.named("America/New_York")
+
     static let massachusettsTime = Rule("MA-940CMR7.04-TIME", "940 CMR 7.04, 7.05(3)(e); 209 CMR 18.16(1)(a)", .time) { rule, c, at in
-        guard c.state == .MA, isTimed(c), let eastern = ZoneClock.named("America/New_York") else { return nil }
-        guard let blocked = windowCheck(c, at: at, zones: [eastern], start: c.ruleSet.windowStartSecond, end: c.ruleSet.windowEndSecond) else {
+        guard c.state == .MA, isTimed(c), let eastern = easternClock else { return nil }
+        guard let blocked = windowCheck(c, at: at, zones: [eastern], start: c.windowStart, end: c.windowEnd) else {
             return rule.pass("inside 08:00–21:00 Eastern")
         }
         if timeConsent(c, at: at) != nil { return rule.pass("the debtor stated other waking hours") }

@@ -43,12 +43,12 @@ let package = Package(
             swiftSettings: strict
         ),
         // Pure rendering of letters: HTML and a pure-Swift PDF writer.
-        .target(name: "Messaging", dependencies: ["RecoupCore"], swiftSettings: strict),
+        .target(name: "Messaging", dependencies: ["RecoupCore", "Compliance"], swiftSettings: strict),
         // Use cases and the ports (protocols) they need; audit chain rules.
         .target(
             name: "RecoupApp",
             dependencies: [
-                "RecoupCore",
+                "RecoupCore", "Compliance",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -96,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "recoup",
             dependencies: [
-                "RecoupCore", "RecoupApp", "Storage", "HTTPAPI", "Compliance",
+                "RecoupCore", "RecoupApp", "Storage", "HTTPAPI", "Compliance", "Messaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "ComplianceTests", dependencies: ["RecoupCore", "Compliance"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
-        .testTarget(name: "MessagingTests", dependencies: ["RecoupCore", "Messaging"], swiftSettings: strict),
+        .testTarget(name: "MessagingTests", dependencies: ["RecoupCore", "Compliance", "Messaging"], swiftSettings: strict),
         // Real databases and fixtures shared by the storage and HTTP suites.
         .target(
             name: "RecoupTestSupport",

@@ -21,12 +21,18 @@ struct Settings {
     var keys: DataKeys
     /// Where the master key came from, for the start-up banner.
     var keySource: String
+    /// The collector's letterhead for notices: dispute mailing address (lines), phone, California licence.
+    var collectorAddress: [String]
+    var collectorPhone: String?
+    var californiaLicense: String?
 
     /// Environment keys (swift-configuration maps `database.url` to `DATABASE_URL`):
     /// - `DATABASE_URL`: PostgreSQL URL; absent → SQLite at `<data dir>/recoup.sqlite`.
     /// - `RECOUP_DATA_DIR`: the data folder, default `./data` (the `--data-dir` flag wins).
     /// - `RECOUP_MASTER_KEY`: base64 of 32 bytes; absent → `<data dir>/master.key`, created once with mode 0600.
     /// - `RECOUP_AUDIT_KEY`: base64 of 32 bytes signing audit checkpoints; absent → derived from the master key.
+    /// - `RECOUP_COLLECTOR_ADDRESS`: the mailing address disputes go to, lines separated by `|`.
+    /// - `RECOUP_COLLECTOR_PHONE`, `RECOUP_CALIFORNIA_LICENSE`: printed on notices when set.
     static func load(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws -> Settings
     {
@@ -60,8 +66,12 @@ struct Settings {
         guard problems.isEmpty, let master else {
             throw ValidationError("configuration:\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
         }
+        let address = config.string(forKey: "recoup.collector.address", default: "")
         return Settings(
             dataDir: dataDir, database: database, keys: DataKeys(master: master, checkpoint: auditKey),
-            keySource: keySource)
+            keySource: keySource,
+            collectorAddress: address.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            collectorPhone: config.string(forKey: "recoup.collector.phone"),
+            californiaLicense: config.string(forKey: "recoup.california.license"))
     }
 }

@@ -21,7 +21,7 @@ struct PDFTextExtractionTests {
     ])
     func pdftotextExtractsEveryWord(_ sample: Sample, _ footers: [String]) throws {
         let letter = sample.letter
-        let extracted = try extractText(PDFRenderer.render(letter))
+        let extracted = try Self.extractText(PDFRenderer.render(letter))
         let words = letter.blocks.flatMap(\.printedText).flatMap { $0.split(whereSeparator: \.isWhitespace) }
         #expect(words.count > 40)
         for word in words {
@@ -33,7 +33,7 @@ struct PDFTextExtractionTests {
     }
 
     /// Writes the PDF to a temporary file and runs `pdftotext -layout file -`, returning its UTF-8 output.
-    private func extractText(_ pdf: Data) throws -> String {
+    static func extractText(_ pdf: Data) throws -> String {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("messaging-\(UUID().uuidString).pdf")
         try pdf.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }

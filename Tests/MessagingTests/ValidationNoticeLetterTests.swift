@@ -1,0 +1,75 @@
+import Compliance
+import Foundation
+@testable import Messaging
+import RecoupCore
+import Testing
+
+/// The validation notice as a letter: every 1006.34(c) element, and each state notice, survives into the PDF a
+/// standard reader extracts and into the HTML.
+struct ValidationNoticeLetterTests {
+    static func notice(_ language: NoticeLanguage, state: USState = .CA, timeBarred: Bool = true) -> ValidationNotice {
+        let usd = Currency.usd
+        let itemization = Itemization(
+            itemizationDate: LocalDate(iso: "2025-04-12")!, itemizationDateType: .chargeOff,
+            balanceAtItemization: Money(minorUnits: 107_864, currency: usd), interestSinceItemization: Money(minorUnits: 0, currency: usd),
+            feesSinceItemization: Money(minorUnits: 2_500, currency: usd), paymentsSinceItemization: Money(minorUnits: 1_000, currency: usd),
+            creditsSinceItemization: Money(minorUnits: 0, currency: usd), currentBalance: Money(minorUnits: 109_364, currency: usd))
+        return ValidationNotice(
+            collector: .init(name: "Acme Recovery LLC", mailingAddress: ["PO Box 1234", "Austin, TX 78701"]), collectorPhone: "1-800-555-0100",
+            consumer: .init(name: "Pat Peña", mailingAddress: ["12 Oak St", "Fresno, CA 93650"]),
+            creditorOnItemizationDate: "Big Bank", currentCreditor: "Debt Buyer LLC", accountNumber: "4111222233334444",
+            itemization: itemization, validationPeriod: ValidationPeriod(providedOn: LocalDate(iso: "2025-11-03")!),
+            isConsumerFinancialProduct: true,
+            stateNotices: StateNotice.required(state: state, collectorName: "Debt Buyer LLC", californiaLicense: "10099-99",
+                                               timeBarred: timeBarred, pastObsolescence: false, language: language),
+            language: language)
+    }
+
+    /// Phrases every notice must carry, by language.
+    static let required: [NoticeLanguage: [String]] = [
+        .english: ["attempting to collect a debt", "December 10, 2025", "This is not my debt.", "The amount is wrong.",
+                   "name and address of the original creditor", "www.cfpb.gov/debt-collection", "PO Box 1234", "12 Oak St",
+                   "$1,078.64", "$25.00", "$10.00", "$1,093.64", "****4444", "Big Bank", "Debt Buyer LLC", "charge-off",
+                   "California Debt Collection License #10099-99", "Because of the age of your debt", "en español"],
+        .spanish: ["cobrador de deudas", "10 de diciembre de 2025", "Esta no es mi deuda.", "La cantidad es incorrecta.",
+                   "acreedor original", "www.cfpb.gov/debt-collection", "PO Box 1234", "Pat Peña", "$1,093.64",
+                   "Licencia de Cobro de Deudas de California", "antigüedad de su deuda"],
+    ]
+
+    @Test(.enabled(if: PDFTextExtractionTests.pdftotextIsInstalled, "needs pdftotext from poppler-utils"),
+          arguments: [NoticeLanguage.english, .spanish])
+    func pdfCarriesEveryRequiredElement(_ language: NoticeLanguage) throws {
+        let letter = ValidationNoticeLetter.letter(Self.notice(language))
+        #expect(letter.unsupportedPDFCharacters().isEmpty)
+        let text = try PDFTextExtractionTests.extractText(PDFRenderer.render(letter))
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for phrase in Self.required[language] ?? [] {
+            #expect(text.contains(phrase), "missing: \(phrase)")
+        }
+    }
+
+    @Test(arguments: [NoticeLanguage.english, .spanish])
+    func htmlCarriesEveryRequiredElement(_ language: NoticeLanguage) {
+        let html = HTMLRenderer.render(ValidationNoticeLetter.letter(Self.notice(language)), language: language.rawValue)
+        #expect(html.contains("lang=\"\(language.rawValue)\""))
+        for phrase in Self.required[language] ?? [] {
+            #expect(html.contains(phrase), "missing: \(phrase)")
+        }
+    }
+
+    @Test func stateNoticesFollowTheConsumersStateAndTheDebtsAge() {
+        #expect(Self.notice(.english, state: .OH).stateNotices.isEmpty)
+        #expect(Self.notice(.english, state: .CA, timeBarred: false).stateNotices.map(\.rule) == ["CA-1788.11f-LICNUM"])
+        #expect(Self.notice(.english, state: .WV).stateNotices.map(\.rule) == ["WV-46A-2-128f-TIMEBARRED"])
+        #expect(Self.notice(.english, state: .TX).stateNotices.first?.text.hasPrefix("THE LAW LIMITS") == true)
+        #expect(Self.notice(.english, state: .MA, timeBarred: false).stateNotices.map(\.rule) == ["MA-209CMR18.16-1d-FREQ"])
+    }
+
+    @Test func theValidationPeriodSkipsHolidaysAndNeverRollsForward() {
+        // Provided Wed 2025-11-05: Veterans Day (Tue 11-11) is not a business day → receipt Thu 11-13, end Sat 12-13.
+        let period = ValidationPeriod(providedOn: LocalDate(iso: "2025-11-05")!)
+        #expect(period.assumedReceiptDate.iso == "2025-11-13")
+        #expect(period.earliestEndDate.iso == "2025-12-13")
+        #expect(period.excludedHolidays.map(\.iso) == ["2025-11-11"])
+    }
+}

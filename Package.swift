@@ -82,7 +82,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "RecoupCore", "RecoupApp", "APISpec", "Compliance",
+                "RecoupCore", "RecoupApp", "APISpec", "Compliance", "Messaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),

@@ -1,6 +1,7 @@
 import APISpec
 import Compliance
 import Foundation
+import Messaging
 import HTTPTypes
 import OpenAPIRuntime
 import RecoupApp
@@ -56,6 +57,29 @@ struct APIHandlers: APIProtocol {
         _ = try await services.accounts.recall(ids: [id], scope: principal.scope, actor: principal.actor, reason: reason)
         let account = try await services.accounts.account(id, scope: principal.scope)
         return .ok(.init(body: .json(try await detail(account, principal))))
+    }
+
+    func getValidationNotice(_ input: Operations.GetValidationNotice.Input) async throws -> Operations.GetValidationNotice.Output {
+        let principal = try RequestPrincipal.require()
+        let id = try parse(input.path.accountId, AccountID.self, "account_id")
+        let language: NoticeLanguage = input.query.language == .es ? .spanish : .english
+        let day: LocalDate
+        if let text = input.query.providedOn {
+            guard let parsed = LocalDate(iso: text) else {
+                throw RecoupError.invalid([FieldProblem(field: "provided_on", reason: "must be a date, YYYY-MM-DD")])
+            }
+            day = parsed
+        } else {
+            day = LocalDate(utc: Date())
+        }
+        let notice = try await services.notices.validationNotice(
+            id, scope: principal.scope, language: language, providedOn: day,
+            collector: try await services.letterhead(principal.scope.tenantID))
+        let letter = ValidationNoticeLetter.letter(notice)
+        if input.query.format == .html {
+            return .ok(.init(body: .html(HTTPBody(HTMLRenderer.render(letter, language: language.rawValue)))))
+        }
+        return .ok(.init(body: .pdf(HTTPBody([UInt8](PDFRenderer.render(letter))))))
     }
 
     func detail(_ account: Account, _ principal: Principal) async throws -> Components.Schemas.AccountDetail {

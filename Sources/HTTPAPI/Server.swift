@@ -7,6 +7,7 @@ import OpenAPIHummingbird
 import OpenAPIRuntime
 import Prometheus
 import RecoupApp
+import RecoupCore
 
 /// The use cases the API calls. Handlers never reach storage directly.
 public struct APIServices: Sendable {
@@ -14,17 +15,23 @@ public struct APIServices: Sendable {
     public var accounts: AccountService
     public var placements: PlacementService
     public var audit: AuditTrailService
+    public var notices: NoticeService
+    /// The agency's letterhead (name, dispute address, phone, licences) for a tenant's notices.
+    public var letterhead: @Sendable (TenantID) async throws -> CollectorDetails
     /// Answers whether the database is reachable, for `/health`.
     public var databaseCheck: @Sendable () async -> Bool
 
     public init(
         directory: DirectoryService, accounts: AccountService, placements: PlacementService,
-        audit: AuditTrailService, databaseCheck: @escaping @Sendable () async -> Bool
+        audit: AuditTrailService, letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
+        databaseCheck: @escaping @Sendable () async -> Bool
     ) {
         self.directory = directory
         self.accounts = accounts
         self.placements = placements
         self.audit = audit
+        notices = NoticeService(accounts: accounts)
+        self.letterhead = letterhead
         self.databaseCheck = databaseCheck
     }
 }

@@ -31,7 +31,14 @@ struct ServeCommand: AsyncParsableCommand {
             let store = runtime.store
             let services = APIServices(
                 directory: runtime.directory, accounts: runtime.accounts, placements: runtime.placements,
-                audit: runtime.audit, databaseCheck: { (try? await store.tenants()) != nil })
+                audit: runtime.audit,
+                letterhead: { [settings = runtime.settings] tenantID in
+                    CollectorDetails(
+                        name: try await store.tenants().first { $0.id == tenantID }?.name ?? "",
+                        mailingAddress: settings.collectorAddress, phone: settings.collectorPhone,
+                        californiaLicense: settings.californiaLicense)
+                },
+                databaseCheck: { (try? await store.tenants()) != nil })
             let router = try makeRouter(services: services, registry: registry)
             let app = Application(
                 router: router, configuration: .init(address: .hostname(host, port: port), serverName: "Recoup"),

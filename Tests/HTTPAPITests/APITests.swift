@@ -51,7 +51,11 @@ struct APIHarness {
         let services = APIServices(
             directory: directory, accounts: AccountService(accounts: store, clock: clock),
             placements: PlacementService(placements: store, directory: store, clock: clock),
-            audit: AuditTrailService(audit: store, checkpointKey: nil), databaseCheck: { true })
+            audit: AuditTrailService(audit: store, checkpointKey: nil),
+            letterhead: { tenantID in
+                CollectorDetails(name: tenantID == acme.id ? "Acme" : "Other", mailingAddress: ["PO Box 1234", "Austin, TX 78701"])
+            },
+            databaseCheck: { true })
         let router = try makeRouter(services: services, registry: PrometheusCollectorRegistry(), limits: limits)
         return APIHarness(
             store: store, database: database, app: Application(router: router), acme: acme.id, acmeBank: bank.id,
@@ -153,7 +157,7 @@ struct APITests {
 
             // The other agency's admin: every Acme id is a 404, every list is its own.
             for uri in ["/v1/accounts/\(accountID)", "/v1/consumers/\(consumerID)", "/v1/placements/\(placementID)",
-                        "/v1/placements/\(placementID)/errors"]
+                        "/v1/placements/\(placementID)/errors", "/v1/accounts/\(accountID)/validation-notice"]
             {
                 let (status, problem, _) = try await client.call(.get, uri, key: h.otherAdmin)
                 #expect(status == .notFound, "\(uri)")

@@ -63,4 +63,27 @@ struct ComplianceAPITests {
         }
         }
     }
+
+    @Test func validationNoticeAsHTMLAndPDFForTheAccountsOwnData() async throws {
+        try await APIHarness.with(.sqlite) { h in
+        try await h.app.test(.router) { client in
+            let csv = [placementHeader, placementRow("VN-1", balance: "250.00")].joined(separator: "\n")
+            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
+            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
+            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let uri = "/v1/accounts/\(accountID)/validation-notice?provided_on=2025-11-03"
+            let (htmlStatus, _, html) = try await client.call(.get, uri + "&format=html", key: h.acmeAgent)
+            #expect(htmlStatus == .ok)
+            for phrase in ["December 10, 2025", "This is not my debt.", "PO Box 1234", "attempting to collect a debt", "VN-1"] {
+                #expect(html.contains(phrase), "missing \(phrase)")
+            }
+            let (spanishStatus, _, spanish) = try await client.call(.get, uri + "&format=html&language=es", key: h.acmeAgent)
+            #expect(spanishStatus == .ok && spanish.contains("10 de diciembre de 2025"))
+            let (pdfStatus, _, pdf) = try await client.call(.get, uri, key: h.bankKey)
+            #expect(pdfStatus == .ok && pdf.hasPrefix("%PDF-1.4"))
+            let (badDate, _, _) = try await client.call(.get, "/v1/accounts/\(accountID)/validation-notice?provided_on=11/03/2025", key: h.acmeAgent)
+            #expect(badDate == .badRequest)
+        }
+        }
+    }
 }

@@ -59,6 +59,26 @@ struct APIHandlers: APIProtocol {
         return .ok(.init(body: .json(try await detail(account, principal))))
     }
 
+    func getContactability(_ input: Operations.GetContactability.Input) async throws -> Operations.GetContactability.Output {
+        let principal = try RequestPrincipal.require()
+        let id = try parse(input.path.accountId, AccountID.self, "account_id")
+        let collector = try await services.letterhead(principal.scope.tenantID)
+        let (now, entries) = try await services.contactability.contactability(id, scope: principal.scope, collectorName: collector.name)
+        let items = entries.map { entry -> Components.Schemas.ContactabilityItem in
+            let decision = entry.decision
+            let deciding = decision.findings.first { $0.rule == decision.rule && ($0.verdict == .block || decision.allowed) }
+            let message = deciding?.message
+                ?? (decision.allowed ? "no rule stands in the way" : "the account was recalled by its client; no activity")
+            return .init(
+                channel: .init(rawValue: entry.channel.rawValue) ?? .call, destinationId: entry.destinationID,
+                destination: entry.destination, allowed: decision.allowed, rule: decision.rule, citation: deciding?.citation,
+                message: message, nextAllowedAt: decision.nextAllowedAt.map { decision.zone.iso8601($0) })
+        }
+        let zone = entries.first?.decision.zone
+        return .ok(.init(body: .json(.init(
+            accountId: id.description, asOf: zone?.iso8601(now) ?? "\(now.date)", items: items))))
+    }
+
     func getValidationNotice(_ input: Operations.GetValidationNotice.Input) async throws -> Operations.GetValidationNotice.Output {
         let principal = try RequestPrincipal.require()
         let id = try parse(input.path.accountId, AccountID.self, "account_id")

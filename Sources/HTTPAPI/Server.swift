@@ -16,6 +16,7 @@ public struct APIServices: Sendable {
     public var placements: PlacementService
     public var audit: AuditTrailService
     public var notices: NoticeService
+    public var contactability: ContactabilityService
     /// The agency's letterhead (name, dispute address, phone, licences) for a tenant's notices.
     public var letterhead: @Sendable (TenantID) async throws -> CollectorDetails
     /// Answers whether the database is reachable, for `/health`.
@@ -23,7 +24,7 @@ public struct APIServices: Sendable {
 
     public init(
         directory: DirectoryService, accounts: AccountService, placements: PlacementService,
-        audit: AuditTrailService, letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
+        audit: AuditTrailService, clock: any Clock, letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
         databaseCheck: @escaping @Sendable () async -> Bool
     ) {
         self.directory = directory
@@ -31,6 +32,7 @@ public struct APIServices: Sendable {
         self.placements = placements
         self.audit = audit
         notices = NoticeService(accounts: accounts)
+        contactability = ContactabilityService(accounts: accounts, clock: clock)
         self.letterhead = letterhead
         self.databaseCheck = databaseCheck
     }

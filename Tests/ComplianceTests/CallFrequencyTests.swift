@@ -58,15 +58,15 @@ struct SevenInSevenTests {
         // One call a day 10/5..10/11 (the last this morning): 10/12's window 10/6..10/12 holds 6.
         Spread(name: "one a day D-6..D", calls: octoberCalls(days: [5, 6, 7, 8, 9, 10], perDay: 1) + ["2025-10-11T09:00:00-04:00"],
                allowed: false, next: "2025-10-12T08:00:00-04:00"),
-        // Seven calls earlier today.
-        Spread(name: "7 calls earlier on D", calls: octoberCalls(days: [11], perDay: 1) + ["2025-10-11T08:00:00-04:00",
-               "2025-10-11T08:10:00-04:00", "2025-10-11T08:20:00-04:00", "2025-10-11T08:30:00-04:00", "2025-10-11T08:40:00-04:00",
-               "2025-10-11T08:50:00-04:00"].map { $0 }, allowed: false, next: "2025-10-18T08:00:00-04:00"),
-        // 3 on 10/5, 4 on 10/10: the window drops below 7 only when 10/5 leaves it (10/12).
+        // Seven calls earlier today: they stay in the window through 10/17.
+        Spread(name: "7 calls earlier on D", calls: ["2025-10-11T08:00:00-04:00", "2025-10-11T08:10:00-04:00",
+               "2025-10-11T08:20:00-04:00", "2025-10-11T08:30:00-04:00", "2025-10-11T08:40:00-04:00",
+               "2025-10-11T08:50:00-04:00", "2025-10-11T10:00:00-04:00"], allowed: false, next: "2025-10-18T08:00:00-04:00"),
+        // 3 on 10/5, 4 on 10/10: the window drops below 7 when 10/5 leaves it (10/12).
         Spread(name: "3 on D-6, 4 on D-1", calls: octoberCalls(days: [5], perDay: 3) + octoberCalls(days: [10], perDay: 4),
                allowed: false, next: "2025-10-12T08:00:00-04:00"),
-        // 1 on 10/5, 6 on 10/10 plus 3 more on 10/9 (10 in window): 10/12 holds 9, … 10/16 holds 6? no: 10/9 and 10/10
-        // stay until 10/15 and 10/16; 10/16's window 10/10..10/16 holds 6.
+        // 1 on 10/5, 3 on 10/9, 6 on 10/10 (10 in the window): 9 remain through 10/15; 10/16's window (10/10..10/16)
+        // holds 6.
         Spread(name: "10 in window", calls: octoberCalls(days: [5], perDay: 1) + octoberCalls(days: [9], perDay: 3)
                + octoberCalls(days: [10], perDay: 6), allowed: false, next: "2025-10-16T08:00:00-04:00"),
     ]
@@ -285,11 +285,15 @@ struct ConsentExclusionTests {
         Consent(type: type, givenDirectlyToCollector: direct, receivedAt: ts(received), statement: "call me this week")
     }
 
+    /// The consent covers landline-1 only, so the proposed call to cell-1 on 10/11 (R+6) is not itself consented
+    /// and the 7-in-7 count is computed.
     @Test("seven calls on the consent day R are excluded")
     func callsOnConsentDay() {
         var s = Scenario(at: proposedAt)
-        s.snapshot.consents = [Self.consent("2025-10-05T09:00:00-04:00")]
-        s.calls(octoberCalls(days: [5], perDay: 7))
+        var consent = Self.consent("2025-10-05T09:00:00-04:00")
+        consent.destinations = ["landline-1"]
+        s.snapshot.consents = [consent]
+        s.calls(octoberCalls(days: [5], perDay: 7), destination: "landline-1")
         let outcome = s.decide()
         expectFigure(outcome, "counted_calls_in_window", "0")
         expectDecision(outcome, allowed: true, next: .none)
@@ -321,17 +325,23 @@ struct ConsentExclusionTests {
         expectDecision(outcome, allowed: false, rule: "REGF-1006.14b2-7IN7", next: .at("2025-10-15T08:00:00-04:00"))
     }
 
-    @Test("calls placed before the consent was received on day R count")
-    func callsBeforeConsentOnDayR() {
+    /// Consent for landline-1 only, received on 10/8 at 09:00 or at 18:00; seven calls to landline-1 on 10/8
+    /// between 10:00 and 16:00; the proposed call goes to cell-1 (not covered by the consent) on 10/11.
+    @Test("calls placed on day R before the consent was received count; calls after it don't",
+          arguments: [("2025-10-08T09:00:00-04:00", true), ("2025-10-08T18:00:00-04:00", false)])
+    func callsBeforeConsentOnDayR(_ received: String, _ excluded: Bool) {
         var s = Scenario(at: proposedAt)
-        s.snapshot.consents = [Self.consent("2025-10-08T18:00:00-04:00")]
-        s.calls(octoberCalls(days: [8], perDay: 7))  // 10:00..16:00, all before 18:00
-        s.proposal.at = ts("2025-10-15T11:00:00-04:00")  // R+7: the proposed call itself is not consented
-        s.proposal.at = ts(proposedAt)
-        // The proposed call on 10/11 (R+3) is itself consented, so look at a call about the count only:
+        var consent = Self.consent(received)
+        consent.destinations = ["landline-1"]
+        s.snapshot.consents = [consent]
+        s.calls(octoberCalls(days: [8], perDay: 7), destination: "landline-1")
         let outcome = s.decide()
-        #expect(outcome.computed("counted_calls_in_window") == nil || outcome.computed("counted_calls_in_window") == "7",
-                "\(outcome.trace)")
+        expectFigure(outcome, "counted_calls_in_window", excluded ? "0" : "7")
+        if excluded {
+            expectDecision(outcome, allowed: true, next: .none)
+        } else {
+            expectDecision(outcome, allowed: false, rule: "REGF-1006.14b2-7IN7", next: .at("2025-10-15T08:00:00-04:00"))
+        }
     }
 
     @Test("consent given to the creditor, not directly to the collector, excludes nothing")
@@ -367,21 +377,20 @@ struct ConsentExclusionTests {
         expectDecision(outcome, allowed: true, rule: "REGF-1006.14b3-EXCL", next: .none)
     }
 
-    @Test("calls placed with consent in the window are excluded; earlier calls still count")
+    @Test("consented calls drop out of the count; calls before the consent still count")
     func partlyConsented() {
-        // 4 calls before consent (10/6, 10/7), consent 10/8 09:00, 3 calls after (10/8..10/10): count 4.
-        var s = Scenario(at: "2025-10-12T11:00:00-04:00")
-        s.snapshot.consents = [Self.consent("2025-10-08T09:00:00-04:00")]
-        s.calls(sevenCalls)
-        s.calls(["2025-10-11T10:00:00-04:00", "2025-10-11T11:00:00-04:00", "2025-10-11T12:00:00-04:00"])
-        // 10/12 is R+4: the proposed call is itself consented; the count proper is 4 + 3 (10/11, consented) = 4.
+        // Consent for landline-1 received 10/8 09:00: 4 calls to cell-1 on 10/6-10/7 count, 3 calls to landline-1 on
+        // 10/8-10/10 are excluded, 3 more to cell-1 on 10/9-10/10 count: 7 counted calls for a cell-1 call on 10/11.
+        var s = Scenario(at: proposedAt)
+        var consent = Self.consent("2025-10-08T09:00:00-04:00")
+        consent.destinations = ["landline-1"]
+        s.snapshot.consents = [consent]
+        s.calls(Array(sevenCalls.prefix(4)))
+        s.calls(Array(sevenCalls[4...]), destination: "landline-1")
+        s.calls(["2025-10-09T16:00:00-04:00", "2025-10-10T16:00:00-04:00", "2025-10-10T17:00:00-04:00"])
         let outcome = s.decide()
-        expectDecision(outcome, allowed: true, next: .none)
-        // A day after the consent lapses (10/15 = R+7) the window 10/9..10/15 holds only consented calls.
-        s.proposal.at = ts("2025-10-15T11:00:00-04:00")
-        let later = s.decide()
-        expectFigure(later, "counted_calls_in_window", "0")
-        expectDecision(later, allowed: true, next: .none)
+        expectFigure(outcome, "counted_calls_in_window", "7")
+        expectDecision(outcome, allowed: false, rule: "REGF-1006.14b2-7IN7", next: .at("2025-10-13T08:00:00-04:00"))
     }
 }
 
@@ -453,15 +462,21 @@ struct ConversationTests {
         expectDecision(s.decide(), allowed: true, next: .none)
     }
 
-    @Test("the conversation day is the consumer's local day (inbound 23:30 ET is day C, not C+1 as in UTC)")
-    func lateNightConversationDay() {
-        var s = Scenario(at: "2025-10-14T12:00:00-04:00")
+    /// An inbound conversation at 23:30 ET on 10/7 (03:30 UTC on 10/8) is on local day C = 10/7: calls are blocked
+    /// through 10/13 and allowed on 10/14.
+    @Test("the conversation day is the consumer's local day, not the UTC day",
+          arguments: [("2025-10-13T20:00:00-04:00", false), ("2025-10-14T12:00:00-04:00", true)])
+    func lateNightConversationDay(_ proposed: String, _ allowed: Bool) {
+        var s = Scenario(at: proposed)
         s.call("2025-10-07T23:30:00-04:00", .conversation, direction: .inbound)
         let outcome = s.decide()
-        expectDecision(outcome, allowed: false, rule: "REGF-1006.14b2-CONV7", next: .at("2025-10-14T08:00:00-04:00")
-            == .at("x") ? .unchecked : .unchecked)
-        // C = 10/7 → blocked through 10/13 → a call on 10/14 is allowed.
-        expectDecision(outcome, allowed: true, next: .none)
+        if allowed {
+            expectDecision(outcome, allowed: true, next: .none)
+        } else {
+            expectDecision(outcome, allowed: false, rule: "REGF-1006.14b2-CONV7", next: .at("2025-10-14T08:00:00-04:00"))
+            expectFigure(outcome, "blocked_from", "2025-10-07")
+            expectFigure(outcome, "blocked_through", "2025-10-13")
+        }
     }
 
     @Test("texts and emails after a conversation are not calls", arguments: [ProposedChannel.sms, .email])

@@ -86,4 +86,32 @@ struct ComplianceAPITests {
         }
         }
     }
+
+    @Test func contactabilityAnswersPerChannelWithTheRuleAndStopsAtRecall() async throws {
+        try await APIHarness.with(.sqlite) { h in
+        try await h.app.test(.router) { client in
+            let csv = [placementHeader, placementRow("CT-1")].joined(separator: "\n")
+            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
+            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
+            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            // The harness clock: 2026-09-21 14:13:20 UTC, 09:13 in Austin (78701, Central time).
+            let (status, answer, text) = try await client.call(.get, "/v1/accounts/\(accountID)/contactability", key: h.acmeAgent)
+            #expect(status == .ok, "\(text)")
+            #expect(answer["as_of"] as? String == "2026-09-21T09:13:20-05:00")
+            let items = try #require(answer["items"] as? [[String: Any]])
+            func item(_ channel: String) -> [String: Any]? { items.first { $0["channel"] as? String == channel } }
+            #expect(item("call")?["allowed"] as? Bool == true, "\(items)")
+            #expect(item("letter")?["allowed"] as? Bool == true)
+            // Texts go out automated; a number from the creditor's file is not prior express consent.
+            #expect(item("sms")?["allowed"] as? Bool == false)
+            #expect(item("sms")?["rule"] as? String == "TCPA-227b1A-CELL")
+            #expect((item("sms")?["citation"] as? String)?.contains("227(b)(1)(A)") == true)
+
+            _ = try await client.call(.post, "/v1/accounts/\(accountID)/recall", key: h.acmeAdmin)
+            let (_, recalled, _) = try await client.call(.get, "/v1/accounts/\(accountID)/contactability", key: h.acmeAgent)
+            let after = try #require(recalled["items"] as? [[String: Any]])
+            #expect(!after.isEmpty && after.allSatisfy { $0["allowed"] as? Bool == false && $0["rule"] as? String == "ACCOUNT-RECALLED" })
+        }
+        }
+    }
 }

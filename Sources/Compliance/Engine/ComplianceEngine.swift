@@ -33,7 +33,9 @@ public struct ComplianceEngine: Sendable {
         let findings = evaluate(context, at: proposal.at)
         guard let blocking = findings.first(where: { $0.verdict == .block }) else {
             return ContactDecision(
-                allowed: true, rule: findings.first(where: \.decisive)?.rule, findings: findings, nextAllowedAt: nil,
+                allowed: true,
+                rule: (findings.first { $0.decisive == .exception } ?? findings.first { $0.decisive == .exemption })?.rule,
+                findings: findings, nextAllowedAt: nil,
                 zone: context.primaryZone, ruleSetVersion: ruleSet.version)
         }
         return ContactDecision(

@@ -23,8 +23,10 @@ public protocol ContactRule: Sendable {
 }
 
 extension ContactRule {
-    func pass(_ message: String, figures: [(String, Figure)] = [], decisive: Bool = false) -> Finding {
-        Finding(rule: id, citation: citation, verdict: .pass, message: message, figures: figures, decisive: decisive)
+    /// A pass; `decisive` when an exception made the contact lawful, `exempt` when the rule does not reach it.
+    func pass(_ message: String, figures: [(String, Figure)] = [], decisive: Bool = false, exempt: Bool = false) -> Finding {
+        Finding(rule: id, citation: citation, verdict: .pass, message: message, figures: figures,
+                decisive: decisive ? .exception : exempt ? .exemption : .none)
     }
 
     func warn(_ message: String, figures: [(String, Figure)] = []) -> Finding {

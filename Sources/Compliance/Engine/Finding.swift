@@ -52,12 +52,12 @@ public struct Finding: Sendable {
     public let figures: [(String, Figure)]
     /// For a block: when the rule stops blocking. Ignored otherwise.
     public let reopens: Reopening
-    /// A pass that decided the question: an exception applied or the rule's own computation is the answer (the
-    /// rule reported for an allowed contact).
-    public let decisive: Bool
+    /// For a pass: whether this rule is what made the contact lawful, and how strongly (the rule reported for an
+    /// allowed contact is the first exception in precedence order, else the first exemption).
+    public let decisive: Decisiveness
 
     init(rule: RuleID, citation: String, verdict: Verdict, message: String, figures: [(String, Figure)] = [],
-         reopens: Reopening = .never, decisive: Bool = false) {
+         reopens: Reopening = .never, decisive: Decisiveness = .none) {
         self.rule = rule
         self.citation = citation
         self.verdict = verdict
@@ -66,6 +66,19 @@ public struct Finding: Sendable {
         self.reopens = reopens
         self.decisive = decisive
     }
+}
+
+/// How much a passing rule had to do with a contact being lawful.
+public enum Decisiveness: Int, Sendable, Comparable {
+    /// A routine pass.
+    case none
+    /// The rule does not reach this kind of contact (a manually dialled call under the TCPA).
+    case exemption
+    /// An exception lifted a bar that would otherwise apply, or the rule's own computation is the answer (a
+    /// consent, a remedy notice after a cease, a validation period that ends late enough).
+    case exception
+
+    public static func < (lhs: Decisiveness, rhs: Decisiveness) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// A rule's identity: exactly the bold string that opens its entry in the rule catalogue.
@@ -85,6 +98,17 @@ public struct ContactDecision: Sendable {
     public let zone: ZoneClock
     /// Version of the rule data the decision used.
     public let ruleSetVersion: String
+
+    public init(
+        allowed: Bool, rule: RuleID?, findings: [Finding], nextAllowedAt: Instant?, zone: ZoneClock, ruleSetVersion: String
+    ) {
+        self.allowed = allowed
+        self.rule = rule
+        self.findings = findings
+        self.nextAllowedAt = nextAllowedAt
+        self.zone = zone
+        self.ruleSetVersion = ruleSetVersion
+    }
 
     /// Figures of the deciding finding first, then those of every other finding not already named.
     public var computed: [(String, Figure)] {

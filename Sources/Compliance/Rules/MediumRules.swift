@@ -114,7 +114,7 @@ enum MediumRules {
     static let tcpaCell = Rule("TCPA-227b1A-CELL", "47 U.S.C. 227(b)(1)(A)(iii); 47 CFR 64.1200(a)(1)(iii)", .medium) { rule, c, _ in
         guard c.isContact, c.channel == .call || c.channel == .voicemail || c.channel == .sms, c.destinationType == .cell else { return nil }
         guard c.dialingMethod.isRestrictedByTCPA else {
-            return rule.pass("manually dialled: 227(b)(1)(A) restricts only autodialled and prerecorded calls and texts", decisive: true)
+            return rule.pass("manually dialled: 227(b)(1)(A) restricts only autodialled and prerecorded calls and texts", exempt: true)
         }
         if hasPriorExpressConsent(c) {
             return rule.pass("prior express consent: \(c.destination?.source?.rawValue ?? "consent on file")", decisive: true)

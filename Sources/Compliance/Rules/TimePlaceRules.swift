@@ -4,8 +4,8 @@ import RecoupCore
 /// 8 a.m.–9 p.m. window in every candidate zone, and the Massachusetts and Colorado overlays (catalogue §3.1, §5).
 enum TimePlaceRules {
     static let all: [any ContactRule] = [
-        workplace, place, massachusettsWork, colorado, knownInconvenientTime, callWindow, consentException,
-        massachusettsTime, quietHours,
+        workplace, place, massachusettsWork, knownInconvenientTime, callWindow, consentException, massachusettsTime,
+        colorado, quietHours,
     ]
 
     /// Contacts whose time of day the consumer experiences: everything but postal mail and non-contacts.
@@ -51,7 +51,9 @@ enum TimePlaceRules {
                           reopens: .at(expires))
     }
 
-    static let colorado = Rule("CO-5-16-105-TIME/ATTY/WORK", "C.R.S. 5-16-105(1)(a)-(c), (2)", .place) { rule, c, at in
+    /// Colorado's 1692c twin, reported after the federal rules it mirrors (it decides alone for Colorado-licensed
+    /// agencies the FDCPA does not reach).
+    static let colorado = Rule("CO-5-16-105-TIME/ATTY/WORK", "C.R.S. 5-16-105(1)(a)-(c), (2)", .time) { rule, c, at in
         guard c.state == .CO, c.isContact else { return nil }
         if c.person.role.isConsumerForSection6, let attorney = HoldRules.representation(c, at: at),
            !attorney.attorneyUnresponsive, !attorney.attorneyConsentedToDirectContact

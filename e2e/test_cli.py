@@ -176,3 +176,18 @@ def test_serve_demo_gives_a_working_system_in_one_command(recoup_bin: Path, tmp_
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_audit_export_csv_for_an_examiner_with_a_date_range(recoup, tmp_path: Path) -> None:
+    tenant = recoup("tenant", "create", "--name", "Acme").stdout.strip()
+    recoup("client", "create", "--tenant", tenant, "--name", "Big Bank")
+    everything = tmp_path / "all.csv"
+    recoup("audit", "export", "--tenant", tenant, "--format", "csv", "--out", str(everything))
+    rows = list(csv.DictReader(everything.open(newline="")))
+    assert [row["action"] for row in rows] == ["tenant.created", "client.created"]
+    assert rows[1]["previous_hash"] == rows[0]["hash"]
+    past = tmp_path / "past.csv"
+    recoup("audit", "export", "--tenant", tenant, "--format", "csv", "--from", "2000-01-01", "--to", "2000-12-31", "--out", str(past))
+    assert past.read_text().strip().startswith("sequence,occurred_at") and len(past.read_text().strip().splitlines()) == 1
+    refused = recoup("audit", "export", "--tenant", tenant, "--from", "2000-01-01", "--out", str(past), check=False)
+    assert refused.returncode != 0 and "whole chain" in refused.stderr

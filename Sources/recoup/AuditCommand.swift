@@ -49,20 +49,36 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     struct Export: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write a tenant's audit trail as JSON lines.")
+        static let configuration = CommandConfiguration(
+            abstract: "Write a tenant's audit trail: verifiable JSON lines (the whole chain), or CSV for an examiner.",
+            discussion: "--from/--to (YYYY-MM-DD, UTC, inclusive) select the CSV's events; a JSON-lines export is always the whole chain, since verifying it starts at the first event.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "Tenant id.") var tenant: String
         @Option(help: "Output file.") var out: String
+        @Option(help: "jsonl or csv.") var format = "jsonl"
+        @Option(help: "First day (CSV), YYYY-MM-DD.") var from: String?
+        @Option(help: "Last day (CSV), YYYY-MM-DD.") var to: String?
+
+        func validate() throws {
+            guard ["jsonl", "csv"].contains(format) else { throw ValidationError("--format must be jsonl or csv") }
+            for (name, value) in [("--from", from), ("--to", to)] {
+                if let value, LocalDate(iso: value) == nil { throw ValidationError("\(name) must be YYYY-MM-DD") }
+            }
+            if format == "jsonl", from != nil || to != nil {
+                throw ValidationError("--from/--to select CSV rows; a JSON-lines export is the whole chain")
+            }
+        }
 
         func run() async throws {
             let tenantID = try parseID(tenant, TenantID.self, "--tenant")
+            let first = from.flatMap { LocalDate(iso: $0) }, last = to.flatMap { LocalDate(iso: $0) }
             let count = try await Runtime.with(options) { runtime in
                 guard FileManager.default.createFile(atPath: out, contents: nil),
                       let handle = FileHandle(forWritingAtPath: out)
                 else { throw ValidationError("cannot write \(out)") }
                 defer { try? handle.close() }
-                func write(_ line: String) throws { try handle.write(contentsOf: Data((line + "\n").utf8)) }
-                try write(try AuditExport.headerLine(tenantID: tenantID))
+                func write(_ line: String) throws { try handle.write(contentsOf: Data((line + (format == "csv" ? "\r\n" : "\n")).utf8)) }
+                try write(format == "csv" ? AuditExport.csvHeader : try AuditExport.headerLine(tenantID: tenantID))
                 // The checkpoints first, then the events they vouch for: events appended meanwhile wait for the next
                 // export instead of making this one look truncated.
                 let checkpoints = try await runtime.store.checkpoints(tenantID: tenantID)
@@ -75,13 +91,19 @@ struct AuditCommand: AsyncParsableCommand {
                         action: nil)
                     for event in page {
                         guard event.sequence <= signed else { break pages }
-                        try write(try AuditExport.line(event))
+                        if format == "csv" {
+                            let day = LocalDate(utc: event.occurredAt)
+                            guard first.map({ day >= $0 }) ?? true, last.map({ day <= $0 }) ?? true else { continue }
+                            try write(try AuditExport.csvLine(event))
+                        } else {
+                            try write(try AuditExport.line(event))
+                        }
                         count += 1
                     }
                     guard let last = page.last, page.count == 1000 else { break }
                     after = last.sequence
                 }
-                for checkpoint in checkpoints { try write(try AuditExport.line(checkpoint)) }
+                if format == "jsonl" { for checkpoint in checkpoints { try write(try AuditExport.line(checkpoint)) } }
                 return count
             }
             Output.emit(options, text: "exported \(count) events to \(out)", json: ["events": count, "file": out])

@@ -488,6 +488,41 @@ struct ConversationTests {
         #expect(outcome.verdict("REGF-1006.14b2-CONV7") == nil)
     }
 
+    /// Comment 14(b)(3)(i)-2 (catalogue REGF-1006.14b3-EXCL): at the end of the 10/8 conversation the consumer asks
+    /// to be called back on Friday 10/10. That call is placed with consent and counts toward neither prong; once the
+    /// consented-to conversation has happened, the consent is spent and the new conversation starts a new window.
+    @Test("a call-back the consumer asked for inside the conversation window")
+    func consentedCallBack() {
+        var s = Scenario(at: "2025-10-10T11:00:00-04:00")
+        s.call("2025-10-08T10:00:00-04:00", .conversation)
+        s.snapshot.consents = [Consent(type: .regFCallConsent, givenDirectlyToCollector: true,
+                                       receivedAt: ts("2025-10-08T10:10:00-04:00"), statement: "call me back on Friday")]
+        expectDecision(s.decide(), allowed: true, rule: "REGF-1006.14b3-EXCL", next: .none)
+
+        // The consented call on 10/10 is a conversation; a call on 10/11 is no longer covered by the consent.
+        s.call("2025-10-10T11:00:00-04:00", .conversation)
+        s.proposal.at = ts("2025-10-11T11:00:00-04:00")
+        let outcome = s.decide()
+        expectDecision(outcome, allowed: false, rule: "REGF-1006.14b2-CONV7", next: .at("2025-10-17T08:00:00-04:00"))
+        expectFigure(outcome, "blocked_from", "2025-10-10")
+    }
+
+    /// Both federal presumptions block: CONV7 is reported first (§8 stage 10 lists it before 7IN7) and the next
+    /// lawful instant is the later of the two reopenings. Three unanswered calls on 10/9, three on 10/10 and a
+    /// conversation on 10/10 (itself the 7th counted call): 7IN7 reopens 10/16 (window 10/10..10/16 holds 4),
+    /// CONV7 on 10/17.
+    @Test("conversation and 7-in-7 together")
+    func conversationAndCount() {
+        var s = Scenario(at: proposedAt)
+        s.calls(["2025-10-09T10:00:00-04:00", "2025-10-09T11:00:00-04:00", "2025-10-09T12:00:00-04:00",
+                 "2025-10-10T09:00:00-04:00", "2025-10-10T10:00:00-04:00", "2025-10-10T11:00:00-04:00"])
+        s.call("2025-10-10T15:00:00-04:00", .conversation)
+        let outcome = s.decide()
+        expectDecision(outcome, allowed: false, rule: "REGF-1006.14b2-CONV7", next: .at("2025-10-17T08:00:00-04:00"))
+        #expect(outcome.verdict("REGF-1006.14b2-7IN7") == .block, "\(outcome.trace)")
+        expectFigure(outcome, "counted_calls_in_window", "7")
+    }
+
     @Test("conversation window across the fall-back DST change")
     func conversationAcrossDST() {
         // C = Thu 2025-10-30 (EDT); C+6 = Wed 11/5 (EST); first permitted Thu 11/6 08:00 -05:00.

@@ -66,9 +66,8 @@ struct MassachusettsTests {
         if c.allowed {
             expectDecision(outcome, allowed: true, next: .none)
         } else {
-            // The second communication (10/9) stays in the window through 10/15; the first leaves it before.
-            let reopen = c.firstDay == 5 ? "2025-10-12T08:00:00-04:00" : "2025-10-12T08:00:00-04:00"
-            _ = reopen
+            // Communications on 10/(firstDay) and 10/9: the window drops below two when the first leaves it
+            // (10/12 for a first on 10/5, 10/15 for a first on 10/8).
             expectDecision(outcome, allowed: false, rule: "MA-940CMR7.04-1f-FREQ",
                            next: .at(c.firstDay == 5 ? "2025-10-12T08:00:00-04:00" : "2025-10-15T08:00:00-04:00"))
         }

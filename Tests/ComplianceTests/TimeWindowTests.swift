@@ -141,6 +141,44 @@ struct TimeWindowTests {
         expectDecision(outcome, allowed: false, rule: "REGF-1006.6b1i-TIME", next: .at("2025-10-15T11:00:00-04:00"))
     }
 
+    // MARK: No location signal (catalogue §1 "Unknown / conflicting location")
+
+    /// No signal, Texas: every zone Texas spans (Central and Mountain, El Paso), so the common hours on 2025-10-15
+    /// are 09:00–21:00 CDT. Printed in the first candidate zone (America/Chicago).
+    @Test("no location signal: every zone of the consumer's state",
+          arguments: [("2025-10-15T08:30:00-05:00", "2025-10-15T09:00:00-05:00"), ("2025-10-15T09:00:00-05:00", nil),
+                      ("2025-10-15T20:59:59-05:00", nil), ("2025-10-15T21:00:00-05:00", "2025-10-16T09:00:00-05:00")]
+            as [(String, String?)])
+    func stateZonesWithoutSignals(_ proposed: String, _ next: String?) {
+        var s = Scenario(at: proposed)
+        s.state(.TX, city: nil)
+        s.snapshot.consumer.locationSignals = []
+        let outcome = s.decide()
+        if let next {
+            expectDecision(outcome, allowed: false, rule: "REGF-1006.6b1i-TIME", next: .at(next))
+        } else {
+            expectDecision(outcome, allowed: true, next: .none)
+        }
+    }
+
+    /// Nothing known at all: every zone of the fifty states; on 2025-10-15 08:00 HST is 14:00 EDT and 21:00 EDT is
+    /// 15:00 HST, so only 14:00–21:00 ET is convenient everywhere.
+    @Test("no location signal and no state: every US zone",
+          arguments: [("2025-10-15T13:59:59-04:00", "2025-10-15T14:00:00-04:00"), ("2025-10-15T14:00:00-04:00", nil),
+                      ("2025-10-15T20:59:59-04:00", nil), ("2025-10-15T21:00:00-04:00", "2025-10-16T14:00:00-04:00")]
+            as [(String, String?)])
+    func everyZoneWithoutAnything(_ proposed: String, _ next: String?) {
+        var s = Scenario(at: proposed)
+        s.snapshot.jurisdiction = Jurisdiction(state: nil, city: nil)
+        s.snapshot.consumer.locationSignals = []
+        let outcome = s.decide()
+        if let next {
+            expectDecision(outcome, allowed: false, rule: "REGF-1006.6b1i-TIME", next: .at(next))
+        } else {
+            expectDecision(outcome, allowed: true, next: .none)
+        }
+    }
+
     // MARK: Daylight-saving transitions (New York)
 
     struct DSTCase: Sendable, CustomTestStringConvertible {

@@ -40,6 +40,18 @@ public enum AuditExport {
         return decoder
     }
 
+    /// The examiner's view: one CSV row per event (RFC 4180), with the chain hashes so each row can be matched to the
+    /// verifiable JSON-lines export.
+    public static let csvHeader = "sequence,occurred_at,actor,action,subject_type,subject_id,before_digest,after_digest,details,previous_hash,hash"
+
+    public static func csvLine(_ event: AuditEvent) throws -> String {
+        let details = String(decoding: try JSONSerialization.data(withJSONObject: event.details, options: [.sortedKeys]), as: UTF8.self)
+        return [
+            String(event.sequence), event.occurredAt.ISO8601Format(), event.actor, event.action, event.subjectType,
+            event.subjectID, event.beforeDigest ?? "", event.afterDigest ?? "", details, event.previousHash, event.hash,
+        ].map(ErrorReportWriter.quote).joined(separator: ",")
+    }
+
     public static func headerLine(tenantID: TenantID) throws -> String {
         String(decoding: try encoder.encode(Header(format: format, tenantID: tenantID)), as: UTF8.self)
     }

@@ -13,8 +13,9 @@ public struct ComplianceEngine: Sendable {
     /// Limitation periods, with the tenant's overrides applied.
     public let limitations: StatuteOfLimitations
 
-    /// How far ahead the next lawful instant is looked for; beyond it the answer is "not without new facts".
-    static let searchHorizonSeconds: Int64 = 400 * 86_400
+    /// How far ahead the next lawful instant is looked for (record retention can reopen years later); beyond it
+    /// the answer is "not without new facts".
+    static let searchHorizonSeconds: Int64 = 10 * 366 * 86_400
     static let maximumSteps = 64
 
     public init(

@@ -4,8 +4,9 @@ import RecoupCore
 /// information and ends 30 days after the consumer receives it, where receipt may be assumed on any date at least
 /// five days after providing, excluding Saturdays, Sundays and the legal public holidays of 5 U.S.C. 6103(a).
 ///
-/// The five days exclude observed holidays as well as actual ones (``BusinessCalendar/isBusinessDay(_:)``): a
-/// later assumed receipt date is always permissible, so the conservative reading can never end a period early.
+/// The five days exclude the holidays on their actual dates, as 6103(a) identifies them (docs/compliance-check.md
+/// convention 6): an observed substitute such as Friday 2026-07-03 counts as a business day. A collector may
+/// always state a later end date; this is the earliest lawful one.
 public struct ValidationPeriod: Sendable, Equatable {
     public let providedDate: LocalDate
     public let assumedReceiptDate: LocalDate
@@ -19,10 +20,11 @@ public struct ValidationPeriod: Sendable, Equatable {
         var day = provided, counted = 0, skipped: [LocalDate] = []
         while counted < ruleSet.assumedReceiptBusinessDays {
             day = day.adding(days: 1)
-            if calendar.isBusinessDay(day) {
-                counted += 1
-            } else if !day.isWeekend {
+            if day.isWeekend { continue }
+            if calendar.holidays(in: day.year).contains(where: { $0.actual == day }) {
                 skipped.append(day)
+            } else {
+                counted += 1
             }
         }
         assumedReceiptDate = day

@@ -126,8 +126,14 @@ enum StateFrequencyRules {
             else { return nil }
             return day
         }
-        return checkCap(rule, c, at: at, days: days, window: 7, limit: c.ruleSet.newYorkCityAttemptsPer7Days,
-                        what: "attempts in all media \(perAccount ? "on this account" : "for this creditor")")
+        let finding = checkCap(rule, c, at: at, days: days, window: 7, limit: c.ruleSet.newYorkCityAttemptsPer7Days,
+                               what: "attempts in all media \(perAccount ? "on this account" : "for this creditor")")
+        // Counted per creditor until the amended rules take effect: from that day the count may be lower.
+        let amended = c.startOfDay(c.ruleSet.newYorkCityAmendedFrom.dayNumber)
+        if !perAccount, finding.verdict == .block, case let .at(reopens) = finding.reopens, amended < reopens {
+            return rule.block(finding.message, figures: finding.figures, reopens: .at(amended))
+        }
+        return finding
     }
 
     // MARK: West Virginia

@@ -58,7 +58,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "RecoupCore", "RecoupApp",
+                "RecoupCore", "RecoupApp", "Compliance",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

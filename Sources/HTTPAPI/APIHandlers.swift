@@ -59,6 +59,42 @@ struct APIHandlers: APIProtocol {
         return .ok(.init(body: .json(try await detail(account, principal))))
     }
 
+    func recordContact(_ input: Operations.RecordContact.Input) async throws -> Operations.RecordContact.Output {
+        let principal = try RequestPrincipal.require()
+        guard principal.role.isStaff else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot record contacts") }
+        let id = try parse(input.path.accountId, AccountID.self, "account_id")
+        guard case let .json(body) = input.body else {
+            throw RecoupError.invalid([FieldProblem(field: "body", reason: "send the contact as application/json")])
+        }
+        var problems: [FieldProblem] = []
+        func vocabulary<T: RawRepresentable>(_ raw: String?, _ field: String, _: T.Type) -> T? where T.RawValue == String {
+            guard let raw else { return nil }
+            guard let value = T(rawValue: raw) else {
+                problems.append(FieldProblem(field: field, reason: "\(raw) is not a known value"))
+                return nil
+            }
+            return value
+        }
+        let destination = try body.destinationId.map { try parse($0, ContactPointID.self, "destination_id") }
+        let contentType = vocabulary(body.contentType, "content_type", ContentType.self)
+        guard let direction = Direction(rawValue: body.direction.rawValue), let channel = HistoryChannel(rawValue: body.channel.rawValue),
+              let outcome = ContactOutcome(rawValue: body.outcome.rawValue), problems.isEmpty
+        else { throw RecoupError.invalid(problems) }
+        let (contact, created) = try await services.contacts.record(
+            account: id, occurredAt: body.occurredAt, direction: direction, channel: channel, destinationID: destination,
+            dialingMethod: body.dialingMethod.flatMap { DialingMethod(rawValue: $0.rawValue) }, outcome: outcome,
+            contentType: contentType, idempotencyKey: input.headers.idempotencyKey, scope: principal.scope, actor: principal.actor)
+        let answer = APIMapping.contact(contact)
+        return created ? .created(.init(body: .json(answer))) : .ok(.init(body: .json(answer)))
+    }
+
+    func listContacts(_ input: Operations.ListContacts.Input) async throws -> Operations.ListContacts.Output {
+        let principal = try RequestPrincipal.require()
+        let id = try parse(input.path.accountId, AccountID.self, "account_id")
+        let items = try await services.contacts.history(account: id, scope: principal.scope).map(APIMapping.contact)
+        return .ok(.init(body: .json(.init(items: items))))
+    }
+
     func getContactability(_ input: Operations.GetContactability.Input) async throws -> Operations.GetContactability.Output {
         let principal = try RequestPrincipal.require()
         let id = try parse(input.path.accountId, AccountID.self, "account_id")

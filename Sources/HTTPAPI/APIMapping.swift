@@ -1,4 +1,5 @@
 import APISpec
+import Compliance
 import Foundation
 import RecoupApp
 import RecoupCore
@@ -98,5 +99,13 @@ enum APIMapping {
             action: e.action, subjectType: e.subjectType, subjectId: e.subjectID, beforeDigest: e.beforeDigest,
             afterDigest: e.afterDigest, details: .init(additionalProperties: e.details), previousHash: e.previousHash,
             hash: e.hash)
+    }
+
+    static func contact(_ contact: RecordedContact) -> Components.Schemas.RecordedContact {
+        .init(
+            id: contact.id.uuidString.lowercased(), accountId: contact.accountID.description, occurredAt: contact.occurredAt,
+            direction: contact.direction.rawValue, channel: contact.channel.rawValue,
+            destinationId: contact.destinationID?.description, dialingMethod: contact.dialingMethod?.rawValue,
+            outcome: contact.outcome.rawValue, contentType: contact.contentType?.rawValue, recordedBy: contact.recordedBy)
     }
 }

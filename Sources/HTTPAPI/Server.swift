@@ -17,6 +17,7 @@ public struct APIServices: Sendable {
     public var audit: AuditTrailService
     public var notices: NoticeService
     public var contactability: ContactabilityService
+    public var contacts: ContactRecordingService
     /// The agency's letterhead (name, dispute address, phone, licences) for a tenant's notices.
     public var letterhead: @Sendable (TenantID) async throws -> CollectorDetails
     /// Answers whether the database is reachable, for `/health`.
@@ -24,7 +25,7 @@ public struct APIServices: Sendable {
 
     public init(
         directory: DirectoryService, accounts: AccountService, placements: PlacementService,
-        audit: AuditTrailService, clock: any Clock, letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
+        audit: AuditTrailService, contactRepository: any ContactRepository, clock: any Clock, letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
         databaseCheck: @escaping @Sendable () async -> Bool
     ) {
         self.directory = directory
@@ -32,7 +33,8 @@ public struct APIServices: Sendable {
         self.placements = placements
         self.audit = audit
         notices = NoticeService(accounts: accounts)
-        contactability = ContactabilityService(accounts: accounts, clock: clock)
+        contactability = ContactabilityService(accounts: accounts, contacts: contactRepository, clock: clock)
+        contacts = ContactRecordingService(contacts: contactRepository, accounts: accounts, clock: clock)
         self.letterhead = letterhead
         self.databaseCheck = databaseCheck
     }

@@ -15,6 +15,7 @@ public enum RecoupMigrations {
         CreateConsumers(),
         CreateAccounts(),
         CreateAuditTrail(),
+        CreateContactEvents(),
     ]
 }
 
@@ -238,5 +239,34 @@ struct CreateAuditTrail: AsyncMigration {
         try await database.schema("audit_checkpoints").delete()
         try await database.schema("audit_heads").delete()
         try await database.schema("audit_events").delete()
+    }
+}
+
+/// Contact attempts and their outcomes, as agents and channels record them: the history the frequency rules count.
+struct CreateContactEvents: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("contact_events")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("account_id", .string, .required, .references("accounts", "id"))
+            .field("consumer_id", .string, .required, .references("consumers", "id"))
+            .field("occurred_at", .datetime, .required)
+            .field("direction", .string, .required)
+            .field("channel", .string, .required)
+            .field("destination_id", .string)
+            .field("dialing_method", .string)
+            .field("outcome", .string, .required)
+            .field("content_type", .string)
+            .field("recorded_by", .string, .required)
+            .field("idempotency_key", .string)
+            .field("created_at", .datetime, .required)
+            .unique(on: "tenant_id", "idempotency_key")
+            .create()
+        let sql = try database.sqlDatabase()
+        try await sql.raw("CREATE INDEX contact_events_consumer ON contact_events (tenant_id, consumer_id, occurred_at)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("contact_events").delete()
     }
 }

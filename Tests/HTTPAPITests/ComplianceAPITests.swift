@@ -1,6 +1,8 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import RecoupTestSupport
 import Testing
 
@@ -111,6 +113,55 @@ struct ComplianceAPITests {
             let (_, recalled, _) = try await client.call(.get, "/v1/accounts/\(accountID)/contactability", key: h.acmeAgent)
             let after = try #require(recalled["items"] as? [[String: Any]])
             #expect(!after.isEmpty && after.allSatisfy { $0["allowed"] as? Bool == false && $0["rule"] as? String == "ACCOUNT-RECALLED" })
+        }
+        }
+    }
+
+    @Test func recordedCallsCountAtOnceAndRetriesAreNotCountedTwice() async throws {
+        try await APIHarness.with(.sqlite) { h in
+        try await h.app.test(.router) { client in
+            let csv = [placementHeader, placementRow("RC-1")].joined(separator: "\n")
+            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
+            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
+            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let (_, before, _) = try await client.call(.get, "/v1/accounts/\(accountID)/contactability", key: h.acmeAgent)
+            let phone = try #require((before["items"] as? [[String: Any]])?.first { $0["channel"] as? String == "call" })
+            let phoneID = try #require(phone["destination_id"] as? String)
+
+            // Seven unanswered calls on 15–21 September (Austin time); the eighth today would be presumed harassment.
+            for (index, day) in ["15", "16", "17", "18", "19", "20", "21"].enumerated() {
+                let body = #"{"occurred_at": "2026-09-\#(day)T13:00:00Z", "direction": "outbound", "channel": "call", "destination_id": "\#(phoneID)", "dialing_method": "manual", "outcome": "no_answer"}"#
+                let (status, _, text) = try await client.execute(
+                    uri: "/v1/accounts/\(accountID)/contacts", method: .post,
+                    headers: [.authorization: "Bearer \(h.acmeAgent)", .contentType: "application/json",
+                              HTTPField.Name("Idempotency-Key")!: "call-\(index)"],
+                    body: ByteBuffer(string: body)) { ($0.status, 0, String(buffer: $0.body)) }
+                #expect(status == .created, "\(text)")
+                if index == 6 {
+                    // The dialer retries the last request: same key, same record, nothing counted twice.
+                    let (retry, _, _) = try await client.execute(
+                        uri: "/v1/accounts/\(accountID)/contacts", method: .post,
+                        headers: [.authorization: "Bearer \(h.acmeAgent)", .contentType: "application/json",
+                                  HTTPField.Name("Idempotency-Key")!: "call-6"],
+                        body: ByteBuffer(string: body)) { ($0.status, 0, String(buffer: $0.body)) }
+                    #expect(retry == .ok)
+                }
+            }
+            let (_, history, _) = try await client.call(.get, "/v1/accounts/\(accountID)/contacts", key: h.acmeAgent)
+            #expect((history["items"] as? [[String: Any]])?.count == 7)
+
+            let (_, after, _) = try await client.call(.get, "/v1/accounts/\(accountID)/contactability", key: h.acmeAgent)
+            let call = try #require((after["items"] as? [[String: Any]])?.first { $0["channel"] as? String == "call" })
+            #expect(call["allowed"] as? Bool == false)
+            #expect(call["rule"] as? String == "REGF-1006.14b2-7IN7")
+            #expect(call["next_allowed_at"] as? String == "2026-09-22T08:00:00-05:00")
+
+            let (events, audit, _) = try await client.call(.get, "/v1/audit-events?action=contact.recorded&limit=50", key: h.acmeAdmin)
+            #expect(events == .ok && (audit["items"] as? [[String: Any]])?.count == 7)
+            let (clientStatus, _, _) = try await client.call(
+                .post, "/v1/accounts/\(accountID)/contacts", key: h.bankKey,
+                body: #"{"occurred_at": "2026-09-21T13:00:00Z", "direction": "outbound", "channel": "letter", "outcome": "mailed"}"#)
+            #expect(clientStatus == .forbidden)
         }
         }
     }

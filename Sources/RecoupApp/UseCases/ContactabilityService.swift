@@ -4,15 +4,18 @@ import RecoupCore
 
 /// "Can I call this person now?": for every channel and destination of an account's consumer, the engine's
 /// decision at this instant, why, and the next lawful time. The snapshot is built from what Recoup holds about
-/// the account (placement data: address, phones with type, source and consent, emails, the debt), mapped onto
-/// the same values the check document uses, so the answer here and a what-if check agree.
+/// the account (placement data: address, phones with type, source and consent, emails, the debt; every contact
+/// recorded with the consumer), mapped onto the same values the check document uses, so the answer here and a
+/// what-if check agree.
 public struct ContactabilityService: Sendable {
     let accounts: AccountService
+    let contacts: any ContactRepository
     let clock: any Clock
     let engine: ComplianceEngine
 
-    public init(accounts: AccountService, clock: any Clock, engine: ComplianceEngine = ComplianceEngine()) {
+    public init(accounts: AccountService, contacts: any ContactRepository, clock: any Clock, engine: ComplianceEngine = ComplianceEngine()) {
         self.accounts = accounts
+        self.contacts = contacts
         self.clock = clock
         self.engine = engine
     }
@@ -33,7 +36,8 @@ public struct ContactabilityService: Sendable {
         }
         let (consumer, _) = try await accounts.consumer(party.consumerID, scope: AccessScope(tenantID: scope.tenantID))
         let now = Instant(clock.now())
-        let snapshot = Self.snapshot(account: account, consumer: consumer, collectorName: collectorName, at: now)
+        var snapshot = Self.snapshot(account: account, consumer: consumer, collectorName: collectorName, at: now)
+        snapshot.history = try await contacts.contacts(consumer: consumer.id, tenantID: scope.tenantID).map(\.contactEvent)
         var entries: [Entry] = []
         for point in consumer.contactPoints {
             let (channels, label): ([ProposedChannel], String) = switch point.kind {
@@ -65,8 +69,7 @@ public struct ContactabilityService: Sendable {
         return (now, entries)
     }
 
-    /// The snapshot of an account as Recoup holds it. No contact history is recorded yet, so frequency rules see
-    /// none; holds come from the account's status.
+    /// The snapshot of an account as Recoup holds it, without its contact history (the caller adds it).
     static func snapshot(account: Account, consumer: Consumer, collectorName: String, at now: Instant) -> ContactSnapshot {
         var snapshot = ContactSnapshot(asOf: now)
         snapshot.collector.name = collectorName

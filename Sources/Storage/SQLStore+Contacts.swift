@@ -1,0 +1,66 @@
+import Compliance
+import Foundation
+import RecoupApp
+import RecoupCore
+import SQLKit
+
+extension SQLStore: ContactRepository {
+    public func record(_ contact: RecordedContact, idempotencyKey: String?, tenantID: TenantID, at: Date) async throws
+        -> (contact: RecordedContact, created: Bool)
+    {
+        try await transaction { sql in
+            if let idempotencyKey, let existing = try await sql.select().column(SQLLiteral.all).from("contact_events")
+                .where("tenant_id", .equal, tenantID.description).where("idempotency_key", .equal, idempotencyKey).first()
+            {
+                return (try Self.contact(existing), false)
+            }
+            try await sql.insert(into: "contact_events")
+                .columns("id", "tenant_id", "account_id", "consumer_id", "occurred_at", "direction", "channel", "destination_id",
+                         "dialing_method", "outcome", "content_type", "recorded_by", "idempotency_key", "created_at")
+                .values(
+                    SQLBind(contact.id.uuidString.lowercased()), SQLBind(tenantID.description), SQLBind(contact.accountID.description),
+                    SQLBind(contact.consumerID.description), SQLBind(contact.occurredAt), SQLBind(contact.direction.rawValue),
+                    SQLBind(contact.channel.rawValue), SQLBind(contact.destinationID?.description),
+                    SQLBind(contact.dialingMethod?.rawValue), SQLBind(contact.outcome.rawValue), SQLBind(contact.contentType?.rawValue),
+                    SQLBind(contact.recordedBy), SQLBind(idempotencyKey), SQLBind(at))
+                .run()
+            var details = [
+                "account_id": contact.accountID.description, "direction": contact.direction.rawValue,
+                "channel": contact.channel.rawValue, "outcome": contact.outcome.rawValue,
+                "occurred_at": contact.occurredAt.ISO8601Format(),
+            ]
+            if let destination = contact.destinationID { details["destination_id"] = destination.description }
+            if let dialing = contact.dialingMethod { details["dialing_method"] = dialing.rawValue }
+            try await self.append(
+                [AuditEntry(actor: contact.recordedBy, action: "contact.recorded", subjectType: "contact",
+                            subjectID: contact.id.uuidString.lowercased(), details: details)],
+                tenantID: tenantID, at: at, on: sql)
+            return (contact, true)
+        }
+    }
+
+    public func contacts(consumer: ConsumerID, tenantID: TenantID) async throws -> [RecordedContact] {
+        try await db.sql.select().column(SQLLiteral.all).from("contact_events")
+            .where("tenant_id", .equal, tenantID.description).where("consumer_id", .equal, consumer.description)
+            .orderBy("occurred_at").all().map(Self.contact)
+    }
+
+    static func contact(_ row: any SQLRow) throws -> RecordedContact {
+        func optional<T: RawRepresentable>(_ column: String, _: T.Type) throws -> T? where T.RawValue == String {
+            try row.decode(column: column, as: String?.self).map { raw in
+                guard let value = T(rawValue: raw) else { throw StorageError.corrupt("\(column) holds \(raw)") }
+                return value
+            }
+        }
+        guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) else {
+            throw StorageError.corrupt("contact_events.id is not a UUID")
+        }
+        return RecordedContact(
+            id: id, accountID: try Self.id(row, "account_id"), consumerID: try Self.id(row, "consumer_id"),
+            occurredAt: try row.decode(column: "occurred_at", as: Date.self), direction: try Self.enumValue(row, "direction"),
+            channel: try Self.enumValue(row, "channel"),
+            destinationID: try row.decode(column: "destination_id", as: String?.self).flatMap { ContactPointID($0) },
+            dialingMethod: try optional("dialing_method", DialingMethod.self), outcome: try Self.enumValue(row, "outcome"),
+            contentType: try optional("content_type", ContentType.self), recordedBy: try row.decode(column: "recorded_by", as: String.self))
+    }
+}

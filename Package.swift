@@ -136,7 +136,9 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "RecoupCore", "RecoupApp", "Storage", "HTTPAPI", "RecoupTestSupport",
+                "RecoupCore", "RecoupApp", "Storage", "HTTPAPI", "RecoupTestSupport", "Compliance",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

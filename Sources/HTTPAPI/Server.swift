@@ -25,7 +25,7 @@ public struct APIServices: Sendable {
 
     public init(
         directory: DirectoryService, accounts: AccountService, placements: PlacementService,
-        audit: AuditTrailService, contactRepository: any ContactRepository, clock: any Clock, letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
+        audit: AuditTrailService, contactRepository: any ContactRepository, decisionLog: any DecisionLog, clock: any Clock, letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
         databaseCheck: @escaping @Sendable () async -> Bool
     ) {
         self.directory = directory
@@ -33,7 +33,8 @@ public struct APIServices: Sendable {
         self.placements = placements
         self.audit = audit
         notices = NoticeService(accounts: accounts)
-        contactability = ContactabilityService(accounts: accounts, contacts: contactRepository, clock: clock)
+        contactability = ContactabilityService(
+            accounts: accounts, contacts: contactRepository, decisions: decisionLog, clock: clock)
         contacts = ContactRecordingService(contacts: contactRepository, accounts: accounts, clock: clock)
         self.letterhead = letterhead
         self.databaseCheck = databaseCheck

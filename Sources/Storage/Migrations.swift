@@ -16,6 +16,7 @@ public enum RecoupMigrations {
         CreateAccounts(),
         CreateAuditTrail(),
         CreateContactEvents(),
+        CreateComplianceDecisions(),
     ]
 }
 
@@ -268,5 +269,33 @@ struct CreateContactEvents: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema("contact_events").delete()
+    }
+}
+
+/// Every decision the live system makes, allowed or blocked, with the check document it answered (and its digest)
+/// and the rule-set version, so an examiner can see why a contact did or did not happen and re-ask the question.
+struct CreateComplianceDecisions: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("compliance_decisions")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("account_id", .string, .required, .references("accounts", "id"))
+            .field("decided_at", .datetime, .required)
+            .field("channel", .string, .required)
+            .field("destination_id", .string)
+            .field("allowed", .bool, .required)
+            .field("rule", .string)
+            .field("next_allowed_at", .datetime)
+            .field("rule_set_version", .string, .required)
+            .field("inputs_digest", .string, .required)
+            .field("document", .string, .required)
+            .field("answer", .string, .required)
+            .create()
+        let sql = try database.sqlDatabase()
+        try await sql.raw("CREATE INDEX compliance_decisions_account ON compliance_decisions (tenant_id, account_id, decided_at)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("compliance_decisions").delete()
     }
 }

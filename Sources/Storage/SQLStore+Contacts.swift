@@ -4,6 +4,24 @@ import RecoupApp
 import RecoupCore
 import SQLKit
 
+extension SQLStore: DecisionLog {
+    public func store(_ decisions: [StoredDecision], tenantID: TenantID) async throws {
+        guard !decisions.isEmpty else { return }
+        var insert = db.sql.insert(into: "compliance_decisions").columns(
+            "id", "tenant_id", "account_id", "decided_at", "channel", "destination_id", "allowed", "rule", "next_allowed_at",
+            "rule_set_version", "inputs_digest", "document", "answer")
+        for decision in decisions {
+            insert = insert.values(
+                SQLBind(decision.id.uuidString.lowercased()), SQLBind(tenantID.description), SQLBind(decision.accountID.description),
+                SQLBind(decision.decidedAt), SQLBind(decision.channel), SQLBind(decision.destinationID), SQLBind(decision.allowed),
+                SQLBind(decision.rule), SQLBind(decision.nextAllowedAt), SQLBind(decision.ruleSetVersion),
+                SQLBind(decision.inputsDigest), SQLBind(String(decoding: decision.document, as: UTF8.self)),
+                SQLBind(String(decoding: decision.answer, as: UTF8.self)))
+        }
+        try await insert.run()
+    }
+}
+
 extension SQLStore: ContactRepository {
     public func record(_ contact: RecordedContact, idempotencyKey: String?, tenantID: TenantID, at: Date) async throws
         -> (contact: RecordedContact, created: Bool)

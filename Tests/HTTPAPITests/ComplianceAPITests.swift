@@ -1,9 +1,14 @@
+import Compliance
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import RecoupCore
 import RecoupTestSupport
+import SQLKit
+import Storage
 import Testing
 
 /// `POST /v1/compliance/check`: the check document over HTTP, for staff keys only.
@@ -108,6 +113,19 @@ struct ComplianceAPITests {
             #expect(item("sms")?["allowed"] as? Bool == false)
             #expect(item("sms")?["rule"] as? String == "TCPA-227b1A-CELL")
             #expect((item("sms")?["citation"] as? String)?.contains("227(b)(1)(A)") == true)
+
+            // Every decision is kept with its question: re-asking it gives the same answer.
+            let rows = try await h.database.sqlDatabase.raw(
+                "SELECT inputs_digest, document, answer, rule_set_version FROM compliance_decisions").all()
+            #expect(rows.count == items.count)
+            for row in rows {
+                let document = Data(try row.decode(column: "document", as: String.self).utf8)
+                #expect(try row.decode(column: "inputs_digest", as: String.self) == SHA256.hash(data: document).hexString)
+                #expect(try row.decode(column: "rule_set_version", as: String.self) == RuleSet.current.version)
+                let (snapshot, proposal) = try CheckDocument.decode(document)
+                let again = String(decoding: CheckDocument.encode(ComplianceEngine().decide(snapshot, proposal)), as: UTF8.self)
+                #expect(again == (try row.decode(column: "answer", as: String.self)))
+            }
 
             _ = try await client.call(.post, "/v1/accounts/\(accountID)/recall", key: h.acmeAdmin)
             let (_, recalled, _) = try await client.call(.get, "/v1/accounts/\(accountID)/contactability", key: h.acmeAgent)

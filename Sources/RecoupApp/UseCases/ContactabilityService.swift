@@ -1,6 +1,29 @@
 import Compliance
+import Crypto
 import Foundation
 import RecoupCore
+
+/// One live decision as it is kept: the question (the check document), its SHA-256, the answer and the rule-set
+/// version that gave it.
+public struct StoredDecision: Sendable {
+    public var id = UUID()
+    public var accountID: AccountID
+    public var decidedAt: Date
+    public var channel: String
+    public var destinationID: String?
+    public var allowed: Bool
+    public var rule: String?
+    public var nextAllowedAt: Date?
+    public var ruleSetVersion: String
+    public var inputsDigest: String
+    public var document: Data
+    public var answer: Data
+}
+
+/// Keeps every live decision.
+public protocol DecisionLog: Sendable {
+    func store(_ decisions: [StoredDecision], tenantID: TenantID) async throws
+}
 
 /// "Can I call this person now?": for every channel and destination of an account's consumer, the engine's
 /// decision at this instant, why, and the next lawful time. The snapshot is built from what Recoup holds about
@@ -10,12 +33,17 @@ import RecoupCore
 public struct ContactabilityService: Sendable {
     let accounts: AccountService
     let contacts: any ContactRepository
+    let decisions: any DecisionLog
     let clock: any Clock
     let engine: ComplianceEngine
 
-    public init(accounts: AccountService, contacts: any ContactRepository, clock: any Clock, engine: ComplianceEngine = ComplianceEngine()) {
+    public init(
+        accounts: AccountService, contacts: any ContactRepository, decisions: any DecisionLog, clock: any Clock,
+        engine: ComplianceEngine = ComplianceEngine()
+    ) {
         self.accounts = accounts
         self.contacts = contacts
+        self.decisions = decisions
         self.clock = clock
         self.engine = engine
     }
@@ -39,6 +67,7 @@ public struct ContactabilityService: Sendable {
         var snapshot = Self.snapshot(account: account, consumer: consumer, collectorName: collectorName, at: now)
         snapshot.history = try await contacts.contacts(consumer: consumer.id, tenantID: scope.tenantID).map(\.contactEvent)
         var entries: [Entry] = []
+        var stored: [StoredDecision] = []
         for point in consumer.contactPoints {
             let (channels, label): ([ProposedChannel], String) = switch point.kind {
             case let .phone(number, _, _, _): ([.call, .sms], number)
@@ -64,8 +93,15 @@ public struct ContactabilityService: Sendable {
                     decision = ContactDecision.recalled(decision)
                 }
                 entries.append(Entry(channel: channel, destinationID: point.id.description, destination: label, decision: decision))
+                let document = CheckDocument.document(snapshot, proposal)
+                stored.append(StoredDecision(
+                    accountID: account.id, decidedAt: now.date, channel: channel.rawValue, destinationID: proposal.destination,
+                    allowed: decision.allowed, rule: decision.rule, nextAllowedAt: decision.nextAllowedAt?.date,
+                    ruleSetVersion: decision.ruleSetVersion, inputsDigest: SHA256.hash(data: document).hexString,
+                    document: document, answer: CheckDocument.encode(decision)))
             }
         }
+        try await decisions.store(stored, tenantID: scope.tenantID)
         return (now, entries)
     }
 

@@ -88,6 +88,25 @@ struct APIHandlers: APIProtocol {
         return created ? .created(.init(body: .json(answer))) : .ok(.init(body: .json(answer)))
     }
 
+    func recordFact(_ input: Operations.RecordFact.Input) async throws -> Operations.RecordFact.Output {
+        let principal = try RequestPrincipal.require()
+        guard principal.role.isStaff else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot record facts") }
+        let id = try parse(input.path.accountId, AccountID.self, "account_id")
+        guard case let .json(body) = input.body, let kind = RecordedFactKind(rawValue: body.kind.rawValue) else {
+            throw RecoupError.invalid([FieldProblem(field: "body", reason: "send {kind, fact} as application/json")])
+        }
+        let recorded = try await services.facts.record(
+            account: id, kind: kind, fact: try JSONEncoder().encode(body.fact), scope: principal.scope, actor: principal.actor)
+        return .created(.init(body: .json(try APIMapping.fact(recorded))))
+    }
+
+    func listFacts(_ input: Operations.ListFacts.Input) async throws -> Operations.ListFacts.Output {
+        let principal = try RequestPrincipal.require()
+        let id = try parse(input.path.accountId, AccountID.self, "account_id")
+        let items = try await services.facts.facts(account: id, scope: principal.scope).map(APIMapping.fact)
+        return .ok(.init(body: .json(.init(items: items))))
+    }
+
     func listContacts(_ input: Operations.ListContacts.Input) async throws -> Operations.ListContacts.Output {
         let principal = try RequestPrincipal.require()
         let id = try parse(input.path.accountId, AccountID.self, "account_id")

@@ -108,4 +108,11 @@ enum APIMapping {
             destinationId: contact.destinationID?.description, dialingMethod: contact.dialingMethod?.rawValue,
             outcome: contact.outcome.rawValue, contentType: contact.contentType?.rawValue, recordedBy: contact.recordedBy)
     }
+
+    static func fact(_ fact: RecordedFact) throws -> Components.Schemas.RecordedFact {
+        .init(
+            id: fact.id.uuidString.lowercased(), accountId: fact.accountID.description, kind: fact.kind.rawValue,
+            fact: try JSONDecoder().decode(Components.Schemas.RecordedFact.FactPayload.self, from: fact.fact), recordedAt: fact.recordedAt,
+            recordedBy: fact.recordedBy)
+    }
 }

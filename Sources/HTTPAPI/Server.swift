@@ -18,6 +18,7 @@ public struct APIServices: Sendable {
     public var notices: NoticeService
     public var contactability: ContactabilityService
     public var contacts: ContactRecordingService
+    public var facts: FactRecordingService
     /// The agency's letterhead (name, dispute address, phone, licences) for a tenant's notices.
     public var letterhead: @Sendable (TenantID) async throws -> CollectorDetails
     /// Answers whether the database is reachable, for `/health`.
@@ -25,7 +26,8 @@ public struct APIServices: Sendable {
 
     public init(
         directory: DirectoryService, accounts: AccountService, placements: PlacementService,
-        audit: AuditTrailService, contactRepository: any ContactRepository, decisionLog: any DecisionLog, clock: any Clock, letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
+        audit: AuditTrailService, contactRepository: any ContactRepository, factRepository: any FactRepository,
+        decisionLog: any DecisionLog, clock: any Clock, letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
         databaseCheck: @escaping @Sendable () async -> Bool
     ) {
         self.directory = directory
@@ -34,7 +36,8 @@ public struct APIServices: Sendable {
         self.audit = audit
         notices = NoticeService(accounts: accounts)
         contactability = ContactabilityService(
-            accounts: accounts, contacts: contactRepository, decisions: decisionLog, clock: clock)
+            accounts: accounts, contacts: contactRepository, facts: factRepository, decisions: decisionLog, clock: clock)
+        facts = FactRecordingService(facts: factRepository, accounts: accounts, clock: clock)
         contacts = ContactRecordingService(contacts: contactRepository, accounts: accounts, clock: clock)
         self.letterhead = letterhead
         self.databaseCheck = databaseCheck

@@ -17,6 +17,7 @@ public enum RecoupMigrations {
         CreateAuditTrail(),
         CreateContactEvents(),
         CreateComplianceDecisions(),
+        CreateConsumerFacts(),
     ]
 }
 
@@ -297,5 +298,27 @@ struct CreateComplianceDecisions: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema("compliance_decisions").delete()
+    }
+}
+
+/// Consents, opt-outs, holds and the other facts recorded about a consumer, each as its check-document entry.
+struct CreateConsumerFacts: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("consumer_facts")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("consumer_id", .string, .required, .references("consumers", "id"))
+            .field("account_id", .string, .required, .references("accounts", "id"))
+            .field("kind", .string, .required)
+            .field("fact", .string, .required)
+            .field("recorded_at", .datetime, .required)
+            .field("recorded_by", .string, .required)
+            .create()
+        let sql = try database.sqlDatabase()
+        try await sql.raw("CREATE INDEX consumer_facts_consumer ON consumer_facts (tenant_id, consumer_id, recorded_at)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("consumer_facts").delete()
     }
 }

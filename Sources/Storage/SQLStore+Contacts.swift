@@ -22,6 +22,42 @@ extension SQLStore: DecisionLog {
     }
 }
 
+extension SQLStore: FactRepository {
+    public func record(_ fact: RecordedFact, tenantID: TenantID) async throws {
+        try await transaction { sql in
+            try await sql.insert(into: "consumer_facts")
+                .columns("id", "tenant_id", "consumer_id", "account_id", "kind", "fact", "recorded_at", "recorded_by")
+                .values(
+                    SQLBind(fact.id.uuidString.lowercased()), SQLBind(tenantID.description), SQLBind(fact.consumerID.description),
+                    SQLBind(fact.accountID.description), SQLBind(fact.kind.rawValue), SQLBind(String(decoding: fact.fact, as: UTF8.self)),
+                    SQLBind(fact.recordedAt), SQLBind(fact.recordedBy))
+                .run()
+            try await self.append(
+                [AuditEntry(
+                    actor: fact.recordedBy, action: "\(fact.kind.rawValue).recorded", subjectType: "consumer",
+                    subjectID: fact.consumerID.description, afterDigest: AuditChain.hexDigest(fact.fact),
+                    details: ["account_id": fact.accountID.description, "fact_id": fact.id.uuidString.lowercased(),
+                              "hold": fact.kind.isHold ? "yes" : "no"])],
+                tenantID: tenantID, at: fact.recordedAt, on: sql)
+        }
+    }
+
+    public func facts(consumer: ConsumerID, tenantID: TenantID) async throws -> [RecordedFact] {
+        try await db.sql.select().column(SQLLiteral.all).from("consumer_facts")
+            .where("tenant_id", .equal, tenantID.description).where("consumer_id", .equal, consumer.description)
+            .orderBy("recorded_at").all().map { row in
+                guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) else {
+                    throw StorageError.corrupt("consumer_facts.id is not a UUID")
+                }
+                return RecordedFact(
+                    id: id, consumerID: try Self.id(row, "consumer_id"), accountID: try Self.id(row, "account_id"),
+                    kind: try Self.enumValue(row, "kind"), fact: Data(try row.decode(column: "fact", as: String.self).utf8),
+                    recordedAt: try row.decode(column: "recorded_at", as: Date.self),
+                    recordedBy: try row.decode(column: "recorded_by", as: String.self))
+            }
+    }
+}
+
 extension SQLStore: ContactRepository {
     public func record(_ contact: RecordedContact, idempotencyKey: String?, tenantID: TenantID, at: Date) async throws
         -> (contact: RecordedContact, created: Bool)

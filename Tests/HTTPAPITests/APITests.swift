@@ -51,7 +51,7 @@ struct APIHarness {
         let services = APIServices(
             directory: directory, accounts: AccountService(accounts: store, clock: clock),
             placements: PlacementService(placements: store, directory: store, clock: clock),
-            audit: AuditTrailService(audit: store, checkpointKey: nil), contactRepository: store, decisionLog: store, clock: clock,
+            audit: AuditTrailService(audit: store, checkpointKey: nil), contactRepository: store, factRepository: store, decisionLog: store, clock: clock,
             letterhead: { tenantID in
                 CollectorDetails(name: tenantID == acme.id ? "Acme" : "Other", mailingAddress: ["PO Box 1234", "Austin, TX 78701"])
             },
@@ -158,7 +158,8 @@ struct APITests {
             // The other agency's admin: every Acme id is a 404, every list is its own.
             for uri in ["/v1/accounts/\(accountID)", "/v1/consumers/\(consumerID)", "/v1/placements/\(placementID)",
                         "/v1/placements/\(placementID)/errors", "/v1/accounts/\(accountID)/validation-notice",
-                        "/v1/accounts/\(accountID)/contactability", "/v1/accounts/\(accountID)/contacts"]
+                        "/v1/accounts/\(accountID)/contactability", "/v1/accounts/\(accountID)/contacts",
+                        "/v1/accounts/\(accountID)/facts"]
             {
                 let (status, problem, _) = try await client.call(.get, uri, key: h.otherAdmin)
                 #expect(status == .notFound, "\(uri)")

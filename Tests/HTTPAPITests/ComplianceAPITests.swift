@@ -183,4 +183,50 @@ struct ComplianceAPITests {
         }
         }
     }
+
+    @Test func recordedHoldsAndOptOutsTakeEffectAtOnce() async throws {
+        try await APIHarness.with(.sqlite) { h in
+        try await h.app.test(.router) { client in
+            let csv = [placementHeader, placementRow("FH-1")].joined(separator: "\n")
+            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
+            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
+            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let (_, before, _) = try await client.call(.get, "/v1/accounts/\(accountID)/contactability", key: h.acmeAgent)
+            let email = try #require((before["items"] as? [[String: Any]])?.first { $0["channel"] as? String == "email" })
+            let emailID = try #require(email["destination_id"] as? String)
+
+            // A typo is refused with the path under `fact`, and nothing is recorded.
+            let (bad, problem, _) = try await client.call(
+                .post, "/v1/accounts/\(accountID)/facts", key: h.acmeAgent,
+                body: #"{"kind": "opt_out", "fact": {"recorded_at": "2026-09-20T10:00:00Z", "medium": "e-mail", "scope": "address"}}"#)
+            #expect(bad == .badRequest)
+            #expect((problem["errors"] as? [[String: Any]])?.first?["field"] as? String == "fact.medium")
+
+            let optOut = #"{"kind": "opt_out", "fact": {"recorded_at": "2026-09-20T10:00:00Z", "medium": "email", "scope": "address", "destination": "\#(emailID)"}}"#
+            let (recorded, _, text) = try await client.call(.post, "/v1/accounts/\(accountID)/facts", key: h.acmeAgent, body: optOut)
+            #expect(recorded == .created, "\(text)")
+            let (_, afterOptOut, _) = try await client.call(.get, "/v1/accounts/\(accountID)/contactability", key: h.acmeAgent)
+            let emailNow = (afterOptOut["items"] as? [[String: Any]])?.first { $0["channel"] as? String == "email" }
+            #expect(emailNow?["rule"] as? String == "REGF-1006.14h-MEDIUM")
+
+            let cease = #"{"kind": "cease_communication", "fact": {"received_at": "2026-09-21T09:00:00Z", "written": true}}"#
+            let (ceased, _, _) = try await client.call(.post, "/v1/accounts/\(accountID)/facts", key: h.acmeAgent, body: cease)
+            #expect(ceased == .created)
+            let (_, afterCease, _) = try await client.call(.get, "/v1/accounts/\(accountID)/contactability", key: h.acmeAgent)
+            let items = try #require(afterCease["items"] as? [[String: Any]])
+            #expect(items.allSatisfy { $0["allowed"] as? Bool == false }, "\(items)")
+            #expect(items.first { $0["channel"] as? String == "call" }?["rule"] as? String == "REGF-1006.6c-CEASE")
+            // Only a change of facts reopens a cease: no next lawful time.
+            let reopens = items.first { $0["channel"] as? String == "call" }?["next_allowed_at"]
+            #expect(reopens == nil || reopens is NSNull)
+
+            let (_, facts, _) = try await client.call(.get, "/v1/accounts/\(accountID)/facts", key: h.acmeAgent)
+            #expect((facts["items"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["opt_out", "cease_communication"])
+            let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=cease_communication.recorded", key: h.acmeAdmin)
+            #expect((audit["items"] as? [[String: Any]])?.count == 1)
+            let (clientStatus, _, _) = try await client.call(.post, "/v1/accounts/\(accountID)/facts", key: h.bankKey, body: cease)
+            #expect(clientStatus == .forbidden)
+        }
+        }
+    }
 }

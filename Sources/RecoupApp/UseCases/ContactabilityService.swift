@@ -33,16 +33,19 @@ public protocol DecisionLog: Sendable {
 public struct ContactabilityService: Sendable {
     let accounts: AccountService
     let contacts: any ContactRepository
+    let facts: any FactRepository
     let decisions: any DecisionLog
     let clock: any Clock
     let engine: ComplianceEngine
 
     public init(
-        accounts: AccountService, contacts: any ContactRepository, decisions: any DecisionLog, clock: any Clock,
+        accounts: AccountService, contacts: any ContactRepository, facts: any FactRepository, decisions: any DecisionLog,
+        clock: any Clock,
         engine: ComplianceEngine = ComplianceEngine()
     ) {
         self.accounts = accounts
         self.contacts = contacts
+        self.facts = facts
         self.decisions = decisions
         self.clock = clock
         self.engine = engine
@@ -66,6 +69,12 @@ public struct ContactabilityService: Sendable {
         let now = Instant(clock.now())
         var snapshot = Self.snapshot(account: account, consumer: consumer, collectorName: collectorName, at: now)
         snapshot.history = try await contacts.contacts(consumer: consumer.id, tenantID: scope.tenantID).map(\.contactEvent)
+        for fact in try await facts.facts(consumer: consumer.id, tenantID: scope.tenantID) {
+            // Validated when recorded; a fact that no longer reads is a storage fault, not a reason to ignore it.
+            do { try CheckDocument.apply(fact.kind, fact.fact, to: &snapshot) } catch {
+                throw RecoupError.invalid([FieldProblem(field: "recorded fact \(fact.id)", reason: "\(error)")])
+            }
+        }
         var entries: [Entry] = []
         var stored: [StoredDecision] = []
         for point in consumer.contactPoints {

@@ -1,0 +1,72 @@
+import Compliance
+import Foundation
+import RecoupCore
+
+/// A recorded fact about a consumer: a consent, an opt-out, a hold, an inconvenient time or place, a death.
+public struct RecordedFact: Sendable {
+    public var id: UUID
+    public var consumerID: ConsumerID
+    public var accountID: AccountID
+    public var kind: RecordedFactKind
+    /// The fact as its check-document entry (validated JSON).
+    public var fact: Data
+    public var recordedAt: Date
+    public var recordedBy: String
+
+    public init(id: UUID = UUID(), consumerID: ConsumerID, accountID: AccountID, kind: RecordedFactKind, fact: Data,
+                recordedAt: Date, recordedBy: String) {
+        self.id = id
+        self.consumerID = consumerID
+        self.accountID = accountID
+        self.kind = kind
+        self.fact = fact
+        self.recordedAt = recordedAt
+        self.recordedBy = recordedBy
+    }
+}
+
+/// Stores recorded facts, each with its audit event in the same transaction.
+public protocol FactRepository: Sendable {
+    func record(_ fact: RecordedFact, tenantID: TenantID) async throws
+    func facts(consumer: ConsumerID, tenantID: TenantID) async throws -> [RecordedFact]
+}
+
+/// Records what a consumer, their attorney, a court or a creditor told the agency. Each fact is validated by the
+/// same strict reader as the check document (errors name the JSON path) and takes effect at once: the next
+/// contactability answer includes it.
+public struct FactRecordingService: Sendable {
+    let facts: any FactRepository
+    let accounts: AccountService
+    let clock: any Clock
+
+    public init(facts: any FactRepository, accounts: AccountService, clock: any Clock) {
+        self.facts = facts
+        self.accounts = accounts
+        self.clock = clock
+    }
+
+    public func record(account id: AccountID, kind: RecordedFactKind, fact: Data, scope: AccessScope, actor: String)
+        async throws -> RecordedFact
+    {
+        var probe = ContactSnapshot(asOf: Instant(clock.now()))
+        do {
+            try CheckDocument.apply(kind, fact, to: &probe)
+        } catch {
+            throw RecoupError.invalid([FieldProblem(field: error.path, reason: error.problem)])
+        }
+        let account = try await accounts.account(id, scope: scope)
+        guard let party = account.parties.first(where: { $0.role == .primary }) ?? account.parties.first else {
+            throw RecoupError.notFound("consumer of account \(id)")
+        }
+        let recorded = RecordedFact(
+            consumerID: party.consumerID, accountID: id, kind: kind, fact: fact, recordedAt: clock.now(), recordedBy: actor)
+        try await facts.record(recorded, tenantID: scope.tenantID)
+        return recorded
+    }
+
+    public func facts(account id: AccountID, scope: AccessScope) async throws -> [RecordedFact] {
+        let account = try await accounts.account(id, scope: scope)
+        guard let party = account.parties.first(where: { $0.role == .primary }) ?? account.parties.first else { return [] }
+        return try await facts.facts(consumer: party.consumerID, tenantID: scope.tenantID)
+    }
+}

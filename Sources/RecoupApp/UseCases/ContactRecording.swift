@@ -88,7 +88,7 @@ public struct ContactRecordingService: Sendable {
         }
         guard problems.isEmpty else { throw RecoupError.invalid(problems) }
         let account = try await accounts.account(id, scope: scope)
-        guard let party = account.parties.first(where: { $0.role == .primary }) ?? account.parties.first else {
+        guard let party = account.primaryParty else {
             throw RecoupError.notFound("consumer of account \(id)")
         }
         if let destinationID {
@@ -106,7 +106,7 @@ public struct ContactRecordingService: Sendable {
 
     public func history(account id: AccountID, scope: AccessScope) async throws -> [RecordedContact] {
         let account = try await accounts.account(id, scope: scope)
-        guard let party = account.parties.first(where: { $0.role == .primary }) ?? account.parties.first else { return [] }
+        guard let party = account.primaryParty else { return [] }
         return try await contacts.contacts(consumer: party.consumerID, tenantID: scope.tenantID).filter { $0.accountID == id }
     }
 }

@@ -62,7 +62,7 @@ public struct ContactabilityService: Sendable {
 
     public func contactability(_ id: AccountID, scope: AccessScope, collectorName: String) async throws -> (Instant, [Entry]) {
         let account = try await accounts.account(id, scope: scope)
-        guard let party = account.parties.first(where: { $0.role == .primary }) ?? account.parties.first else {
+        guard let party = account.primaryParty else {
             throw RecoupError.notFound("consumer of account \(id)")
         }
         let (consumer, _) = try await accounts.consumer(party.consumerID, scope: AccessScope(tenantID: scope.tenantID))

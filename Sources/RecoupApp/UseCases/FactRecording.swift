@@ -55,7 +55,7 @@ public struct FactRecordingService: Sendable {
             throw RecoupError.invalid([FieldProblem(field: error.path, reason: error.problem)])
         }
         let account = try await accounts.account(id, scope: scope)
-        guard let party = account.parties.first(where: { $0.role == .primary }) ?? account.parties.first else {
+        guard let party = account.primaryParty else {
             throw RecoupError.notFound("consumer of account \(id)")
         }
         let recorded = RecordedFact(
@@ -66,7 +66,7 @@ public struct FactRecordingService: Sendable {
 
     public func facts(account id: AccountID, scope: AccessScope) async throws -> [RecordedFact] {
         let account = try await accounts.account(id, scope: scope)
-        guard let party = account.parties.first(where: { $0.role == .primary }) ?? account.parties.first else { return [] }
+        guard let party = account.primaryParty else { return [] }
         return try await facts.facts(consumer: party.consumerID, tenantID: scope.tenantID)
     }
 }

@@ -37,7 +37,7 @@ public struct NoticeService: Sendable {
             throw RecoupError.invalid([FieldProblem(field: "collector_address", reason: "the collector's mailing address for disputes is not configured (RECOUP_COLLECTOR_ADDRESS)")])
         }
         let account = try await accounts.account(id, scope: scope)
-        guard let party = account.parties.first(where: { $0.role == .primary }) ?? account.parties.first else {
+        guard let party = account.primaryParty else {
             throw RecoupError.notFound("consumer of account \(id)")
         }
         let (consumer, _) = try await accounts.consumer(party.consumerID, scope: AccessScope(tenantID: scope.tenantID))

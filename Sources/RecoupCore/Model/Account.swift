@@ -131,6 +131,11 @@ public struct Account: Hashable, Sendable {
 }
 
 /// A consumer's link to an account.
+extension Account {
+    /// The consumer the account is collected from: the primary party, else the first party placed.
+    public var primaryParty: AccountParty? { parties.first { $0.role == .primary } ?? parties.first }
+}
+
 public struct AccountParty: Hashable, Sendable {
     public let consumerID: ConsumerID
     public let role: ConsumerRole

@@ -116,6 +116,9 @@ struct APIHandlers: APIProtocol {
 
     func getContactability(_ input: Operations.GetContactability.Input) async throws -> Operations.GetContactability.Output {
         let principal = try RequestPrincipal.require()
+        // Staff only: the answer shows the consumer's numbers and addresses, which may come from another
+        // creditor's file (the redaction a client key gets on consumers).
+        guard principal.role.isStaff else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot see contactability") }
         let id = try parse(input.path.accountId, AccountID.self, "account_id")
         let collector = try await services.letterhead(principal.scope.tenantID)
         let (now, entries) = try await services.contactability.contactability(id, scope: principal.scope, collectorName: collector.name)
@@ -136,6 +139,8 @@ struct APIHandlers: APIProtocol {
 
     func getValidationNotice(_ input: Operations.GetValidationNotice.Input) async throws -> Operations.GetValidationNotice.Output {
         let principal = try RequestPrincipal.require()
+        // Staff only, for the same reason: the notice carries the consumer's mailing address.
+        guard principal.role.isStaff else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot produce notices") }
         let id = try parse(input.path.accountId, AccountID.self, "account_id")
         let language: NoticeLanguage = input.query.language == .es ? .spanish : .english
         let day: LocalDate

@@ -86,8 +86,11 @@ struct ComplianceAPITests {
             }
             let (spanishStatus, _, spanish) = try await client.call(.get, uri + "&format=html&language=es", key: h.acmeAgent)
             #expect(spanishStatus == .ok && spanish.contains("10 de diciembre de 2025"))
-            let (pdfStatus, _, pdf) = try await client.call(.get, uri, key: h.bankKey)
+            let (pdfStatus, _, pdf) = try await client.call(.get, uri, key: h.acmeAdmin)
             #expect(pdfStatus == .ok && pdf.hasPrefix("%PDF-1.4"))
+            // A creditor client's key never sees the consumer's address this way.
+            let (clientStatus, _, _) = try await client.call(.get, uri, key: h.bankKey)
+            #expect(clientStatus == .forbidden)
             let (badDate, _, _) = try await client.call(.get, "/v1/accounts/\(accountID)/validation-notice?provided_on=11/03/2025", key: h.acmeAgent)
             #expect(badDate == .badRequest)
         }
@@ -131,6 +134,8 @@ struct ComplianceAPITests {
             let (_, recalled, _) = try await client.call(.get, "/v1/accounts/\(accountID)/contactability", key: h.acmeAgent)
             let after = try #require(recalled["items"] as? [[String: Any]])
             #expect(!after.isEmpty && after.allSatisfy { $0["allowed"] as? Bool == false && $0["rule"] as? String == "ACCOUNT-RECALLED" })
+            let (clientStatus, _, _) = try await client.call(.get, "/v1/accounts/\(accountID)/contactability", key: h.bankKey)
+            #expect(clientStatus == .forbidden)
         }
         }
     }

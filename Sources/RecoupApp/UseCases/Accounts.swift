@@ -70,6 +70,16 @@ public struct AccountService: Sendable {
         return account
     }
 
+    /// An account in scope and the consumer it is collected from, unredacted: for the agency's own decisions,
+    /// records and letters, never to show a client key (``consumer(_:scope:)`` redacts for those).
+    public func accountWithPrimaryConsumer(_ id: AccountID, scope: AccessScope) async throws -> (Account, Consumer) {
+        let account = try await account(id, scope: scope)
+        guard let party = account.primaryParty,
+              let (consumer, _) = try await accounts.consumer(party.consumerID, scope: AccessScope(tenantID: scope.tenantID))
+        else { throw RecoupError.notFound("consumer of account \(id)") }
+        return (account, consumer)
+    }
+
     /// A consumer and the in-scope accounts they are party to.
     ///
     /// Consumers are shared across an agency's clients (one person, several creditors), so a creditor client's view

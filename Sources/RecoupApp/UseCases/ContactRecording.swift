@@ -87,26 +87,19 @@ public struct ContactRecordingService: Sendable {
             problems.append(FieldProblem(field: "destination_id", reason: "required for calls, texts and emails"))
         }
         guard problems.isEmpty else { throw RecoupError.invalid(problems) }
-        let account = try await accounts.account(id, scope: scope)
-        guard let party = account.primaryParty else {
-            throw RecoupError.notFound("consumer of account \(id)")
-        }
-        if let destinationID {
-            let (consumer, _) = try await accounts.consumer(party.consumerID, scope: AccessScope(tenantID: scope.tenantID))
-            guard consumer.contactPoints.contains(where: { $0.id == destinationID }) else {
-                throw RecoupError.invalid([FieldProblem(field: "destination_id", reason: "is not one of this consumer's phones or emails")])
-            }
+        let (_, consumer) = try await accounts.accountWithPrimaryConsumer(id, scope: scope)
+        if let destinationID, !consumer.contactPoints.contains(where: { $0.id == destinationID }) {
+            throw RecoupError.invalid([FieldProblem(field: "destination_id", reason: "is not one of this consumer's phones or emails")])
         }
         let contact = RecordedContact(
-            accountID: id, consumerID: party.consumerID, occurredAt: occurredAt, direction: direction, channel: channel,
+            accountID: id, consumerID: consumer.id, occurredAt: occurredAt, direction: direction, channel: channel,
             destinationID: destinationID, dialingMethod: dialingMethod, outcome: outcome, contentType: contentType,
             recordedBy: actor)
         return try await contacts.record(contact, idempotencyKey: idempotencyKey, tenantID: scope.tenantID, at: now)
     }
 
     public func history(account id: AccountID, scope: AccessScope) async throws -> [RecordedContact] {
-        let account = try await accounts.account(id, scope: scope)
-        guard let party = account.primaryParty else { return [] }
-        return try await contacts.contacts(consumer: party.consumerID, tenantID: scope.tenantID).filter { $0.accountID == id }
+        let (_, consumer) = try await accounts.accountWithPrimaryConsumer(id, scope: scope)
+        return try await contacts.contacts(consumer: consumer.id, tenantID: scope.tenantID).filter { $0.accountID == id }
     }
 }

@@ -61,11 +61,7 @@ public struct ContactabilityService: Sendable {
     }
 
     public func contactability(_ id: AccountID, scope: AccessScope, collectorName: String) async throws -> (Instant, [Entry]) {
-        let account = try await accounts.account(id, scope: scope)
-        guard let party = account.primaryParty else {
-            throw RecoupError.notFound("consumer of account \(id)")
-        }
-        let (consumer, _) = try await accounts.consumer(party.consumerID, scope: AccessScope(tenantID: scope.tenantID))
+        let (account, consumer) = try await accounts.accountWithPrimaryConsumer(id, scope: scope)
         let now = Instant(clock.now())
         var snapshot = Self.snapshot(account: account, consumer: consumer, collectorName: collectorName, at: now)
         snapshot.history = try await contacts.contacts(consumer: consumer.id, tenantID: scope.tenantID).map(\.contactEvent)

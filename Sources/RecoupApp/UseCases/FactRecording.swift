@@ -54,19 +54,15 @@ public struct FactRecordingService: Sendable {
         } catch {
             throw RecoupError.invalid([FieldProblem(field: error.path, reason: error.problem)])
         }
-        let account = try await accounts.account(id, scope: scope)
-        guard let party = account.primaryParty else {
-            throw RecoupError.notFound("consumer of account \(id)")
-        }
+        let (_, consumer) = try await accounts.accountWithPrimaryConsumer(id, scope: scope)
         let recorded = RecordedFact(
-            consumerID: party.consumerID, accountID: id, kind: kind, fact: fact, recordedAt: clock.now(), recordedBy: actor)
+            consumerID: consumer.id, accountID: id, kind: kind, fact: fact, recordedAt: clock.now(), recordedBy: actor)
         try await facts.record(recorded, tenantID: scope.tenantID)
         return recorded
     }
 
     public func facts(account id: AccountID, scope: AccessScope) async throws -> [RecordedFact] {
-        let account = try await accounts.account(id, scope: scope)
-        guard let party = account.primaryParty else { return [] }
-        return try await facts.facts(consumer: party.consumerID, tenantID: scope.tenantID)
+        let (_, consumer) = try await accounts.accountWithPrimaryConsumer(id, scope: scope)
+        return try await facts.facts(consumer: consumer.id, tenantID: scope.tenantID)
     }
 }

@@ -36,11 +36,7 @@ public struct NoticeService: Sendable {
         guard !collector.mailingAddress.isEmpty else {
             throw RecoupError.invalid([FieldProblem(field: "collector_address", reason: "the collector's mailing address for disputes is not configured (RECOUP_COLLECTOR_ADDRESS)")])
         }
-        let account = try await accounts.account(id, scope: scope)
-        guard let party = account.primaryParty else {
-            throw RecoupError.notFound("consumer of account \(id)")
-        }
-        let (consumer, _) = try await accounts.consumer(party.consumerID, scope: AccessScope(tenantID: scope.tenantID))
+        let (account, consumer) = try await accounts.accountWithPrimaryConsumer(id, scope: scope)
         guard let address = consumer.contactPoints.lazy.compactMap({ point -> PostalAddress? in
             if case let .postal(address) = point.kind { address } else { nil }
         }).first else {

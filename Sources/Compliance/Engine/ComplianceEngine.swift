@@ -12,6 +12,7 @@ public struct ComplianceEngine: Sendable {
     public let ruleSet: RuleSet
     /// Limitation periods, with the tenant's overrides applied.
     public let limitations: StatuteOfLimitations
+    private let windows: DailyWindows
 
     /// How far ahead the next lawful instant is looked for (record retention can reopen years later); beyond it
     /// the answer is "not without new facts".
@@ -27,10 +28,11 @@ public struct ComplianceEngine: Sendable {
         }.map(\.element)
         self.ruleSet = ruleSet
         self.limitations = limitations
+        windows = DailyWindows(ruleSet)
     }
 
     public func decide(_ snapshot: ContactSnapshot, _ proposal: ProposedContact) -> ContactDecision {
-        let context = RuleContext(snapshot: snapshot, proposal: proposal, ruleSet: ruleSet, limitations: limitations)
+        let context = RuleContext(snapshot: snapshot, proposal: proposal, ruleSet: ruleSet, limitations: limitations, windows: windows)
         let findings = evaluate(context, at: proposal.at)
         guard let blocking = findings.first(where: { $0.verdict == .block }) else {
             return ContactDecision(

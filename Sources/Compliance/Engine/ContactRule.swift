@@ -24,17 +24,17 @@ public protocol ContactRule: Sendable {
 
 extension ContactRule {
     /// A pass; `decisive` when an exception made the contact lawful, `exempt` when the rule does not reach it.
-    func pass(_ message: String, figures: [(String, Figure)] = [], decisive: Bool = false, exempt: Bool = false) -> Finding {
-        Finding(rule: id, citation: citation, verdict: .pass, message: message, figures: figures,
+    func pass(_ message: @autoclosure @escaping @Sendable () -> String, figures: [(String, Figure)] = [], decisive: Bool = false, exempt: Bool = false) -> Finding {
+        Finding(rule: id, citation: citation, verdict: .pass, message: message(), figures: figures,
                 decisive: decisive ? .exception : exempt ? .exemption : .none)
     }
 
-    func warn(_ message: String, figures: [(String, Figure)] = []) -> Finding {
-        Finding(rule: id, citation: citation, verdict: .warn, message: message, figures: figures)
+    func warn(_ message: @autoclosure @escaping @Sendable () -> String, figures: [(String, Figure)] = []) -> Finding {
+        Finding(rule: id, citation: citation, verdict: .warn, message: message(), figures: figures)
     }
 
-    func block(_ message: String, figures: [(String, Figure)] = [], reopens: Reopening = .never) -> Finding {
-        Finding(rule: id, citation: citation, verdict: .block, message: message, figures: figures, reopens: reopens)
+    func block(_ message: @autoclosure @escaping @Sendable () -> String, figures: [(String, Figure)] = [], reopens: Reopening = .never) -> Finding {
+        Finding(rule: id, citation: citation, verdict: .block, message: message(), figures: figures, reopens: reopens)
     }
 }
 

@@ -48,7 +48,10 @@ public struct Finding: Sendable {
     public let rule: RuleID
     public let citation: String
     public let verdict: Verdict
-    public let message: String
+    /// What a collector reads. Written only when asked for: most findings of most decisions are passes nobody
+    /// prints (a dispatcher needs only the verdict), and formatting dates and names is most of a rule's cost.
+    public var message: String { describe() }
+    private let describe: @Sendable () -> String
     public let figures: [(String, Figure)]
     /// For a block: when the rule stops blocking. Ignored otherwise.
     public let reopens: Reopening
@@ -56,12 +59,12 @@ public struct Finding: Sendable {
     /// allowed contact is the first exception in precedence order, else the first exemption).
     public let decisive: Decisiveness
 
-    init(rule: RuleID, citation: String, verdict: Verdict, message: String, figures: [(String, Figure)] = [],
-         reopens: Reopening = .never, decisive: Decisiveness = .none) {
+    init(rule: RuleID, citation: String, verdict: Verdict, message: @autoclosure @escaping @Sendable () -> String,
+         figures: [(String, Figure)] = [], reopens: Reopening = .never, decisive: Decisiveness = .none) {
         self.rule = rule
         self.citation = citation
         self.verdict = verdict
-        self.message = message
+        describe = message
         self.figures = figures
         self.reopens = reopens
         self.decisive = decisive

@@ -4,7 +4,10 @@ import RecoupCore
 /// known as of the snapshot's instant, each past contact's local day, who the recipient is and which
 /// "particular debts" the contact is about. Rules read these instead of recomputing them, which is what keeps a
 /// decision to a few microseconds.
-public struct RuleContext: Sendable {
+///
+/// A class, so handing it to thirty rules (and again at every step of the next-lawful search) passes one
+/// reference instead of copying the snapshot's arrays.
+public final class RuleContext: Sendable {
     public let snapshot: ContactSnapshot
     public let proposal: ProposedContact
     public let ruleSet: RuleSet
@@ -17,15 +20,17 @@ public struct RuleContext: Sendable {
     /// instants are printed in it.
     public let primaryZone: ZoneClock
     /// Past contacts known as of the snapshot, oldest first, each with its local day number.
-    let datedHistory: [(event: ContactEvent, day: Int)]
+    let datedHistory: [PastContact]
     /// Outbound calls and telephone conversations, by person, precomputed because several rules count them.
-    private let callsByPerson: [String: [(event: ContactEvent, day: Int)]]
-    private let conversationsByPerson: [String: [(event: ContactEvent, day: Int)]]
+    private let callsByPerson: [String: [PastContact]]
+    private let conversationsByPerson: [String: [PastContact]]
     /// The recipient of the proposed contact; the consumer when the proposal names nobody else.
     let person: Person
     let destination: Destination?
     /// The "particular debts" (1006.14(b)(4)) the proposed contact is about.
     let particularDebts: [String]
+    /// Which debt ids share a particular debt.
+    let debtGrouping: DebtGrouping
     let debts: [DebtFacts]
     /// The end of the validation period the rules respect, if a notice is known (computed once: counting business
     /// days walks the holiday calendar).
@@ -35,7 +40,7 @@ public struct RuleContext: Sendable {
 
     public init(
         snapshot: ContactSnapshot, proposal: ProposedContact, ruleSet: RuleSet,
-        limitations: StatuteOfLimitations = .current, calendar: BusinessCalendar = .usFederal
+        limitations: StatuteOfLimitations = .current, calendar: BusinessCalendar = .usFederal, windows: DailyWindows? = nil
     ) {
         self.snapshot = snapshot
         self.proposal = proposal
@@ -65,8 +70,19 @@ public struct RuleContext: Sendable {
 
         let asOf = snapshot.asOf
         let primary = zones[0]
-        datedHistory = snapshot.history.filter { $0.at <= asOf }.sorted { $0.at < $1.at }.map { ($0, primary.dayNumber($0.at)) }
-        var calls: [String: [(event: ContactEvent, day: Int)]] = [:], talks: [String: [(event: ContactEvent, day: Int)]] = [:]
+        let grouping = DebtGrouping(snapshot.debts)
+        debtGrouping = grouping
+        var dated: [PastContact] = []
+        dated.reserveCapacity(snapshot.history.count)
+        for event in snapshot.history where event.at <= asOf {
+            dated.append(PastContact(event: event, day: primary.dayNumber(event.at),
+                                     particularDebts: grouping.keys(event.debtIDs)))
+        }
+        if !dated.indices.dropFirst().allSatisfy({ dated[$0 - 1].event.at <= dated[$0].event.at }) {
+            dated.sort { $0.event.at < $1.event.at }
+        }
+        datedHistory = dated
+        var calls: [String: [PastContact]] = [:], talks: [String: [PastContact]] = [:]
         for entry in datedHistory where entry.event.channel == .call {
             guard let person = entry.event.person else { continue }
             if entry.event.direction == .outbound { calls[person, default: []].append(entry) }
@@ -80,16 +96,12 @@ public struct RuleContext: Sendable {
             ?? Person(id: proposal.person ?? consumerID, role: proposal.person == nil || proposal.person == consumerID ? .consumer : .neighborThirdParty)
         destination = proposal.destination.flatMap { id in snapshot.destinations.first { $0.id == id } }
         debts = proposal.debtIDs.compactMap { id in snapshot.debts.first { $0.id == id } }
-        var keys: [String] = []
-        for id in proposal.debtIDs {
-            let key = Self.particularDebt(id, in: snapshot.debts)
-            if !keys.contains(key) { keys.append(key) }
-        }
-        particularDebts = keys
-        windowStart = ruleSet.windowStartSecond
-        windowEnd = ruleSet.windowEndSecond
-        washingtonStart = ruleSet.washingtonStartSecond
-        washingtonEnd = ruleSet.washingtonEndSecond
+        particularDebts = grouping.keys(proposal.debtIDs)
+        let windows = windows ?? DailyWindows(ruleSet)
+        windowStart = windows.callStart
+        windowEnd = windows.callEnd
+        washingtonStart = windows.washingtonStart
+        washingtonEnd = windows.washingtonEnd
         if let notice = snapshot.validationNotice {
             validationPeriodEnd = notice.validationPeriodEndDate
                 ?? notice.providedAt.map { ValidationPeriod(providedOn: $0, ruleSet: ruleSet, calendar: calendar).earliestEndDate }
@@ -102,24 +114,6 @@ public struct RuleContext: Sendable {
         "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
         "America/Anchorage", "Pacific/Honolulu",
     ].compactMap(ZoneClock.named)
-
-    /// Student loans serviced under one account number at acquisition are one particular debt; every other debt
-    /// is its own.
-    static func particularDebt(_ id: String, in debts: [DebtFacts]) -> String {
-        guard let debt = debts.first(where: { $0.id == id }), debt.type == .studentLoan,
-              let number = debt.studentLoanAccountNumberAtAcquisition, !number.isEmpty
-        else { return id }
-        return "student-loan:" + number
-    }
-
-    func particularDebts(of event: ContactEvent) -> [String] {
-        var keys: [String] = []
-        for id in event.debtIDs {
-            let key = Self.particularDebt(id, in: snapshot.debts)
-            if !keys.contains(key) { keys.append(key) }
-        }
-        return keys
-    }
 
     // MARK: Facts as of the snapshot
 
@@ -175,10 +169,67 @@ public struct RuleContext: Sendable {
     // MARK: Past contacts
 
     /// Outbound calls to a person (any of their numbers), with their local days.
-    func outboundCalls(toPerson personID: String) -> [(event: ContactEvent, day: Int)] { callsByPerson[personID] ?? [] }
+    func outboundCalls(toPerson personID: String) -> [PastContact] { callsByPerson[personID] ?? [] }
 
     /// Telephone conversations with a person, either direction, with their local days.
-    func conversations(withPerson personID: String) -> [(event: ContactEvent, day: Int)] {
+    func conversations(withPerson personID: String) -> [PastContact] {
         conversationsByPerson[personID] ?? []
+    }
+}
+
+/// A past contact prepared for the rules: its local day and the particular debts it was about, computed once per
+/// decision. A class, so the rules' filters pass references instead of copying the event's strings and arrays.
+final class PastContact: Sendable {
+    let event: ContactEvent
+    /// Local day number in the consumer's primary zone.
+    let day: Int
+    /// The particular debts (1006.14(b)(4)) the contact was about; empty when it named none.
+    let particularDebts: [String]
+
+    init(event: ContactEvent, day: Int, particularDebts: [String]) {
+        self.event = event
+        self.day = day
+        self.particularDebts = particularDebts
+    }
+}
+
+/// Which debt ids share a particular debt (1006.14(b)(4)): student loans serviced under one account number at
+/// acquisition are one particular debt, every other debt is its own. Built
+/// once per snapshot, so keying forty past contacts does not search the debts forty times.
+struct DebtGrouping: Sendable {
+    private let grouped: [(id: String, key: String)]
+
+    init(_ debts: [DebtFacts]) {
+        grouped = debts.compactMap { debt in
+            guard debt.type == .studentLoan, let number = debt.studentLoanAccountNumberAtAcquisition, !number.isEmpty else { return nil }
+            return (debt.id, "student-loan:" + number)
+        }
+    }
+
+    /// The particular debt of one debt id.
+    func key(_ id: String) -> String { grouped.first { $0.id == id }?.key ?? id }
+
+    /// The distinct particular debts a list of debt ids names, in order.
+    func keys(_ ids: [String]) -> [String] {
+        // Most contacts name one debt that is its own particular debt: share the list instead of building one.
+        if ids.count == 1, key(ids[0]) == ids[0] { return ids }
+        var keys: [String] = []
+        for id in ids {
+            let key = key(id)
+            if !keys.contains(key) { keys.append(key) }
+        }
+        return keys
+    }
+}
+
+/// The rule set's times of day as seconds of the local day, parsed once per engine rather than per decision.
+public struct DailyWindows: Sendable {
+    let callStart: Int, callEnd: Int, washingtonStart: Int, washingtonEnd: Int
+
+    public init(_ ruleSet: RuleSet) {
+        callStart = ruleSet.windowStartSecond
+        callEnd = ruleSet.windowEndSecond
+        washingtonStart = ruleSet.washingtonStartSecond
+        washingtonEnd = ruleSet.washingtonEndSecond
     }
 }

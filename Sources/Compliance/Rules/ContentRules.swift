@@ -91,7 +91,10 @@ enum ContentRules {
         if let bases = content.itemizationDateBasis, Set(bases.values).count > 1 {
             missing.append("one itemization date for every part (" + bases.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")")
         }
-        guard missing.isEmpty else { return rule.block("the validation notice lacks " + missing.joined(separator: "; ")) }
+        guard missing.isEmpty else {
+            let lacking = missing
+            return rule.block("the validation notice lacks " + lacking.joined(separator: "; "))
+        }
         return rule.pass("the notice follows the 1006.34(c) content model (Model Form B-1)")
     }
 

@@ -42,7 +42,7 @@ enum FrequencyRules {
             if let requested = consent.requestedDate, requested.dayNumber != day { return false }
             if !consent.destinations.isEmpty, !consent.destinations.contains(destination ?? "") { return false }
             if !consent.debtIDs.isEmpty,
-               !debtKeys.contains(where: { key in consent.debtIDs.contains { RuleContext.particularDebt($0, in: c.snapshot.debts) == key } })
+               !debtKeys.contains(where: { key in consent.debtIDs.contains { c.debtGrouping.key($0) == key } })
             {
                 return false
             }
@@ -58,14 +58,15 @@ enum FrequencyRules {
     /// Local days of the counted calls to the recipient about one particular debt (a call about no named debt
     /// counts for every debt).
     static func countedCallDays(_ c: RuleContext, debt key: String) -> [Int] {
-        c.outboundCalls(toPerson: c.person.id).compactMap { event, day in
+        c.outboundCalls(toPerson: c.person.id).compactMap { call in
+            let event = call.event
             guard event.isConnected else { return nil }
-            let keys = c.particularDebts(of: event)
+            let keys = call.particularDebts
             guard keys.isEmpty || keys.contains(key) else { return nil }
             if consentCovers(c, at: event.at, destination: event.destination, debtKeys: keys.isEmpty ? [key] : keys) != nil {
                 return nil
             }
-            return day
+            return call.day
         }
     }
 
@@ -87,7 +88,7 @@ enum FrequencyRules {
             ("counted_calls_in_window", .int(worst.count)), ("window_start", .date(LocalDate(dayNumber: day - 6))),
             ("window_end", .date(LocalDate(dayNumber: day))),
         ]
-        let debtName = c.debts.first { RuleContext.particularDebt($0.id, in: c.snapshot.debts) == worst.key }
+        let debtName = c.debts.first { c.debtGrouping.key($0.id) == worst.key }
             .map { "\($0.id)\($0.creditor.map { " (\($0))" } ?? "")" } ?? worst.key
         let span = "\(LocalDate(dayNumber: day - 6).iso)..\(LocalDate(dayNumber: day).iso)"
         guard worst.count >= limit else {
@@ -106,10 +107,10 @@ enum FrequencyRules {
         let day = c.localDay(at)
         let days = c.ruleSet.postConversationDays
         var latest: (day: Int, debt: String)?
-        for (event, eventDay) in c.conversations(withPerson: c.person.id) where eventDay <= day && day < eventDay + days {
-            let keys = c.particularDebts(of: event)
+        for talk in c.conversations(withPerson: c.person.id) where talk.day <= day && day < talk.day + days {
+            let keys = talk.particularDebts
             guard let key = c.particularDebts.first(where: { keys.isEmpty || keys.contains($0) }) else { continue }
-            if latest == nil || eventDay > latest!.day { latest = (eventDay, key) }
+            if latest == nil || talk.day > latest!.day { latest = (talk.day, key) }
         }
         guard let latest else { return rule.pass("no telephone conversation about this debt in the last \(days) days") }
         if consentCovers(c, at: at, destination: c.proposal.destination, debtKeys: c.particularDebts) != nil {

@@ -33,7 +33,8 @@ enum StateFrequencyRules {
     /// Communications the creditor initiated by telephone or text, per debt: a call counts when it reached the
     /// person or their voicemail (*Watkins*, *Armata*); busy, unanswered-without-voicemail and failed calls do not.
     static func massachusettsDays(_ c: RuleContext, personal: Bool) -> [Int] {
-        c.datedHistory.compactMap { event, day in
+        c.datedHistory.compactMap { entry in
+            let event = entry.event
             guard event.direction == .outbound, event.person == c.person.id, event.channel == .call || event.channel == .sms,
                   isPersonal(c, destination: event.destination) == personal
             else { return nil }
@@ -42,7 +43,7 @@ enum StateFrequencyRules {
             if event.channel == .call {
                 guard let outcome = event.outcome, outcome.leftSomethingOrSpoke || outcome == .voicemailReachedNoMessageLeft else { return nil }
             }
-            return day
+            return entry.day
         }
     }
 
@@ -119,12 +120,13 @@ enum StateFrequencyRules {
             guard !perAccount, let creditor = c.snapshot.debts.first(where: { $0.id == id })?.creditor else { return false }
             return creditors.contains(creditor)
         }
-        let days = c.datedHistory.compactMap { event, day -> Int? in
+        let days = c.datedHistory.compactMap { entry -> Int? in
+            let event = entry.event
             guard event.direction == .outbound, let person = event.person,
                   c.snapshot.persons.first(where: { $0.id == person })?.role.isConsumerForSection6 ?? (person == c.snapshot.consumer.id),
                   event.debtIDs.isEmpty || event.debtIDs.contains(where: related)
             else { return nil }
-            return day
+            return entry.day
         }
         let finding = checkCap(rule, c, at: at, days: days, window: 7, limit: c.ruleSet.newYorkCityAttemptsPer7Days,
                                what: "attempts in all media \(perAccount ? "on this account" : "for this creditor")")

@@ -112,3 +112,27 @@ public protocol AuditRepository: Sendable {
     /// Tenants that have at least one audit event.
     func auditedTenants() async throws -> [TenantID]
 }
+
+/// An account no longer in collection, as the retention purge sees it.
+public struct InactiveAccount: Hashable, Sendable {
+    public var id: AccountID
+    public var status: AccountStatus
+    /// When collection activity on it ended: the recall, or the last change that closed it.
+    public var endedAt: Date
+
+    public init(id: AccountID, status: AccountStatus, endedAt: Date) {
+        self.id = id
+        self.status = status
+        self.endedAt = endedAt
+    }
+}
+
+/// What the retention purge needs from storage: the accounts it may consider, and their erasure.
+public protocol RetentionRepository: Sendable {
+    /// Every account of the tenant whose status is not `active`, in id order.
+    func inactiveAccounts(tenantID: TenantID) async throws -> [InactiveAccount]
+    /// Deletes the account and everything recorded about it (contacts, facts, stored decisions, its parties), and
+    /// every consumer it leaves without an account (their contact points and facts with them), in one transaction
+    /// with `audit`. Returns the rows deleted per table. Audit events stay: the chain is what proves the purge.
+    func erase(_ id: AccountID, tenantID: TenantID, audit: AuditEntry, at: Date) async throws -> [String: Int]
+}

@@ -46,6 +46,16 @@ public struct BusinessCalendar: Sendable {
     /// The legal public holidays whose *actual* date falls in `year`, in calendar order. An observed date may
     /// lie in the previous year (New Year's Day on a Saturday is observed on the Friday, December 31).
     public func holidays(in year: Int) -> [Holiday] {
+        if Self.tabulatedYears.contains(year) { return Self.table[year - Self.tabulatedYears.lowerBound] }
+        return Self.computeHolidays(in: year)
+    }
+
+    /// Years whose holidays are computed once per process: business-day counting asks for the same years again
+    /// and again (every validation period, every decision).
+    static let tabulatedYears = 1900...2200
+    private static let table: [[Holiday]] = tabulatedYears.map(computeHolidays(in:))
+
+    private static func computeHolidays(in year: Int) -> [Holiday] {
         guard (1...9999).contains(year) else { return [] }
         func date(_ month: Int, _ day: Int) -> LocalDate {
             // Every (month, day) used below exists in every year.
@@ -53,22 +63,22 @@ public struct BusinessCalendar: Sendable {
         }
         var result: [(String, LocalDate)] = [
             ("New Year's Day", date(1, 1)),
-            ("Birthday of Martin Luther King, Jr.", Self.nth(3, weekday: 1, month: 1, year: year)),
-            ("Washington's Birthday", Self.nth(3, weekday: 1, month: 2, year: year)),
-            ("Memorial Day", Self.last(weekday: 1, month: 5, year: year)),
+            ("Birthday of Martin Luther King, Jr.", nth(3, weekday: 1, month: 1, year: year)),
+            ("Washington's Birthday", nth(3, weekday: 1, month: 2, year: year)),
+            ("Memorial Day", last(weekday: 1, month: 5, year: year)),
         ]
         if year >= 2021 {
             result.append(("Juneteenth National Independence Day", date(6, 19)))
         }
         result += [
             ("Independence Day", date(7, 4)),
-            ("Labor Day", Self.nth(1, weekday: 1, month: 9, year: year)),
-            ("Columbus Day", Self.nth(2, weekday: 1, month: 10, year: year)),
+            ("Labor Day", nth(1, weekday: 1, month: 9, year: year)),
+            ("Columbus Day", nth(2, weekday: 1, month: 10, year: year)),
             ("Veterans Day", date(11, 11)),
-            ("Thanksgiving Day", Self.nth(4, weekday: 4, month: 11, year: year)),
+            ("Thanksgiving Day", nth(4, weekday: 4, month: 11, year: year)),
             ("Christmas Day", date(12, 25)),
         ]
-        return result.map { Holiday(name: $0.0, actual: $0.1, observed: Self.observed($0.1)) }
+        return result.map { Holiday(name: $0.0, actual: $0.1, observed: observed($0.1)) }
     }
 
     /// The holiday actually falling, or observed, on `date`, if any.

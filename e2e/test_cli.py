@@ -191,3 +191,28 @@ def test_audit_export_csv_for_an_examiner_with_a_date_range(recoup, tmp_path: Pa
     assert past.read_text().strip().startswith("sequence,occurred_at") and len(past.read_text().strip().splitlines()) == 1
     refused = recoup("audit", "export", "--tenant", tenant, "--from", "2000-01-01", "--out", str(past), check=False)
     assert refused.returncode != 0 and "whole chain" in refused.stderr
+
+
+def test_purge_keeps_records_until_retention_ends_and_never_deletes_ahead_of_time(recoup, tmp_path: Path) -> None:
+    tenant, client = ids(recoup)
+    placement = tmp_path / "p.csv"
+    placement.write_text(MESSY, encoding="utf-8")
+    recoup("import", "placements", "--tenant", tenant, "--client", client, "--file", str(placement))
+    recoup("recall", "--tenant", tenant, "--client", client, "--account", "A-1")
+
+    # Recalled today: kept for three years, and the engine's rule says so.
+    now = json.loads(recoup("purge", "--tenant", tenant, "--json").stdout)
+    assert now["considered"] == 1 and now["eligible"] == 0
+    (kept,) = now["accounts"]
+    assert kept["allowed"] is False and kept["rule"] == "REGF-1006.100-RECORDS" and "deleted" not in kept
+    retain_through = kept["retain_through"]
+    assert int(retain_through[:4]) >= 2029
+
+    # A dry run may look past the retention date; a real purge may not.
+    ahead = json.loads(recoup("purge", "--tenant", tenant, "--dry-run", "--as-of", "2099-01-01", "--json").stdout)
+    assert ahead["eligible"] == 1 and "deleted" not in ahead["accounts"][0]
+    refused = recoup("purge", "--tenant", tenant, "--as-of", "2099-01-01", check=False)
+    assert refused.returncode != 0 and "--dry-run" in refused.stderr
+    with sqlite3.connect(recoup.data_dir / "recoup.sqlite") as db:
+        assert db.execute("SELECT COUNT(*) FROM accounts WHERE status = 'recalled'").fetchone()[0] == 1
+    assert json.loads(recoup("audit", "verify", "--json").stdout)["intact"] is True

@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -69,6 +70,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Channel adapters: the SMTP client (and the providers to come) behind RecoupApp's transport ports.
+        .target(
+            name: "Channels",
+            dependencies: [
+                "RecoupApp",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // openapi.yaml and the generated types and server protocol; nothing else.
         .target(
             name: "APISpec",
@@ -96,7 +107,7 @@ let package = Package(
         .executableTarget(
             name: "recoup",
             dependencies: [
-                "RecoupCore", "RecoupApp", "Storage", "HTTPAPI", "Compliance", "Messaging",
+                "RecoupCore", "RecoupApp", "Storage", "HTTPAPI", "Compliance", "Messaging", "Channels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -112,6 +123,7 @@ let package = Package(
         .testTarget(
             name: "ComplianceTests", dependencies: ["RecoupCore", "Compliance"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
+        .testTarget(name: "ChannelsTests", dependencies: ["RecoupApp", "Channels"], swiftSettings: strict),
         .testTarget(name: "MessagingTests", dependencies: ["RecoupCore", "Compliance", "Messaging"], swiftSettings: strict),
         // Real databases and fixtures shared by the storage and HTTP suites.
         .target(

@@ -18,6 +18,7 @@ public enum RecoupMigrations {
         CreateContactEvents(),
         CreateComplianceDecisions(),
         CreateConsumerFacts(),
+        CreateOutbox(),
     ]
 }
 
@@ -320,5 +321,42 @@ struct CreateConsumerFacts: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema("consumer_facts").delete()
+    }
+}
+
+/// The outbox: every message to be sent, written with the decision that caused it, claimed under leases by the
+/// dispatchers, finished with its outcome.
+struct CreateOutbox: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("outbox_messages")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("account_id", .string, .required, .references("accounts", "id"))
+            .field("consumer_id", .string, .required, .references("consumers", "id"))
+            .field("channel", .string, .required)
+            .field("destination_id", .string, .required)
+            .field("recipient", .string, .required)
+            .field("language", .string, .required)
+            .field("subject", .string, .required)
+            .field("body", .string, .required)
+            .field("status", .string, .required)
+            .field("due_at", .datetime, .required)
+            .field("attempts", .int64, .required)
+            .field("claimed_by", .string)
+            .field("claimed_until", .datetime)
+            .field("last_error", .string)
+            .field("rule", .string)
+            .field("idempotency_key", .string)
+            .field("created_at", .datetime, .required)
+            .field("sent_at", .datetime)
+            .unique(on: "tenant_id", "idempotency_key")
+            .create()
+        let sql = try database.sqlDatabase()
+        try await sql.raw("CREATE INDEX outbox_due ON outbox_messages (status, due_at)").run()
+        try await sql.raw("CREATE INDEX outbox_account ON outbox_messages (tenant_id, account_id, created_at)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("outbox_messages").delete()
     }
 }

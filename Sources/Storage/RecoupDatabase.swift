@@ -86,6 +86,8 @@ public final class RecoupDatabase: Sendable {
             // SQLite's 2 MB default its index pages spill to disk and are read back for every batch.
             try await sql.raw("PRAGMA cache_size=-65536").run()
             try await sql.raw("PRAGMA temp_store=MEMORY").run()
+            // Several processes share one file (a server, dispatchers, the CLI): wait for a writer instead of failing.
+            _ = try await sql.raw("PRAGMA busy_timeout=10000").all()
         }
         let migrations = Migrations()
         migrations.add(RecoupMigrations.all)

@@ -68,29 +68,34 @@ extension SQLStore: ContactRepository {
             {
                 return (try Self.contact(existing), false)
             }
-            try await sql.insert(into: "contact_events")
-                .columns("id", "tenant_id", "account_id", "consumer_id", "occurred_at", "direction", "channel", "destination_id",
-                         "dialing_method", "outcome", "content_type", "recorded_by", "idempotency_key", "created_at")
-                .values(
-                    SQLBind(contact.id.uuidString.lowercased()), SQLBind(tenantID.description), SQLBind(contact.accountID.description),
-                    SQLBind(contact.consumerID.description), SQLBind(contact.occurredAt), SQLBind(contact.direction.rawValue),
-                    SQLBind(contact.channel.rawValue), SQLBind(contact.destinationID?.description),
-                    SQLBind(contact.dialingMethod?.rawValue), SQLBind(contact.outcome.rawValue), SQLBind(contact.contentType?.rawValue),
-                    SQLBind(contact.recordedBy), SQLBind(idempotencyKey), SQLBind(at))
-                .run()
-            var details = [
-                "account_id": contact.accountID.description, "direction": contact.direction.rawValue,
-                "channel": contact.channel.rawValue, "outcome": contact.outcome.rawValue,
-                "occurred_at": contact.occurredAt.ISO8601Format(),
-            ]
-            if let destination = contact.destinationID { details["destination_id"] = destination.description }
-            if let dialing = contact.dialingMethod { details["dialing_method"] = dialing.rawValue }
-            try await self.append(
-                [AuditEntry(actor: contact.recordedBy, action: "contact.recorded", subjectType: "contact",
-                            subjectID: contact.id.uuidString.lowercased(), details: details)],
-                tenantID: tenantID, at: at, on: sql)
+            try await self.insert(contact, idempotencyKey: idempotencyKey, tenantID: tenantID, at: at, on: sql)
             return (contact, true)
         }
+    }
+
+    /// Writes a contact and its `contact.recorded` audit event inside the caller's transaction.
+    func insert(_ contact: RecordedContact, idempotencyKey: String?, tenantID: TenantID, at: Date, on sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "contact_events")
+            .columns("id", "tenant_id", "account_id", "consumer_id", "occurred_at", "direction", "channel", "destination_id",
+                     "dialing_method", "outcome", "content_type", "recorded_by", "idempotency_key", "created_at")
+            .values(
+                SQLBind(contact.id.uuidString.lowercased()), SQLBind(tenantID.description), SQLBind(contact.accountID.description),
+                SQLBind(contact.consumerID.description), SQLBind(contact.occurredAt), SQLBind(contact.direction.rawValue),
+                SQLBind(contact.channel.rawValue), SQLBind(contact.destinationID?.description),
+                SQLBind(contact.dialingMethod?.rawValue), SQLBind(contact.outcome.rawValue), SQLBind(contact.contentType?.rawValue),
+                SQLBind(contact.recordedBy), SQLBind(idempotencyKey), SQLBind(at))
+            .run()
+        var details = [
+            "account_id": contact.accountID.description, "direction": contact.direction.rawValue,
+            "channel": contact.channel.rawValue, "outcome": contact.outcome.rawValue,
+            "occurred_at": contact.occurredAt.ISO8601Format(),
+        ]
+        if let destination = contact.destinationID { details["destination_id"] = destination.description }
+        if let dialing = contact.dialingMethod { details["dialing_method"] = dialing.rawValue }
+        try await self.append(
+            [AuditEntry(actor: contact.recordedBy, action: "contact.recorded", subjectType: "contact",
+                        subjectID: contact.id.uuidString.lowercased(), details: details)],
+            tenantID: tenantID, at: at, on: sql)
     }
 
     public func contacts(consumer: ConsumerID, tenantID: TenantID) async throws -> [RecordedContact] {

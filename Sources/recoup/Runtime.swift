@@ -24,13 +24,25 @@ struct Runtime {
         }
         return Runtime(
             settings: settings, database: database, store: SQLStore(database: database, keys: settings.keys),
-            clock: SystemClock())
+            clock: settings.clockOffset.map { ShiftedClock(offset: $0) as any Clock } ?? SystemClock())
     }
 
     var directory: DirectoryService { DirectoryService(directory: store, clock: clock) }
     var accounts: AccountService { AccountService(accounts: store, clock: clock) }
     var audit: AuditTrailService { AuditTrailService(audit: store, checkpointKey: settings.keys.checkpoint) }
     var placements: PlacementService { PlacementService(placements: store, directory: store, clock: clock) }
+
+    var snapshots: AccountSnapshots { AccountSnapshots(accounts: accounts, contacts: store, facts: store) }
+    var messages: MessageService { MessageService(snapshots: snapshots, outbox: store, clock: clock) }
+
+    func dispatcher(email: any EmailTransport, settings: Dispatcher.Settings) -> Dispatcher {
+        Dispatcher(outbox: store, snapshots: snapshots, email: email, clock: clock, settings: settings)
+    }
+
+    /// The collector named in decisions and letters: the tenant's name.
+    func collectorName(_ tenantID: TenantID) async throws -> String {
+        try await store.tenants().first { $0.id == tenantID }?.name ?? ""
+    }
 
     func close() async { await database.shutdown() }
 

@@ -25,6 +25,11 @@ struct Settings {
     var collectorAddress: [String]
     var collectorPhone: String?
     var californiaLicense: String?
+    /// The SMTP relay messages are handed to, and the From address they carry.
+    var smtpURL: String?
+    var mailFrom: String
+    /// Seconds added to the system clock (`RECOUP_CLOCK_OFFSET`), for reproducible demos and tests.
+    var clockOffset: TimeInterval?
 
     /// Environment keys (swift-configuration maps `database.url` to `DATABASE_URL`):
     /// - `DATABASE_URL`: PostgreSQL URL; absent → SQLite at `<data dir>/recoup.sqlite`.
@@ -33,6 +38,9 @@ struct Settings {
     /// - `RECOUP_AUDIT_KEY`: base64 of 32 bytes signing audit checkpoints; absent → derived from the master key.
     /// - `RECOUP_COLLECTOR_ADDRESS`: the mailing address disputes go to, lines separated by `|`.
     /// - `RECOUP_COLLECTOR_PHONE`, `RECOUP_CALIFORNIA_LICENSE`: printed on notices when set.
+    /// - `RECOUP_SMTP_URL`: `smtp://[user:password@]host[:port]`, the relay `recoup dispatch` sends email through.
+    /// - `RECOUP_MAIL_FROM`: the From address of email, default `Recoup <noreply@recoup.localhost>`.
+    /// - `RECOUP_CLOCK_OFFSET`: seconds added to the system clock, so tests and demos decide as of a chosen time.
     static func load(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws -> Settings
     {
@@ -63,6 +71,9 @@ struct Settings {
         if let text = config.string(forKey: "recoup.audit.key", isSecret: true) {
             do { auditKey = try DataKeys.key(base64: text, source: "RECOUP_AUDIT_KEY") } catch { problems.append("\(error)") }
         }
+        let offsetText = config.string(forKey: "recoup.clock.offset")
+        let clockOffset = offsetText.flatMap(TimeInterval.init)
+        if let offsetText, clockOffset == nil { problems.append("RECOUP_CLOCK_OFFSET must be a number of seconds, got \(offsetText)") }
         guard problems.isEmpty, let master else {
             throw ValidationError("configuration:\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
         }
@@ -72,6 +83,9 @@ struct Settings {
             keySource: keySource,
             collectorAddress: address.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
             collectorPhone: config.string(forKey: "recoup.collector.phone"),
-            californiaLicense: config.string(forKey: "recoup.california.license"))
+            californiaLicense: config.string(forKey: "recoup.california.license"),
+            smtpURL: config.string(forKey: "recoup.smtp.url", isSecret: true),
+            mailFrom: config.string(forKey: "recoup.mail.from", default: "Recoup <noreply@recoup.localhost>"),
+            clockOffset: clockOffset)
     }
 }

@@ -10,6 +10,15 @@ public struct SystemClock: Clock {
     public func now() -> Date { Date() }
 }
 
+/// The system clock moved by a fixed offset: every process given the same offset agrees on the time, and the
+/// time runs at real speed. For reproducible demos and end-to-end tests whose compliance answers must not depend
+/// on the hour they happen to run at; never set in production.
+public struct ShiftedClock: Clock {
+    let offset: TimeInterval
+    public init(offset: TimeInterval) { self.offset = offset }
+    public func now() -> Date { Date() + offset }
+}
+
 /// A clock that stands still until told to move: for tests and reproducible demo data.
 public final class ManualClock: Clock, @unchecked Sendable {
     private let lock = NSLock()

@@ -57,7 +57,7 @@ public struct RetentionService: Sendable {
         var outcomes: [Outcome] = []
         for inactive in try await retention.inactiveAccounts(tenantID: tenantID) {
             let (account, consumer) = try await accounts.accountWithPrimaryConsumer(inactive.id, scope: scope)
-            var snapshot = ContactabilityService.snapshot(account: account, consumer: consumer, collectorName: "", at: now)
+            var snapshot = AccountSnapshots.snapshot(account: account, consumer: consumer, collectorName: "", at: now)
             snapshot.history = try await contacts.contacts(consumer: consumer.id, tenantID: tenantID)
                 .filter { $0.accountID == account.id }.map(\.contactEvent)
             // The day activity ended, in the consumer's zone (UTC when none is known).

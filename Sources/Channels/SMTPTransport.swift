@@ -1,0 +1,165 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import RecoupApp
+
+/// Hands email to any SMTP relay (RFC 5321): EHLO, optional AUTH PLAIN, MAIL FROM, RCPT TO, DATA with the MIME
+/// text of ``MIMEMessage``, QUIT. One connection per message, so a broken connection never takes another
+/// message's state with it.
+///
+/// Failures are classified for the dispatcher: a 5xx reply is permanent, a 4xx reply, a refused connection or a
+/// timeout is transient. A connection lost after the message text was sent leaves the outcome unknown; that is
+/// transient too, and the retry carries the same Message-ID so the receiver can de-duplicate.
+public struct SMTPTransport: EmailTransport {
+    public struct Configuration: Sendable {
+        public var host: String
+        public var port: Int
+        /// The name given in EHLO.
+        public var heloName: String
+        public var username: String?
+        public var password: String?
+        /// Longest a whole session (connect to QUIT) may take.
+        public var sessionTimeout: TimeAmount
+
+        public init(host: String, port: Int, heloName: String = "recoup.localhost", username: String? = nil, password: String? = nil,
+                    sessionTimeout: TimeAmount = .seconds(60)) {
+            self.host = host
+            self.port = port
+            self.heloName = heloName
+            self.username = username
+            self.password = password
+            self.sessionTimeout = sessionTimeout
+        }
+
+        /// `smtp://[user:password@]host[:port]`, port 25 when absent.
+        public init?(url: String) {
+            guard let components = URLComponents(string: url), components.scheme == "smtp", let host = components.host, !host.isEmpty
+            else { return nil }
+            self.init(host: host, port: components.port ?? 25, username: components.user, password: components.password)
+        }
+    }
+
+    let configuration: Configuration
+    let group: any EventLoopGroup
+    let clock: any RecoupApp.Clock
+
+    public init(_ configuration: Configuration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                clock: any RecoupApp.Clock = SystemClock()) {
+        self.configuration = configuration
+        self.group = group
+        self.clock = clock
+    }
+
+    public func send(_ email: OutboundEmail) async throws {
+        let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        do {
+            channel = try await ClientBootstrap(group: group)
+                .connectTimeout(.seconds(10))
+                .connect(host: configuration.host, port: configuration.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            throw TransportFailure.transient("cannot connect to \(configuration.host):\(configuration.port): \(error)")
+        }
+        let text = MIMEMessage.dotStuffed(MIMEMessage.render(email, date: clock.now()))
+        let configuration = configuration
+        let sentData = SentFlag()
+        do {
+            try await withDeadline(configuration.sessionTimeout) {
+                try await channel.executeThenClose { inbound, outbound in
+                    var session = Session(replies: ReplyReader(inbound.makeAsyncIterator()), outbound: outbound)
+                    try await session.expect(220, after: nil)
+                    try await session.expect(250, after: "EHLO \(configuration.heloName)")
+                    if let username = configuration.username {
+                        let token = Data("\0\(username)\0\(configuration.password ?? "")".utf8).base64EncodedString()
+                        try await session.expect(235, after: "AUTH PLAIN \(token)")
+                    }
+                    try await session.expect(250, after: "MAIL FROM:<\(Self.address(email.from))>")
+                    try await session.expect(250, after: "RCPT TO:<\(Self.address(email.to))>", alsoAccepting: 251)
+                    try await session.expect(354, after: "DATA")
+                    sentData.value = true
+                    try await session.expect(250, after: text + "\r\n.")
+                    try? await session.send("QUIT")
+                }
+            }
+        } catch let failure as TransportFailure {
+            throw failure
+        } catch {
+            throw TransportFailure.transient(
+                (sentData.value ? "connection lost after the message was sent, outcome unknown: " : "connection lost: ") + "\(error)")
+        }
+    }
+
+    /// The bare address of `Name <address>` or `address`.
+    static func address(_ mailbox: String) -> String {
+        guard let open = mailbox.lastIndex(of: "<"), let close = mailbox.lastIndex(of: ">"), open < close else {
+            return mailbox.trimmingCharacters(in: .whitespaces)
+        }
+        return String(mailbox[mailbox.index(after: open)..<close])
+    }
+
+    /// Set once the message text is on the wire.
+    final class SentFlag: @unchecked Sendable {
+        var value = false
+    }
+
+    struct Session {
+        var replies: ReplyReader
+        let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+
+        func send(_ line: String) async throws {
+            try await outbound.write(ByteBuffer(string: line + "\r\n"))
+        }
+
+        /// Sends `command` (if any) and requires the reply `code`; 4xx and 5xx replies become transport failures.
+        mutating func expect(_ code: Int, after command: String?, alsoAccepting other: Int? = nil) async throws {
+            if let command { try await send(command) }
+            let (received, text) = try await replies.next()
+            guard received != code, received != other else { return }
+            let verb = command.map { String($0.prefix(while: { $0 != " " && $0 != "\r" }).prefix(10)) } ?? "greeting"
+            let reason = "\(verb): \(received) \(text)"
+            throw (500..<600).contains(received) ? TransportFailure.permanent(reason) : TransportFailure.transient(reason)
+        }
+    }
+
+    /// Reads SMTP replies: lines `NNN-text` continue a reply, `NNN text` ends it.
+    struct ReplyReader {
+        var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+        var pending = ""
+
+        init(_ iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator) { self.iterator = iterator }
+
+        mutating func next() async throws -> (Int, String) {
+            var lines: [String] = []
+            while true {
+                while let range = pending.range(of: "\r\n") ?? pending.range(of: "\n") {
+                    let line = String(pending[..<range.lowerBound])
+                    pending.removeSubrange(..<range.upperBound)
+                    lines.append(line)
+                    let bytes = Array(line.utf8)
+                    if bytes.count < 4 || bytes[3] != UInt8(ascii: "-") {
+                        guard let code = Int(line.prefix(3)) else { throw TransportFailure.transient("not an SMTP reply: \(line)") }
+                        return (code, lines.map { String($0.dropFirst(4)) }.joined(separator: " "))
+                    }
+                }
+                guard let chunk = try await iterator.next() else { throw TransportFailure.transient("the relay closed the connection") }
+                pending += String(buffer: chunk)
+            }
+        }
+    }
+}
+
+/// Runs `body`, cancelling it with a transient failure if it takes longer than `timeout`.
+func withDeadline(_ timeout: TimeAmount, _ body: @escaping @Sendable () async throws -> Void) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(nanoseconds: UInt64(timeout.nanoseconds))
+            throw TransportFailure.transient("no answer within \(timeout.nanoseconds / 1_000_000_000) s")
+        }
+        defer { group.cancelAll() }
+        try await group.next()
+    }
+}

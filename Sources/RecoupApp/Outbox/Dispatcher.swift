@@ -1,0 +1,174 @@
+import Compliance
+import Foundation
+import RecoupCore
+
+/// Sends what the outbox holds, once: claims due messages under a lease, asks the live compliance engine again
+/// at send time (facts change between queueing and sending: a STOP, a dispute, the hour), hands each lawful
+/// message to its channel with a Message-ID that stays the same on every retry, and records the outcome, the
+/// contact attempt and the audit event in one transaction.
+///
+/// Not lawful now: rescheduled to the engine's next lawful instant. Not lawful without new facts: `blocked`.
+/// Transient failures retry with exponential backoff; permanent ones, or too many attempts, go to `dead`.
+public struct Dispatcher: Sendable {
+    public struct Settings: Sendable {
+        /// Names this dispatcher's claims; unique per process.
+        public var worker: String
+        /// The From address and the domain of Message-IDs.
+        public var from: String
+        public var messageDomain: String
+        /// The collector named in decisions.
+        public var collectorName: String
+        /// How long a claim holds: longer than any single hand-off takes.
+        public var lease: TimeInterval = 120
+        public var batchSize = 100
+        public var maxAttempts = 8
+        /// First retry delay; doubled per attempt, at most an hour.
+        public var backoff: TimeInterval = 30
+
+        public init(worker: String, from: String, messageDomain: String, collectorName: String) {
+            self.worker = worker
+            self.from = from
+            self.messageDomain = messageDomain
+            self.collectorName = collectorName
+        }
+    }
+
+    /// What one pass did.
+    public struct Report: Sendable, Equatable {
+        public var claimed = 0, sent = 0, rescheduled = 0, retried = 0, blocked = 0, dead = 0
+        /// Claims lost to another dispatcher between claim and resolution (their lease expired): nothing written.
+        public var lost = 0
+        /// Nanoseconds spent in compliance re-checks (snapshot loading included), for the dispatch benchmark.
+        public var complianceNanoseconds: UInt64 = 0
+
+        public init() {}
+    }
+
+    let outbox: any OutboxRepository
+    let snapshots: AccountSnapshots
+    let email: any EmailTransport
+    let clock: any Clock
+    let engine: ComplianceEngine
+    let settings: Settings
+
+    public init(
+        outbox: any OutboxRepository, snapshots: AccountSnapshots, email: any EmailTransport, clock: any Clock,
+        settings: Settings, engine: ComplianceEngine = ComplianceEngine()
+    ) {
+        self.outbox = outbox
+        self.snapshots = snapshots
+        self.email = email
+        self.clock = clock
+        self.settings = settings
+        self.engine = engine
+    }
+
+    /// Claims one batch of due messages and dispatches each. A report with `claimed == 0` means nothing was due.
+    public func dispatchBatch() async throws -> Report {
+        var report = Report()
+        let claimed = try await outbox.claimDue(now: clock.now(), limit: settings.batchSize, lease: settings.lease, worker: settings.worker)
+        report.claimed = claimed.count
+        for message in claimed { try await dispatch(message, into: &report) }
+        return report
+    }
+
+    /// Dispatches batches until nothing is due.
+    public func drain() async throws -> Report {
+        var total = Report()
+        while true {
+            let batch = try await dispatchBatch()
+            guard batch.claimed > 0 else { return total }
+            total.add(batch)
+        }
+    }
+
+    private func dispatch(_ message: OutboxMessage, into report: inout Report) async throws {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let now = clock.now()
+        let scope = AccessScope(tenantID: message.tenantID)
+        let (account, consumer, snapshot) = try await snapshots.load(
+            message.accountID, scope: scope, collectorName: settings.collectorName, at: Instant(now))
+        guard let point = consumer.contactPoints.first(where: { $0.id == message.destinationID }) else {
+            report.complianceNanoseconds += DispatchTime.now().uptimeNanoseconds - started
+            try await finish(message, .closed(.dead, reason: "the address is no longer on file", rule: nil,
+                                              audit(message, "message.dead", ["reason": "destination removed"])), at: now, into: &report, \.dead)
+            return
+        }
+        var decision = engine.decide(snapshot, AccountSnapshots.proposal(message.channel, to: point, account: account, consumer: consumer, at: Instant(now)))
+        if account.status == .recalled { decision = .recalled(decision) }
+        report.complianceNanoseconds += DispatchTime.now().uptimeNanoseconds - started
+
+        guard decision.allowed else {
+            let reason = decision.findings.first { $0.rule == decision.rule }?.message ?? "not allowed"
+            if let next = decision.nextAllowedAt {
+                try await finish(message, .retry(at: next.date, reason: reason, rule: decision.rule), at: now, into: &report, \.rescheduled)
+            } else {
+                try await finish(message, .closed(.blocked, reason: reason, rule: decision.rule,
+                                                  audit(message, "message.blocked", ["rule": decision.rule ?? ""])), at: now, into: &report, \.blocked)
+            }
+            return
+        }
+
+        let outbound = OutboundEmail(
+            messageID: message.messageID(domain: settings.messageDomain), from: settings.from, to: message.recipient,
+            subject: message.subject, text: message.body)
+        do {
+            try await email.send(outbound)
+        } catch let TransportFailure.permanent(reason) {
+            try await finish(message, .closed(.dead, reason: reason, rule: nil, audit(message, "message.dead", ["reason": reason])),
+                             at: now, into: &report, \.dead)
+            return
+        } catch {
+            let reason = (error as? TransportFailure).map { if case let .transient(why) = $0 { why } else { "\($0)" } } ?? "\(error)"
+            if message.attempts >= settings.maxAttempts {
+                try await finish(message, .closed(.dead, reason: "gave up after \(message.attempts) attempts: \(reason)", rule: nil,
+                                                  audit(message, "message.dead", ["reason": reason, "attempts": "\(message.attempts)"])),
+                                 at: now, into: &report, \.dead)
+            } else {
+                let delay = min(settings.backoff * pow(2, Double(max(0, message.attempts - 1))), 3600)
+                try await finish(message, .retry(at: now + delay, reason: reason, rule: nil), at: now, into: &report, \.retried)
+            }
+            return
+        }
+        let contact = RecordedContact(
+            accountID: message.accountID, consumerID: message.consumerID, occurredAt: now, direction: .outbound, channel: .email,
+            destinationID: message.destinationID, dialingMethod: nil, outcome: .delivered, contentType: .collection,
+            recordedBy: "dispatcher:\(settings.worker)")
+        try await finish(message, .sent(contact, audit(message, "message.sent", ["message_id": outbound.messageID, "attempts": "\(message.attempts)"])),
+                         at: now, into: &report, \.sent)
+    }
+
+    /// Writes the resolution and counts it under `tally`, unless the claim was lost meanwhile.
+    private func finish(
+        _ message: OutboxMessage, _ resolution: OutboxResolution, at now: Date, into report: inout Report,
+        _ tally: WritableKeyPath<Report, Int>
+    ) async throws {
+        guard try await outbox.resolve(message, worker: settings.worker, resolution, at: now) else {
+            report.lost += 1
+            return
+        }
+        report[keyPath: tally] += 1
+    }
+
+    private func audit(_ message: OutboxMessage, _ action: String, _ details: [String: String]) -> AuditEntry {
+        var details = details
+        details["message_id"] = details["message_id"] ?? message.id.uuidString.lowercased()
+        details["channel"] = message.channel.rawValue
+        return AuditEntry(actor: "dispatcher:\(settings.worker)", action: action, subjectType: "account",
+                          subjectID: message.accountID.description, details: details)
+    }
+}
+
+extension Dispatcher.Report {
+    /// Adds another pass's counts to these.
+    public mutating func add(_ other: Self) {
+        claimed += other.claimed
+        sent += other.sent
+        rescheduled += other.rescheduled
+        retried += other.retried
+        blocked += other.blocked
+        dead += other.dead
+        lost += other.lost
+        complianceNanoseconds += other.complianceNanoseconds
+    }
+}

@@ -1,0 +1,134 @@
+import Compliance
+import Foundation
+import RecoupCore
+
+/// Where a queued message stands. `queued` and `sending` are live; `sent`, `blocked` and `dead` are final.
+public enum OutboxStatus: String, Sendable, CaseIterable {
+    /// Waiting for its due time.
+    case queued
+    /// Claimed by a dispatcher under a lease. If the lease runs out (the process died), the hand-off's outcome
+    /// is unknown and the message is sent again with the same Message-ID, so the receiver can de-duplicate.
+    case sending
+    /// Handed to the provider; the contact attempt is recorded.
+    case sent
+    /// The compliance engine refused it and no later instant would change that without new facts.
+    case blocked
+    /// The provider refused it permanently, or it failed too many times: the dead-letter state.
+    case dead
+}
+
+/// One message in the outbox: written in the same transaction as the decision that caused it, sent by the
+/// dispatcher once it is due and lawful.
+public struct OutboxMessage: Sendable, Equatable {
+    public var id: UUID
+    public var tenantID: TenantID
+    public var accountID: AccountID
+    public var consumerID: ConsumerID
+    public var channel: ProposedChannel
+    public var destinationID: ContactPointID
+    /// The address as it was when the message was queued.
+    public var recipient: String
+    public var language: String
+    public var subject: String
+    /// The text as composed, required disclosures included.
+    public var body: String
+    public var status: OutboxStatus
+    public var dueAt: Date
+    /// Hand-offs tried so far.
+    public var attempts: Int
+    /// Why the last attempt did not send: a transport error or the blocking rule's message.
+    public var lastError: String?
+    /// The rule that last blocked or rescheduled it.
+    public var rule: String?
+    public var createdAt: Date
+    public var sentAt: Date?
+
+    public init(
+        id: UUID = UUID(), tenantID: TenantID, accountID: AccountID, consumerID: ConsumerID, channel: ProposedChannel,
+        destinationID: ContactPointID, recipient: String, language: String, subject: String, body: String,
+        status: OutboxStatus = .queued, dueAt: Date, attempts: Int = 0, lastError: String? = nil, rule: String? = nil,
+        createdAt: Date, sentAt: Date? = nil
+    ) {
+        self.id = id
+        self.tenantID = tenantID
+        self.accountID = accountID
+        self.consumerID = consumerID
+        self.channel = channel
+        self.destinationID = destinationID
+        self.recipient = recipient
+        self.language = language
+        self.subject = subject
+        self.body = body
+        self.status = status
+        self.dueAt = dueAt
+        self.attempts = attempts
+        self.lastError = lastError
+        self.rule = rule
+        self.createdAt = createdAt
+        self.sentAt = sentAt
+    }
+
+    /// The RFC 5322 Message-ID every hand-off of this message carries: the same on every retry.
+    public func messageID(domain: String) -> String { "<\(id.uuidString.lowercased())@\(domain)>" }
+}
+
+/// What finishing a claimed message writes, in one transaction with the status change.
+public enum OutboxResolution: Sendable {
+    /// Handed off: the contact attempt and its audit event.
+    case sent(RecordedContact, AuditEntry)
+    /// Try again at `at` (not lawful yet, or a transient failure).
+    case retry(at: Date, reason: String, rule: String?)
+    /// Final refusal: `blocked` by compliance or `dead` after a permanent failure, with its audit event.
+    case closed(OutboxStatus, reason: String, rule: String?, AuditEntry)
+}
+
+/// The outbox as stored. Claims are leases: a claim is exclusive until it expires, whichever process or
+/// database connection asks, so several dispatchers can drain one database without sending anything twice.
+public protocol OutboxRepository: Sendable {
+    /// Queues a message with its audit event; the same `idempotencyKey` answers the message already queued.
+    func enqueue(_ message: OutboxMessage, idempotencyKey: String?, audit: AuditEntry) async throws -> (OutboxMessage, created: Bool)
+    /// Claims up to `limit` messages that are due (queued, or sending with an expired lease) for `worker` until
+    /// `now + lease`, counting an attempt on each.
+    func claimDue(now: Date, limit: Int, lease: TimeInterval, worker: String) async throws -> [OutboxMessage]
+    /// Finishes a claimed message. Returns false, changing nothing, when `worker` no longer holds the claim.
+    func resolve(_ message: OutboxMessage, worker: String, _ resolution: OutboxResolution, at: Date) async throws -> Bool
+    /// An account's messages, newest first.
+    func messages(account: AccountID, tenantID: TenantID) async throws -> [OutboxMessage]
+    /// A tenant's messages in one status, oldest first.
+    func messages(status: OutboxStatus, tenantID: TenantID, limit: Int) async throws -> [OutboxMessage]
+}
+
+/// An email ready for the wire.
+public struct OutboundEmail: Sendable, Equatable {
+    public var messageID: String
+    public var from: String
+    public var to: String
+    public var subject: String
+    public var text: String
+    /// `List-Unsubscribe` targets (RFC 2369/8058), when the message can be unsubscribed from with one click.
+    public var unsubscribe: String?
+
+    public init(messageID: String, from: String, to: String, subject: String, text: String, unsubscribe: String? = nil) {
+        self.messageID = messageID
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.text = text
+        self.unsubscribe = unsubscribe
+    }
+}
+
+/// Hands an email to a relay.
+public protocol EmailTransport: Sendable {
+    /// Returns when the relay accepted the message. Throws ``TransportFailure``.
+    func send(_ email: OutboundEmail) async throws
+}
+
+/// Why a hand-off failed, and whether trying again can help.
+public enum TransportFailure: Error, Sendable, Equatable {
+    /// The relay refused the message for good (5xx): dead letter.
+    case permanent(String)
+    /// Try again later (4xx, connection refused or dropped). When the connection dropped after the message was
+    /// sent, the outcome is unknown; the retry carries the same Message-ID.
+    case transient(String)
+}

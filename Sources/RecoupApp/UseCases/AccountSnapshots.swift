@@ -1,0 +1,114 @@
+import Compliance
+import RecoupCore
+
+/// An account as the compliance engine sees it: what Recoup holds about the account (placement data: address,
+/// phones with type, source and consent, emails, the debt; every contact recorded with the consumer; every
+/// recorded consent, opt-out and hold), mapped onto the same values the check document uses, so a live decision
+/// and a what-if check agree. One builder for every live decision: contactability, the dispatcher, the purge.
+public struct AccountSnapshots: Sendable {
+    let accounts: AccountService
+    let contacts: any ContactRepository
+    let facts: any FactRepository
+
+    public init(accounts: AccountService, contacts: any ContactRepository, facts: any FactRepository) {
+        self.accounts = accounts
+        self.contacts = contacts
+        self.facts = facts
+    }
+
+    /// The account, its primary consumer and the snapshot as of `now`, history and recorded facts included.
+    public func load(_ id: AccountID, scope: AccessScope, collectorName: String, at now: Instant) async throws
+        -> (Account, Consumer, ContactSnapshot)
+    {
+        let (account, consumer) = try await accounts.accountWithPrimaryConsumer(id, scope: scope)
+        var snapshot = Self.snapshot(account: account, consumer: consumer, collectorName: collectorName, at: now)
+        snapshot.history = try await contacts.contacts(consumer: consumer.id, tenantID: scope.tenantID).map(\.contactEvent)
+        for fact in try await facts.facts(consumer: consumer.id, tenantID: scope.tenantID) {
+            // Validated when recorded; a fact that no longer reads is a storage fault, not a reason to ignore it.
+            do { try CheckDocument.apply(fact.kind, fact.fact, to: &snapshot) } catch {
+                throw RecoupError.invalid([FieldProblem(field: "recorded fact \(fact.id)", reason: "\(error)")])
+            }
+        }
+        return (account, consumer, snapshot)
+    }
+
+    /// Recoup's own contact of one kind to one of the consumer's contact points about the account, as the engine is
+    /// asked about it: agents dial by hand, texts go out through the messaging platform (automated), and every
+    /// message carries the disclosures and, when electronic, the opt-out notice (templates take them from
+    /// ``Disclosures`` and cannot leave them out).
+    public static func proposal(
+        _ channel: ProposedChannel, to point: ContactPoint, account: Account, consumer: Consumer, at now: Instant
+    ) -> ProposedContact {
+        var proposal = ProposedContact(action: .contact, channel: channel, at: now)
+        proposal.debtID = account.id.description
+        proposal.person = consumer.id.description
+        if case .postal = point.kind {
+            proposal.destinationType = .mail
+        } else {
+            proposal.destination = point.id.description
+        }
+        proposal.dialingMethod = channel == .call ? .manual : channel == .sms ? .autodialer : .notApplicable
+        proposal.content = ContentFacts(type: .collection)
+        proposal.content.includesMiniMiranda = true
+        proposal.content.includesOptOutNotice = channel == .sms || channel == .email
+        return proposal
+    }
+
+    /// The snapshot of an account as Recoup holds it, without its contact history (the caller adds it).
+    static func snapshot(account: Account, consumer: Consumer, collectorName: String, at now: Instant) -> ContactSnapshot {
+        var snapshot = ContactSnapshot(asOf: now)
+        snapshot.collector.name = collectorName
+        snapshot.consumer.id = consumer.id.description
+        snapshot.consumer.language = consumer.language
+        snapshot.persons = [Person(id: consumer.id.description, role: .consumer, name: consumer.name.first + " " + consumer.name.last)]
+        var debt = DebtFacts(id: account.id.description, type: account.debtType)
+        debt.creditor = account.currentCreditor ?? account.originalCreditor
+        debt.lastPaymentDate = account.lastPaymentDate ?? account.chargeOffDate
+        debt.studentLoanAccountNumberAtAcquisition = account.studentLoanAccountNumber
+        snapshot.debts = [debt]
+        let resolver = TimeZoneResolver.standard
+        for point in consumer.contactPoints {
+            let id = point.id.description
+            switch point.kind {
+            case let .postal(address):
+                snapshot.jurisdiction = Jurisdiction(state: address.state, city: "\(address.city), \(address.state.rawValue)")
+                let zones = resolver.zone(forZIP: address.zip).map { [$0] } ?? resolver.zones(for: address.state).sorted()
+                snapshot.consumer.locationSignals.insert(
+                    contentsOf: zones.map { LocationSignal(source: .mailingAddress, zone: $0, detail: address.zip) }, at: 0)
+            case let .phone(number, type, source, consent):
+                for zone in resolver.zones(forPhone: number).sorted() {
+                    snapshot.consumer.locationSignals.append(LocationSignal(source: .phoneAreaCode, zone: zone, detail: number))
+                }
+                let destinationType: DestinationType = switch type {
+                case .cell, .unknown: .cell  // an unknown line is treated as a cell: the TCPA's stricter case
+                case .landline: .landline
+                case .work: .work
+                }
+                snapshot.destinations.append(Destination(
+                    id: id, type: destinationType, value: number, person: consumer.id.description,
+                    source: Self.destinationSource(source, type: type)))
+                switch consent {
+                case .yes: snapshot.consents.append(Consent(type: .callConsentOnCreditorFile, givenDirectlyToCollector: false, destinations: [id]))
+                case .no: snapshot.tcpaRevocations.append(TCPARevocation(receivedAt: nil, destination: id, method: "creditor file"))
+                case .unknown: break
+                }
+            case let .email(address, source):
+                snapshot.destinations.append(Destination(
+                    id: id, type: .email, value: address, person: consumer.id.description,
+                    source: source == .employer ? .skipTraceEmployerDomain : source == .consumer ? .consumerProvided : .creditorFile))
+            }
+        }
+        return snapshot
+    }
+
+    static func destinationSource(_ source: PhoneSource, type: PhoneType) -> DestinationSource {
+        if type == .work { return .creditorFileEmployerNumber }
+        return switch source {
+        case .consumer: .consumerProvided
+        case .creditorApplication: .providedToCreditorOnApplication
+        case .creditorFile, .other: .creditorFile
+        case .skipTrace: .skipTrace
+        case .directory: .directory
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Compliance
+import Foundation
+import RecoupApp
+import RecoupCore
+import SQLKit
+
+extension SQLStore: OutboxRepository {
+    public func enqueue(_ message: OutboxMessage, idempotencyKey: String?, audit: AuditEntry) async throws
+        -> (OutboxMessage, created: Bool)
+    {
+        try await transaction { sql in
+            if let idempotencyKey, let existing = try await sql.select().column(SQLLiteral.all).from("outbox_messages")
+                .where("tenant_id", .equal, message.tenantID.description).where("idempotency_key", .equal, idempotencyKey).first()
+            {
+                return (try Self.outboxMessage(existing), false)
+            }
+            try await sql.insert(into: "outbox_messages")
+                .columns("id", "tenant_id", "account_id", "consumer_id", "channel", "destination_id", "recipient", "language",
+                         "subject", "body", "status", "due_at", "attempts", "idempotency_key", "created_at")
+                .values(
+                    SQLBind(message.id.uuidString.lowercased()), SQLBind(message.tenantID.description),
+                    SQLBind(message.accountID.description), SQLBind(message.consumerID.description), SQLBind(message.channel.rawValue),
+                    SQLBind(message.destinationID.description), SQLBind(message.recipient), SQLBind(message.language),
+                    SQLBind(message.subject), SQLBind(message.body), SQLBind(message.status.rawValue), SQLBind(message.dueAt),
+                    SQLBind(message.attempts), SQLBind(idempotencyKey), SQLBind(message.createdAt))
+                .run()
+            try await self.append([audit], tenantID: message.tenantID, at: message.createdAt, on: sql)
+            return (message, true)
+        }
+    }
+
+    public func claimDue(now: Date, limit: Int, lease: TimeInterval, worker: String) async throws -> [OutboxMessage] {
+        // One statement. The candidates are picked once (a materialized CTE; on PostgreSQL locked with SKIP LOCKED,
+        // so concurrent claims pass each other instead of waiting), and the row conditions are checked again on
+        // the update itself, so a row another dispatcher claimed meanwhile is skipped (SQLite runs one writer at
+        // a time).
+        let due: SQLQueryString = "((status = 'queued' AND due_at <= \(bind: now)) OR (status = 'sending' AND claimed_until < \(bind: now)))"
+        let skipLocked: SQLQueryString = db.location.isSQLite ? "" : " FOR UPDATE SKIP LOCKED"
+        let rows = try await db.sql.raw("""
+            WITH picked AS MATERIALIZED (SELECT id FROM outbox_messages WHERE \(due) ORDER BY due_at LIMIT \(literal: limit)\(skipLocked))
+            UPDATE outbox_messages
+            SET status = 'sending', claimed_by = \(bind: worker), claimed_until = \(bind: now + lease), attempts = attempts + 1
+            WHERE id IN (SELECT id FROM picked) AND \(due)
+            RETURNING *
+            """).all()
+        return try rows.map(Self.outboxMessage).sorted { $0.dueAt < $1.dueAt }
+    }
+
+    public func resolve(_ message: OutboxMessage, worker: String, _ resolution: OutboxResolution, at: Date) async throws -> Bool {
+        try await transaction { sql in
+            let (status, dueAt, error, rule, sentAt): (OutboxStatus, Date, String?, String?, Date?) = switch resolution {
+            case .sent: (.sent, message.dueAt, nil, nil, at)
+            case let .retry(next, reason, rule): (.queued, next, reason, rule, nil)
+            case let .closed(final, reason, rule, _): (final, message.dueAt, reason, rule, nil)
+            }
+            // The claim must still be this worker's: same worker, same attempt, lease not taken over.
+            let updated = try await sql.raw("""
+                UPDATE outbox_messages
+                SET status = \(bind: status.rawValue), due_at = \(bind: dueAt), last_error = \(bind: error), rule = \(bind: rule),
+                    sent_at = \(bind: sentAt), claimed_by = NULL, claimed_until = NULL
+                WHERE tenant_id = \(bind: message.tenantID.description) AND id = \(bind: message.id.uuidString.lowercased())
+                  AND status = 'sending' AND claimed_by = \(bind: worker) AND attempts = \(bind: message.attempts)
+                RETURNING id
+                """).all()
+            guard !updated.isEmpty else { return false }
+            switch resolution {
+            case let .sent(contact, audit):
+                try await self.insert(contact, idempotencyKey: "outbox:" + message.id.uuidString.lowercased(), tenantID: message.tenantID, at: at, on: sql)
+                try await self.append([audit], tenantID: message.tenantID, at: at, on: sql)
+            case let .closed(_, _, _, audit):
+                try await self.append([audit], tenantID: message.tenantID, at: at, on: sql)
+            case .retry:
+                break
+            }
+            return true
+        }
+    }
+
+    public func messages(account: AccountID, tenantID: TenantID) async throws -> [OutboxMessage] {
+        try await db.sql.select().column(SQLLiteral.all).from("outbox_messages")
+            .where("tenant_id", .equal, tenantID.description).where("account_id", .equal, account.description)
+            .orderBy("created_at", .descending).all().map(Self.outboxMessage)
+    }
+
+    public func messages(status: OutboxStatus, tenantID: TenantID, limit: Int) async throws -> [OutboxMessage] {
+        try await db.sql.select().column(SQLLiteral.all).from("outbox_messages")
+            .where("tenant_id", .equal, tenantID.description).where("status", .equal, status.rawValue)
+            .orderBy("created_at").limit(limit).all().map(Self.outboxMessage)
+    }
+
+    static func outboxMessage(_ row: any SQLRow) throws -> OutboxMessage {
+        guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) else {
+            throw StorageError.corrupt("outbox_messages.id is not a UUID")
+        }
+        return OutboxMessage(
+            id: id, tenantID: try Self.id(row, "tenant_id"), accountID: try Self.id(row, "account_id"),
+            consumerID: try Self.id(row, "consumer_id"), channel: try Self.enumValue(row, "channel"),
+            destinationID: try Self.id(row, "destination_id"), recipient: try row.decode(column: "recipient", as: String.self),
+            language: try row.decode(column: "language", as: String.self), subject: try row.decode(column: "subject", as: String.self),
+            body: try row.decode(column: "body", as: String.self), status: try Self.enumValue(row, "status"),
+            dueAt: try row.decode(column: "due_at", as: Date.self), attempts: try row.decode(column: "attempts", as: Int.self),
+            lastError: try row.decode(column: "last_error", as: String?.self), rule: try row.decode(column: "rule", as: String?.self),
+            createdAt: try row.decode(column: "created_at", as: Date.self), sentAt: try row.decode(column: "sent_at", as: Date?.self))
+    }
+}

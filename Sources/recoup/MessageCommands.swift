@@ -1,0 +1,106 @@
+import ArgumentParser
+import Channels
+import Compliance
+import Foundation
+import RecoupApp
+import RecoupCore
+import Storage
+
+/// `recoup send email`: queue an email to one or more accounts, each checked by the compliance engine first.
+struct SendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "send", abstract: "Queue messages to accounts (compliance-checked; `recoup dispatch` sends them).",
+        subcommands: [Email.self])
+
+    struct Email: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Queue an email to accounts' primary consumers; the disclosures and opt-out notice are added.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Tenant id.") var tenant: String
+        @Option(name: .customLong("account"), help: "Account id (repeatable).") var accounts: [String] = []
+        @Flag(help: "Every active account of the tenant.") var allActive = false
+        @Option(help: "Subject line.") var subject: String
+        @Option(help: "Message text (the required statements are appended).") var text: String
+
+        func run() async throws {
+            let tenantID = try parseID(tenant, TenantID.self, "--tenant")
+            let ids = try accounts.map { try parseID($0, AccountID.self, "--account") }
+            guard !ids.isEmpty || allActive else { throw ValidationError("name accounts with --account or --all-active") }
+            let (queued, refused, failed): (Int, [String: Int], [String]) = try await Runtime.with(options) { runtime in
+                var ids = ids
+                let scope = AccessScope(tenantID: tenantID)
+                if allActive {
+                    var after: AccountID?
+                    while true {
+                        let page = try await runtime.store.accounts(scope: scope, filter: AccountFilter(status: .active), after: after, limit: 500)
+                        ids += page.map(\.id)
+                        guard page.count == 500 else { break }
+                        after = page.last?.id
+                    }
+                }
+                let service = runtime.messages
+                let collector = try await runtime.collectorName(tenantID)
+                var queued = 0
+                var refused: [String: Int] = [:]
+                var failed: [String] = []
+                for id in ids {
+                    do {
+                        switch try await service.email(account: id, subject: subject, text: text, scope: scope, actor: cliActor, collectorName: collector) {
+                        case .queued: queued += 1
+                        case let .refused(decision): refused[decision.rule ?? "not allowed", default: 0] += 1
+                        }
+                    } catch let error as RecoupError {
+                        failed.append("\(id): \(error)")
+                    }
+                }
+                return (queued, refused, failed)
+            }
+            var lines = ["queued \(queued), refused \(refused.values.reduce(0, +)), failed \(failed.count)"]
+            lines += refused.sorted { $0.key < $1.key }.map { "  refused by \($0.key): \($0.value)" }
+            lines += failed.prefix(20).map { "  " + $0 }
+            Output.emit(options, text: lines.joined(separator: "\n"), json: ["queued": queued, "refused": refused, "failed": failed])
+        }
+    }
+}
+
+/// `recoup dispatch`: send what the outbox holds, rechecking compliance at send time; several may run at once.
+struct DispatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dispatch",
+        abstract: "Send due messages from the outbox through the SMTP relay (RECOUP_SMTP_URL or --smtp).",
+        discussion: "Runs until stopped, polling for due messages; --once drains what is due now and exits. Safe to run in several processes on one database, and to kill at any moment.")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "smtp://[user:password@]host[:port] (default: RECOUP_SMTP_URL).") var smtp: String?
+    @Flag(help: "Drain what is due now, then exit.") var once = false
+    @Option(help: "Seconds between polls when nothing is due.") var interval = 2.0
+    @Option(help: "Messages claimed per batch.") var batch = 100
+    @Option(help: "Seconds a claim holds before another dispatcher may take the message over.") var lease = 120.0
+
+    func run() async throws {
+        try await Runtime.with(options) { runtime in
+            guard let url = smtp ?? runtime.settings.smtpURL, let relay = SMTPTransport.Configuration(url: url) else {
+                throw ValidationError("name the SMTP relay with --smtp smtp://host:port or RECOUP_SMTP_URL")
+            }
+            let worker = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())"
+            var settings = Dispatcher.Settings(
+                worker: worker, from: runtime.settings.mailFrom, messageDomain: "recoup.localhost", collectorName: "")
+            settings.batchSize = batch
+            settings.lease = lease
+            let dispatcher = runtime.dispatcher(email: SMTPTransport(relay), settings: settings)
+            var total = Dispatcher.Report()
+            while true {
+                let report = try await dispatcher.dispatchBatch()
+                total.add(report)
+                if report.claimed > 0 {
+                    if !options.json { print("sent \(report.sent), rescheduled \(report.rescheduled), retried \(report.retried), blocked \(report.blocked), dead \(report.dead)") }
+                    continue
+                }
+                if once { break }
+                try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
+            }
+            Output.emit(options, text: "done: sent \(total.sent), rescheduled \(total.rescheduled), retried \(total.retried), blocked \(total.blocked), dead \(total.dead)",
+                        json: ["sent": total.sent, "rescheduled": total.rescheduled, "retried": total.retried, "blocked": total.blocked,
+                               "dead": total.dead, "lost": total.lost])
+        }
+    }
+}

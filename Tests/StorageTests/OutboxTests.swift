@@ -1,0 +1,196 @@
+import Compliance
+import Foundation
+import RecoupApp
+import RecoupCore
+import RecoupTestSupport
+import SQLKit
+@testable import Storage
+import Testing
+
+/// The outbox on both databases, and the dispatcher draining it through a recording transport: claims are
+/// exclusive leases, a lost claim writes nothing, a sent message records its contact, and compliance is asked
+/// again at send time.
+@Suite(.serialized)
+struct OutboxTests {
+    static let t0 = Fixture.start  // Monday 2026-09-21, 09:13 in Austin
+
+    /// An agency with one Texas account whose consumer gave an email address.
+    func setUp(_ store: SQLStore) async throws -> (StorageTests.Agency, AccountID) {
+        let storage = StorageTests()
+        let acme = try await storage.agency(store)
+        var debt = Fixture.debt(number: "A-1", tenant: acme.tenant.id, client: acme.client.id)
+        debt.consumer.contactPoints.append(ContactPoint(kind: .email(address: "pat@example.com", source: .consumer)))
+        _ = try await storage.place(store, acme, [debt])
+        let account = try #require(try await store.accounts(scope: AccessScope(tenantID: acme.tenant.id), filter: AccountFilter(), after: nil, limit: 1).first)
+        return (acme, account.id)
+    }
+
+    func message(_ acme: StorageTests.Agency, _ account: AccountID, consumer: ConsumerID, due: Date) -> OutboxMessage {
+        OutboxMessage(
+            tenantID: acme.tenant.id, accountID: account, consumerID: consumer, channel: .email, destinationID: ContactPointID(),
+            recipient: "pat@example.com", language: "en", subject: "Hello", body: "Text", dueAt: due, createdAt: due)
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func claimsAreExclusiveLeasesAndALostClaimWritesNothing(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
+            let (acme, account) = try await setUp(store)
+            let consumer = try #require(try await store.account(account, scope: AccessScope(tenantID: acme.tenant.id))?.primaryParty?.consumerID)
+            let audit = AuditEntry(actor: "test", action: "message.queued", subjectType: "account", subjectID: account.description)
+            for index in 0..<25 {
+                _ = try await store.enqueue(message(acme, account, consumer: consumer, due: Self.t0 + Double(index)), idempotencyKey: "k\(index)", audit: audit)
+            }
+            let (again, created) = try await store.enqueue(message(acme, account, consumer: consumer, due: Self.t0), idempotencyKey: "k3", audit: audit)
+            #expect(!created && again.dueAt == Self.t0 + 3, "a repeated idempotency key answers the message already queued")
+            #expect(try await store.messages(status: .queued, tenantID: acme.tenant.id, limit: 100).count == 25)
+
+            let now = Self.t0 + 100
+            async let first = store.claimDue(now: now, limit: 10, lease: 60, worker: "a")
+            async let second = store.claimDue(now: now, limit: 10, lease: 60, worker: "b")
+            let (a, b) = try await (first, second)
+            #expect(a.count == 10 && b.count == 10)
+            #expect(Set(a.map(\.id)).isDisjoint(with: b.map(\.id)), "no message is claimed twice")
+            #expect(a.allSatisfy { $0.status == .sending && $0.attempts == 1 })
+            let rest = try await store.claimDue(now: now, limit: 10, lease: 60, worker: "c")
+            #expect(rest.count == 5)
+            #expect(try await store.claimDue(now: now + 30, limit: 100, lease: 60, worker: "d").isEmpty, "leases hold")
+
+            // Worker a dies; after its lease runs out d takes its messages over, and a's late answer is refused.
+            let taken = try await store.claimDue(now: now + 61, limit: 100, lease: 60, worker: "d")
+            #expect(taken.count == 25 && taken.allSatisfy { $0.attempts == 2 })
+            let late = try #require(a.first)
+            let contact = RecordedContact(
+                accountID: account, consumerID: consumer, occurredAt: now, direction: .outbound, channel: .email, destinationID: nil,
+                dialingMethod: nil, outcome: .delivered, contentType: nil, recordedBy: "test")
+            let sentAudit = AuditEntry(actor: "test", action: "message.sent", subjectType: "account", subjectID: account.description)
+            #expect(try await !store.resolve(late, worker: "a", .sent(contact, sentAudit), at: now + 62))
+            let current = try #require(taken.first { $0.id == late.id })
+            #expect(try await store.resolve(current, worker: "d", .sent(contact, sentAudit), at: now + 62))
+            #expect(try await !store.resolve(current, worker: "d", .sent(contact, sentAudit), at: now + 63), "resolved once")
+            let sent = try await store.messages(status: .sent, tenantID: acme.tenant.id, limit: 10)
+            #expect(sent.map(\.id) == [late.id] && sent.first?.sentAt != nil)
+            #expect(try await store.contacts(consumer: consumer, tenantID: acme.tenant.id).count == 1)
+
+            // A retry goes back to the queue at its new time, with the reason kept.
+            let retried = try #require(taken.first { $0.id != late.id })
+            #expect(try await store.resolve(retried, worker: "d", .retry(at: now + 3600, reason: "421 try later", rule: nil), at: now + 62))
+            let queued = try #require(try await store.messages(account: account, tenantID: acme.tenant.id).first { $0.id == retried.id })
+            #expect(queued.status == .queued && queued.dueAt == now + 3600 && queued.lastError == "421 try later")
+            #expect(try await store.claimDue(now: now + 3599, limit: 100, lease: 60, worker: "e").allSatisfy { $0.id != retried.id })
+
+            // Another tenant's dispatcher sees the message too (dispatchers serve every tenant) but the listing does not.
+            let other = try await StorageTests().agency(store, "Other")
+            #expect(try await store.messages(account: account, tenantID: other.tenant.id).isEmpty)
+        }
+    }
+
+    /// Records what would have gone to the relay; fails as told.
+    final class RecordingTransport: EmailTransport, @unchecked Sendable {
+        private let lock = NSLock()
+        private var failures: [TransportFailure]
+        private(set) var sent: [OutboundEmail] = []
+        private(set) var tried: [String] = []
+
+        init(failing failures: [TransportFailure] = []) { self.failures = failures }
+
+        func send(_ email: OutboundEmail) async throws {
+            try lock.withLock {
+                tried.append(email.messageID)
+                if !failures.isEmpty { throw failures.removeFirst() }
+                sent.append(email)
+            }
+        }
+    }
+
+    func dispatcher(_ store: SQLStore, _ transport: RecordingTransport, _ clock: ManualClock) -> Dispatcher {
+        let snapshots = AccountSnapshots(accounts: AccountService(accounts: store, clock: clock), contacts: store, facts: store)
+        return Dispatcher(outbox: store, snapshots: snapshots, email: transport, clock: clock,
+                          settings: .init(worker: "w1", from: "Acme <billing@acme.test>", messageDomain: "recoup.test", collectorName: "Acme"))
+    }
+
+    func messages(_ store: SQLStore, _ clock: ManualClock) -> MessageService {
+        MessageService(snapshots: AccountSnapshots(accounts: AccountService(accounts: store, clock: clock), contacts: store, facts: store),
+                       outbox: store, clock: clock)
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func dispatcherSendsOnceRetriesWithTheSameMessageIDAndRechecksCompliance(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
+            let (acme, account) = try await setUp(store)
+            let scope = AccessScope(tenantID: acme.tenant.id)
+            let clock = ManualClock(Self.t0)
+            let service = messages(store, clock)
+            func queue(_ key: String) async throws -> OutboxMessage {
+                let result = try await service.email(account: account, subject: "Your Big Bank account", text: "Hello Pat,\n\nPlease call us.",
+                                                     scope: scope, actor: "test", collectorName: "Acme", idempotencyKey: key)
+                guard case let .queued(message, _) = result else { throw RecoupError.conflict("refused: \(result)") }
+                return message
+            }
+            let first = try await queue("one")
+            #expect(first.body.contains("This is a communication from a debt collector"), "the disclosure is injected")
+            #expect(first.body.contains("reply STOP or use the unsubscribe link"), "the opt-out notice is injected")
+
+            // A dropped connection first: retried later with the same Message-ID, then sent once.
+            let flaky = RecordingTransport(failing: [.transient("connection lost after the message was sent, outcome unknown")])
+            var report = try await dispatcher(store, flaky, clock).drain()
+            #expect(report.retried == 1 && report.sent == 0)
+            clock.advance(by: 31)
+            report = try await dispatcher(store, flaky, clock).drain()
+            #expect(report.sent == 1)
+            #expect(flaky.tried == ["<\(first.id.uuidString.lowercased())@recoup.test>", "<\(first.id.uuidString.lowercased())@recoup.test>"])
+            #expect(flaky.sent.count == 1 && flaky.sent[0].to == "pat@example.com" && flaky.sent[0].text == first.body)
+            #expect(try await dispatcher(store, flaky, clock).drain().claimed == 0, "nothing is sent twice")
+            let contacts = try await store.contacts(consumer: first.consumerID, tenantID: acme.tenant.id)
+            #expect(contacts.count == 1 && contacts[0].channel == .email && contacts[0].outcome == .delivered)
+            #expect(try await store.auditEvents(tenantID: acme.tenant.id, afterSequence: 0, limit: 100, subjectType: "account", subjectID: nil,
+                                                action: "message.sent").count == 1)
+
+            // Queued in the morning, due after 9 p.m. in Austin: the send-time check reschedules it to 8 a.m.
+            let late = try await queue("two")
+            clock.advance(by: 12 * 3600 + 20 * 60)  // 21:34 CDT
+            let transport = RecordingTransport()
+            report = try await dispatcher(store, transport, clock).drain()
+            #expect(report.rescheduled == 1 && transport.sent.isEmpty)
+            let waiting = try #require(try await store.messages(account: account, tenantID: acme.tenant.id).first { $0.id == late.id })
+            #expect(waiting.status == .queued && waiting.rule == "REGF-1006.6b1i-TIME")
+            #expect(waiting.dueAt == Date(timeIntervalSince1970: 1_790_082_000), "08:00 CDT on Tuesday")
+
+            // Recalled before it is due: blocked for good, with its audit event, and never sent.
+            _ = try await store.recall([account], clientAccountNumbers: [], scope: scope, actor: "test", reason: nil, at: clock.now())
+            clock.advance(by: 11 * 3600)
+            report = try await dispatcher(store, transport, clock).drain()
+            #expect(report.blocked == 1 && transport.sent.isEmpty)
+            let blocked = try await store.messages(status: .blocked, tenantID: acme.tenant.id, limit: 10)
+            #expect(blocked.map(\.id) == [late.id] && blocked.first?.rule == "ACCOUNT-RECALLED")
+            #expect(try await store.auditEvents(tenantID: acme.tenant.id, afterSequence: 0, limit: 100, subjectType: "account", subjectID: nil,
+                                                action: "message.blocked").count == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func permanentRefusalsAndBlockedSendsAreNeverQueuedTwice(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
+            let (acme, account) = try await setUp(store)
+            let scope = AccessScope(tenantID: acme.tenant.id)
+            let clock = ManualClock(Self.t0)
+            let service = messages(store, clock)
+            guard case .queued = try await service.email(account: account, subject: "Hi", text: "Text", scope: scope, actor: "test", collectorName: "Acme")
+            else { Issue.record("refused"); return }
+            let transport = RecordingTransport(failing: [.permanent("RCPT: 550 no such user")])
+            let report = try await dispatcher(store, transport, clock).drain()
+            #expect(report.dead == 1)
+            let dead = try await store.messages(status: .dead, tenantID: acme.tenant.id, limit: 10)
+            #expect(dead.count == 1 && dead[0].lastError == "RCPT: 550 no such user")
+
+            // At 22:00 in Austin the send is refused at once, with the decision; nothing is queued.
+            clock.advance(by: 12 * 3600 + 47 * 60)
+            let refused = try await service.email(account: account, subject: "Hi", text: "Text", scope: scope, actor: "test", collectorName: "Acme")
+            guard case let .refused(decision) = refused else { Issue.record("queued at night"); return }
+            #expect(decision.rule == "REGF-1006.6b1i-TIME" && decision.nextAllowedAt != nil)
+            #expect(try await store.messages(account: account, tenantID: acme.tenant.id).count == 1)
+            await #expect(throws: RecoupError.self) {
+                try await service.email(account: account, subject: "Two\nlines", text: "Text", scope: scope, actor: "test", collectorName: "Acme")
+            }
+        }
+    }
+}

@@ -1,0 +1,130 @@
+"""Email through the outbox, end to end: a real SMTP server (aiosmtpd) receives what `recoup dispatch` sends, and a
+fault-injection run kills dispatchers with SIGKILL over and over while two of them drain the same outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import json
+import random
+import socket
+import sqlite3
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+class Sink:
+    """Keeps every message the SMTP server accepts, parsed."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 OK"
+
+    def ids(self) -> list[str]:
+        with self.lock:
+            return [str(m["Message-ID"]) for m in self.messages]
+
+
+@pytest.fixture
+def smtp_sink():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    sink.url = f"smtp://127.0.0.1:{port}"  # type: ignore[attr-defined]
+    yield sink
+    controller.stop()
+
+
+def business_afternoon_offset() -> str:
+    """Seconds from now to the next Wednesday 18:00 UTC: within the call window in every US zone, so the compliance
+    answers do not depend on when the suite runs."""
+    now = dt.datetime.now(dt.timezone.utc)
+    target = (now + dt.timedelta(days=(2 - now.weekday()) % 7 or 7)).replace(hour=18, minute=0, second=0, microsecond=0)
+    return str(int((target - now).total_seconds()))
+
+
+def demo_with_queued_email(recoup, accounts: int) -> tuple[str, int]:
+    recoup.env["RECOUP_CLOCK_OFFSET"] = business_afternoon_offset()
+    out = recoup("demo", "--accounts", str(accounts), "--seed", "3").stdout
+    tenant = next(word for line in out.splitlines() if line.startswith("Demo tenant") for word in line.split()[2:3])
+    queued = json.loads(recoup("send", "email", "--tenant", tenant, "--all-active", "--subject", "Your account",
+                               "--text", "Hello,\n\nA payment plan is available.", "--json").stdout)
+    return tenant, queued["queued"]
+
+
+def statuses(recoup) -> dict[str, int]:
+    with sqlite3.connect(recoup.data_dir / "recoup.sqlite") as db:
+        return dict(db.execute("SELECT status, COUNT(*) FROM outbox_messages GROUP BY status").fetchall())
+
+
+def test_an_email_is_sent_once_with_the_disclosures(recoup, smtp_sink) -> None:
+    _, queued = demo_with_queued_email(recoup, 40)
+    assert queued > 0
+    done = json.loads(recoup("dispatch", "--smtp", smtp_sink.url, "--once", "--json").stdout)
+    assert done["sent"] == queued and done["dead"] == 0
+    assert statuses(recoup) == {"sent": queued}
+    ids = smtp_sink.ids()
+    assert len(ids) == queued == len(set(ids))
+    message = smtp_sink.messages[0]
+    text = message.get_body(("plain",)).get_content()
+    assert "A payment plan is available." in text
+    assert "This is a communication from a debt collector" in text or "Esta comunicación" in text
+    assert message.get_body(("html",)) is not None and message["Subject"] == "Your account"
+    # Nothing is sent twice: a second pass finds nothing due.
+    assert json.loads(recoup("dispatch", "--smtp", smtp_sink.url, "--once", "--json").stdout)["sent"] == 0
+    assert len(smtp_sink.ids()) == queued
+    assert json.loads(recoup("audit", "verify", "--json").stdout)["intact"] is True
+
+
+def test_killing_dispatchers_mid_drain_loses_nothing_and_duplicates_only_unknown_hand_offs(recoup, recoup_bin, smtp_sink) -> None:
+    _, queued = demo_with_queued_email(recoup, 600)
+    assert queued >= 300
+    rng = random.Random(7)
+    command = [str(recoup_bin), "dispatch", "--smtp", smtp_sink.url, "--once", "--lease", "1", "--batch", "10"]
+    kills = 0
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        # Two dispatchers at once on the same database; each is killed with SIGKILL at a random moment.
+        workers = [subprocess.Popen(command, env=recoup.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        time.sleep(rng.uniform(0.2, 1.2))
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                kills += 1
+            worker.wait()
+            assert worker.returncode in (0, -9), worker.stderr.read() if worker.stderr else ""
+        left = statuses(recoup)
+        if left.get("queued", 0) + left.get("sending", 0) == 0:
+            break
+        time.sleep(1.1)  # let the killed claims' leases run out
+    final = statuses(recoup)
+    assert final.get("queued", 0) + final.get("sending", 0) == 0, final
+    assert final == {"sent": queued}, final
+
+    with sqlite3.connect(recoup.data_dir / "recoup.sqlite") as db:
+        sent = {f"<{row[0]}@recoup.localhost>" for row in db.execute("SELECT id FROM outbox_messages WHERE status = 'sent'")}
+        contacts = db.execute("SELECT COUNT(*) FROM contact_events WHERE channel = 'email'").fetchone()[0]
+    received = smtp_sink.ids()
+    distinct = set(received)
+    duplicates = len(received) - len(distinct)
+    print(f"\nfault injection: {queued} queued, {kills} dispatchers killed, {len(distinct)} distinct Message-IDs received, "
+          f"{duplicates} duplicates (hand-offs whose outcome the killed process never recorded)")
+    assert distinct == sent, "every message arrived, and only messages the outbox sent"
+    assert contacts == queued, "one contact attempt recorded per message"
+    assert duplicates <= kills, "a kill can leave at most the one in-flight hand-off unknown"
+    assert json.loads(recoup("audit", "verify", "--json").stdout)["intact"] is True

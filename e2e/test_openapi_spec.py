@@ -40,6 +40,9 @@ EXPECTED = {
     ("post", "/v1/accounts/{account_id}/contacts"): "recordContact",
     ("get", "/v1/accounts/{account_id}/facts"): "listFacts",
     ("post", "/v1/accounts/{account_id}/facts"): "recordFact",
+    ("post", "/v1/accounts/{account_id}/messages"): "sendMessage",
+    ("get", "/v1/accounts/{account_id}/communications"): "listCommunications",
+    ("get", "/v1/outbox"): "listOutbox",
 }
 PUBLIC = {"getHealth"}
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}

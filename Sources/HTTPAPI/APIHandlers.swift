@@ -124,17 +124,58 @@ struct APIHandlers: APIProtocol {
         let (now, entries) = try await services.contactability.contactability(id, scope: principal.scope, collectorName: collector.name)
         let items = entries.map { entry -> Components.Schemas.ContactabilityItem in
             let decision = entry.decision
-            let deciding = decision.findings.first { $0.rule == decision.rule && ($0.verdict == .block || decision.allowed) }
-            let message = deciding?.message
-                ?? (decision.allowed ? "no rule stands in the way" : "the account was recalled by its client; no activity")
+            let deciding = APIMapping.deciding(decision)
             return .init(
                 channel: .init(rawValue: entry.channel.rawValue) ?? .call, destinationId: entry.destinationID,
-                destination: entry.destination, allowed: decision.allowed, rule: decision.rule, citation: deciding?.citation,
-                message: message, nextAllowedAt: decision.nextAllowedAt.map { decision.zone.iso8601($0) })
+                destination: entry.destination, allowed: decision.allowed, rule: decision.rule, citation: deciding.citation,
+                message: deciding.message, nextAllowedAt: decision.nextAllowedAt.map { decision.zone.iso8601($0) })
         }
         let zone = entries.first?.decision.zone
         return .ok(.init(body: .json(.init(
             accountId: id.description, asOf: zone?.iso8601(now) ?? "\(now.date)", items: items))))
+    }
+
+    func sendMessage(_ input: Operations.SendMessage.Input) async throws -> Operations.SendMessage.Output {
+        let principal = try RequestPrincipal.require()
+        guard principal.role.isStaff else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot send messages") }
+        let id = try parse(input.path.accountId, AccountID.self, "account_id")
+        guard case let .json(body) = input.body else {
+            throw RecoupError.invalid([FieldProblem(field: "body", reason: "send the message as application/json")])
+        }
+        let destination = try body.destinationId.map { try parse($0, ContactPointID.self, "destination_id") }
+        let collector = try await services.letterhead(principal.scope.tenantID)
+        switch try await services.messages.email(
+            account: id, destination: destination, subject: body.subject, text: body.text, scope: principal.scope,
+            actor: principal.actor, collectorName: collector.name, idempotencyKey: input.headers.idempotencyKey)
+        {
+        case let .queued(message, created):
+            let answer = APIMapping.communication(message)
+            return created ? .accepted(.init(body: .json(answer))) : .ok(.init(body: .json(answer)))
+        case let .refused(decision):
+            let deciding = APIMapping.deciding(decision)
+            return .conflict(.init(body: .json(.init(
+                allowed: false, rule: decision.rule, citation: deciding.citation, message: deciding.message,
+                nextAllowedAt: decision.nextAllowedAt.map { decision.zone.iso8601($0) }))))
+        }
+    }
+
+    func listCommunications(_ input: Operations.ListCommunications.Input) async throws -> Operations.ListCommunications.Output {
+        let principal = try RequestPrincipal.require()
+        // Staff only: messages carry the consumer's addresses (see contactability).
+        guard principal.role.isStaff else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot see communications") }
+        let id = try parse(input.path.accountId, AccountID.self, "account_id")
+        let items = try await services.messages.communications(account: id, scope: principal.scope).map(APIMapping.communication)
+        return .ok(.init(body: .json(.init(items: items))))
+    }
+
+    func listOutbox(_ input: Operations.ListOutbox.Input) async throws -> Operations.ListOutbox.Output {
+        let principal = try RequestPrincipal.require()
+        guard principal.role.isStaff else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot see the outbox") }
+        guard let status = OutboxStatus(rawValue: input.query.status.rawValue) else {
+            throw RecoupError.invalid([FieldProblem(field: "status", reason: "unknown status")])
+        }
+        let items = try await services.messages.outbox(status: status, scope: principal.scope, limit: input.query.limit ?? 50)
+        return .ok(.init(body: .json(.init(items: items.map(APIMapping.communication)))))
     }
 
     func getValidationNotice(_ input: Operations.GetValidationNotice.Input) async throws -> Operations.GetValidationNotice.Output {

@@ -109,6 +109,22 @@ enum APIMapping {
             outcome: contact.outcome.rawValue, contentType: contact.contentType?.rawValue, recordedBy: contact.recordedBy)
     }
 
+    static func communication(_ message: OutboxMessage) -> Components.Schemas.Communication {
+        .init(
+            id: message.id.uuidString.lowercased(), accountId: message.accountID.description, channel: message.channel.rawValue,
+            destinationId: message.destinationID.description, recipient: message.recipient, language: message.language,
+            subject: message.subject, status: .init(rawValue: message.status.rawValue) ?? .queued, dueAt: message.dueAt,
+            attempts: message.attempts, lastError: message.lastError, rule: message.rule, createdAt: message.createdAt,
+            sentAt: message.sentAt)
+    }
+
+    /// The finding that decided a decision, and a sentence for it even when no finding did (a recall).
+    static func deciding(_ decision: ContactDecision) -> (citation: String?, message: String) {
+        let finding = decision.findings.first { $0.rule == decision.rule && ($0.verdict == .block || decision.allowed) }
+        return (finding?.citation, finding?.message
+            ?? (decision.allowed ? "no rule stands in the way" : "the account was recalled by its client; no activity"))
+    }
+
     static func fact(_ fact: RecordedFact) throws -> Components.Schemas.RecordedFact {
         .init(
             id: fact.id.uuidString.lowercased(), accountId: fact.accountID.description, kind: fact.kind.rawValue,

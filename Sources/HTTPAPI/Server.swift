@@ -19,6 +19,7 @@ public struct APIServices: Sendable {
     public var contactability: ContactabilityService
     public var contacts: ContactRecordingService
     public var facts: FactRecordingService
+    public var messages: MessageService
     /// The agency's letterhead (name, dispute address, phone, licences) for a tenant's notices.
     public var letterhead: @Sendable (TenantID) async throws -> CollectorDetails
     /// Answers whether the database is reachable, for `/health`.
@@ -27,7 +28,7 @@ public struct APIServices: Sendable {
     public init(
         directory: DirectoryService, accounts: AccountService, placements: PlacementService,
         audit: AuditTrailService, contactRepository: any ContactRepository, factRepository: any FactRepository,
-        decisionLog: any DecisionLog, clock: any Clock, letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
+        decisionLog: any DecisionLog, outbox: any OutboxRepository, clock: any Clock, letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
         databaseCheck: @escaping @Sendable () async -> Bool
     ) {
         self.directory = directory
@@ -39,6 +40,8 @@ public struct APIServices: Sendable {
             accounts: accounts, contacts: contactRepository, facts: factRepository, decisions: decisionLog, clock: clock)
         facts = FactRecordingService(facts: factRepository, accounts: accounts, clock: clock)
         contacts = ContactRecordingService(contacts: contactRepository, accounts: accounts, clock: clock)
+        messages = MessageService(
+            snapshots: AccountSnapshots(accounts: accounts, contacts: contactRepository, facts: factRepository), outbox: outbox, clock: clock)
         self.letterhead = letterhead
         self.databaseCheck = databaseCheck
     }

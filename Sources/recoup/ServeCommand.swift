@@ -31,7 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
             let store = runtime.store
             let services = APIServices(
                 directory: runtime.directory, accounts: runtime.accounts, placements: runtime.placements,
-                audit: runtime.audit, contactRepository: store, factRepository: store, decisionLog: store, clock: runtime.clock,
+                audit: runtime.audit, contactRepository: store, factRepository: store, decisionLog: store, outbox: store, clock: runtime.clock,
                 letterhead: { [settings = runtime.settings] tenantID in
                     CollectorDetails(
                         name: try await store.tenants().first { $0.id == tenantID }?.name ?? "",

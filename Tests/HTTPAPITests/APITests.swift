@@ -51,7 +51,7 @@ struct APIHarness {
         let services = APIServices(
             directory: directory, accounts: AccountService(accounts: store, clock: clock),
             placements: PlacementService(placements: store, directory: store, clock: clock),
-            audit: AuditTrailService(audit: store, checkpointKey: nil), contactRepository: store, factRepository: store, decisionLog: store, clock: clock,
+            audit: AuditTrailService(audit: store, checkpointKey: nil), contactRepository: store, factRepository: store, decisionLog: store, outbox: store, clock: clock,
             letterhead: { tenantID in
                 CollectorDetails(name: tenantID == acme.id ? "Acme" : "Other", mailingAddress: ["PO Box 1234", "Austin, TX 78701"])
             },

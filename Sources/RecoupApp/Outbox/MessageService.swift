@@ -61,4 +61,18 @@ public struct MessageService: Sendable {
                               details: ["message_id": message.id.uuidString.lowercased(), "channel": "email"]))
         return .queued(stored, created: created)
     }
+
+    /// The messages queued to an account in scope, newest first.
+    public func communications(account id: AccountID, scope: AccessScope) async throws -> [OutboxMessage] {
+        _ = try await snapshots.accounts.account(id, scope: scope)
+        return try await outbox.messages(account: id, tenantID: scope.tenantID)
+    }
+
+    /// The tenant's messages in one status (`dead`: the dead-letter queue), oldest first.
+    public func outbox(status: OutboxStatus, scope: AccessScope, limit: Int) async throws -> [OutboxMessage] {
+        guard (1...AccountService.maxPageSize).contains(limit) else {
+            throw RecoupError.invalid([FieldProblem(field: "limit", reason: "must be between 1 and \(AccountService.maxPageSize)")])
+        }
+        return try await outbox.messages(status: status, tenantID: scope.tenantID, limit: limit)
+    }
 }

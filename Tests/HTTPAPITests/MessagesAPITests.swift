@@ -1,0 +1,70 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import RecoupCore
+import RecoupTestSupport
+import Testing
+
+/// One-off messages over HTTP: queued with the disclosures after a compliance check, refused with 409 and the
+/// deciding rule when the engine says no, idempotent, listed per account and in the outbox, staff only, and never
+/// across tenants.
+struct MessagesAPITests {
+    @Test(arguments: TestDatabase.available)
+    func emailIsQueuedOnceListedAndRefusedWithTheDecisionAfterAnOptOut(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+        try await h.app.test(.router) { client in
+            let csv = [placementHeader, placementRow("MS-1")].joined(separator: "\n")
+            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
+            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
+            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let body = #"{"channel": "email", "subject": "Your Big Bank account", "text": "Hello Pat,\n\nA payment plan is available."}"#
+            func send(_ key: String, idempotencyKey: String?) async throws -> (HTTPResponse.Status, [String: Any], String) {
+                var headers: HTTPFields = [.authorization: "Bearer \(key)", .contentType: "application/json"]
+                if let idempotencyKey { headers[HTTPField.Name("Idempotency-Key")!] = idempotencyKey }
+                return try await client.execute(
+                    uri: "/v1/accounts/\(accountID)/messages", method: .post, headers: headers, body: ByteBuffer(string: body)
+                ) { response in
+                    let text = String(buffer: response.body)
+                    return (response.status, (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:], text)
+                }
+            }
+
+            let (queued, message, text) = try await send(h.acmeAgent, idempotencyKey: "m-1")
+            #expect(queued == .accepted, "\(text)")
+            #expect(message["status"] as? String == "queued" && message["recipient"] as? String == "pat@example.com")
+            let (again, repeated, _) = try await send(h.acmeAgent, idempotencyKey: "m-1")
+            #expect(again == .ok && repeated["id"] as? String == message["id"] as? String, "a retried request queues nothing new")
+
+            let (listed, communications, _) = try await client.call(.get, "/v1/accounts/\(accountID)/communications", key: h.acmeAgent)
+            #expect(listed == .ok && (communications["items"] as? [[String: Any]])?.count == 1)
+            let (outbox, queue, _) = try await client.call(.get, "/v1/outbox?status=queued", key: h.acmeAdmin)
+            #expect(outbox == .ok && (queue["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [message["id"] as? String])
+            let (dead, deadLetters, _) = try await client.call(.get, "/v1/outbox?status=dead", key: h.acmeAdmin)
+            #expect(dead == .ok && (deadLetters["items"] as? [[String: Any]])?.isEmpty == true)
+
+            // The consumer opts out of email at that address: the next send is refused with the rule, not queued.
+            let destination = try #require(message["destination_id"] as? String)
+            let optOut = #"{"kind": "opt_out", "fact": {"recorded_at": "2026-09-21T13:00:00Z", "medium": "email", "scope": "address", "destination": "\#(destination)"}}"#
+            let (recorded, _, _) = try await client.call(.post, "/v1/accounts/\(accountID)/facts", key: h.acmeAgent, body: optOut)
+            #expect(recorded == .created)
+            let (refused, refusal, refusalText) = try await send(h.acmeAgent, idempotencyKey: nil)
+            #expect(refused == .conflict, "\(refusalText)")
+            #expect(refusal["allowed"] as? Bool == false && refusal["rule"] as? String == "REGF-1006.14h-MEDIUM")
+            #expect((refusal["message"] as? String)?.isEmpty == false)
+            let (_, after, _) = try await client.call(.get, "/v1/accounts/\(accountID)/communications", key: h.acmeAgent)
+            #expect((after["items"] as? [[String: Any]])?.count == 1)
+
+            // Creditor clients cannot send or read messages; another agency sees nothing.
+            #expect(try await send(h.bankKey, idempotencyKey: nil).0 == .forbidden)
+            #expect(try await client.call(.get, "/v1/accounts/\(accountID)/communications", key: h.bankKey).0 == .forbidden)
+            #expect(try await client.call(.get, "/v1/accounts/\(accountID)/communications", key: h.otherAdmin).0 == .notFound)
+            #expect(try await send(h.otherAdmin, idempotencyKey: nil).0 == .notFound)
+            let (_, otherQueue, _) = try await client.call(.get, "/v1/outbox?status=queued", key: h.otherAdmin)
+            #expect((otherQueue["items"] as? [[String: Any]])?.isEmpty == true)
+            #expect(try await client.call(.get, "/v1/outbox?status=lost", key: h.acmeAdmin).0 == .badRequest)
+        }
+        }
+    }
+}

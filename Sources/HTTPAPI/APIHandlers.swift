@@ -153,9 +153,10 @@ struct APIHandlers: APIProtocol {
             return created ? .accepted(.init(body: .json(answer))) : .ok(.init(body: .json(answer)))
         case let .refused(decision):
             let deciding = APIMapping.deciding(decision)
-            return .conflict(.init(body: .json(.init(
-                allowed: false, rule: decision.rule, citation: deciding.citation, message: deciding.message,
-                nextAllowedAt: decision.nextAllowedAt.map { decision.zone.iso8601($0) }))))
+            return .conflict(.init(body: .applicationProblemJson(.init(
+                value1: .init(_type: "https://recoup.dev/problems/409", title: "Conflict", status: 409, detail: deciding.message),
+                value2: .init(rule: decision.rule, citation: deciding.citation,
+                              nextAllowedAt: decision.nextAllowedAt.map { decision.zone.iso8601($0) })))))
         }
     }
 

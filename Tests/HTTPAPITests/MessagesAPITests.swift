@@ -51,8 +51,8 @@ struct MessagesAPITests {
             #expect(recorded == .created)
             let (refused, refusal, refusalText) = try await send(h.acmeAgent, idempotencyKey: nil)
             #expect(refused == .conflict, "\(refusalText)")
-            #expect(refusal["allowed"] as? Bool == false && refusal["rule"] as? String == "REGF-1006.14h-MEDIUM")
-            #expect((refusal["message"] as? String)?.isEmpty == false)
+            #expect(refusal["status"] as? Int == 409 && refusal["rule"] as? String == "REGF-1006.14h-MEDIUM")
+            #expect((refusal["detail"] as? String)?.isEmpty == false && (refusal["citation"] as? String)?.contains("1006.14(h)") == true)
             let (_, after, _) = try await client.call(.get, "/v1/accounts/\(accountID)/communications", key: h.acmeAgent)
             #expect((after["items"] as? [[String: Any]])?.count == 1)
 

@@ -2,8 +2,10 @@ import ArgumentParser
 import Channels
 import Compliance
 import Foundation
+import Logging
 import RecoupApp
 import RecoupCore
+import ServiceLifecycle
 import Storage
 
 /// `recoup send email`: queue an email to one or more accounts, each checked by the compliance engine first.
@@ -77,30 +79,74 @@ struct DispatchCommand: AsyncParsableCommand {
     @Option(help: "Seconds a claim holds before another dispatcher may take the message over.") var lease = 120.0
 
     func run() async throws {
-        try await Runtime.with(options) { runtime in
-            guard let url = smtp ?? runtime.settings.smtpURL, let relay = SMTPTransport.Configuration(url: url) else {
-                throw ValidationError("name the SMTP relay with --smtp smtp://host:port or RECOUP_SMTP_URL")
-            }
-            let worker = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())"
-            var settings = Dispatcher.Settings(
-                worker: worker, from: runtime.settings.mailFrom, messageDomain: "recoup.localhost", collectorName: "")
-            settings.batchSize = batch
-            settings.lease = lease
-            let dispatcher = runtime.dispatcher(email: SMTPTransport(relay), settings: settings)
-            var total = Dispatcher.Report()
-            while true {
-                let report = try await dispatcher.dispatchBatch()
-                total.add(report)
-                if report.claimed > 0 {
-                    if !options.json { print("sent \(report.sent), rescheduled \(report.rescheduled), retried \(report.retried), blocked \(report.blocked), dead \(report.dead)") }
-                    continue
-                }
-                if once { break }
-                try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
-            }
-            Output.emit(options, text: "done: sent \(total.sent), rescheduled \(total.rescheduled), retried \(total.retried), blocked \(total.blocked), dead \(total.dead)",
-                        json: ["sent": total.sent, "rescheduled": total.rescheduled, "retried": total.retried, "blocked": total.blocked,
-                               "dead": total.dead, "lost": total.lost])
+        let total = try await Runtime.with(options) { runtime in try await drain(runtime) }
+        let counts: [String: Any] = [
+            "sent": total.sent, "rescheduled": total.rescheduled, "retried": total.retried, "blocked": total.blocked,
+            "dead": total.dead, "lost": total.lost,
+        ]
+        Output.emit(
+            options,
+            text: "done: sent \(total.sent), rescheduled \(total.rescheduled), retried \(total.retried), blocked \(total.blocked), dead \(total.dead)",
+            json: counts)
+    }
+
+    private func drain(_ runtime: Runtime) async throws -> Dispatcher.Report {
+        guard let url = smtp ?? runtime.settings.smtpURL, let relay = SMTPTransport.Configuration(url: url) else {
+            throw ValidationError("name the SMTP relay with --smtp smtp://host:port or RECOUP_SMTP_URL")
         }
+        var settings = Dispatcher.Settings(
+            worker: DispatchService.workerName(), from: runtime.settings.mailFrom, messageDomain: "recoup.localhost", collectorName: "")
+        settings.batchSize = batch
+        settings.lease = lease
+        var service = DispatchService(dispatcher: runtime.dispatcher(email: SMTPTransport(relay), settings: settings), interval: interval)
+        if !options.json {
+            service.progress = { report in
+                print("sent \(report.sent), rescheduled \(report.rescheduled), retried \(report.retried), blocked \(report.blocked), dead \(report.dead)")
+            }
+        }
+        return try await service.drain(once: once)
+    }
+}
+
+/// The dispatcher's polling loop, for `recoup dispatch` and inside `recoup serve` (when an SMTP relay is
+/// configured): batches back to back while messages are due, a pause when none are, until shut down.
+struct DispatchService: Service {
+    let dispatcher: Dispatcher
+    /// Seconds between polls when nothing is due.
+    let interval: Double
+    var progress: (@Sendable (Dispatcher.Report) -> Void)?
+    var logger = Logger(label: "recoup.dispatch")
+
+    /// A claim name unique to this process.
+    static func workerName() -> String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    func run() async throws {
+        _ = try await drain(once: false)
+    }
+
+    /// Dispatches until nothing is due (`once`) or until graceful shutdown; returns the totals.
+    func drain(once: Bool) async throws -> Dispatcher.Report {
+        var total = Dispatcher.Report()
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            let report: Dispatcher.Report
+            do {
+                report = try await dispatcher.dispatchBatch()
+            } catch where !once {
+                // A database hiccup must not stop a server's dispatcher; the leases make the next pass safe.
+                logger.error("dispatch pass failed: \(error)")
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(nanoseconds: UInt64(interval * 1e9)) }
+                continue
+            }
+            total.add(report)
+            if report.claimed > 0 {
+                progress?(report)
+                continue
+            }
+            if once { break }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(nanoseconds: UInt64(interval * 1e9)) }
+        }
+        return total
     }
 }

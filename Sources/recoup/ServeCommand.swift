@@ -1,4 +1,5 @@
 import ArgumentParser
+import Channels
 import Foundation
 import HTTPAPI
 import Hummingbird
@@ -44,8 +45,19 @@ struct ServeCommand: AsyncParsableCommand {
                 router: router, configuration: .init(address: .hostname(host, port: port), serverName: "Recoup"),
                 logger: logger)
             logger.info("Recoup serving http://\(host):\(port) on \(runtime.settings.database)")
+            var running: [any Service] = [app]
+            if let url = runtime.settings.smtpURL {
+                guard let relay = SMTPTransport.Configuration(url: url) else {
+                    throw ValidationError("RECOUP_SMTP_URL must be smtp://[user:password@]host[:port]")
+                }
+                // Every server dispatches; the outbox's leases keep several servers from sending anything twice.
+                let settings = Dispatcher.Settings(
+                    worker: DispatchService.workerName(), from: runtime.settings.mailFrom, messageDomain: "recoup.localhost", collectorName: "")
+                running.append(DispatchService(dispatcher: runtime.dispatcher(email: SMTPTransport(relay), settings: settings), interval: 2))
+                logger.info("Dispatching email through \(relay.host):\(relay.port)")
+            }
             let group = ServiceGroup(
-                configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+                configuration: .init(services: running, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             await runtime.close()
         } catch {

@@ -109,6 +109,8 @@ let package = Package(
             dependencies: [
                 "RecoupCore", "RecoupApp", "Storage", "HTTPAPI", "Compliance", "Messaging", "Channels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -77,6 +77,7 @@ struct DispatchCommand: AsyncParsableCommand {
     @Option(help: "Seconds between polls when nothing is due.") var interval = 2.0
     @Option(help: "Messages claimed per batch.") var batch = 100
     @Option(help: "Seconds a claim holds before another dispatcher may take the message over.") var lease = 120.0
+    @Option(help: "Messages handed off at once.") var concurrency = 8
 
     func run() async throws {
         let total = try await Runtime.with(options) { runtime in try await drain(runtime) }
@@ -98,6 +99,7 @@ struct DispatchCommand: AsyncParsableCommand {
             worker: DispatchService.workerName(), from: runtime.settings.mailFrom, messageDomain: "recoup.localhost", collectorName: "")
         settings.batchSize = batch
         settings.lease = lease
+        settings.concurrency = concurrency
         var service = DispatchService(dispatcher: runtime.dispatcher(email: SMTPTransport(relay), settings: settings), interval: interval)
         if !options.json {
             service.progress = { report in

@@ -11,8 +11,10 @@ struct Runtime {
     let store: SQLStore
     let clock: any Clock
 
-    static func open(_ options: GlobalOptions, migrate: Bool = true) async throws -> Runtime {
-        let settings = try Settings.load(options)
+    static func open(
+        _ options: GlobalOptions, migrate: Bool = true, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> Runtime {
+        let settings = try Settings.load(options, environment: environment)
         var logger = Logger(label: "recoup")
         logger.logLevel = .warning
         let database = try RecoupDatabase(settings.database, logger: logger)
@@ -47,8 +49,11 @@ struct Runtime {
     func close() async { await database.shutdown() }
 
     /// Runs `body` and always closes the database, so a failed command does not leave event loops behind.
-    static func with<T>(_ options: GlobalOptions, _ body: (Runtime) async throws -> T) async throws -> T {
-        let runtime = try await open(options)
+    static func with<T>(
+        _ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment,
+        _ body: (Runtime) async throws -> T
+    ) async throws -> T {
+        let runtime = try await open(options, environment: environment)
         do {
             let value = try await body(runtime)
             await runtime.close()

@@ -194,8 +194,8 @@ final class PastContact: Sendable {
 }
 
 /// Which debt ids share a particular debt (1006.14(b)(4)): student loans serviced under one account number at
-/// acquisition are one particular debt, every other debt is its own. Built
-/// once per snapshot, so keying forty past contacts does not search the debts forty times.
+/// acquisition are one particular debt, every other debt is its own. Built once per snapshot, so keying forty past
+/// contacts does not search the debts forty times.
 struct DebtGrouping: Sendable {
     private let grouped: [(id: String, key: String)]
 

@@ -21,9 +21,10 @@ public final class RuleContext: Sendable {
     public let primaryZone: ZoneClock
     /// Past contacts known as of the snapshot, oldest first, each with its local day number.
     let datedHistory: [PastContact]
-    /// Outbound calls and telephone conversations, by person, precomputed because several rules count them.
-    private let callsByPerson: [String: [PastContact]]
-    private let conversationsByPerson: [String: [PastContact]]
+    /// Outbound calls to the recipient and telephone conversations with them, oldest first, precomputed because
+    /// several rules count them.
+    let callsToRecipient: [PastContact]
+    let conversationsWithRecipient: [PastContact]
     /// The recipient of the proposed contact; the consumer when the proposal names nobody else.
     let person: Person
     let destination: Destination?
@@ -82,18 +83,17 @@ public final class RuleContext: Sendable {
             dated.sort { $0.event.at < $1.event.at }
         }
         datedHistory = dated
-        var calls: [String: [PastContact]] = [:], talks: [String: [PastContact]] = [:]
-        for entry in datedHistory where entry.event.channel == .call {
-            guard let person = entry.event.person else { continue }
-            if entry.event.direction == .outbound { calls[person, default: []].append(entry) }
-            if entry.event.outcome == .conversation { talks[person, default: []].append(entry) }
-        }
-        callsByPerson = calls
-        conversationsByPerson = talks
-
         let consumerID = snapshot.consumer.id
-        person = proposal.person.flatMap { id in snapshot.persons.first { $0.id == id } }
+        let recipient = proposal.person.flatMap { id in snapshot.persons.first { $0.id == id } }
             ?? Person(id: proposal.person ?? consumerID, role: proposal.person == nil || proposal.person == consumerID ? .consumer : .neighborThirdParty)
+        person = recipient
+        var calls: [PastContact] = [], talks: [PastContact] = []
+        for entry in dated where entry.event.channel == .call && entry.event.person == recipient.id {
+            if entry.event.direction == .outbound { calls.append(entry) }
+            if entry.event.outcome == .conversation { talks.append(entry) }
+        }
+        callsToRecipient = calls
+        conversationsWithRecipient = talks
         destination = proposal.destination.flatMap { id in snapshot.destinations.first { $0.id == id } }
         debts = proposal.debtIDs.compactMap { id in snapshot.debts.first { $0.id == id } }
         particularDebts = grouping.keys(proposal.debtIDs)
@@ -166,15 +166,6 @@ public final class RuleContext: Sendable {
 
     func format(_ instant: Instant) -> String { primaryZone.iso8601(instant) }
 
-    // MARK: Past contacts
-
-    /// Outbound calls to a person (any of their numbers), with their local days.
-    func outboundCalls(toPerson personID: String) -> [PastContact] { callsByPerson[personID] ?? [] }
-
-    /// Telephone conversations with a person, either direction, with their local days.
-    func conversations(withPerson personID: String) -> [PastContact] {
-        conversationsByPerson[personID] ?? []
-    }
 }
 
 /// A past contact prepared for the rules: its local day and the particular debts it was about, computed once per

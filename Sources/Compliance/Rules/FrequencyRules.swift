@@ -58,7 +58,7 @@ enum FrequencyRules {
     /// Local days of the counted calls to the recipient about one particular debt (a call about no named debt
     /// counts for every debt).
     static func countedCallDays(_ c: RuleContext, debt key: String) -> [Int] {
-        c.outboundCalls(toPerson: c.person.id).compactMap { call in
+        c.callsToRecipient.compactMap { call in
             let event = call.event
             guard event.isConnected else { return nil }
             let keys = call.particularDebts
@@ -107,7 +107,7 @@ enum FrequencyRules {
         let day = c.localDay(at)
         let days = c.ruleSet.postConversationDays
         var latest: (day: Int, debt: String)?
-        for talk in c.conversations(withPerson: c.person.id) where talk.day <= day && day < talk.day + days {
+        for talk in c.conversationsWithRecipient where talk.day <= day && day < talk.day + days {
             let keys = talk.particularDebts
             guard let key = c.particularDebts.first(where: { keys.isEmpty || keys.contains($0) }) else { continue }
             if latest == nil || talk.day > latest!.day { latest = (talk.day, key) }

@@ -142,11 +142,11 @@ enum StateFrequencyRules {
 
     static let westVirginia = Rule("WV-46A-2-125d-FREQ", "W. Va. Code 46A-2-125(d)", .stateFrequency) { rule, c, at in
         guard c.state == .WV, c.isContact, c.channel.isTelephoneCall else { return nil }
-        let calls = c.outboundCalls(toPerson: c.person.id).map(\.day)
+        let calls = c.callsToRecipient.map(\.day)
         let callCap = checkCap(rule, c, at: at, days: calls, window: 7, limit: c.ruleSet.westVirginiaCallsPerWeek,
                                what: "calls to \(c.person.id) (all debts)")
         if callCap.verdict == .block { return callCap }
-        let talks = c.conversations(withPerson: c.person.id).map(\.day)
+        let talks = c.conversationsWithRecipient.map(\.day)
         return checkCap(rule, c, at: at, days: talks, window: 7, limit: c.ruleSet.westVirginiaConversationsPerWeek,
                         what: "conversations with \(c.person.id) (all debts)")
     }
@@ -155,7 +155,7 @@ enum StateFrequencyRules {
 
     static let california = Rule("CA-1788.11-FREQ", "Cal. Civ. Code 1788.11(d)-(e)", .stateFrequency) { rule, c, at in
         guard c.state == .CA, c.isContact, c.channel.isTelephoneCall else { return nil }
-        let week = SlidingCount(days: c.outboundCalls(toPerson: c.person.id).map(\.day), windowDays: 7).count(endingOn: c.localDay(at))
+        let week = SlidingCount(days: c.callsToRecipient.map(\.day), windowDays: 7).count(endingOn: c.localDay(at))
         if week >= c.ruleSet.maxCallsIn7Days {
             return rule.warn("\(week) calls to \(c.person.id) in 7 days across all debts: California's unreasonable-frequency standard")
         }
@@ -165,7 +165,7 @@ enum StateFrequencyRules {
     static let texas = Rule("TX-392.302-HARASS", "Tex. Fin. Code 392.302(4)", .stateFrequency) { rule, c, at in
         guard c.state == .TX, c.isContact, c.channel.isTelephoneCall else { return nil }
         let rapid = Int64(c.ruleSet.rapidSuccessionMinutes) * 60
-        let repeated = c.outboundCalls(toPerson: c.person.id).contains {
+        let repeated = c.callsToRecipient.contains {
             $0.event.at <= at && at.secondsSince1970 - $0.event.at.secondsSince1970 < rapid
         }
         return repeated ? rule.warn("repeated calls minutes apart can show intent to harass") : rule.pass("no repeated or continuous calling")

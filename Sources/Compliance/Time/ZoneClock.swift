@@ -50,13 +50,18 @@ public struct ZoneClock: Sendable, Hashable {
 
     /// The local calendar day and second of that day at an instant.
     public func local(_ instant: Instant) -> (day: LocalDate, secondOfDay: Int) {
-        let local = instant.secondsSince1970 + Int64(offset(at: instant.secondsSince1970))
-        let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        return (LocalDate(dayNumber: Int(day)), Int(local - day * 86_400))
+        let (day, second) = localDayAndSecond(instant)
+        return (LocalDate(dayNumber: day), second)
     }
 
-    /// The local day number (days since 1970-01-01 on the local calendar).
-    public func dayNumber(_ instant: Instant) -> Int { local(instant).day.dayNumber }
+    /// The local day number (days since 1970-01-01 on the local calendar), without building a calendar date.
+    public func dayNumber(_ instant: Instant) -> Int { localDayAndSecond(instant).day }
+
+    private func localDayAndSecond(_ instant: Instant) -> (day: Int, second: Int) {
+        let local = instant.secondsSince1970 + Int64(offset(at: instant.secondsSince1970))
+        let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        return (Int(day), Int(local - day * 86_400))
+    }
 
     /// The instant a local wall-clock time happens. A time skipped by a spring-forward gap maps to the same
     /// distance after the gap; a repeated time in a fall-back overlap maps to its first occurrence.

@@ -135,15 +135,15 @@ def test_killing_dispatchers_mid_drain_loses_nothing_and_duplicates_only_unknown
 
 
 def test_serve_dispatches_what_the_api_queues(recoup, recoup_bin, smtp_sink) -> None:
-    """`recoup serve` with a relay configured sends a message queued through the API, and the account's
-    communications show it sent."""
+    """`recoup serve` with a relay configured sends a message queued through the API, the account's communications
+    show it sent, and the message's one-click unsubscribe link (RFC 8058) stops further email to that address."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    env = dict(recoup.env, RECOUP_SMTP_URL=smtp_sink.url, RECOUP_CLOCK_OFFSET=business_afternoon_offset())
+    base = f"http://127.0.0.1:{port}"
+    env = dict(recoup.env, RECOUP_SMTP_URL=smtp_sink.url, RECOUP_CLOCK_OFFSET=business_afternoon_offset(), RECOUP_PUBLIC_URL=base)
     server = subprocess.Popen([str(recoup_bin), "serve", "--demo", "--port", str(port)], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
 
     def call(method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
         key = (recoup.data_dir / "demo-admin.key").read_text().strip()
@@ -186,6 +186,18 @@ def test_serve_dispatches_what_the_api_queues(recoup, recoup_bin, smtp_sink) -> 
                 break
             time.sleep(0.2)
         assert listed["items"][0]["status"] == "sent" and listed["items"][0]["sent_at"]
+
+        received = next(m for m in smtp_sink.messages if str(m["Message-ID"]) == message_id)
+        assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        link = str(received["List-Unsubscribe"]).strip("<>")
+        assert link.startswith(base + "/u/")
+        one_click = urllib.request.Request(link, method="POST", data=b"List-Unsubscribe=One-Click",
+                                           headers={"Content-Type": "application/x-www-form-urlencoded"})
+        with urllib.request.urlopen(one_click, timeout=10) as response:
+            assert response.status == 200 and queued["recipient"] in response.read().decode()
+        status, refusal = call("POST", f"/v1/accounts/{queued['account_id']}/messages",
+                               {"channel": "email", "subject": "Again", "text": "Hello again."})
+        assert status == 409 and refusal["rule"] == "REGF-1006.14h-MEDIUM", refusal
     finally:
         server.terminate()
         server.wait(timeout=30)

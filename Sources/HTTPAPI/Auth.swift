@@ -18,7 +18,8 @@ enum RequestPrincipal {
     }
 }
 
-/// Resolves `Authorization: Bearer rk_…` to a principal. Public paths (health, metrics, the spec) pass through.
+/// Resolves `Authorization: Bearer rk_…` to a principal. Public paths (health, metrics, the spec) pass through,
+/// and so do consumers' signed links (`/u/…`), which carry their own authorization.
 struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let directory: DirectoryService
     static var publicPaths: Set<String> { ["/health", "/metrics", "/openapi.yaml"] }
@@ -26,7 +27,9 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
-        if Self.publicPaths.contains(request.uri.path) { return try await next(request, context) }
+        if Self.publicPaths.contains(request.uri.path) || request.uri.path.hasPrefix(ConsumerPages.unsubscribePrefix) {
+            return try await next(request, context)
+        }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw unauthorized("send an API key as Authorization: Bearer rk_…")
         }

@@ -22,6 +22,8 @@ public struct APIServices: Sendable {
     public var messages: MessageService
     /// The agency's letterhead (name, dispute address, phone, licences) for a tenant's notices.
     public var letterhead: @Sendable (TenantID) async throws -> CollectorDetails
+    /// The one-click unsubscribe links' handler; nil when no public URL is configured (emails then carry none).
+    public var unsubscribe: UnsubscribeService?
     /// Answers whether the database is reachable, for `/health`.
     public var databaseCheck: @Sendable () async -> Bool
 
@@ -59,7 +61,7 @@ public struct APILimits: Sendable {
 }
 
 /// Builds the HTTP router: problem+json errors outermost, then metrics, size limits and authentication, then the
-/// generated OpenAPI routes and the three plain ones (`/openapi.yaml`, `/metrics`).
+/// generated OpenAPI routes, the plain ones (`/openapi.yaml`, `/metrics`) and the consumers' pages (`/u/…`).
 public func makeRouter(
     services: APIServices, registry: PrometheusCollectorRegistry, limits: APILimits = APILimits()
 ) throws -> Router<BasicRequestContext> {
@@ -78,6 +80,7 @@ public func makeRouter(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
+    if let unsubscribe = services.unsubscribe { ConsumerPages.register(on: router, unsubscribe: unsubscribe) }
     let handlers = APIHandlers(services: services, limits: limits)
     try handlers.registerHandlers(on: router, middlewares: [EmptyBodyMiddleware(jsonLimit: limits.jsonBodyBytes)])
     return router

@@ -12,6 +12,8 @@ public struct DataKeys: Sendable {
     public let sealing: SymmetricKey
     public let searching: SymmetricKey
     public let checkpoint: SymmetricKey
+    /// Signs the links handed to consumers (one-click unsubscribe), so a link names one message and cannot be forged.
+    public let links: SymmetricKey
 
     public init(master: SymmetricKey, checkpoint: SymmetricKey? = nil) {
         func derive(_ label: String) -> SymmetricKey {
@@ -21,6 +23,7 @@ public struct DataKeys: Sendable {
         sealing = derive("recoup/sealing/v1")
         searching = derive("recoup/searching/v1")
         self.checkpoint = checkpoint ?? derive("recoup/audit-checkpoint/v1")
+        links = derive("recoup/consumer-links/v1")
     }
 
     public enum KeyError: Error, CustomStringConvertible {

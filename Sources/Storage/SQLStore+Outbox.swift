@@ -76,6 +76,11 @@ extension SQLStore: OutboxRepository {
         }
     }
 
+    public func message(id: UUID) async throws -> OutboxMessage? {
+        try await db.sql.select().column(SQLLiteral.all).from("outbox_messages")
+            .where("id", .equal, id.uuidString.lowercased()).first().map(Self.outboxMessage)
+    }
+
     public func messages(account: AccountID, tenantID: TenantID) async throws -> [OutboxMessage] {
         try await db.sql.select().column(SQLLiteral.all).from("outbox_messages")
             .where("tenant_id", .equal, tenantID.description).where("account_id", .equal, account.description)

@@ -95,8 +95,7 @@ struct DispatchCommand: AsyncParsableCommand {
         guard let url = smtp ?? runtime.settings.smtpURL, let relay = SMTPTransport.Configuration(url: url) else {
             throw ValidationError("name the SMTP relay with --smtp smtp://host:port or RECOUP_SMTP_URL")
         }
-        var settings = Dispatcher.Settings(
-            worker: DispatchService.workerName(), from: runtime.settings.mailFrom, messageDomain: "recoup.localhost", collectorName: "")
+        var settings = runtime.dispatchSettings()
         settings.batchSize = batch
         settings.lease = lease
         settings.concurrency = concurrency

@@ -37,6 +37,19 @@ struct Runtime {
     var snapshots: AccountSnapshots { AccountSnapshots(accounts: accounts, contacts: store, facts: store) }
     var messages: MessageService { MessageService(snapshots: snapshots, outbox: store, clock: clock) }
 
+    /// Signed one-click unsubscribe links, when a public URL is configured.
+    var unsubscribeLinks: UnsubscribeLinks? {
+        settings.publicURL.map { UnsubscribeLinks(baseURL: $0, key: settings.keys.links) }
+    }
+
+    /// The dispatcher's settings for this process: a claim name of its own, the From address, the links.
+    func dispatchSettings() -> Dispatcher.Settings {
+        var dispatch = Dispatcher.Settings(
+            worker: DispatchService.workerName(), from: settings.mailFrom, messageDomain: "recoup.localhost", collectorName: "")
+        dispatch.unsubscribe = unsubscribeLinks
+        return dispatch
+    }
+
     func dispatcher(email: any EmailTransport, settings: Dispatcher.Settings) -> Dispatcher {
         Dispatcher(outbox: store, snapshots: snapshots, email: email, clock: clock, settings: settings)
     }

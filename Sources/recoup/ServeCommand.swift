@@ -30,7 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             if demo { try await DemoSetup.ensureDemoTenant(runtime, accounts: 500, seed: 42) }
             let store = runtime.store
-            let services = APIServices(
+            var services = APIServices(
                 directory: runtime.directory, accounts: runtime.accounts, placements: runtime.placements,
                 audit: runtime.audit, contactRepository: store, factRepository: store, decisionLog: store, outbox: store, clock: runtime.clock,
                 letterhead: { [settings = runtime.settings] tenantID in
@@ -40,6 +40,9 @@ struct ServeCommand: AsyncParsableCommand {
                         californiaLicense: settings.californiaLicense)
                 },
                 databaseCheck: { (try? await store.tenants()) != nil })
+            if let links = runtime.unsubscribeLinks {
+                services.unsubscribe = UnsubscribeService(links: links, outbox: store, facts: services.facts, clock: runtime.clock)
+            }
             let router = try makeRouter(services: services, registry: registry)
             let app = Application(
                 router: router, configuration: .init(address: .hostname(host, port: port), serverName: "Recoup"),
@@ -51,9 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
                     throw ValidationError("RECOUP_SMTP_URL must be smtp://[user:password@]host[:port]")
                 }
                 // Every server dispatches; the outbox's leases keep several servers from sending anything twice.
-                let settings = Dispatcher.Settings(
-                    worker: DispatchService.workerName(), from: runtime.settings.mailFrom, messageDomain: "recoup.localhost", collectorName: "")
-                running.append(DispatchService(dispatcher: runtime.dispatcher(email: SMTPTransport(relay), settings: settings), interval: 2))
+                running.append(DispatchService(
+                    dispatcher: runtime.dispatcher(email: SMTPTransport(relay), settings: runtime.dispatchSettings()), interval: 2))
                 logger.info("Dispatching email through \(relay.host):\(relay.port)")
             }
             let group = ServiceGroup(

@@ -28,6 +28,8 @@ struct Settings {
     /// The SMTP relay messages are handed to, and the From address they carry.
     var smtpURL: String?
     var mailFrom: String
+    /// The base URL consumers reach Recoup at (`RECOUP_PUBLIC_URL`): one-click unsubscribe links point there.
+    var publicURL: String?
     /// Seconds added to the system clock (`RECOUP_CLOCK_OFFSET`), for reproducible demos and tests.
     var clockOffset: TimeInterval?
 
@@ -40,6 +42,8 @@ struct Settings {
     /// - `RECOUP_COLLECTOR_PHONE`, `RECOUP_CALIFORNIA_LICENSE`: printed on notices when set.
     /// - `RECOUP_SMTP_URL`: `smtp://[user:password@]host[:port]`, the relay `recoup dispatch` sends email through.
     /// - `RECOUP_MAIL_FROM`: the From address of email, default `Recoup <noreply@recoup.localhost>`.
+    /// - `RECOUP_PUBLIC_URL`: where consumers reach this server (`https://pay.example.com`); emails then carry
+    ///   one-click unsubscribe links to `<url>/u/…`.
     /// - `RECOUP_CLOCK_OFFSET`: seconds added to the system clock, so tests and demos decide as of a chosen time.
     static func load(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws -> Settings
@@ -86,6 +90,7 @@ struct Settings {
             californiaLicense: config.string(forKey: "recoup.california.license"),
             smtpURL: config.string(forKey: "recoup.smtp.url", isSecret: true),
             mailFrom: config.string(forKey: "recoup.mail.from", default: "Recoup <noreply@recoup.localhost>"),
+            publicURL: config.string(forKey: "recoup.public.url").flatMap { $0.isEmpty ? nil : $0 },
             clockOffset: clockOffset)
     }
 }

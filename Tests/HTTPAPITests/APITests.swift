@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPAPI
 import HTTPTypes
@@ -25,6 +26,8 @@ struct APIHarness {
     let acmeAgent: String
     let bankKey: String
     let otherAdmin: String
+    /// The signed consumer links the harness's server honours.
+    let links: UnsubscribeLinks
 
     /// Runs `body` against a fresh harness and always shuts its database down.
     static func with(
@@ -48,7 +51,7 @@ struct APIHarness {
         let bank = try await directory.createClient(name: "Big Bank", scope: AccessScope(tenantID: acme.id), actor: "test")
         let clinic = try await directory.createClient(name: "Clinic", scope: AccessScope(tenantID: acme.id), actor: "test")
         let otherClient = try await directory.createClient(name: "Other Bank", scope: AccessScope(tenantID: other.id), actor: "test")
-        let services = APIServices(
+        var services = APIServices(
             directory: directory, accounts: AccountService(accounts: store, clock: clock),
             placements: PlacementService(placements: store, directory: store, clock: clock),
             audit: AuditTrailService(audit: store, checkpointKey: nil), contactRepository: store, factRepository: store, decisionLog: store, outbox: store, clock: clock,
@@ -56,6 +59,8 @@ struct APIHarness {
                 CollectorDetails(name: tenantID == acme.id ? "Acme" : "Other", mailingAddress: ["PO Box 1234", "Austin, TX 78701"])
             },
             databaseCheck: { true })
+        let links = UnsubscribeLinks(baseURL: "https://pay.acme.test/", key: SymmetricKey(data: Data(repeating: 9, count: 32)))
+        services.unsubscribe = UnsubscribeService(links: links, outbox: store, facts: services.facts, clock: clock)
         let router = try makeRouter(services: services, registry: PrometheusCollectorRegistry(), limits: limits)
         return APIHarness(
             store: store, database: database, app: Application(router: router), acme: acme.id, acmeBank: bank.id,
@@ -63,7 +68,8 @@ struct APIHarness {
             acmeAdmin: try await directory.createAPIKey(tenantID: acme.id, role: .admin, clientID: nil, actor: "t").secret,
             acmeAgent: try await directory.createAPIKey(tenantID: acme.id, role: .agent, clientID: nil, actor: "t").secret,
             bankKey: try await directory.createAPIKey(tenantID: acme.id, role: .client, clientID: bank.id, actor: "t").secret,
-            otherAdmin: try await directory.createAPIKey(tenantID: other.id, role: .admin, clientID: nil, actor: "t").secret)
+            otherAdmin: try await directory.createAPIKey(tenantID: other.id, role: .admin, clientID: nil, actor: "t").secret,
+            links: links)
     }
 }
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import RecoupApp
 import RecoupCore
 import RecoupTestSupport
 import Testing
@@ -64,6 +65,47 @@ struct MessagesAPITests {
             let (_, otherQueue, _) = try await client.call(.get, "/v1/outbox?status=queued", key: h.otherAdmin)
             #expect((otherQueue["items"] as? [[String: Any]])?.isEmpty == true)
             #expect(try await client.call(.get, "/v1/outbox?status=lost", key: h.acmeAdmin).0 == .badRequest)
+        }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func theOneClickUnsubscribeLinkOptsTheAddressOutWithoutAKey(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+        try await h.app.test(.router) { client in
+            let csv = [placementHeader, placementRow("UN-1")].joined(separator: "\n")
+            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
+            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
+            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let send = #"{"channel": "email", "subject": "Your account", "text": "Hello."}"#
+            let (queued, message, _) = try await client.call(.post, "/v1/accounts/\(accountID)/messages", key: h.acmeAgent, body: send)
+            #expect(queued == .accepted)
+            let id = try #require((message["id"] as? String).flatMap(UUID.init(uuidString:)))
+            let token = h.links.token(for: id)
+            #expect(h.links.link(for: id) == "https://pay.acme.test/u/\(token)")
+
+            // A link scanner's GET changes nothing; the page's button (or the mail client's one-click POST) does.
+            let (shown, _, html) = try await client.call(.get, "/u/\(token)", key: nil)
+            #expect(shown == .ok && html.contains("<form method=\"post\""))
+            let (_, noFacts, _) = try await client.call(.get, "/v1/accounts/\(accountID)/facts", key: h.acmeAgent)
+            #expect((noFacts["items"] as? [[String: Any]])?.isEmpty == true)
+
+            let (done, _, confirmation) = try await client.call(.post, "/u/\(token)", key: nil, body: "List-Unsubscribe=One-Click",
+                                                               contentType: "application/x-www-form-urlencoded")
+            #expect(done == .ok && confirmation.contains("pat@example.com"), "\(confirmation)")
+            #expect(try await client.call(.post, "/u/\(token)", key: nil).0 == .ok, "following the link again is harmless")
+            let (_, facts, _) = try await client.call(.get, "/v1/accounts/\(accountID)/facts", key: h.acmeAgent)
+            let recorded = try #require(facts["items"] as? [[String: Any]])
+            #expect(recorded.count == 1 && recorded.first?["kind"] as? String == "opt_out")
+            #expect(recorded.first?["recorded_by"] as? String == "consumer:unsubscribe-link")
+
+            let (refused, refusal, _) = try await client.call(.post, "/v1/accounts/\(accountID)/messages", key: h.acmeAgent, body: send)
+            #expect(refused == .conflict && refusal["rule"] as? String == "REGF-1006.14h-MEDIUM")
+
+            // A forged or altered link does nothing.
+            let forged = String(token.dropLast()) + (token.hasSuffix("A") ? "B" : "A")
+            #expect(try await client.call(.post, "/u/\(forged)", key: nil).0 == .notFound)
+            #expect(try await client.call(.post, "/u/\(UUID().uuidString.lowercased()).x", key: nil).0 == .notFound)
         }
         }
     }

@@ -26,6 +26,8 @@ public struct Dispatcher: Sendable {
         public var maxAttempts = 8
         /// First retry delay; doubled per attempt, at most an hour.
         public var backoff: TimeInterval = 30
+        /// One-click unsubscribe links for every email (RFC 8058); none without a public URL.
+        public var unsubscribe: UnsubscribeLinks?
 
         public init(worker: String, from: String, messageDomain: String, collectorName: String) {
             self.worker = worker
@@ -133,7 +135,7 @@ public struct Dispatcher: Sendable {
 
         let outbound = OutboundEmail(
             messageID: message.messageID(domain: settings.messageDomain), from: settings.from, to: message.recipient,
-            subject: message.subject, text: message.body)
+            subject: message.subject, text: message.body, unsubscribe: settings.unsubscribe?.link(for: message.id))
         do {
             try await email.send(outbound)
         } catch let TransportFailure.permanent(reason) {

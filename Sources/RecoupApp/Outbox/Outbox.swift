@@ -92,6 +92,8 @@ public protocol OutboxRepository: Sendable {
     func claimDue(now: Date, limit: Int, lease: TimeInterval, worker: String) async throws -> [OutboxMessage]
     /// Finishes a claimed message. Returns false, changing nothing, when `worker` no longer holds the claim.
     func resolve(_ message: OutboxMessage, worker: String, _ resolution: OutboxResolution, at: Date) async throws -> Bool
+    /// One message by id, whatever its tenant: only for callers that proved the id (a signed consumer link).
+    func message(id: UUID) async throws -> OutboxMessage?
     /// An account's messages, newest first.
     func messages(account: AccountID, tenantID: TenantID) async throws -> [OutboxMessage]
     /// A tenant's messages in one status, oldest first.

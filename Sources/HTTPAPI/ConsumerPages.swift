@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import RecoupApp
+
+/// Pages consumers reach from a message, outside the API and its keys: the one-click unsubscribe of RFC 8058.
+/// `POST /u/{token}` (what mail clients send for `List-Unsubscribe-Post: List-Unsubscribe=One-Click`) records the
+/// opt-out at once; `GET` shows a page with a button that does the same, because link scanners follow GETs and
+/// must not unsubscribe anyone.
+enum ConsumerPages {
+    static let unsubscribePrefix = "/u/"
+
+    static func register(on router: Router<BasicRequestContext>, unsubscribe: UnsubscribeService) {
+        router.get("/u/:token") { _, context in
+            let token = context.parameters.get("token") ?? ""
+            return page(.ok, """
+                <h1>Unsubscribe · Cancelar suscripción</h1>
+                <p>Stop email from us at this address? It is free and we ask for nothing else.</p>
+                <p lang="es">¿Dejar de recibir nuestros correos en esta dirección? Es gratis y no le pedimos nada más.</p>
+                <form method="post" action="/u/\(escape(token))"><button type="submit">Unsubscribe · Cancelar</button></form>
+                """)
+        }
+        router.post("/u/:token") { _, context in
+            guard let address = try await unsubscribe.unsubscribe(token: context.parameters.get("token") ?? "") else {
+                return page(.notFound, """
+                    <h1>Link not recognised</h1><p>This unsubscribe link is not valid.</p>
+                    <p lang="es">Este enlace para cancelar la suscripción no es válido.</p>
+                    """)
+            }
+            return page(.ok, """
+                <h1>Unsubscribed · Suscripción cancelada</h1><p>We will not email \(escape(address)) again.</p>
+                <p lang="es">No volveremos a escribir a \(escape(address)).</p>
+                """)
+        }
+    }
+
+    static func page(_ status: HTTPResponse.Status, _ body: String) -> Response {
+        let html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
+            + "<title>Unsubscribe</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;"
+            + "line-height:1.5}button{font-size:1.1rem;padding:.7rem 1.4rem}</style></head><body>\(body)</body></html>"
+        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "Channels",
             dependencies: [
-                "RecoupApp",
+                "RecoupApp", "Messaging",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -1,4 +1,5 @@
 import Foundation
+import Messaging
 import RecoupApp
 
 /// The RFC 5322 / MIME text of an email: a multipart/alternative with the plain text and an HTML rendering of the
@@ -57,10 +58,8 @@ public enum MIMEMessage {
 
     /// The plain text as simple HTML: escaped, one paragraph per blank-line-separated block.
     static func html(_ text: String) -> String {
-        let escaped = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-        let paragraphs = escaped.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .filter { !$0.isEmpty }.map { "<p>" + $0.replacingOccurrences(of: "\n", with: "<br>") + "</p>" }
+        let paragraphs = text.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { !$0.isEmpty }.map { "<p>" + HTMLEscaping.lines($0) + "</p>" }
         return "<!DOCTYPE html><html><body>" + paragraphs.joined() + "</body></html>"
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Messaging
 import NIOCore
 import RecoupApp
 
@@ -17,7 +18,7 @@ enum ConsumerPages {
                 <h1>Unsubscribe · Cancelar suscripción</h1>
                 <p>Stop email from us at this address? It is free and we ask for nothing else.</p>
                 <p lang="es">¿Dejar de recibir nuestros correos en esta dirección? Es gratis y no le pedimos nada más.</p>
-                <form method="post" action="/u/\(escape(token))"><button type="submit">Unsubscribe · Cancelar</button></form>
+                <form method="post" action="/u/\(HTMLEscaping.text(token))"><button type="submit">Unsubscribe · Cancelar</button></form>
                 """)
         }
         router.post("/u/:token") { _, context in
@@ -28,8 +29,8 @@ enum ConsumerPages {
                     """)
             }
             return page(.ok, """
-                <h1>Unsubscribed · Suscripción cancelada</h1><p>We will not email \(escape(address)) again.</p>
-                <p lang="es">No volveremos a escribir a \(escape(address)).</p>
+                <h1>Unsubscribed · Suscripción cancelada</h1><p>We will not email \(HTMLEscaping.text(address)) again.</p>
+                <p lang="es">No volveremos a escribir a \(HTMLEscaping.text(address)).</p>
                 """)
         }
     }
@@ -40,10 +41,5 @@ enum ConsumerPages {
             + "line-height:1.5}button{font-size:1.1rem;padding:.7rem 1.4rem}</style></head><body>\(body)</body></html>"
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -1,10 +1,10 @@
 /// Escaping for text placed into HTML and into CSS strings.
 ///
 /// Letter text comes from client placement files, which are untrusted: a debtor named `<script>` must print as
-/// those characters, never run.
-enum HTMLEscaping {
+/// those characters, never run. Public so every HTML Recoup writes (emails, consumers' pages) escapes the same way.
+public enum HTMLEscaping {
     /// Text safe in element content and in quoted attribute values.
-    static func text(_ text: String) -> String {
+    public static func text(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         for character in text {
@@ -21,7 +21,7 @@ enum HTMLEscaping {
     }
 
     /// Escaped text whose line breaks become `<br>`, as the PDF keeps them.
-    static func lines(_ text: String) -> String {
+    public static func lines(_ text: String) -> String {
         text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { Self.text(String($0)) }
             .joined(separator: "<br>\n")
     }

@@ -61,7 +61,7 @@ struct APIHandlers: APIProtocol {
 
     func recordContact(_ input: Operations.RecordContact.Input) async throws -> Operations.RecordContact.Output {
         let principal = try RequestPrincipal.require()
-        guard principal.role.isStaff else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot record contacts") }
+        try principal.requireStaff("record contacts")
         let id = try parse(input.path.accountId, AccountID.self, "account_id")
         guard case let .json(body) = input.body else {
             throw RecoupError.invalid([FieldProblem(field: "body", reason: "send the contact as application/json")])
@@ -90,7 +90,7 @@ struct APIHandlers: APIProtocol {
 
     func recordFact(_ input: Operations.RecordFact.Input) async throws -> Operations.RecordFact.Output {
         let principal = try RequestPrincipal.require()
-        guard principal.role.isStaff else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot record facts") }
+        try principal.requireStaff("record facts")
         let id = try parse(input.path.accountId, AccountID.self, "account_id")
         guard case let .json(body) = input.body, let kind = RecordedFactKind(rawValue: body.kind.rawValue) else {
             throw RecoupError.invalid([FieldProblem(field: "body", reason: "send {kind, fact} as application/json")])
@@ -118,7 +118,7 @@ struct APIHandlers: APIProtocol {
         let principal = try RequestPrincipal.require()
         // Staff only: the answer shows the consumer's numbers and addresses, which may come from another
         // creditor's file (the redaction a client key gets on consumers).
-        guard principal.role.isStaff else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot see contactability") }
+        try principal.requireStaff("see contactability")
         let id = try parse(input.path.accountId, AccountID.self, "account_id")
         let collector = try await services.letterhead(principal.scope.tenantID)
         let (now, entries) = try await services.contactability.contactability(id, scope: principal.scope, collectorName: collector.name)
@@ -137,7 +137,7 @@ struct APIHandlers: APIProtocol {
 
     func sendMessage(_ input: Operations.SendMessage.Input) async throws -> Operations.SendMessage.Output {
         let principal = try RequestPrincipal.require()
-        guard principal.role.isStaff else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot send messages") }
+        try principal.requireStaff("send messages")
         let id = try parse(input.path.accountId, AccountID.self, "account_id")
         guard case let .json(body) = input.body else {
             throw RecoupError.invalid([FieldProblem(field: "body", reason: "send the message as application/json")])
@@ -163,7 +163,7 @@ struct APIHandlers: APIProtocol {
     func listCommunications(_ input: Operations.ListCommunications.Input) async throws -> Operations.ListCommunications.Output {
         let principal = try RequestPrincipal.require()
         // Staff only: messages carry the consumer's addresses (see contactability).
-        guard principal.role.isStaff else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot see communications") }
+        try principal.requireStaff("see communications")
         let id = try parse(input.path.accountId, AccountID.self, "account_id")
         let items = try await services.messages.communications(account: id, scope: principal.scope).map(APIMapping.communication)
         return .ok(.init(body: .json(.init(items: items))))
@@ -171,7 +171,7 @@ struct APIHandlers: APIProtocol {
 
     func listOutbox(_ input: Operations.ListOutbox.Input) async throws -> Operations.ListOutbox.Output {
         let principal = try RequestPrincipal.require()
-        guard principal.role.isStaff else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot see the outbox") }
+        try principal.requireStaff("see the outbox")
         guard let status = OutboxStatus(rawValue: input.query.status.rawValue) else {
             throw RecoupError.invalid([FieldProblem(field: "status", reason: "unknown status")])
         }
@@ -182,7 +182,7 @@ struct APIHandlers: APIProtocol {
     func getValidationNotice(_ input: Operations.GetValidationNotice.Input) async throws -> Operations.GetValidationNotice.Output {
         let principal = try RequestPrincipal.require()
         // Staff only, for the same reason: the notice carries the consumer's mailing address.
-        guard principal.role.isStaff else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot produce notices") }
+        try principal.requireStaff("produce notices")
         let id = try parse(input.path.accountId, AccountID.self, "account_id")
         let language: NoticeLanguage = input.query.language == .es ? .spanish : .english
         let day: LocalDate
@@ -292,9 +292,7 @@ struct APIHandlers: APIProtocol {
 
     func checkContact(_ input: Operations.CheckContact.Input) async throws -> Operations.CheckContact.Output {
         let principal = try RequestPrincipal.require()
-        guard principal.role.isStaff else {
-            throw RecoupError.forbidden("role \(principal.role.rawValue) cannot run compliance checks")
-        }
+        try principal.requireStaff("run compliance checks")
         guard case let .json(document) = input.body else {
             throw RecoupError.invalid([FieldProblem(field: "body", reason: "send the check document as application/json")])
         }

@@ -18,6 +18,14 @@ enum RequestPrincipal {
     }
 }
 
+extension Principal {
+    /// Refuses (403) a caller whose role is not staff: the endpoints that show or change a consumer's contact data,
+    /// which may come from another creditor's file.
+    func requireStaff(_ action: String) throws {
+        guard role.isStaff else { throw RecoupError.forbidden("role \(role.rawValue) cannot \(action)") }
+    }
+}
+
 /// Resolves `Authorization: Bearer rk_…` to a principal. Public paths (health, metrics, the spec) pass through,
 /// and so do consumers' signed links (`/u/…`), which carry their own authorization.
 struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {

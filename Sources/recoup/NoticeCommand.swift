@@ -39,7 +39,7 @@ struct NoticeCommand: AsyncParsableCommand {
             let day = providedOn.flatMap { LocalDate(iso: $0) } ?? LocalDate(utc: Date())
             let notice = try await Runtime.with(options) { runtime in
                 let settings = runtime.settings
-                let tenantName = try await runtime.store.tenants().first { $0.id == tenantID }?.name ?? ""
+                let tenantName = try await runtime.collectorName(tenantID)
                 let address = collectorAddress.map { $0.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) } }
                     ?? settings.collectorAddress
                 return try await NoticeService(accounts: runtime.accounts).validationNotice(

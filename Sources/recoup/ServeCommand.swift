@@ -35,7 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
                 audit: runtime.audit, contactRepository: store, factRepository: store, decisionLog: store, outbox: store, clock: runtime.clock,
                 letterhead: { [settings = runtime.settings] tenantID in
                     CollectorDetails(
-                        name: try await store.tenants().first { $0.id == tenantID }?.name ?? "",
+                        name: try await runtime.collectorName(tenantID),
                         mailingAddress: settings.collectorAddress, phone: settings.collectorPhone,
                         californiaLicense: settings.californiaLicense)
                 },

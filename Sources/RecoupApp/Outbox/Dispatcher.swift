@@ -118,8 +118,8 @@ public struct Dispatcher: Sendable {
                                               audit(message, "message.dead", ["reason": "destination removed"])), at: now, into: &report, \.dead)
             return
         }
-        var decision = engine.decide(snapshot, AccountSnapshots.proposal(message.channel, to: point, account: account, consumer: consumer, at: Instant(now)))
-        if account.status == .recalled { decision = .recalled(decision) }
+        let decision = engine.decide(
+            snapshot, AccountSnapshots.proposal(message.channel, to: point, account: account, consumer: consumer, at: Instant(now)), on: account)
         report.complianceNanoseconds += DispatchTime.now().uptimeNanoseconds - started
 
         guard decision.allowed else {

@@ -46,8 +46,8 @@ public struct MessageService: Sendable {
             throw RecoupError.invalid([FieldProblem(
                 field: "destination_id", reason: destination == nil ? "the consumer has no email address on file" : "not an email address of this account's consumer")])
         }
-        var decision = engine.decide(snapshot, AccountSnapshots.proposal(.email, to: point, account: account, consumer: consumer, at: Instant(now)))
-        if account.status == .recalled { decision = .recalled(decision) }
+        let decision = engine.decide(
+            snapshot, AccountSnapshots.proposal(.email, to: point, account: account, consumer: consumer, at: Instant(now)), on: account)
         guard decision.allowed else { return .refused(decision) }
 
         let message = OutboxMessage(

@@ -66,10 +66,7 @@ public struct ContactabilityService: Sendable {
             }
             for channel in channels {
                 let proposal = AccountSnapshots.proposal(channel, to: point, account: account, consumer: consumer, at: now)
-                var decision = engine.decide(snapshot, proposal)
-                if account.status == .recalled {
-                    decision = ContactDecision.recalled(decision)
-                }
+                let decision = engine.decide(snapshot, proposal, on: account)
                 entries.append(Entry(channel: channel, destinationID: point.id.description, destination: label, decision: decision))
                 let document = CheckDocument.document(snapshot, proposal)
                 stored.append(StoredDecision(
@@ -84,10 +81,13 @@ public struct ContactabilityService: Sendable {
     }
 }
 
-extension ContactDecision {
-    /// A recalled account is closed to every activity whatever the rules say; the decision keeps the findings.
-    static func recalled(_ decision: ContactDecision) -> ContactDecision {
-        ContactDecision(
+extension ComplianceEngine {
+    /// The engine's decision on a live account: a recalled account is closed to every activity whatever the rules
+    /// say (rule `ACCOUNT-RECALLED`, no next lawful time); the decision keeps the rules' findings.
+    func decide(_ snapshot: ContactSnapshot, _ proposal: ProposedContact, on account: Account) -> ContactDecision {
+        let decision = decide(snapshot, proposal)
+        guard account.status == .recalled else { return decision }
+        return ContactDecision(
             allowed: false, rule: "ACCOUNT-RECALLED", findings: decision.findings, nextAllowedAt: nil, zone: decision.zone,
             ruleSetVersion: decision.ruleSetVersion)
     }

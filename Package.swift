@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-generator.git", from: "1.14.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -70,12 +71,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Channel adapters: the SMTP client (and the providers to come) behind RecoupApp's transport ports.
+        // Channel adapters behind RecoupApp's transport ports: the SMTP client and the SMS provider's REST client.
         .target(
             name: "Channels",
             dependencies: [
                 "RecoupApp", "Messaging",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
@@ -125,7 +128,10 @@ let package = Package(
         .testTarget(
             name: "ComplianceTests", dependencies: ["RecoupCore", "Compliance"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
-        .testTarget(name: "ChannelsTests", dependencies: ["RecoupApp", "Channels"], swiftSettings: strict),
+        .testTarget(
+            name: "ChannelsTests",
+            dependencies: ["RecoupApp", "Channels", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: strict),
         .testTarget(name: "MessagingTests", dependencies: ["RecoupCore", "Compliance", "Messaging"], swiftSettings: strict),
         // Real databases and fixtures shared by the storage and HTTP suites.
         .target(

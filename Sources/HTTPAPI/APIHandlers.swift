@@ -144,8 +144,9 @@ struct APIHandlers: APIProtocol {
         }
         let destination = try body.destinationId.map { try parse($0, ContactPointID.self, "destination_id") }
         let collector = try await services.letterhead(principal.scope.tenantID)
-        switch try await services.messages.email(
-            account: id, destination: destination, subject: body.subject, text: body.text, scope: principal.scope,
+        let channel: ProposedChannel = body.channel == .sms ? .sms : .email
+        switch try await services.messages.send(
+            channel, account: id, destination: destination, subject: body.subject, text: body.text, scope: principal.scope,
             actor: principal.actor, collectorName: collector.name, idempotencyKey: input.headers.idempotencyKey)
         {
         case let .queued(message, created):
@@ -169,6 +170,24 @@ struct APIHandlers: APIProtocol {
         return .ok(.init(body: .json(.init(items: items))))
     }
 
+    func listInbox(_ input: Operations.ListInbox.Input) async throws -> Operations.ListInbox.Output {
+        let principal = try RequestPrincipal.require()
+        try principal.requireStaff("see the inbox")
+        let status: InboxStatus = input.query.status == .open ? .open : .handled
+        let items = try await services.inbound.inbox(status: status, scope: principal.scope, limit: input.query.limit ?? 50)
+        return .ok(.init(body: .json(.init(items: items.map(APIMapping.inbound)))))
+    }
+
+    func closeInbound(_ input: Operations.CloseInbound.Input) async throws -> Operations.CloseInbound.Output {
+        let principal = try RequestPrincipal.require()
+        try principal.requireStaff("close inbox messages")
+        guard let id = UUID(uuidString: input.path.inboundId) else {
+            throw RecoupError.invalid([FieldProblem(field: "inbound_id", reason: "must be a UUID")])
+        }
+        try await services.inbound.close(id, scope: principal.scope, actor: principal.actor)
+        return .noContent(.init())
+    }
+
     func listOutbox(_ input: Operations.ListOutbox.Input) async throws -> Operations.ListOutbox.Output {
         let principal = try RequestPrincipal.require()
         try principal.requireStaff("see the outbox")
@@ -176,7 +195,7 @@ struct APIHandlers: APIProtocol {
             throw RecoupError.invalid([FieldProblem(field: "status", reason: "unknown status")])
         }
         let items = try await services.messages.outbox(status: status, scope: principal.scope, limit: input.query.limit ?? 50)
-        return .ok(.init(body: .json(.init(items: items.map(APIMapping.communication)))))
+        return .ok(.init(body: .json(.init(items: items.map { APIMapping.communication($0) }))))
     }
 
     func getValidationNotice(_ input: Operations.GetValidationNotice.Input) async throws -> Operations.GetValidationNotice.Output {

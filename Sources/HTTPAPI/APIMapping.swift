@@ -109,13 +109,21 @@ enum APIMapping {
             outcome: contact.outcome.rawValue, contentType: contact.contentType?.rawValue, recordedBy: contact.recordedBy)
     }
 
-    static func communication(_ message: OutboxMessage) -> Components.Schemas.Communication {
+    static func communication(_ message: OutboxMessage, events: [EngagementEvent] = []) -> Components.Schemas.Communication {
         .init(
             id: message.id.uuidString.lowercased(), accountId: message.accountID.description, channel: message.channel.rawValue,
             destinationId: message.destinationID.description, recipient: message.recipient, language: message.language,
             subject: message.subject, status: .init(rawValue: message.status.rawValue) ?? .queued, dueAt: message.dueAt,
             attempts: message.attempts, lastError: message.lastError, rule: message.rule, createdAt: message.createdAt,
-            sentAt: message.sentAt)
+            sentAt: message.sentAt, providerRef: message.providerRef,
+            events: events.map { .init(kind: .init(rawValue: $0.kind.rawValue) ?? .failed, occurredAt: $0.occurredAt, detail: $0.detail) })
+    }
+
+    static func inbound(_ message: InboundMessage) -> Components.Schemas.InboundMessage {
+        .init(
+            id: message.id.uuidString.lowercased(), channel: message.channel.rawValue, sender: message.sender, recipient: message.recipient,
+            body: message.body, intent: .init(rawValue: message.intent) ?? .conversation, accountIds: message.accountIDs.map(\.description),
+            reply: message.reply, status: .init(rawValue: message.status.rawValue) ?? .open, receivedAt: message.receivedAt)
     }
 
     /// The finding that decided a decision, and a sentence for it even when no finding did (a recall).

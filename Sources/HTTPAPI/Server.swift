@@ -20,17 +20,20 @@ public struct APIServices: Sendable {
     public var contacts: ContactRecordingService
     public var facts: FactRecordingService
     public var messages: MessageService
+    public var inbound: InboundTextService
     /// The agency's letterhead (name, dispute address, phone, licences) for a tenant's notices.
     public var letterhead: @Sendable (TenantID) async throws -> CollectorDetails
     /// The one-click unsubscribe links' handler; nil when no public URL is configured (emails then carry none).
     public var unsubscribe: UnsubscribeService?
+    /// The SMS provider's webhook credentials; nil when no provider is configured (the webhooks are then absent).
+    public var textWebhooks: TextWebhookSettings?
     /// Answers whether the database is reachable, for `/health`.
     public var databaseCheck: @Sendable () async -> Bool
 
     public init(
         directory: DirectoryService, accounts: AccountService, placements: PlacementService,
         audit: AuditTrailService, contactRepository: any ContactRepository, factRepository: any FactRepository,
-        decisionLog: any DecisionLog, outbox: any OutboxRepository, clock: any Clock, letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
+        decisionLog: any DecisionLog, outbox: any OutboxRepository, inbound: any InboundRepository, clock: any Clock, letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
         databaseCheck: @escaping @Sendable () async -> Bool
     ) {
         self.directory = directory
@@ -42,8 +45,9 @@ public struct APIServices: Sendable {
             accounts: accounts, contacts: contactRepository, facts: factRepository, decisions: decisionLog, clock: clock)
         facts = FactRecordingService(facts: factRepository, accounts: accounts, clock: clock)
         contacts = ContactRecordingService(contacts: contactRepository, accounts: accounts, clock: clock)
-        messages = MessageService(
-            snapshots: AccountSnapshots(accounts: accounts, contacts: contactRepository, facts: factRepository), outbox: outbox, clock: clock)
+        let snapshots = AccountSnapshots(accounts: accounts, contacts: contactRepository, facts: factRepository)
+        messages = MessageService(snapshots: snapshots, outbox: outbox, clock: clock)
+        self.inbound = InboundTextService(inbound: inbound, snapshots: snapshots, clock: clock)
         self.letterhead = letterhead
         self.databaseCheck = databaseCheck
     }
@@ -61,7 +65,8 @@ public struct APILimits: Sendable {
 }
 
 /// Builds the HTTP router: problem+json errors outermost, then metrics, size limits and authentication, then the
-/// generated OpenAPI routes, the plain ones (`/openapi.yaml`, `/metrics`) and the consumers' pages (`/u/…`).
+/// generated OpenAPI routes, the plain ones (`/openapi.yaml`, `/metrics`), the consumers' pages (`/u/…`) and the
+/// providers' webhooks (`/webhooks/…`).
 public func makeRouter(
     services: APIServices, registry: PrometheusCollectorRegistry, limits: APILimits = APILimits()
 ) throws -> Router<BasicRequestContext> {
@@ -81,6 +86,10 @@ public func makeRouter(
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
     if let unsubscribe = services.unsubscribe { ConsumerPages.register(on: router, unsubscribe: unsubscribe) }
+    if let webhooks = services.textWebhooks {
+        ProviderWebhooks.register(
+            on: router, settings: webhooks, inbound: services.inbound, outbox: services.messages, letterhead: services.letterhead)
+    }
     let handlers = APIHandlers(services: services, limits: limits)
     try handlers.registerHandlers(on: router, middlewares: [EmptyBodyMiddleware(jsonLimit: limits.jsonBodyBytes)])
     return router

@@ -19,6 +19,7 @@ public enum RecoupMigrations {
         CreateComplianceDecisions(),
         CreateConsumerFacts(),
         CreateOutbox(),
+        CreateEngagementAndInbox(),
     ]
 }
 
@@ -358,5 +359,52 @@ struct CreateOutbox: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema("outbox_messages").delete()
+    }
+}
+
+/// Provider ids on sent messages, what providers report about them, and the inbound messages consumers send.
+struct CreateEngagementAndInbox: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let sql = try database.sqlDatabase()
+        try await sql.raw("ALTER TABLE outbox_messages ADD COLUMN provider_ref VARCHAR(200)").run()
+        try await sql.raw("CREATE INDEX outbox_provider_ref ON outbox_messages (tenant_id, provider_ref)").run()
+        // Inbound texts are routed to their accounts by the sender's number.
+        try await sql.raw("CREATE INDEX contact_points_value ON contact_points (tenant_id, value)").run()
+        try await database.schema("engagement_events")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("message_id", .string, .required, .references("outbox_messages", "id"))
+            .field("kind", .string, .required)
+            .field("occurred_at", .datetime, .required)
+            .field("detail", .string)
+            // A provider repeats callbacks: one event per message and kind.
+            .unique(on: "message_id", "kind")
+            .create()
+        try await database.schema("inbound_messages")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("channel", .string, .required)
+            .field("provider_id", .string, .required)
+            .field("sender", .string, .required)
+            .field("recipient", .string, .required)
+            .field("body", .string, .required)
+            .field("intent", .string, .required)
+            .field("account_ids", .string, .required)
+            .field("reply", .string)
+            .field("status", .string, .required)
+            .field("received_at", .datetime, .required)
+            // A provider retries a webhook it got no answer to: the same message is received once.
+            .unique(on: "tenant_id", "provider_id")
+            .create()
+        try await sql.raw("CREATE INDEX inbound_inbox ON inbound_messages (tenant_id, status, received_at)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("inbound_messages").delete()
+        try await database.schema("engagement_events").delete()
+        let sql = try database.sqlDatabase()
+        try await sql.raw("DROP INDEX contact_points_value").run()
+        try await sql.raw("DROP INDEX outbox_provider_ref").run()
+        try await sql.raw("ALTER TABLE outbox_messages DROP COLUMN provider_ref").run()
     }
 }

@@ -24,22 +24,25 @@ extension SQLStore: DecisionLog {
 
 extension SQLStore: FactRepository {
     public func record(_ fact: RecordedFact, tenantID: TenantID) async throws {
-        try await transaction { sql in
-            try await sql.insert(into: "consumer_facts")
-                .columns("id", "tenant_id", "consumer_id", "account_id", "kind", "fact", "recorded_at", "recorded_by")
-                .values(
-                    SQLBind(fact.id.uuidString.lowercased()), SQLBind(tenantID.description), SQLBind(fact.consumerID.description),
-                    SQLBind(fact.accountID.description), SQLBind(fact.kind.rawValue), SQLBind(String(decoding: fact.fact, as: UTF8.self)),
-                    SQLBind(fact.recordedAt), SQLBind(fact.recordedBy))
-                .run()
-            try await self.append(
-                [AuditEntry(
-                    actor: fact.recordedBy, action: "\(fact.kind.rawValue).recorded", subjectType: "consumer",
-                    subjectID: fact.consumerID.description, afterDigest: AuditChain.hexDigest(fact.fact),
-                    details: ["account_id": fact.accountID.description, "fact_id": fact.id.uuidString.lowercased(),
-                              "hold": fact.kind.isHold ? "yes" : "no"])],
-                tenantID: tenantID, at: fact.recordedAt, on: sql)
-        }
+        try await transaction { sql in try await self.insert(fact, tenantID: tenantID, on: sql) }
+    }
+
+    /// Writes a fact and its audit event inside the caller's transaction.
+    func insert(_ fact: RecordedFact, tenantID: TenantID, on sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "consumer_facts")
+            .columns("id", "tenant_id", "consumer_id", "account_id", "kind", "fact", "recorded_at", "recorded_by")
+            .values(
+                SQLBind(fact.id.uuidString.lowercased()), SQLBind(tenantID.description), SQLBind(fact.consumerID.description),
+                SQLBind(fact.accountID.description), SQLBind(fact.kind.rawValue), SQLBind(String(decoding: fact.fact, as: UTF8.self)),
+                SQLBind(fact.recordedAt), SQLBind(fact.recordedBy))
+            .run()
+        try await self.append(
+            [AuditEntry(
+                actor: fact.recordedBy, action: "\(fact.kind.rawValue).recorded", subjectType: "consumer",
+                subjectID: fact.consumerID.description, afterDigest: AuditChain.hexDigest(fact.fact),
+                details: ["account_id": fact.accountID.description, "fact_id": fact.id.uuidString.lowercased(),
+                          "hold": fact.kind.isHold ? "yes" : "no"])],
+            tenantID: tenantID, at: fact.recordedAt, on: sql)
     }
 
     public func facts(consumer: ConsumerID, tenantID: TenantID) async throws -> [RecordedFact] {

@@ -48,23 +48,23 @@ extension SQLStore: OutboxRepository {
 
     public func resolve(_ message: OutboxMessage, worker: String, _ resolution: OutboxResolution, at: Date) async throws -> Bool {
         try await transaction { sql in
-            let (status, dueAt, error, rule, sentAt): (OutboxStatus, Date, String?, String?, Date?) = switch resolution {
-            case .sent: (.sent, message.dueAt, nil, nil, at)
-            case let .retry(next, reason, rule): (.queued, next, reason, rule, nil)
-            case let .closed(final, reason, rule, _): (final, message.dueAt, reason, rule, nil)
+            let (status, dueAt, error, rule, sentAt, providerRef): (OutboxStatus, Date, String?, String?, Date?, String?) = switch resolution {
+            case let .sent(_, _, providerRef): (.sent, message.dueAt, nil, nil, at, providerRef)
+            case let .retry(next, reason, rule): (.queued, next, reason, rule, nil, nil)
+            case let .closed(final, reason, rule, _): (final, message.dueAt, reason, rule, nil, nil)
             }
             // The claim must still be this worker's: same worker, same attempt, lease not taken over.
             let updated = try await sql.raw("""
                 UPDATE outbox_messages
                 SET status = \(bind: status.rawValue), due_at = \(bind: dueAt), last_error = \(bind: error), rule = \(bind: rule),
-                    sent_at = \(bind: sentAt), claimed_by = NULL, claimed_until = NULL
+                    sent_at = \(bind: sentAt), provider_ref = \(bind: providerRef), claimed_by = NULL, claimed_until = NULL
                 WHERE tenant_id = \(bind: message.tenantID.description) AND id = \(bind: message.id.uuidString.lowercased())
                   AND status = 'sending' AND claimed_by = \(bind: worker) AND attempts = \(bind: message.attempts)
                 RETURNING id
                 """).all()
             guard !updated.isEmpty else { return false }
             switch resolution {
-            case let .sent(contact, audit):
+            case let .sent(contact, audit, _):
                 try await self.insert(contact, idempotencyKey: "outbox:" + message.id.uuidString.lowercased(), tenantID: message.tenantID, at: at, on: sql)
                 try await self.append([audit], tenantID: message.tenantID, at: at, on: sql)
             case let .closed(_, _, _, audit):
@@ -105,6 +105,60 @@ extension SQLStore: OutboxRepository {
             body: try row.decode(column: "body", as: String.self), status: try Self.enumValue(row, "status"),
             dueAt: try row.decode(column: "due_at", as: Date.self), attempts: try row.decode(column: "attempts", as: Int.self),
             lastError: try row.decode(column: "last_error", as: String?.self), rule: try row.decode(column: "rule", as: String?.self),
-            createdAt: try row.decode(column: "created_at", as: Date.self), sentAt: try row.decode(column: "sent_at", as: Date?.self))
+            createdAt: try row.decode(column: "created_at", as: Date.self), sentAt: try row.decode(column: "sent_at", as: Date?.self),
+            providerRef: try row.decode(column: "provider_ref", as: String?.self))
+    }
+
+    public func recordEngagement(_ kind: EngagementKind, providerRef: String, detail: String?, tenantID: TenantID, at: Date) async throws
+        -> OutboxMessage?
+    {
+        try await transaction { sql in
+            guard let row = try await sql.select().column(SQLLiteral.all).from("outbox_messages")
+                .where("tenant_id", .equal, tenantID.description).where("provider_ref", .equal, providerRef).first()
+            else { return nil }
+            let message = try Self.outboxMessage(row)
+            try await self.insertEngagement(kind, message: message, detail: detail, at: at, actor: "provider", on: sql)
+            return message
+        }
+    }
+
+    /// Records one engagement event and its audit event, unless the message already has one of that kind.
+    func insertEngagement(_ kind: EngagementKind, message: OutboxMessage, detail: String?, at: Date, actor: String, on sql: any SQLDatabase)
+        async throws
+    {
+        let id = message.id.uuidString.lowercased()
+        let existing = try await sql.select().column("id").from("engagement_events")
+            .where("message_id", .equal, id).where("kind", .equal, kind.rawValue).first()
+        guard existing == nil else { return }
+        try await sql.insert(into: "engagement_events")
+            .columns("id", "tenant_id", "message_id", "kind", "occurred_at", "detail")
+            .values(SQLBind(UUID().uuidString.lowercased()), SQLBind(message.tenantID.description), SQLBind(id), SQLBind(kind.rawValue),
+                    SQLBind(at), SQLBind(detail))
+            .run()
+        var details = ["message_id": id, "channel": message.channel.rawValue, "kind": kind.rawValue]
+        details["detail"] = detail
+        try await self.append(
+            [AuditEntry(actor: actor, action: "message.\(kind.rawValue)", subjectType: "account", subjectID: message.accountID.description,
+                        details: details)],
+            tenantID: message.tenantID, at: at, on: sql)
+    }
+
+    public func engagement(messages: [UUID], tenantID: TenantID) async throws -> [UUID: [EngagementEvent]] {
+        guard !messages.isEmpty else { return [:] }
+        var events: [UUID: [EngagementEvent]] = [:]
+        for chunk in stride(from: 0, to: messages.count, by: 500).map({ Array(messages[$0..<min($0 + 500, messages.count)]) }) {
+            let rows = try await db.sql.select().column(SQLLiteral.all).from("engagement_events")
+                .where("tenant_id", .equal, tenantID.description)
+                .where("message_id", .in, chunk.map { $0.uuidString.lowercased() }).orderBy("occurred_at").all()
+            for row in rows {
+                guard let id = UUID(uuidString: try row.decode(column: "message_id", as: String.self)) else {
+                    throw StorageError.corrupt("engagement_events.message_id is not a UUID")
+                }
+                events[id, default: []].append(EngagementEvent(
+                    kind: try Self.enumValue(row, "kind"), occurredAt: try row.decode(column: "occurred_at", as: Date.self),
+                    detail: try row.decode(column: "detail", as: String?.self)))
+            }
+        }
+        return events
     }
 }

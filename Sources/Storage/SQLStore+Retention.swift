@@ -26,7 +26,10 @@ extension SQLStore: RetentionRepository {
             let parties = try await sql.select().column("consumer_id").from("account_parties")
                 .where("tenant_id", .equal, tenant).where("account_id", .equal, account).all()
                 .map { try $0.decode(column: "consumer_id", as: String.self) }
-            for table in ["compliance_decisions", "contact_events", "consumer_facts", "account_parties"] {
+            try await delete("engagement_events", "message_id IN (SELECT id FROM outbox_messages WHERE account_id = \(bind: account))")
+            // The texts the consumer sent about this account (an inbound text naming several accounts goes with the first purged).
+            try await delete("inbound_messages", "account_ids LIKE \(bind: "%" + account + "%")")
+            for table in ["compliance_decisions", "contact_events", "consumer_facts", "outbox_messages", "account_parties"] {
                 try await delete(table, "account_id = \(bind: account)")
             }
             try await delete("accounts", "id = \(bind: account)")

@@ -34,7 +34,7 @@ struct DispatchBench: AsyncParsableCommand {
         // Ceiling: the sink fed by the bare client, one connection per message like the dispatcher.
         let probe = OutboundEmail(
             messageID: "<ceiling@recoup.localhost>", from: "Bench <bench@recoup.localhost>", to: "pat@example.com",
-            subject: "Your account", text: EmailComposer.body("Hello,\n\nA payment plan is available.", language: "en"))
+            subject: "Your account", text: MessageComposer.body("Hello,\n\nA payment plan is available.", channel: .email, language: "en"))
         let transport = SMTPTransport(relay)
         let ceilingStart = DispatchTime.now()
         for _ in 0..<ceilingMessages { try await transport.send(probe) }
@@ -86,7 +86,7 @@ struct DispatchBench: AsyncParsableCommand {
                 let message = OutboxMessage(
                     tenantID: tenant.id, accountID: account.id, consumerID: consumer.id, channel: .email, destinationID: point.id,
                     recipient: address, language: consumer.language, subject: "Your account",
-                    body: EmailComposer.body("Hello,\n\nA payment plan is available.", language: consumer.language), dueAt: now, createdAt: now)
+                    body: MessageComposer.body("Hello,\n\nA payment plan is available.", channel: .email, language: consumer.language), dueAt: now, createdAt: now)
                 _ = try await runtime.store.enqueue(
                     message, idempotencyKey: nil,
                     audit: AuditEntry(actor: "bench", action: "message.queued", subjectType: "account", subjectID: account.id.description))

@@ -8,60 +8,80 @@ import RecoupCore
 import ServiceLifecycle
 import Storage
 
-/// `recoup send email`: queue an email to one or more accounts, each checked by the compliance engine first.
+/// `recoup send email` and `recoup send sms`: queue a message to one or more accounts, each checked by the compliance
+/// engine first.
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send", abstract: "Queue messages to accounts (compliance-checked; `recoup dispatch` sends them).",
-        subcommands: [Email.self])
+        subcommands: [Email.self, Text.self])
+
+    /// The accounts a send names.
+    struct Recipients: ParsableArguments {
+        @Option(help: "Tenant id.") var tenant: String
+        @Option(name: .customLong("account"), help: "Account id (repeatable).") var accounts: [String] = []
+        @Flag(help: "Every active account of the tenant.") var allActive = false
+    }
 
     struct Email: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Queue an email to accounts' primary consumers; the disclosures and opt-out notice are added.")
         @OptionGroup var options: GlobalOptions
-        @Option(help: "Tenant id.") var tenant: String
-        @Option(name: .customLong("account"), help: "Account id (repeatable).") var accounts: [String] = []
-        @Flag(help: "Every active account of the tenant.") var allActive = false
+        @OptionGroup var recipients: Recipients
         @Option(help: "Subject line.") var subject: String
         @Option(help: "Message text (the required statements are appended).") var text: String
 
-        func run() async throws {
-            let tenantID = try parseID(tenant, TenantID.self, "--tenant")
-            let ids = try accounts.map { try parseID($0, AccountID.self, "--account") }
-            guard !ids.isEmpty || allActive else { throw ValidationError("name accounts with --account or --all-active") }
-            let (queued, refused, failed): (Int, [String: Int], [String]) = try await Runtime.with(options) { runtime in
-                var ids = ids
-                let scope = AccessScope(tenantID: tenantID)
-                if allActive {
-                    var after: AccountID?
-                    while true {
-                        let page = try await runtime.store.accounts(scope: scope, filter: AccountFilter(status: .active), after: after, limit: 500)
-                        ids += page.map(\.id)
-                        guard page.count == 500 else { break }
-                        after = page.last?.id
-                    }
+        func run() async throws { try await queue(.email, subject: subject, text: text, to: recipients, options) }
+    }
+
+    struct Text: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sms", abstract: "Queue a text to accounts' primary consumers' mobile numbers; the disclosure and \"reply STOP\" are added.")
+        @OptionGroup var options: GlobalOptions
+        @OptionGroup var recipients: Recipients
+        @Option(help: "Message text (the required statements are appended).") var text: String
+
+        func run() async throws { try await queue(.sms, subject: nil, text: text, to: recipients, options) }
+    }
+
+    static func queue(_ channel: ProposedChannel, subject: String?, text: String, to recipients: Recipients, _ options: GlobalOptions) async throws {
+        let tenantID = try parseID(recipients.tenant, TenantID.self, "--tenant")
+        let ids = try recipients.accounts.map { try parseID($0, AccountID.self, "--account") }
+        guard !ids.isEmpty || recipients.allActive else { throw ValidationError("name accounts with --account or --all-active") }
+        let (queued, refused, failed): (Int, [String: Int], [String]) = try await Runtime.with(options) { runtime in
+            var ids = ids
+            let scope = AccessScope(tenantID: tenantID)
+            if recipients.allActive {
+                var after: AccountID?
+                while true {
+                    let page = try await runtime.store.accounts(scope: scope, filter: AccountFilter(status: .active), after: after, limit: 500)
+                    ids += page.map(\.id)
+                    guard page.count == 500 else { break }
+                    after = page.last?.id
                 }
-                let service = runtime.messages
-                let collector = try await runtime.collectorName(tenantID)
-                var queued = 0
-                var refused: [String: Int] = [:]
-                var failed: [String] = []
-                for id in ids {
-                    do {
-                        switch try await service.email(account: id, subject: subject, text: text, scope: scope, actor: cliActor, collectorName: collector) {
-                        case .queued: queued += 1
-                        case let .refused(decision): refused[decision.rule ?? "not allowed", default: 0] += 1
-                        }
-                    } catch let error as RecoupError {
-                        failed.append("\(id): \(error)")
-                    }
-                }
-                return (queued, refused, failed)
             }
-            var lines = ["queued \(queued), refused \(refused.values.reduce(0, +)), failed \(failed.count)"]
-            lines += refused.sorted { $0.key < $1.key }.map { "  refused by \($0.key): \($0.value)" }
-            lines += failed.prefix(20).map { "  " + $0 }
-            Output.emit(options, text: lines.joined(separator: "\n"), json: ["queued": queued, "refused": refused, "failed": failed])
+            let service = runtime.messages
+            let collector = try await runtime.collectorName(tenantID)
+            var queued = 0
+            var refused: [String: Int] = [:]
+            var failed: [String] = []
+            for id in ids {
+                do {
+                    switch try await service.send(
+                        channel, account: id, subject: subject, text: text, scope: scope, actor: cliActor, collectorName: collector)
+                    {
+                    case .queued: queued += 1
+                    case let .refused(decision): refused[decision.rule ?? "not allowed", default: 0] += 1
+                    }
+                } catch let error as RecoupError {
+                    failed.append("\(id): \(error)")
+                }
+            }
+            return (queued, refused, failed)
         }
+        var lines = ["queued \(queued), refused \(refused.values.reduce(0, +)), failed \(failed.count)"]
+        lines += refused.sorted { $0.key < $1.key }.map { "  refused by \($0.key): \($0.value)" }
+        lines += failed.prefix(20).map { "  " + $0 }
+        Output.emit(options, text: lines.joined(separator: "\n"), json: ["queued": queued, "refused": refused, "failed": failed])
     }
 }
 
@@ -69,7 +89,7 @@ struct SendCommand: AsyncParsableCommand {
 struct DispatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dispatch",
-        abstract: "Send due messages from the outbox through the SMTP relay (RECOUP_SMTP_URL or --smtp).",
+        abstract: "Send due messages from the outbox: email through the SMTP relay (RECOUP_SMTP_URL or --smtp), texts through the SMS provider (RECOUP_SMS_URL).",
         discussion: "Runs until stopped, polling for due messages; --once drains what is due now and exits. Safe to run in several processes on one database, and to kill at any moment.")
     @OptionGroup var options: GlobalOptions
     @Option(help: "smtp://[user:password@]host[:port] (default: RECOUP_SMTP_URL).") var smtp: String?
@@ -92,14 +112,17 @@ struct DispatchCommand: AsyncParsableCommand {
     }
 
     private func drain(_ runtime: Runtime) async throws -> Dispatcher.Report {
-        guard let url = smtp ?? runtime.settings.smtpURL, let relay = SMTPTransport.Configuration(url: url) else {
-            throw ValidationError("name the SMTP relay with --smtp smtp://host:port or RECOUP_SMTP_URL")
+        let url = smtp ?? runtime.settings.smtpURL
+        let relay = url.flatMap(SMTPTransport.Configuration.init(url:))
+        if url != nil, relay == nil { throw ValidationError("the SMTP relay must be smtp://[user:password@]host[:port]") }
+        guard relay != nil || runtime.textProvider != nil else {
+            throw ValidationError("name the SMTP relay with --smtp smtp://host:port or RECOUP_SMTP_URL, or the SMS provider with RECOUP_SMS_URL")
         }
         var settings = runtime.dispatchSettings()
         settings.batchSize = batch
         settings.lease = lease
         settings.concurrency = concurrency
-        var service = DispatchService(dispatcher: runtime.dispatcher(email: SMTPTransport(relay), settings: settings), interval: interval)
+        var service = DispatchService(dispatcher: runtime.dispatcher(email: relay.map { SMTPTransport($0) }, settings: settings), interval: interval)
         if !options.json {
             service.progress = { report in
                 print("sent \(report.sent), rescheduled \(report.rescheduled), retried \(report.retried), blocked \(report.blocked), dead \(report.dead)")

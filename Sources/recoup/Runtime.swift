@@ -1,4 +1,5 @@
 import Foundation
+import Channels
 import Logging
 import RecoupApp
 import RecoupCore
@@ -47,11 +48,20 @@ struct Runtime {
         var dispatch = Dispatcher.Settings(
             worker: DispatchService.workerName(), from: settings.mailFrom, messageDomain: "recoup.localhost", collectorName: "")
         dispatch.unsubscribe = unsubscribeLinks
+        dispatch.publicURL = settings.publicURL
         return dispatch
     }
 
-    func dispatcher(email: any EmailTransport, settings: Dispatcher.Settings) -> Dispatcher {
-        Dispatcher(outbox: store, snapshots: snapshots, email: email, clock: clock, settings: settings)
+    /// The SMS provider, when `RECOUP_SMS_URL` and `RECOUP_SMS_FROM` are set (checked when the settings loaded).
+    var textProvider: TextProviderTransport.Configuration? {
+        settings.smsURL.flatMap { TextProviderTransport.Configuration(url: $0, from: settings.smsFrom ?? "") }
+    }
+
+    /// A dispatcher for the channels this process has transports for.
+    func dispatcher(email: (any EmailTransport)?, settings: Dispatcher.Settings) -> Dispatcher {
+        Dispatcher(
+            outbox: store, snapshots: snapshots, email: email, texts: textProvider.map { TextProviderTransport($0) }, clock: clock,
+            settings: settings)
     }
 
     /// The collector named in decisions and letters: the tenant's name.

@@ -32,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
             let store = runtime.store
             var services = APIServices(
                 directory: runtime.directory, accounts: runtime.accounts, placements: runtime.placements,
-                audit: runtime.audit, contactRepository: store, factRepository: store, decisionLog: store, outbox: store, clock: runtime.clock,
+                audit: runtime.audit, contactRepository: store, factRepository: store, decisionLog: store, outbox: store, inbound: store, clock: runtime.clock,
                 letterhead: { [settings = runtime.settings] tenantID in
                     CollectorDetails(
                         name: try await runtime.collectorName(tenantID),
@@ -43,20 +43,27 @@ struct ServeCommand: AsyncParsableCommand {
             if let links = runtime.unsubscribeLinks {
                 services.unsubscribe = UnsubscribeService(links: links, outbox: store, facts: services.facts, clock: runtime.clock)
             }
+            if let provider = runtime.textProvider, let publicURL = runtime.settings.publicURL {
+                services.textWebhooks = TextWebhookSettings(authToken: provider.authToken, publicURL: publicURL)
+            }
             let router = try makeRouter(services: services, registry: registry)
             let app = Application(
                 router: router, configuration: .init(address: .hostname(host, port: port), serverName: "Recoup"),
                 logger: logger)
             logger.info("Recoup serving http://\(host):\(port) on \(runtime.settings.database)")
             var running: [any Service] = [app]
-            if let url = runtime.settings.smtpURL {
+            let relay = try runtime.settings.smtpURL.map { url in
                 guard let relay = SMTPTransport.Configuration(url: url) else {
                     throw ValidationError("RECOUP_SMTP_URL must be smtp://[user:password@]host[:port]")
                 }
+                return relay
+            }
+            if relay != nil || runtime.textProvider != nil {
                 // Every server dispatches; the outbox's leases keep several servers from sending anything twice.
                 running.append(DispatchService(
-                    dispatcher: runtime.dispatcher(email: SMTPTransport(relay), settings: runtime.dispatchSettings()), interval: 2))
-                logger.info("Dispatching email through \(relay.host):\(relay.port)")
+                    dispatcher: runtime.dispatcher(email: relay.map { SMTPTransport($0) }, settings: runtime.dispatchSettings()), interval: 2))
+                if let relay { logger.info("Dispatching email through \(relay.host):\(relay.port)") }
+                if let provider = runtime.textProvider { logger.info("Dispatching texts through \(provider.baseURL)") }
             }
             let group = ServiceGroup(
                 configuration: .init(services: running, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Configuration
+import Channels
 import Crypto
 import Foundation
 import Storage
@@ -28,6 +29,9 @@ struct Settings {
     /// The SMTP relay messages are handed to, and the From address they carry.
     var smtpURL: String?
     var mailFrom: String
+    /// The SMS provider (`RECOUP_SMS_URL`, credentials included) and the number texts come from.
+    var smsURL: String?
+    var smsFrom: String?
     /// The base URL consumers reach Recoup at (`RECOUP_PUBLIC_URL`): one-click unsubscribe links point there.
     var publicURL: String?
     /// Seconds added to the system clock (`RECOUP_CLOCK_OFFSET`), for reproducible demos and tests.
@@ -42,8 +46,11 @@ struct Settings {
     /// - `RECOUP_COLLECTOR_PHONE`, `RECOUP_CALIFORNIA_LICENSE`: printed on notices when set.
     /// - `RECOUP_SMTP_URL`: `smtp://[user:password@]host[:port]`, the relay `recoup dispatch` sends email through.
     /// - `RECOUP_MAIL_FROM`: the From address of email, default `Recoup <noreply@recoup.localhost>`.
-    /// - `RECOUP_PUBLIC_URL`: where consumers reach this server (`https://pay.example.com`); emails then carry
-    ///   one-click unsubscribe links to `<url>/u/…`.
+    /// - `RECOUP_SMS_URL`: `https://ACCOUNT_SID:AUTH_TOKEN@api.twilio.com` (or a compatible provider), with
+    ///   `RECOUP_SMS_FROM`, the sending number: texts are dispatched, and with a public URL the provider's
+    ///   webhooks (`/webhooks/sms/<tenant>/inbound` and `/status`) are served, checked with that auth token.
+    /// - `RECOUP_PUBLIC_URL`: where consumers and providers reach this server (`https://pay.example.com`); emails
+    ///   then carry one-click unsubscribe links to `<url>/u/…`.
     /// - `RECOUP_CLOCK_OFFSET`: seconds added to the system clock, so tests and demos decide as of a chosen time.
     static func load(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws -> Settings
@@ -78,6 +85,11 @@ struct Settings {
         let offsetText = config.string(forKey: "recoup.clock.offset")
         let clockOffset = offsetText.flatMap(TimeInterval.init)
         if let offsetText, clockOffset == nil { problems.append("RECOUP_CLOCK_OFFSET must be a number of seconds, got \(offsetText)") }
+        let smsURL = config.string(forKey: "recoup.sms.url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        let smsFrom = config.string(forKey: "recoup.sms.from").flatMap { $0.isEmpty ? nil : $0 }
+        if let smsURL, TextProviderTransport.Configuration(url: smsURL, from: smsFrom ?? "") == nil {
+            problems.append("RECOUP_SMS_URL must be https://ACCOUNT:TOKEN@host[:port] and RECOUP_SMS_FROM the sending number")
+        }
         guard problems.isEmpty, let master else {
             throw ValidationError("configuration:\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
         }
@@ -90,7 +102,8 @@ struct Settings {
             californiaLicense: config.string(forKey: "recoup.california.license"),
             smtpURL: config.string(forKey: "recoup.smtp.url", isSecret: true),
             mailFrom: config.string(forKey: "recoup.mail.from", default: "Recoup <noreply@recoup.localhost>"),
-            publicURL: config.string(forKey: "recoup.public.url").flatMap { $0.isEmpty ? nil : $0 },
+            smsURL: smsURL, smsFrom: smsFrom,
+            publicURL: config.string(forKey: "recoup.public.url").flatMap { $0.isEmpty ? nil : ($0.hasSuffix("/") ? String($0.dropLast()) : $0) },
             clockOffset: clockOffset)
     }
 }

@@ -196,6 +196,30 @@ struct TCPATests {
         expectDecision(outcome, allowed: true, next: .none)
     }
 
+    @Test("consent given back after the revocation (a START reply) reopens texts to that number only; an older one does not",
+          arguments: [("2025-10-12T09:00:00-04:00", "cell-1", true), ("2025-10-09T09:00:00-04:00", "cell-1", false),
+                      ("2025-10-12T09:00:00-04:00", "cell-2", false)])
+    func renewedConsent(_ given: String, _ covering: String, _ allowed: Bool) {
+        var s = Self.revoked("2025-10-15T11:00:00-04:00", .sms, dialing: .autodialer)
+        s.snapshot.optOuts = [OptOut(recordedAt: ts("2025-10-10T12:00:00-04:00"), medium: .sms, scope: .number, destination: "cell-1")]
+        s.snapshot.consents = [Consent(type: .regFTextConsent, givenDirectlyToCollector: true, receivedAt: ts(given), destinations: [covering])]
+        let outcome = s.decide()
+        if allowed {
+            expectDecision(outcome, allowed: true, next: .none)
+            #expect(outcome.verdict("TCPA-64.1200a10-REVOKE") == .pass && outcome.verdict("REGF-1006.14h-MEDIUM") == .pass, "\(outcome.trace)")
+        } else {
+            #expect(!outcome.decision.allowed, "\(outcome.trace)")
+        }
+    }
+
+    @Test("a consent to texts does not reopen calls the consumer refused")
+    func textConsentLeavesCallsRevoked() {
+        var s = Self.revoked("2025-10-15T11:00:00-04:00", .call, dialing: .autodialer)
+        s.snapshot.consents = [Consent(type: .regFTextConsent, givenDirectlyToCollector: true,
+                                       receivedAt: ts("2025-10-12T09:00:00-04:00"), destinations: ["cell-1"])]
+        expectDecision(s.decide(), allowed: false, rule: "TCPA-64.1200a10-REVOKE", next: .none)
+    }
+
     // MARK: Prerecorded calls to a residential line (64.1200(a)(3))
 
     /// landline-1 is from the creditor's file (no consent): prerecorded calls on 10/1, 10/10 and 10/20 at 10:00.

@@ -28,6 +28,10 @@ struct APIHarness {
     let otherAdmin: String
     /// The signed consumer links the harness's server honours.
     let links: UnsubscribeLinks
+    /// The server's clock: it stands still until a test moves it.
+    let clock: ManualClock
+    /// The SMS provider's auth token the harness's webhooks check signatures with.
+    static let smsToken = "test-auth-token"
 
     /// Runs `body` against a fresh harness and always shuts its database down.
     static func with(
@@ -54,13 +58,14 @@ struct APIHarness {
         var services = APIServices(
             directory: directory, accounts: AccountService(accounts: store, clock: clock),
             placements: PlacementService(placements: store, directory: store, clock: clock),
-            audit: AuditTrailService(audit: store, checkpointKey: nil), contactRepository: store, factRepository: store, decisionLog: store, outbox: store, clock: clock,
+            audit: AuditTrailService(audit: store, checkpointKey: nil), contactRepository: store, factRepository: store, decisionLog: store, outbox: store, inbound: store, clock: clock,
             letterhead: { tenantID in
                 CollectorDetails(name: tenantID == acme.id ? "Acme" : "Other", mailingAddress: ["PO Box 1234", "Austin, TX 78701"])
             },
             databaseCheck: { true })
         let links = UnsubscribeLinks(baseURL: "https://pay.acme.test/", key: SymmetricKey(data: Data(repeating: 9, count: 32)))
         services.unsubscribe = UnsubscribeService(links: links, outbox: store, facts: services.facts, clock: clock)
+        services.textWebhooks = TextWebhookSettings(authToken: APIHarness.smsToken, publicURL: "https://pay.acme.test")
         let router = try makeRouter(services: services, registry: PrometheusCollectorRegistry(), limits: limits)
         return APIHarness(
             store: store, database: database, app: Application(router: router), acme: acme.id, acmeBank: bank.id,
@@ -69,7 +74,7 @@ struct APIHarness {
             acmeAgent: try await directory.createAPIKey(tenantID: acme.id, role: .agent, clientID: nil, actor: "t").secret,
             bankKey: try await directory.createAPIKey(tenantID: acme.id, role: .client, clientID: bank.id, actor: "t").secret,
             otherAdmin: try await directory.createAPIKey(tenantID: other.id, role: .admin, clientID: nil, actor: "t").secret,
-            links: links)
+            links: links, clock: clock)
     }
 }
 

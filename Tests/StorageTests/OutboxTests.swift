@@ -63,10 +63,10 @@ struct OutboxTests {
                 accountID: account, consumerID: consumer, occurredAt: now, direction: .outbound, channel: .email, destinationID: nil,
                 dialingMethod: nil, outcome: .delivered, contentType: nil, recordedBy: "test")
             let sentAudit = AuditEntry(actor: "test", action: "message.sent", subjectType: "account", subjectID: account.description)
-            #expect(try await !store.resolve(late, worker: "a", .sent(contact, sentAudit), at: now + 62))
+            #expect(try await !store.resolve(late, worker: "a", .sent(contact, sentAudit, providerRef: nil), at: now + 62))
             let current = try #require(taken.first { $0.id == late.id })
-            #expect(try await store.resolve(current, worker: "d", .sent(contact, sentAudit), at: now + 62))
-            #expect(try await !store.resolve(current, worker: "d", .sent(contact, sentAudit), at: now + 63), "resolved once")
+            #expect(try await store.resolve(current, worker: "d", .sent(contact, sentAudit, providerRef: nil), at: now + 62))
+            #expect(try await !store.resolve(current, worker: "d", .sent(contact, sentAudit, providerRef: nil), at: now + 63), "resolved once")
             let sent = try await store.messages(status: .sent, tenantID: acme.tenant.id, limit: 10)
             #expect(sent.map(\.id) == [late.id] && sent.first?.sentAt != nil)
             #expect(try await store.contacts(consumer: consumer, tenantID: acme.tenant.id).count == 1)
@@ -121,7 +121,7 @@ struct OutboxTests {
             let clock = ManualClock(Self.t0)
             let service = messages(store, clock)
             func queue(_ key: String) async throws -> OutboxMessage {
-                let result = try await service.email(account: account, subject: "Your Big Bank account", text: "Hello Pat,\n\nPlease call us.",
+                let result = try await service.send(.email, account: account, subject: "Your Big Bank account", text: "Hello Pat,\n\nPlease call us.",
                                                      scope: scope, actor: "test", collectorName: "Acme", idempotencyKey: key)
                 guard case let .queued(message, _) = result else { throw RecoupError.conflict("refused: \(result)") }
                 return message
@@ -174,7 +174,7 @@ struct OutboxTests {
             let scope = AccessScope(tenantID: acme.tenant.id)
             let clock = ManualClock(Self.t0)
             let service = messages(store, clock)
-            guard case .queued = try await service.email(account: account, subject: "Hi", text: "Text", scope: scope, actor: "test", collectorName: "Acme")
+            guard case .queued = try await service.send(.email, account: account, subject: "Hi", text: "Text", scope: scope, actor: "test", collectorName: "Acme")
             else { Issue.record("refused"); return }
             let transport = RecordingTransport(failing: [.permanent("RCPT: 550 no such user")])
             let report = try await dispatcher(store, transport, clock).drain()
@@ -184,12 +184,12 @@ struct OutboxTests {
 
             // At 22:00 in Austin the send is refused at once, with the decision; nothing is queued.
             clock.advance(by: 12 * 3600 + 47 * 60)
-            let refused = try await service.email(account: account, subject: "Hi", text: "Text", scope: scope, actor: "test", collectorName: "Acme")
+            let refused = try await service.send(.email, account: account, subject: "Hi", text: "Text", scope: scope, actor: "test", collectorName: "Acme")
             guard case let .refused(decision) = refused else { Issue.record("queued at night"); return }
             #expect(decision.rule == "REGF-1006.6b1i-TIME" && decision.nextAllowedAt != nil)
             #expect(try await store.messages(account: account, tenantID: acme.tenant.id).count == 1)
             await #expect(throws: RecoupError.self) {
-                try await service.email(account: account, subject: "Two\nlines", text: "Text", scope: scope, actor: "test", collectorName: "Acme")
+                try await service.send(.email, account: account, subject: "Two\nlines", text: "Text", scope: scope, actor: "test", collectorName: "Acme")
             }
         }
     }

@@ -7,6 +7,14 @@ public struct Disclosures: Sendable {
     public let miniMirandaInitial: String
     public let miniMirandaSubsequent: String
     public let electronicOptOut: String
+    /// The opt-out statement closing every text (short: a text is paid per segment).
+    public let textOptOut: String
+    /// The one confirmation of a text opt-out (47 CFR 64.1200(a)(11), 1006.14(h)(2)(i)): nothing else in it.
+    public let textStopConfirmation: String
+    /// The answer to START: texts resume.
+    public let textStartConfirmation: String
+    /// The answer to HELP: who is texting, how to reach a person, how to stop. No debt details (anyone may hold the phone).
+    public let textHelp: @Sendable (_ collector: String, _ phone: String) -> String
     public let title: String
     public let introduction: @Sendable (_ collector: String) -> String
     public let itemizationHeading: String
@@ -41,6 +49,10 @@ public struct Disclosures: Sendable {
         miniMirandaInitial: "This is a communication from a debt collector. We are attempting to collect a debt, and any information we obtain will be used for that purpose.",
         miniMirandaSubsequent: "This communication is from a debt collector.",
         electronicOptOut: "To stop receiving electronic messages at this address or number, reply STOP or use the unsubscribe link; it is free and asks for nothing else.",
+        textOptOut: "Reply STOP to opt out.",
+        textStopConfirmation: "You are unsubscribed and will receive no more texts from us at this number. Reply START to resubscribe.",
+        textStartConfirmation: "You are subscribed to texts from us again. Reply STOP to opt out, HELP for help.",
+        textHelp: { collector, phone in "\(collector): call us at \(phone). Reply STOP to opt out. Msg & data rates may apply." },
         title: "Notice of debt",
         introduction: { "\($0) is a debt collector. We are trying to collect a debt that you owe. We will use any information you give us to help collect the debt." },
         itemizationHeading: "Our information shows:",
@@ -75,6 +87,10 @@ public struct Disclosures: Sendable {
         miniMirandaInitial: "Esta es una comunicación de un cobrador de deudas. Estamos intentando cobrar una deuda y cualquier información que obtengamos se usará para ese fin.",
         miniMirandaSubsequent: "Esta comunicación es de un cobrador de deudas.",
         electronicOptOut: "Para dejar de recibir mensajes electrónicos en esta dirección o número, responda STOP o use el enlace para cancelar la suscripción; es gratis y no le pide nada más.",
+        textOptOut: "Responda STOP para no recibir más mensajes.",
+        textStopConfirmation: "Se canceló su suscripción: no recibirá más mensajes nuestros en este número. Responda START para volver a suscribirse.",
+        textStartConfirmation: "Volverá a recibir nuestros mensajes. Responda STOP para cancelar, HELP para ayuda.",
+        textHelp: { collector, phone in "\(collector): llámenos al \(phone). Responda STOP para no recibir más mensajes. Pueden aplicarse tarifas." },
         title: "Aviso de deuda",
         introduction: { "\($0) es un cobrador de deudas. Estamos intentando cobrar una deuda que usted debe. Usaremos cualquier información que nos dé para ayudar a cobrar la deuda." },
         itemizationHeading: "Nuestra información indica:",

@@ -46,6 +46,9 @@ enum MediumRules {
         guard let latest = refusals.max(by: { ($0.recordedAt ?? at) < ($1.recordedAt ?? at) }) else {
             return optOutMedium(c.channel) == nil ? nil : rule.pass("no request to avoid this medium or address")
         }
+        if let renewed = renewedConsent(c, after: latest.recordedAt, at: at) {
+            return rule.pass("\(c.person.id) consented again\(renewed.receivedAt.map { " on \(c.format($0))" } ?? "") after asking to stop")
+        }
         if c.contentType == .optOutConfirmationOnly, c.channel.isElectronic, !confirmationSent(c, since: latest.recordedAt) {
             return rule.pass("1006.14(h)(2)(i): one confirmation of the opt-out", decisive: true)
         }
@@ -75,6 +78,26 @@ enum MediumRules {
         }
     }
 
+    /// A consent the person gave the collector again after `since` (a START reply to a text, a consent an agent
+    /// recorded) for the proposed medium and number: revoked consent can be given back, and the person's later word
+    /// counts. An undated revocation or opt-out cannot be shown to be older, so nothing renews it.
+    static func renewedConsent(_ c: RuleContext, after since: Instant?, at: Instant) -> Consent? {
+        guard let since else { return nil }
+        let type: ConsentType
+        switch c.channel {
+        case .sms: type = .regFTextConsent
+        case .call, .voicemail: type = .regFCallConsent
+        default: return nil
+        }
+        let destination = c.proposal.destination ?? ""
+        return c.snapshot.consents.first { consent in
+            guard consent.type == type, consent.givenDirectlyToCollector, c.isKnown(consent.receivedAt),
+                  let received = consent.receivedAt, received > since, received <= at
+            else { return false }
+            return consent.destinations.isEmpty || consent.destinations.contains(destination)
+        }
+    }
+
     static func isRoboContact(_ c: RuleContext) -> Bool {
         (c.channel == .call || c.channel == .voicemail || c.channel == .sms) && c.dialingMethod.isRestrictedByTCPA
     }
@@ -88,6 +111,9 @@ enum MediumRules {
             let day = LocalDate(dayNumber: c.localDay(received))
             figures = [("revocation_received_date", .date(day)),
                        ("honor_no_later_than", .date(c.calendar.adding(businessDays: c.ruleSet.tcpaRevocationBusinessDays, to: day)))]
+        }
+        if let renewed = renewedConsent(c, after: revocation.receivedAt, at: at) {
+            return rule.pass("consent given again\(renewed.receivedAt.map { " on \(c.format($0))" } ?? "") after the revocation", figures: figures)
         }
         if c.contentType == .optOutConfirmationOnly, c.channel == .sms {
             return rule.pass("a one-time confirmation text is permitted after a revocation", figures: figures)

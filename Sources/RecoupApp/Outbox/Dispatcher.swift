@@ -28,6 +28,8 @@ public struct Dispatcher: Sendable {
         public var backoff: TimeInterval = 30
         /// One-click unsubscribe links for every email (RFC 8058); none without a public URL.
         public var unsubscribe: UnsubscribeLinks?
+        /// Recoup's public URL, for the SMS provider's status callbacks (`<url>/webhooks/sms/<tenant>/status`).
+        public var publicURL: String?
 
         public init(worker: String, from: String, messageDomain: String, collectorName: String) {
             self.worker = worker
@@ -52,18 +54,20 @@ public struct Dispatcher: Sendable {
 
     let outbox: any OutboxRepository
     let snapshots: AccountSnapshots
-    let email: any EmailTransport
+    let email: (any EmailTransport)?
+    let texts: (any TextTransport)?
     let clock: any Clock
     let engine: ComplianceEngine
     let settings: Settings
 
     public init(
-        outbox: any OutboxRepository, snapshots: AccountSnapshots, email: any EmailTransport, clock: any Clock,
-        settings: Settings, engine: ComplianceEngine = ComplianceEngine()
+        outbox: any OutboxRepository, snapshots: AccountSnapshots, email: (any EmailTransport)?, texts: (any TextTransport)? = nil,
+        clock: any Clock, settings: Settings, engine: ComplianceEngine = ComplianceEngine()
     ) {
         self.outbox = outbox
         self.snapshots = snapshots
         self.email = email
+        self.texts = texts
         self.clock = clock
         self.settings = settings
         self.engine = engine
@@ -133,11 +137,9 @@ public struct Dispatcher: Sendable {
             return
         }
 
-        let outbound = OutboundEmail(
-            messageID: message.messageID(domain: settings.messageDomain), from: settings.from, to: message.recipient,
-            subject: message.subject, text: message.body, unsubscribe: settings.unsubscribe?.link(for: message.id))
+        let providerRef: String?
         do {
-            try await email.send(outbound)
+            providerRef = try await handOff(message)
         } catch let TransportFailure.permanent(reason) {
             try await finish(message, .closed(.dead, reason: reason, rule: nil, audit(message, "message.dead", ["reason": reason])),
                              at: now, into: &report, \.dead)
@@ -155,11 +157,34 @@ public struct Dispatcher: Sendable {
             return
         }
         let contact = RecordedContact(
-            accountID: message.accountID, consumerID: message.consumerID, occurredAt: now, direction: .outbound, channel: .email,
-            destinationID: message.destinationID, dialingMethod: nil, outcome: .delivered, contentType: .collection,
+            accountID: message.accountID, consumerID: message.consumerID, occurredAt: now, direction: .outbound,
+            channel: message.channel == .sms ? .sms : .email, destinationID: message.destinationID,
+            dialingMethod: message.channel == .sms ? .autodialer : nil, outcome: .delivered, contentType: .collection,
             recordedBy: "dispatcher:\(settings.worker)")
-        try await finish(message, .sent(contact, audit(message, "message.sent", ["message_id": outbound.messageID, "attempts": "\(message.attempts)"])),
+        var details = ["message_id": message.messageID(domain: settings.messageDomain), "attempts": "\(message.attempts)"]
+        details["provider_ref"] = providerRef
+        try await finish(message, .sent(contact, audit(message, "message.sent", details), providerRef: providerRef),
                          at: now, into: &report, \.sent)
+    }
+
+    /// Gives the message to its channel's transport; the provider's id for it, if it has one.
+    private func handOff(_ message: OutboxMessage) async throws -> String? {
+        switch message.channel {
+        case .email:
+            // Not configured here: another dispatcher may have the channel, or this one will after a restart.
+            guard let email else { throw TransportFailure.transient("no SMTP relay is configured") }
+            try await email.send(OutboundEmail(
+                messageID: message.messageID(domain: settings.messageDomain), from: settings.from, to: message.recipient,
+                subject: message.subject, text: message.body, unsubscribe: settings.unsubscribe?.link(for: message.id)))
+            return nil
+        case .sms:
+            guard let texts else { throw TransportFailure.transient("no SMS provider is configured") }
+            return try await texts.send(OutboundText(
+                idempotencyKey: message.id.uuidString.lowercased(), to: message.recipient, body: message.body,
+                statusCallback: settings.publicURL.map { "\($0)/webhooks/sms/\(message.tenantID)/status" }))
+        default:
+            throw TransportFailure.permanent("\(message.channel.rawValue) messages are not dispatched")
+        }
     }
 
     /// Writes the resolution and counts it under `tally`, unless the claim was lost meanwhile.

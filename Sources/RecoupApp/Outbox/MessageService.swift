@@ -2,7 +2,7 @@ import Compliance
 import Foundation
 import RecoupCore
 
-/// Queues one-off messages to accounts: checked by the compliance engine when asked (a message that may not be
+/// Queues one-off emails and texts to accounts: checked by the compliance engine when asked (a message that may not be
 /// sent now is refused with the decision, never queued to wait silently), composed with the required
 /// disclosures, and written to the outbox with its audit event. The dispatcher checks again when it sends.
 public struct MessageService: Sendable {
@@ -26,46 +26,80 @@ public struct MessageService: Sendable {
         case refused(ContactDecision)
     }
 
-    /// Queues an email to the account's primary consumer, at `destination` or their first email address.
-    public func email(
-        account id: AccountID, destination: ContactPointID? = nil, subject: String, text: String, scope: AccessScope, actor: String,
-        collectorName: String, idempotencyKey: String? = nil
+    /// Queues an email (`subject` required) or a text (no subject) to the account's primary consumer, at
+    /// `destination` or their first address for the channel (email address; mobile or unknown phone for a text).
+    public func send(
+        _ channel: ProposedChannel, account id: AccountID, destination: ContactPointID? = nil, subject: String?, text: String,
+        scope: AccessScope, actor: String, collectorName: String, idempotencyKey: String? = nil
     ) async throws -> Queued {
         var problems: [FieldProblem] = []
-        if subject.trimmingCharacters(in: .whitespaces).isEmpty { problems.append(FieldProblem(field: "subject", reason: "must not be empty")) }
-        if subject.contains(where: \.isNewline) { problems.append(FieldProblem(field: "subject", reason: "must be one line")) }
+        switch channel {
+        case .email:
+            let subject = subject ?? ""
+            if subject.trimmingCharacters(in: .whitespaces).isEmpty { problems.append(FieldProblem(field: "subject", reason: "must not be empty")) }
+            if subject.contains(where: \.isNewline) { problems.append(FieldProblem(field: "subject", reason: "must be one line")) }
+        case .sms:
+            if subject != nil { problems.append(FieldProblem(field: "subject", reason: "a text has no subject")) }
+        default:
+            problems.append(FieldProblem(field: "channel", reason: "\(channel.rawValue) messages are not sent from here (email or sms)"))
+        }
         if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append(FieldProblem(field: "text", reason: "must not be empty")) }
         guard problems.isEmpty else { throw RecoupError.invalid(problems) }
 
         let now = clock.now()
         let (account, consumer, snapshot) = try await snapshots.load(id, scope: scope, collectorName: collectorName, at: Instant(now))
-        let emails = consumer.contactPoints.filter { if case .email = $0.kind { true } else { false } }
-        guard let point = destination.map({ wanted in emails.first { $0.id == wanted } }) ?? emails.first,
-              case let .email(address, _) = point.kind
-        else {
-            throw RecoupError.invalid([FieldProblem(
-                field: "destination_id", reason: destination == nil ? "the consumer has no email address on file" : "not an email address of this account's consumer")])
-        }
+        let (point, address) = try Self.destination(channel, destination, of: consumer)
         let decision = engine.decide(
-            snapshot, AccountSnapshots.proposal(.email, to: point, account: account, consumer: consumer, at: Instant(now)), on: account)
+            snapshot, AccountSnapshots.proposal(channel, to: point, account: account, consumer: consumer, at: Instant(now)), on: account)
         guard decision.allowed else { return .refused(decision) }
 
+        let body = MessageComposer.body(
+            text, channel: channel, language: consumer.language, firstCommunication: !MessageComposer.hasCommunicated(snapshot.history))
+        if channel == .sms, body.count > MessageComposer.maxTextLength {
+            throw RecoupError.invalid([FieldProblem(
+                field: "text", reason: "too long for a text: \(body.count) characters with the required statements, at most \(MessageComposer.maxTextLength)")])
+        }
         let message = OutboxMessage(
-            tenantID: scope.tenantID, accountID: account.id, consumerID: consumer.id, channel: .email, destinationID: point.id,
-            recipient: address, language: consumer.language, subject: subject, body: EmailComposer.body(text, language: consumer.language),
-            dueAt: now, createdAt: now)
+            tenantID: scope.tenantID, accountID: account.id, consumerID: consumer.id, channel: channel, destinationID: point.id,
+            recipient: address, language: consumer.language, subject: subject ?? "", body: body, dueAt: now, createdAt: now)
         let (stored, created) = try await outbox.enqueue(
             message, idempotencyKey: idempotencyKey,
             audit: AuditEntry(actor: actor, action: "message.queued", subjectType: "account", subjectID: account.id.description,
                               afterDigest: AuditChain.hexDigest(Data((message.subject + "\n" + message.body).utf8)),
-                              details: ["message_id": message.id.uuidString.lowercased(), "channel": "email"]))
+                              details: ["message_id": message.id.uuidString.lowercased(), "channel": channel.rawValue]))
         return .queued(stored, created: created)
     }
 
-    /// The messages queued to an account in scope, newest first.
-    public func communications(account id: AccountID, scope: AccessScope) async throws -> [OutboxMessage] {
+    /// The contact point a message on `channel` goes to: the one asked for, or the first that can receive it.
+    static func destination(_ channel: ProposedChannel, _ wanted: ContactPointID?, of consumer: Consumer) throws -> (ContactPoint, String) {
+        let candidates: [(ContactPoint, String)] = consumer.contactPoints.compactMap { point in
+            switch (channel, point.kind) {
+            case let (.email, .email(address, _)): (point, address)
+            case let (.sms, .phone(number, type, _, _)) where type == .cell || type == .unknown: (point, number)
+            default: nil
+            }
+        }
+        if let found = wanted.map({ wanted in candidates.first { $0.0.id == wanted } }) ?? candidates.first { return found }
+        let what = channel == .email ? "an email address" : "a mobile number"
+        throw RecoupError.invalid([FieldProblem(
+            field: "destination_id",
+            reason: wanted == nil ? "the consumer has no \(what) on file" : "not \(what) of this account's consumer")])
+    }
+
+    /// The messages queued to an account in scope, newest first, each with what happened to it after it left.
+    public func communications(account id: AccountID, scope: AccessScope) async throws -> [(OutboxMessage, [EngagementEvent])] {
         _ = try await snapshots.accounts.account(id, scope: scope)
-        return try await outbox.messages(account: id, tenantID: scope.tenantID)
+        let messages = try await outbox.messages(account: id, tenantID: scope.tenantID)
+        let events = try await outbox.engagement(messages: messages.map(\.id), tenantID: scope.tenantID)
+        return messages.map { ($0, events[$0.id] ?? []) }
+    }
+
+    /// Records what a provider reported about a message it was handed. An unknown provider id (another
+    /// tenant's, or a message purged since) is not found.
+    public func track(_ kind: EngagementKind, providerRef: String, detail: String?, tenantID: TenantID) async throws {
+        guard try await outbox.recordEngagement(kind, providerRef: providerRef, detail: detail, tenantID: tenantID, at: clock.now()) != nil else {
+            throw RecoupError.notFound("message \(providerRef)")
+        }
     }
 
     /// The tenant's messages in one status (`dead`: the dead-letter queue), oldest first.

@@ -42,12 +42,14 @@ public struct OutboxMessage: Sendable, Equatable {
     public var rule: String?
     public var createdAt: Date
     public var sentAt: Date?
+    /// The provider's id for the hand-off (an SMS provider's message SID), which its status callbacks name.
+    public var providerRef: String?
 
     public init(
         id: UUID = UUID(), tenantID: TenantID, accountID: AccountID, consumerID: ConsumerID, channel: ProposedChannel,
         destinationID: ContactPointID, recipient: String, language: String, subject: String, body: String,
         status: OutboxStatus = .queued, dueAt: Date, attempts: Int = 0, lastError: String? = nil, rule: String? = nil,
-        createdAt: Date, sentAt: Date? = nil
+        createdAt: Date, sentAt: Date? = nil, providerRef: String? = nil
     ) {
         self.id = id
         self.tenantID = tenantID
@@ -66,6 +68,7 @@ public struct OutboxMessage: Sendable, Equatable {
         self.rule = rule
         self.createdAt = createdAt
         self.sentAt = sentAt
+        self.providerRef = providerRef
     }
 
     /// The RFC 5322 Message-ID every hand-off of this message carries: the same on every retry.
@@ -74,8 +77,8 @@ public struct OutboxMessage: Sendable, Equatable {
 
 /// What finishing a claimed message writes, in one transaction with the status change.
 public enum OutboxResolution: Sendable {
-    /// Handed off: the contact attempt and its audit event.
-    case sent(RecordedContact, AuditEntry)
+    /// Handed off: the contact attempt, its audit event and the provider's id for the message, if it gave one.
+    case sent(RecordedContact, AuditEntry, providerRef: String?)
     /// Try again at `at` (not lawful yet, or a transient failure).
     case retry(at: Date, reason: String, rule: String?)
     /// Final refusal: `blocked` by compliance or `dead` after a permanent failure, with its audit event.
@@ -98,6 +101,30 @@ public protocol OutboxRepository: Sendable {
     func messages(account: AccountID, tenantID: TenantID) async throws -> [OutboxMessage]
     /// A tenant's messages in one status, oldest first.
     func messages(status: OutboxStatus, tenantID: TenantID, limit: Int) async throws -> [OutboxMessage]
+    /// Records what a provider reported about a message it was handed (delivered, failed, opened, …), once per
+    /// message and kind, with its audit event. Returns nil when no message of the tenant carries `providerRef`.
+    func recordEngagement(_ kind: EngagementKind, providerRef: String, detail: String?, tenantID: TenantID, at: Date) async throws -> OutboxMessage?
+    /// What was reported about these messages, oldest first.
+    func engagement(messages: [UUID], tenantID: TenantID) async throws -> [UUID: [EngagementEvent]]
+}
+
+/// What happened to a message after it left: the tracking the strategy engine learns from.
+public enum EngagementKind: String, Sendable, CaseIterable {
+    case delivered, bounced, opened, clicked, replied, failed
+    case optedOut = "opted_out"
+}
+
+/// One thing that happened to a message, when.
+public struct EngagementEvent: Sendable, Equatable {
+    public var kind: EngagementKind
+    public var occurredAt: Date
+    public var detail: String?
+
+    public init(kind: EngagementKind, occurredAt: Date, detail: String? = nil) {
+        self.kind = kind
+        self.occurredAt = occurredAt
+        self.detail = detail
+    }
 }
 
 /// An email ready for the wire.
@@ -124,6 +151,29 @@ public struct OutboundEmail: Sendable, Equatable {
 public protocol EmailTransport: Sendable {
     /// Returns when the relay accepted the message. Throws ``TransportFailure``.
     func send(_ email: OutboundEmail) async throws
+}
+
+/// A text message ready for the provider.
+public struct OutboundText: Sendable, Equatable {
+    /// The outbox message's id: the same on every retry, so the provider can de-duplicate.
+    public var idempotencyKey: String
+    public var to: String
+    public var body: String
+    /// Where the provider reports delivery (the tenant's status webhook), when Recoup has a public URL.
+    public var statusCallback: String?
+
+    public init(idempotencyKey: String, to: String, body: String, statusCallback: String? = nil) {
+        self.idempotencyKey = idempotencyKey
+        self.to = to
+        self.body = body
+        self.statusCallback = statusCallback
+    }
+}
+
+/// Hands a text to an SMS provider.
+public protocol TextTransport: Sendable {
+    /// Returns the provider's id for the message when it accepted it. Throws ``TransportFailure``.
+    func send(_ text: OutboundText) async throws -> String
 }
 
 /// Why a hand-off failed, and whether trying again can help.

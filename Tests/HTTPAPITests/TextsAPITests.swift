@@ -1,0 +1,142 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import RecoupApp
+import RecoupCore
+import RecoupTestSupport
+import Testing
+
+/// Two-way texts over HTTP, driven the way the provider drives them: a text is queued with the disclosure and
+/// "reply STOP", dispatched, reported delivered by a signed status callback; the consumer's STOP arrives as a signed
+/// inbound webhook, opts the number out with one confirmation and is never answered twice; START gives consent
+/// back; HELP answers; a sentence that asks to stop counts; anything else waits in the agents' inbox. Unsigned
+/// webhooks change nothing, and another agency's webhook never touches this agency's accounts.
+struct TextsAPITests {
+    /// Records what would have gone to the provider and answers with a SID per text.
+    final class RecordingTexts: TextTransport, @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var sent: [OutboundText] = []
+
+        func send(_ text: OutboundText) async throws -> String {
+            lock.withLock {
+                sent.append(text)
+                return "SM\(sent.count)"
+            }
+        }
+    }
+
+    /// A webhook call as the provider makes it: form-encoded, signed over the public URL and the sorted fields.
+    func webhook(_ client: some TestClientProtocol, _ path: String, _ fields: [(String, String)], signedWith token: String = APIHarness.smsToken)
+        async throws -> (HTTPResponse.Status, String)
+    {
+        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        headers[HTTPField.Name(WebhookSignature.header)!] = WebhookSignature.sign(url: "https://pay.acme.test" + path, parameters: fields, token: token)
+        return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: WebhookSignature.formBody(fields))) {
+            ($0.status, String(buffer: $0.body))
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aTextIsDeliveredTrackedAndAStopReplyOptsTheNumberOutWithOneConfirmation(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+        try await h.app.test(.router) { client in
+            let csv = [placementHeader + ",phone1_consent", placementRow("TX-1") + ",yes"].joined(separator: "\n")
+            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
+            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
+            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let text = #"{"channel": "sms", "text": "Hi Pat, a payment plan is available: pay.acme.test"}"#
+            func sendText() async throws -> (HTTPResponse.Status, [String: Any], String) {
+                try await client.call(.post, "/v1/accounts/\(accountID)/messages", key: h.acmeAgent, body: text)
+            }
+
+            let (queued, message, queuedText) = try await sendText()
+            #expect(queued == .accepted, "\(queuedText)")
+            #expect(message["recipient"] as? String == "+15125550100" && message["channel"] as? String == "sms")
+            #expect(try await client.call(.post, "/v1/accounts/\(accountID)/messages", key: h.acmeAgent,
+                                          body: #"{"channel": "sms", "subject": "x", "text": "y"}"#).0 == .badRequest, "a text has no subject")
+
+            // The dispatcher hands it to the provider, which reports it delivered.
+            let clock = h.clock
+            let snapshots = AccountSnapshots(accounts: AccountService(accounts: h.store, clock: clock), contacts: h.store, facts: h.store)
+            let provider = RecordingTexts()
+            var settings = Dispatcher.Settings(worker: "w1", from: "billing@acme.test", messageDomain: "acme.test", collectorName: "Acme")
+            settings.publicURL = "https://pay.acme.test"
+            let dispatcher = Dispatcher(outbox: h.store, snapshots: snapshots, email: nil, texts: provider, clock: clock, settings: settings)
+            #expect(try await dispatcher.drain().sent == 1)
+            let handed = try #require(provider.sent.first)
+            #expect(handed.body.hasPrefix("Hi Pat, a payment plan is available") && handed.body.hasSuffix("Reply STOP to opt out."))
+            #expect(handed.body.contains("debt collector") && handed.idempotencyKey == message["id"] as? String)
+            #expect(handed.statusCallback == "https://pay.acme.test/webhooks/sms/\(h.acme)/status")
+
+            let statusPath = "/webhooks/sms/\(h.acme)/status"
+            #expect(try await webhook(client, statusPath, [("MessageSid", "SM1"), ("MessageStatus", "sent")]).0 == .noContent)
+            #expect(try await webhook(client, statusPath, [("MessageSid", "SM1"), ("MessageStatus", "delivered")]).0 == .noContent)
+            #expect(try await webhook(client, statusPath, [("MessageSid", "SM1"), ("MessageStatus", "delivered")]).0 == .noContent)
+            #expect(try await webhook(client, statusPath, [("MessageSid", "SM1"), ("MessageStatus", "failed")], signedWith: "wrong").0 == .forbidden)
+            #expect(try await webhook(client, "/webhooks/sms/\(h.other)/status", [("MessageSid", "SM1"), ("MessageStatus", "failed")]).0
+                == .notFound, "another agency's callback cannot touch this message")
+
+            // The consumer answers STOP: one confirmation, a revocation and an opt-out recorded, nothing more sent.
+            let inboundPath = "/webhooks/sms/\(h.acme)/inbound"
+            let stop: [(String, String)] = [("MessageSid", "SMin1"), ("From", "+15125550100"), ("To", "+15125559999"), ("Body", "Stop")]
+            #expect(try await webhook(client, inboundPath, stop, signedWith: "forged").0 == .forbidden)
+            let (stopped, twiml) = try await webhook(client, inboundPath, stop)
+            #expect(stopped == .ok && twiml.contains("<Message>You are unsubscribed"), "\(twiml)")
+            let (retried, repeatTwiml) = try await webhook(client, inboundPath, stop)
+            #expect(retried == .ok && !repeatTwiml.contains("<Message>"), "a retried webhook is not answered again")
+            let (_, facts, _) = try await client.call(.get, "/v1/accounts/\(accountID)/facts", key: h.acmeAgent)
+            #expect((facts["items"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }.sorted() == ["opt_out", "tcpa_revocation"])
+            let (refused, refusal, _) = try await sendText()
+            #expect(refused == .conflict && ["REGF-1006.14h-MEDIUM", "TCPA-64.1200a10-REVOKE"].contains(refusal["rule"] as? String ?? ""))
+            #expect(try await dispatcher.drain().claimed == 0 && provider.sent.count == 1)
+
+            let (_, communications, _) = try await client.call(.get, "/v1/accounts/\(accountID)/communications", key: h.acmeAgent)
+            let sent = try #require((communications["items"] as? [[String: Any]])?.first)
+            #expect(sent["provider_ref"] as? String == "SM1")
+            let events = try #require(sent["events"] as? [[String: Any]]).compactMap { $0["kind"] as? String }
+            #expect(events.first == "delivered" && Set(events) == ["delivered", "replied", "opted_out"] && events.count == 3)
+
+            // START, a minute later, gives consent back; texts may go again.
+            clock.advance(by: 60)
+            let (started, startTwiml) = try await webhook(
+                client, inboundPath, [("MessageSid", "SMin2"), ("From", "+15125550100"), ("To", "+15125559999"), ("Body", "START")])
+            #expect(started == .ok && startTwiml.contains("subscribed to texts from us again"), "\(startTwiml)")
+            #expect(try await sendText().0 == .accepted)
+
+            // HELP answers who is texting; a question goes to the inbox; a Spanish "stop writing to me" revokes.
+            let (_, help) = try await webhook(
+                client, inboundPath, [("MessageSid", "SMin3"), ("From", "+15125550100"), ("To", "+15125559999"), ("Body", "help")])
+            #expect(help.contains("Acme") && help.contains("STOP"))
+            let (_, question) = try await webhook(
+                client, inboundPath, [("MessageSid", "SMin4"), ("From", "+15125550100"), ("To", "+15125559999"), ("Body", "Can I pay Friday?")])
+            #expect(!question.contains("<Message>"))
+            let (_, inbox, _) = try await client.call(.get, "/v1/inbox?status=open", key: h.acmeAgent)
+            let open = try #require(inbox["items"] as? [[String: Any]])
+            #expect(open.count == 1 && open.first?["body"] as? String == "Can I pay Friday?" && open.first?["account_ids"] as? [String] == [accountID])
+            #expect(try await client.call(.get, "/v1/inbox?status=open", key: h.bankKey).0 == .forbidden)
+            #expect((try await client.call(.get, "/v1/inbox?status=open", key: h.otherAdmin).1["items"] as? [[String: Any]])?.isEmpty == true)
+            let inboundID = try #require(open.first?["id"] as? String)
+            #expect(try await client.call(.post, "/v1/inbox/\(inboundID)/close", key: h.otherAdmin).0 == .notFound)
+            #expect(try await client.call(.post, "/v1/inbox/\(inboundID)/close", key: h.acmeAgent).0 == .noContent)
+            #expect((try await client.call(.get, "/v1/inbox?status=open", key: h.acmeAgent).1["items"] as? [[String: Any]])?.isEmpty == true)
+
+            clock.advance(by: 60)
+            let (_, spanish) = try await webhook(
+                client, inboundPath,
+                [("MessageSid", "SMin5"), ("From", "+15125550100"), ("To", "+15125559999"), ("Body", "Por favor dejen de escribirme!")])
+            #expect(spanish.contains("<Message>"), "one confirmation of the revocation")
+            let (_, handled, _) = try await client.call(.get, "/v1/inbox?status=handled", key: h.acmeAgent)
+            #expect((handled["items"] as? [[String: Any]])?.first?["intent"] as? String == "revocation")
+            #expect(try await sendText().0 == .conflict)
+
+            // The same number texting another agency's line reaches none of this agency's accounts.
+            let (_, elsewhere) = try await webhook(
+                client, "/webhooks/sms/\(h.other)/inbound", [("MessageSid", "SMo1"), ("From", "+15125550100"), ("To", "+1"), ("Body", "START")])
+            #expect(!elsewhere.contains("<Message>"))
+            #expect(try await sendText().0 == .conflict, "another agency's START does not re-subscribe here")
+        }
+        }
+    }
+}

@@ -130,7 +130,11 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "ChannelsTests",
-            dependencies: ["RecoupApp", "Channels", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "RecoupApp", "Channels",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strict),
         .testTarget(name: "MessagingTests", dependencies: ["RecoupCore", "Compliance", "Messaging"], swiftSettings: strict),
         // Real databases and fixtures shared by the storage and HTTP suites.

@@ -10,8 +10,8 @@ import RecoupApp
 /// idempotency key, so a retry after an unknown outcome does not text the consumer twice at a provider that honours
 /// it.
 ///
-/// Failures are classified for the dispatcher: a 4xx answer (a bad number, an unsubscribed recipient) is permanent;
-/// 429, 5xx, a refused connection or a timeout is transient.
+/// Failures are classified for the dispatcher: a 4xx answer about the message (a bad number, an unsubscribed
+/// recipient) is permanent; 401/403 (credentials), 429, 5xx, a refused connection or a timeout is transient.
 public struct TextProviderTransport: TextTransport {
     public struct Configuration: Sendable {
         /// Scheme, host, port and any path prefix: `https://api.twilio.com`.
@@ -79,7 +79,10 @@ public struct TextProviderTransport: TextTransport {
         guard (200..<300).contains(status) else {
             let detail = json?["message"] as? String ?? String(text.prefix(200))
             let reason = "SMS provider answered \(status): \(detail)"
-            throw status == 429 || status >= 500 ? TransportFailure.transient(reason) : TransportFailure.permanent(reason)
+            // Throttled, down, or refusing our credentials (an operator can fix those): try again. Any other 4xx is about
+            // this message (a bad or unsubscribed number): dead letter.
+            let retryable = status == 429 || status >= 500 || status == 401 || status == 403
+            throw retryable ? TransportFailure.transient(reason) : TransportFailure.permanent(reason)
         }
         guard let sid = json?["sid"] as? String, !sid.isEmpty else {
             throw TransportFailure.transient("SMS provider answered \(status) without a message sid")

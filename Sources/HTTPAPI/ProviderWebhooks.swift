@@ -7,7 +7,7 @@ import RecoupApp
 import RecoupCore
 
 /// Where an SMS provider's webhooks are checked: its auth token and the public URL it calls Recoup at.
-public struct TextWebhookSettings: Sendable {
+public struct ProviderWebhookSettings: Sendable {
     public var authToken: String
     /// Recoup's public base URL, exactly as configured at the provider (the signature covers it).
     public var publicURL: String
@@ -21,12 +21,13 @@ public struct TextWebhookSettings: Sendable {
 /// The SMS provider's webhooks, outside the API keys and checked by the provider's request signature instead:
 /// `POST /webhooks/sms/{tenant}/inbound` receives a consumer's text and answers with TwiML (the confirmation of a
 /// STOP, the answer to HELP, or nothing); `POST /webhooks/sms/{tenant}/status` records what the provider reports
-/// about a text it was handed (delivered, failed).
+/// about a text it was handed (delivered, failed); `POST /webhooks/voice/{tenant}/inbound` answers a call with the
+/// IVR, and `/webhooks/voice/{tenant}/ivr?step=…` takes each key press.
 enum ProviderWebhooks {
     static let prefix = "/webhooks/"
 
-    static func register(
-        on router: Router<BasicRequestContext>, settings: TextWebhookSettings, inbound: InboundTextService, outbox: MessageService,
+    static func registerTexts(
+        on router: Router<BasicRequestContext>, settings: ProviderWebhookSettings, inbound: InboundTextService, outbox: MessageService,
         letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails
     ) {
         router.post("/webhooks/sms/:tenant/inbound") { request, context in
@@ -56,8 +57,43 @@ enum ProviderWebhooks {
         }
     }
 
+    static func registerVoice(
+        on router: Router<BasicRequestContext>, settings: ProviderWebhookSettings, ivr: IVRService,
+        letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails
+    ) {
+        @Sendable func answer(_ request: Request, _ context: BasicRequestContext, step: String?) async throws -> Response {
+            let (tenant, form) = try await verified(request, context, settings)
+            guard let call = form["CallSid"], let from = form["From"], let to = form["To"] else {
+                throw RecoupError.invalid([FieldProblem(field: "CallSid, From, To", reason: "the provider's call fields are missing")])
+            }
+            var state: [String: String] = [:]
+            for item in request.uri.queryParameters where item.key != "step" { state[String(item.key)] = String(item.value) }
+            let verbs = try await ivr.handle(
+                IVRRequest(tenantID: tenant, callID: call, caller: from, called: to,
+                           step: step ?? request.uri.queryParameters["step"].map(String.init) ?? "start", digits: form["Digits"], state: state),
+                collector: try await letterhead(tenant))
+            return twiML(verbs.map(twiML).joined())
+        }
+        router.post("/webhooks/voice/:tenant/inbound") { request, context in try await answer(request, context, step: "start") }
+        router.post("/webhooks/voice/:tenant/ivr") { request, context in try await answer(request, context, step: nil) }
+    }
+
+    /// One verb as TwiML.
+    static func twiML(_ verb: VoiceVerb) -> String {
+        switch verb {
+        case let .say(text, language): "<Say language=\"\(language)\">\(HTMLEscaping.text(text))</Say>"
+        case let .gather(action, digits, finishOnKey, prompts):
+            "<Gather input=\"dtmf\" action=\"\(HTMLEscaping.text(action))\" method=\"POST\" timeout=\"6\""
+                + (digits.map { " numDigits=\"\($0)\"" } ?? "") + (finishOnKey.map { " finishOnKey=\"\($0)\"" } ?? "") + ">"
+                + prompts.map(twiML).joined() + "</Gather>"
+        case let .dial(number): "<Dial>\(HTMLEscaping.text(number))</Dial>"
+        case let .redirect(url): "<Redirect method=\"POST\">\(HTMLEscaping.text(url))</Redirect>"
+        case .hangup: "<Hangup/>"
+        }
+    }
+
     /// The tenant named in the path and the form, once the provider's signature over both is checked.
-    static func verified(_ request: Request, _ context: BasicRequestContext, _ settings: TextWebhookSettings)
+    static func verified(_ request: Request, _ context: BasicRequestContext, _ settings: ProviderWebhookSettings)
         async throws -> (TenantID, [String: String])
     {
         guard let tenant = context.parameters.get("tenant").flatMap(TenantID.init) else { throw RecoupError.notFound("tenant") }

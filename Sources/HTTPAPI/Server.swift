@@ -21,12 +21,14 @@ public struct APIServices: Sendable {
     public var facts: FactRecordingService
     public var messages: MessageService
     public var inbound: InboundTextService
+    public var ivr: IVRService
     /// The agency's letterhead (name, dispute address, phone, licences) for a tenant's notices.
     public var letterhead: @Sendable (TenantID) async throws -> CollectorDetails
     /// The one-click unsubscribe links' handler; nil when no public URL is configured (emails then carry none).
     public var unsubscribe: UnsubscribeService?
-    /// The SMS provider's webhook credentials; nil when no provider is configured (the webhooks are then absent).
-    public var textWebhooks: TextWebhookSettings?
+    /// The SMS and voice provider's webhook credentials; nil when no provider is configured (the webhooks are then
+    /// absent).
+    public var textWebhooks: ProviderWebhookSettings?
     /// Answers whether the database is reachable, for `/health`.
     public var databaseCheck: @Sendable () async -> Bool
 
@@ -48,6 +50,7 @@ public struct APIServices: Sendable {
         let snapshots = AccountSnapshots(accounts: accounts, contacts: contactRepository, facts: factRepository)
         messages = MessageService(snapshots: snapshots, outbox: outbox, clock: clock)
         self.inbound = InboundTextService(inbound: inbound, snapshots: snapshots, clock: clock)
+        ivr = IVRService(inbound: inbound, snapshots: snapshots, clock: clock)
         self.letterhead = letterhead
         self.databaseCheck = databaseCheck
     }
@@ -87,8 +90,10 @@ public func makeRouter(
     }
     if let unsubscribe = services.unsubscribe { ConsumerPages.register(on: router, unsubscribe: unsubscribe) }
     if let webhooks = services.textWebhooks {
-        ProviderWebhooks.register(
-            on: router, settings: webhooks, inbound: services.inbound, outbox: services.messages, letterhead: services.letterhead)
+        ProviderWebhooks.registerTexts(
+            on: router, settings: webhooks, inbound: services.inbound, outbox: services.messages,
+            letterhead: services.letterhead)
+        ProviderWebhooks.registerVoice(on: router, settings: webhooks, ivr: services.ivr, letterhead: services.letterhead)
     }
     let handlers = APIHandlers(services: services, limits: limits)
     try handlers.registerHandlers(on: router, middlewares: [EmptyBodyMiddleware(jsonLimit: limits.jsonBodyBytes)])

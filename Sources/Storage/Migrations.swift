@@ -1,4 +1,5 @@
 import FluentKit
+import RecoupCore
 import SQLKit
 
 /// The schema, as an append-only list of small named migrations. A landed migration is never edited: a change
@@ -20,6 +21,7 @@ public enum RecoupMigrations {
         CreateConsumerFacts(),
         CreateOutbox(),
         CreateEngagementAndInbox(),
+        AddAccountReferences(),
     ]
 }
 
@@ -406,5 +408,24 @@ struct CreateEngagementAndInbox: AsyncMigration {
         try await sql.raw("DROP INDEX contact_points_value").run()
         try await sql.raw("DROP INDEX outbox_provider_ref").run()
         try await sql.raw("ALTER TABLE outbox_messages DROP COLUMN provider_ref").run()
+    }
+}
+
+/// The keypad reference of every account (``ReferenceCode``), stored so a caller's reference finds the account.
+struct AddAccountReferences: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let sql = try database.sqlDatabase()
+        try await sql.raw("ALTER TABLE accounts ADD COLUMN reference_code VARCHAR(10)").run()
+        for row in try await sql.select().column("id").from("accounts").all() {
+            guard let id = AccountID(try row.decode(column: "id", as: String.self)) else { continue }
+            try await sql.update("accounts").set("reference_code", to: ReferenceCode.of(id)).where("id", .equal, id.description).run()
+        }
+        try await sql.raw("CREATE INDEX accounts_reference ON accounts (tenant_id, reference_code)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = try database.sqlDatabase()
+        try await sql.raw("DROP INDEX accounts_reference").run()
+        try await sql.raw("ALTER TABLE accounts DROP COLUMN reference_code").run()
     }
 }

@@ -299,11 +299,11 @@ struct SQLPlacementWriter: PlacementWriter {
                     + [.integer(Int64(position)), .timestamp(now)]
             })
         try await bulk.insert(
-            into: "accounts", columns: Self.accountColumns + ["id", "tenant_id", "client_id", "record_digest"],
+            into: "accounts", columns: Self.accountColumns + ["id", "tenant_id", "client_id", "record_digest", "reference_code"],
             rows: newAccountOrder.compactMap { number -> [BulkValue]? in
                 guard let (id, debt, consumerID, digest) = newAccounts[number] else { return nil }
                 return Self.accountValues(debt, placement: report.placement.id, consumer: consumerID, at: now)
-                    + [.text(id.description), .text(tenant), .text(client), .text(digest)]
+                    + [.text(id.description), .text(tenant), .text(client), .text(digest), .text(ReferenceCode.of(id))]
             })
         for (id, debt, consumerID, digest) in accountUpdates.values {
             var update = sql.update("accounts")

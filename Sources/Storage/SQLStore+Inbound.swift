@@ -18,6 +18,12 @@ extension SQLStore: InboundRepository {
         }
     }
 
+    public func accounts(reference: String, tenantID: TenantID) async throws -> [AccountID] {
+        try await db.sql.select().column("id").from("accounts")
+            .where("tenant_id", .equal, tenantID.description).where("reference_code", .equal, reference)
+            .orderBy("id").all().map { try Self.id($0, "id") }
+    }
+
     public func receive(_ record: InboundRecord) async throws -> Bool {
         let message = record.message
         let tenant = message.tenantID.description

@@ -44,7 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
                 services.unsubscribe = UnsubscribeService(links: links, outbox: store, facts: services.facts, clock: runtime.clock)
             }
             if let provider = runtime.textProvider, let publicURL = runtime.settings.publicURL {
-                services.textWebhooks = TextWebhookSettings(authToken: provider.authToken, publicURL: publicURL)
+                services.textWebhooks = ProviderWebhookSettings(authToken: provider.authToken, publicURL: publicURL)
             }
             let router = try makeRouter(services: services, registry: registry)
             let app = Application(

@@ -65,7 +65,7 @@ struct APIHarness {
             databaseCheck: { true })
         let links = UnsubscribeLinks(baseURL: "https://pay.acme.test/", key: SymmetricKey(data: Data(repeating: 9, count: 32)))
         services.unsubscribe = UnsubscribeService(links: links, outbox: store, facts: services.facts, clock: clock)
-        services.textWebhooks = TextWebhookSettings(authToken: APIHarness.smsToken, publicURL: "https://pay.acme.test")
+        services.textWebhooks = ProviderWebhookSettings(authToken: APIHarness.smsToken, publicURL: "https://pay.acme.test")
         let router = try makeRouter(services: services, registry: PrometheusCollectorRegistry(), limits: limits)
         return APIHarness(
             store: store, database: database, app: Application(router: router), acme: acme.id, acmeBank: bank.id,

@@ -76,6 +76,8 @@ public struct InboundRecord: Sendable {
 public protocol InboundRepository: Sendable {
     /// The accounts of the tenant whose consumer has `phone` (E.164) on file.
     func owners(phone: String, tenantID: TenantID) async throws -> [PhoneOwner]
+    /// The tenant's accounts with this keypad reference (``ReferenceCode``): usually one, a few in a large portfolio.
+    func accounts(reference: String, tenantID: TenantID) async throws -> [AccountID]
     /// Writes a received message and what it causes. Returns false, writing nothing, when a message with the same
     /// provider id was already received (the provider retried its webhook).
     func receive(_ record: InboundRecord) async throws -> Bool

@@ -1,0 +1,95 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import RecoupApp
+import RecoupCore
+import RecoupTestSupport
+import Testing
+
+/// The inbound IVR driven exactly as the voice provider drives it: signed form-encoded webhooks, each answered with
+/// TwiML whose `<Gather action>` the next request follows. A caller chooses Spanish, fails identity once, passes
+/// with the date of birth, hears the disclosure and the balance, stops calls, disputes, promises a payment and asks
+/// for an agent; each action is recorded on the account.
+struct VoiceAPITests {
+    /// The next action URL and the spoken text of a TwiML answer.
+    func parse(_ twiml: String) -> (action: String?, speech: String) {
+        var action: String?
+        if let start = twiml.range(of: "action=\"") {
+            let rest = twiml[start.upperBound...]
+            action = rest[..<rest.firstIndex(of: "\"")!].replacingOccurrences(of: "&amp;", with: "&")
+        }
+        var speech: [String] = []
+        var rest = Substring(twiml)
+        while let open = rest.range(of: "<Say"), let close = rest.range(of: "</Say>", range: open.upperBound..<rest.endIndex) {
+            let inner = rest[open.upperBound..<close.lowerBound]
+            speech.append(String(inner[inner.index(after: inner.firstIndex(of: ">")!)...]))
+            rest = rest[close.upperBound...]
+        }
+        return (action, speech.joined(separator: " ").replacingOccurrences(of: "&amp;", with: "&"))
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aCallerHearsTheBalanceInSpanishAndEveryKeyPressIsRecorded(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+        try await h.app.test(.router) { client in
+            let csv = [placementHeader, placementRow("IVR-1")].joined(separator: "\n")
+            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
+            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
+            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let reference = ReferenceCode.of(try #require(AccountID(accountID)))
+
+            func post(_ path: String, digits: String? = nil, token: String = APIHarness.smsToken) async throws -> (HTTPResponse.Status, String) {
+                var fields = [("CallSid", "CA1"), ("From", "+15125550100"), ("To", "+15125559999")]
+                if let digits { fields.append(("Digits", digits)) }
+                var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+                headers[HTTPField.Name(WebhookSignature.header)!] = WebhookSignature.sign(
+                    url: "https://pay.acme.test" + path, parameters: fields, token: token)
+                return try await client.execute(uri: path, method: .post, headers: headers,
+                                                body: ByteBuffer(string: WebhookSignature.formBody(fields))) { ($0.status, String(buffer: $0.body)) }
+            }
+            var next = "/webhooks/voice/\(h.acme)/inbound"
+            func press(_ digits: String?) async throws -> String {
+                let (status, twiml) = try await post(next, digits: digits)
+                #expect(status == .ok, "\(twiml)")
+                let (action, speech) = parse(twiml)
+                if let action { next = action }
+                return speech
+            }
+
+            #expect(try await post(next, token: "forged").0 == .forbidden)
+            #expect(try await press(nil).contains("Para español, oprima 2"))
+            #expect(try await press("2").contains("número de referencia de diez dígitos"))
+            #expect(try await press("1234567890").contains("no es válido"), "a mistyped reference fails its check digit")
+            #expect(try await press(reference).contains("código postal"))
+            #expect(try await press("99999").contains("No pudimos confirmar su identidad"))
+            _ = try await press(reference)
+            let greeting = try await press("02291980")  // date of birth 1980-02-29, as MMDDYYYY
+            #expect(greeting.contains("Esta es una comunicación de un cobrador de deudas") && greeting.contains("Para su saldo, oprima 1"))
+            let balance = try await press("1")
+            #expect(balance.contains("Su saldo es de $100.00") && balance.contains("2025-06-30"), "\(balance)")
+
+            #expect(try await press("5").contains("No volveremos a llamar a este número"))
+            #expect(try await press("4").contains("Su disputa quedó registrada"))
+            #expect(try await press("2").contains("cantidad en dólares"))
+            #expect(try await press("50").contains("mes y el día"))
+            #expect(try await press("1225").contains("Su promesa de pagar $50.00"))
+            #expect(try await press("0").contains("No hay agentes disponibles"), "no agency phone configured: a call back instead")
+
+            let (_, facts, _) = try await client.call(.get, "/v1/accounts/\(accountID)/facts", key: h.acmeAgent)
+            #expect((facts["items"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }.sorted() == ["dispute", "opt_out", "tcpa_revocation"])
+            let (_, inbox, _) = try await client.call(.get, "/v1/inbox?status=open", key: h.acmeAgent)
+            let open = try #require(inbox["items"] as? [[String: Any]])
+            #expect(Set(open.compactMap { $0["intent"] as? String }) == ["promise_to_pay", "callback_request", "dispute"])
+            #expect(open.first { $0["intent"] as? String == "promise_to_pay" }?["body"] as? String == "promise to pay $50.00 on 2026-12-25")
+            #expect(open.allSatisfy { $0["account_ids"] as? [String] == [accountID] && $0["channel"] as? String == "call" })
+
+            // Calls to that number are refused from now on, even an agent's manual call (a Regulation F medium request).
+            let (_, contactability, _) = try await client.call(.get, "/v1/accounts/\(accountID)/contactability", key: h.acmeAgent)
+            let call = try #require((contactability["items"] as? [[String: Any]])?.first { $0["channel"] as? String == "call" })
+            #expect(call["allowed"] as? Bool == false && call["rule"] as? String == "REGF-1006.14h-MEDIUM", "\(call)")
+        }
+        }
+    }
+}

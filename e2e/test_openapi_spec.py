@@ -43,6 +43,8 @@ EXPECTED = {
     ("post", "/v1/accounts/{account_id}/messages"): "sendMessage",
     ("get", "/v1/accounts/{account_id}/communications"): "listCommunications",
     ("get", "/v1/outbox"): "listOutbox",
+    ("get", "/v1/inbox"): "listInbox",
+    ("post", "/v1/inbox/{inbound_id}/close"): "closeInbound",
 }
 PUBLIC = {"getHealth"}
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}

@@ -75,8 +75,9 @@ let package = Package(
         .target(
             name: "Channels",
             dependencies: [
-                "RecoupApp", "Messaging",
+                "RecoupCore", "RecoupApp", "Messaging",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -144,9 +144,14 @@ struct APIHandlers: APIProtocol {
         }
         let destination = try body.destinationId.map { try parse($0, ContactPointID.self, "destination_id") }
         let collector = try await services.letterhead(principal.scope.tenantID)
-        let channel: ProposedChannel = body.channel == .sms ? .sms : .email
+        let channel: ProposedChannel = switch body.channel {
+        case .sms: .sms
+        case .letter: .letter
+        case .email: .email
+        }
         switch try await services.messages.send(
-            channel, account: id, destination: destination, subject: body.subject, text: body.text, scope: principal.scope,
+            channel, account: id, destination: destination, subject: body.subject, text: body.text,
+            letter: body.letter.flatMap { LetterKind(rawValue: $0.rawValue) }, scope: principal.scope,
             actor: principal.actor, collectorName: collector.name, idempotencyKey: input.headers.idempotencyKey)
         {
         case let .queued(message, created):

@@ -29,7 +29,11 @@ extension SQLStore: OutboxRepository {
         }
     }
 
-    public func claimDue(now: Date, limit: Int, lease: TimeInterval, worker: String) async throws -> [OutboxMessage] {
+    public func claimDue(now: Date, limit: Int, lease: TimeInterval, worker: String, channels: Set<ProposedChannel>) async throws
+        -> [OutboxMessage]
+    {
+        guard !channels.isEmpty else { return [] }
+        let names = channels.map(\.rawValue).sorted()
         // One statement. The candidates are picked once (a materialized CTE; on PostgreSQL locked with SKIP LOCKED,
         // so concurrent claims pass each other instead of waiting), and the row conditions are checked again on
         // the update itself, so a row another dispatcher claimed meanwhile is skipped (SQLite runs one writer at
@@ -37,7 +41,7 @@ extension SQLStore: OutboxRepository {
         let due: SQLQueryString = "((status = 'queued' AND due_at <= \(bind: now)) OR (status = 'sending' AND claimed_until < \(bind: now)))"
         let skipLocked: SQLQueryString = db.location.isSQLite ? "" : " FOR UPDATE SKIP LOCKED"
         let rows = try await db.sql.raw("""
-            WITH picked AS MATERIALIZED (SELECT id FROM outbox_messages WHERE \(due) ORDER BY due_at LIMIT \(literal: limit)\(skipLocked))
+            WITH picked AS MATERIALIZED (SELECT id FROM outbox_messages WHERE \(due) AND channel IN (\(binds: names)) ORDER BY due_at LIMIT \(literal: limit)\(skipLocked))
             UPDATE outbox_messages
             SET status = 'sending', claimed_by = \(bind: worker), claimed_until = \(bind: now + lease), attempts = attempts + 1
             WHERE id IN (SELECT id FROM picked) AND \(due)

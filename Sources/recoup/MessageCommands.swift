@@ -13,7 +13,7 @@ import Storage
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send", abstract: "Queue messages to accounts (compliance-checked; `recoup dispatch` sends them).",
-        subcommands: [Email.self, Text.self])
+        subcommands: [Email.self, Text.self, Mail.self])
 
     /// The accounts a send names.
     struct Recipients: ParsableArguments {
@@ -43,7 +43,23 @@ struct SendCommand: AsyncParsableCommand {
         func run() async throws { try await queue(.sms, subject: nil, text: text, to: recipients, options) }
     }
 
-    static func queue(_ channel: ProposedChannel, subject: String?, text: String, to recipients: Recipients, _ options: GlobalOptions) async throws {
+    struct Mail: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "letter", abstract: "Queue a letter (validation notice or final demand) to accounts' mailing addresses; `dispatch` files it in the print batch.")
+        @OptionGroup var options: GlobalOptions
+        @OptionGroup var recipients: Recipients
+        @Option(help: "validation_notice or final_demand.") var kind: String
+        @Option(help: "A final demand's words (paragraphs separated by a blank line).") var text: String?
+
+        func run() async throws {
+            guard let letter = LetterKind(rawValue: kind) else { throw ValidationError("--kind must be validation_notice or final_demand") }
+            try await queue(.letter, subject: nil, text: text, letter: letter, to: recipients, options)
+        }
+    }
+
+    static func queue(
+        _ channel: ProposedChannel, subject: String?, text: String?, letter: LetterKind? = nil, to recipients: Recipients, _ options: GlobalOptions
+    ) async throws {
         let tenantID = try parseID(recipients.tenant, TenantID.self, "--tenant")
         let ids = try recipients.accounts.map { try parseID($0, AccountID.self, "--account") }
         guard !ids.isEmpty || recipients.allActive else { throw ValidationError("name accounts with --account or --all-active") }
@@ -67,7 +83,8 @@ struct SendCommand: AsyncParsableCommand {
             for id in ids {
                 do {
                     switch try await service.send(
-                        channel, account: id, subject: subject, text: text, scope: scope, actor: cliActor, collectorName: collector)
+                        channel, account: id, subject: subject, text: text, letter: letter, scope: scope, actor: cliActor,
+                        collectorName: collector)
                     {
                     case .queued: queued += 1
                     case let .refused(decision): refused[decision.rule ?? "not allowed", default: 0] += 1
@@ -89,7 +106,7 @@ struct SendCommand: AsyncParsableCommand {
 struct DispatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dispatch",
-        abstract: "Send due messages from the outbox: email through the SMTP relay (RECOUP_SMTP_URL or --smtp), texts through the SMS provider (RECOUP_SMS_URL).",
+        abstract: "Send due messages from the outbox: email through the SMTP relay (RECOUP_SMTP_URL or --smtp), texts through the SMS provider (RECOUP_SMS_URL), letters into the day's print batch (RECOUP_PRINT_DIR).",
         discussion: "Runs until stopped, polling for due messages; --once drains what is due now and exits. Safe to run in several processes on one database, and to kill at any moment.")
     @OptionGroup var options: GlobalOptions
     @Option(help: "smtp://[user:password@]host[:port] (default: RECOUP_SMTP_URL).") var smtp: String?
@@ -115,9 +132,6 @@ struct DispatchCommand: AsyncParsableCommand {
         let url = smtp ?? runtime.settings.smtpURL
         let relay = url.flatMap(SMTPTransport.Configuration.init(url:))
         if url != nil, relay == nil { throw ValidationError("the SMTP relay must be smtp://[user:password@]host[:port]") }
-        guard relay != nil || runtime.textProvider != nil else {
-            throw ValidationError("name the SMTP relay with --smtp smtp://host:port or RECOUP_SMTP_URL, or the SMS provider with RECOUP_SMS_URL")
-        }
         var settings = runtime.dispatchSettings()
         settings.batchSize = batch
         settings.lease = lease

@@ -1,6 +1,9 @@
 import Foundation
 import Channels
+import Compliance
+import Foundation
 import Logging
+import Messaging
 import RecoupApp
 import RecoupCore
 import Storage
@@ -57,11 +60,54 @@ struct Runtime {
         settings.smsURL.flatMap { TextProviderTransport.Configuration(url: $0, from: settings.smsFrom ?? "") }
     }
 
-    /// A dispatcher for the channels this process has transports for.
+    /// A dispatcher for the channels this process has transports for: email when a relay is given, texts when a
+    /// provider is configured, letters always (filed in the print folder).
     func dispatcher(email: (any EmailTransport)?, settings: Dispatcher.Settings) -> Dispatcher {
         Dispatcher(
-            outbox: store, snapshots: snapshots, email: email, texts: textProvider.map { TextProviderTransport($0) }, clock: clock,
+            outbox: store, snapshots: snapshots, email: email, texts: textProvider.map { TextProviderTransport($0) },
+            letters: PrintBatchTransport(folder: self.settings.printDir, clock: clock, render: renderLetter), clock: clock,
             settings: settings)
+    }
+
+    /// The agency's letterhead for a tenant: its name, and the address, phone and licence configured.
+    func letterhead(_ tenantID: TenantID) async throws -> CollectorDetails {
+        CollectorDetails(
+            name: try await collectorName(tenantID), mailingAddress: settings.collectorAddress, phone: settings.collectorPhone,
+            californiaLicense: settings.californiaLicense)
+    }
+
+    /// Lays out a queued letter as of today: the validation notice from the compliance module, or a final demand.
+    @Sendable func renderLetter(_ message: OutboxMessage) async throws -> PrintBatchTransport.Rendered {
+        let scope = AccessScope(tenantID: message.tenantID)
+        let collector = try await letterhead(message.tenantID)
+        let today = LocalDate(utc: clock.now())
+        let language: NoticeLanguage = message.language == "es" ? .spanish : .english
+        let (account, consumer) = try await accounts.accountWithPrimaryConsumer(message.accountID, scope: scope)
+        switch LetterKind(rawValue: message.subject) {
+        case .validationNotice?:
+            let notice = try await NoticeService(accounts: accounts).validationNotice(
+                message.accountID, scope: scope, language: language, providedOn: today, collector: collector)
+            return .init(letter: ValidationNoticeLetter.letter(notice), recipientName: notice.consumer.name,
+                         address: notice.consumer.mailingAddress, reference: account.referenceCode)
+        case .finalDemand?:
+            guard !collector.mailingAddress.isEmpty else {
+                throw RecoupError.invalid([FieldProblem(field: "collector_address", reason: "RECOUP_COLLECTOR_ADDRESS is not configured")])
+            }
+            guard let point = consumer.contactPoints.first(where: { $0.id == message.destinationID }), case let .postal(address) = point.kind else {
+                throw RecoupError.invalid([FieldProblem(field: "destination_id", reason: "the mailing address is no longer on file")])
+            }
+            let demand = FinalDemand(
+                collectorName: collector.name, collectorAddress: collector.mailingAddress, collectorPhone: collector.phone,
+                consumerName: consumer.name.full,
+                consumerAddress: [address.line1, address.line2].compactMap { $0 } + ["\(address.city), \(address.state.rawValue) \(address.zip)"],
+                date: today, creditor: account.currentCreditor ?? account.originalCreditor, accountNumber: account.clientAccountNumber,
+                reference: account.referenceCode, balance: account.itemization.currentBalance, text: message.body,
+                californiaLicense: collector.californiaLicense, language: language)
+            return .init(letter: FinalDemandLetter.letter(demand), recipientName: consumer.name.full, address: demand.consumerAddress,
+                         reference: account.referenceCode)
+        case nil:
+            throw RecoupError.invalid([FieldProblem(field: "letter", reason: "unknown letter \(message.subject)")])
+        }
     }
 
     /// The collector named in decisions and letters: the tenant's name.

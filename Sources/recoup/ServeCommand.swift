@@ -33,12 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
             var services = APIServices(
                 directory: runtime.directory, accounts: runtime.accounts, placements: runtime.placements,
                 audit: runtime.audit, contactRepository: store, factRepository: store, decisionLog: store, outbox: store, inbound: store, clock: runtime.clock,
-                letterhead: { [settings = runtime.settings] tenantID in
-                    CollectorDetails(
-                        name: try await runtime.collectorName(tenantID),
-                        mailingAddress: settings.collectorAddress, phone: settings.collectorPhone,
-                        californiaLicense: settings.californiaLicense)
-                },
+                letterhead: runtime.letterhead,
                 databaseCheck: { (try? await store.tenants()) != nil })
             if let links = runtime.unsubscribeLinks {
                 services.unsubscribe = UnsubscribeService(links: links, outbox: store, facts: services.facts, clock: runtime.clock)
@@ -58,13 +53,13 @@ struct ServeCommand: AsyncParsableCommand {
                 }
                 return relay
             }
-            if relay != nil || runtime.textProvider != nil {
-                // Every server dispatches; the outbox's leases keep several servers from sending anything twice.
-                running.append(DispatchService(
-                    dispatcher: runtime.dispatcher(email: relay.map { SMTPTransport($0) }, settings: runtime.dispatchSettings()), interval: 2))
-                if let relay { logger.info("Dispatching email through \(relay.host):\(relay.port)") }
-                if let provider = runtime.textProvider { logger.info("Dispatching texts through \(provider.baseURL)") }
-            }
+            // Every server dispatches the channels it has transports for (letters always); the outbox's leases keep
+            // several servers from sending anything twice.
+            running.append(DispatchService(
+                dispatcher: runtime.dispatcher(email: relay.map { SMTPTransport($0) }, settings: runtime.dispatchSettings()), interval: 2))
+            if let relay { logger.info("Dispatching email through \(relay.host):\(relay.port)") }
+            if let provider = runtime.textProvider { logger.info("Dispatching texts through \(provider.baseURL)") }
+            logger.info("Filing letters in \(runtime.settings.printDir)")
             let group = ServiceGroup(
                 configuration: .init(services: running, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()

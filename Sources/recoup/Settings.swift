@@ -29,6 +29,8 @@ struct Settings {
     /// The SMTP relay messages are handed to, and the From address they carry.
     var smtpURL: String?
     var mailFrom: String
+    /// Where letters are filed for the print-and-mail vendor, one folder per day.
+    var printDir: String
     /// The SMS provider (`RECOUP_SMS_URL`, credentials included) and the number texts come from.
     var smsURL: String?
     var smsFrom: String?
@@ -46,6 +48,8 @@ struct Settings {
     /// - `RECOUP_COLLECTOR_PHONE`, `RECOUP_CALIFORNIA_LICENSE`: printed on notices when set.
     /// - `RECOUP_SMTP_URL`: `smtp://[user:password@]host[:port]`, the relay `recoup dispatch` sends email through.
     /// - `RECOUP_MAIL_FROM`: the From address of email, default `Recoup <noreply@recoup.localhost>`.
+    /// - `RECOUP_PRINT_DIR`: where the dispatcher files letters, `<dir>/<YYYY-MM-DD>/` with a `manifest.csv`;
+    ///   default `<data dir>/print`.
     /// - `RECOUP_SMS_URL`: `https://ACCOUNT_SID:AUTH_TOKEN@api.twilio.com` (or a compatible provider), with
     ///   `RECOUP_SMS_FROM`, the sending number: texts are dispatched, and with a public URL the provider's
     ///   webhooks (`/webhooks/sms/<tenant>/inbound` and `/status`) are served, checked with that auth token.
@@ -102,6 +106,8 @@ struct Settings {
             californiaLicense: config.string(forKey: "recoup.california.license"),
             smtpURL: config.string(forKey: "recoup.smtp.url", isSecret: true),
             mailFrom: config.string(forKey: "recoup.mail.from", default: "Recoup <noreply@recoup.localhost>"),
+            printDir: config.string(forKey: "recoup.print.dir").flatMap { $0.isEmpty ? nil : $0 }
+                ?? (dataDir as NSString).appendingPathComponent("print"),
             smsURL: smsURL, smsFrom: smsFrom,
             publicURL: config.string(forKey: "recoup.public.url").flatMap { $0.isEmpty ? nil : ($0.hasSuffix("/") ? String($0.dropLast()) : $0) },
             clockOffset: clockOffset)

@@ -29,8 +29,13 @@ struct ReferenceCodeTests {
         #expect(!ReferenceCode.isWellFormed("12345") && !ReferenceCode.isWellFormed("12345678a0"))
     }
 
-    @Test func tenThousandAccountsRarelyShareAReference() {
+    @Test func tenThousandAccountsRarelyShareAReference() throws {
         let references = (0..<10_000).map { _ in ReferenceCode.of(AccountID()) }
+        // Time-ordered ids (the demo's, UUIDv7's) share their first bytes: they must not share references.
+        let sequential = try (0..<1_000).map { n in
+            ReferenceCode.of(try #require(AccountID(String(format: "01a237e9-d53a-7000-8000-%012x", n))))
+        }
+        #expect(Set(sequential).count >= 999)
         #expect(Set(references).count >= 9_990, "nine random digits: collisions are rare, and identity needs ZIP or birth date anyway")
     }
 }

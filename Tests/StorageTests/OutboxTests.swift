@@ -45,18 +45,18 @@ struct OutboxTests {
             #expect(try await store.messages(status: .queued, tenantID: acme.tenant.id, limit: 100).count == 25)
 
             let now = Self.t0 + 100
-            async let first = store.claimDue(now: now, limit: 10, lease: 60, worker: "a")
-            async let second = store.claimDue(now: now, limit: 10, lease: 60, worker: "b")
+            async let first = store.claimDue(now: now, limit: 10, lease: 60, worker: "a", channels: [.email])
+            async let second = store.claimDue(now: now, limit: 10, lease: 60, worker: "b", channels: [.email])
             let (a, b) = try await (first, second)
             #expect(a.count == 10 && b.count == 10)
             #expect(Set(a.map(\.id)).isDisjoint(with: b.map(\.id)), "no message is claimed twice")
             #expect(a.allSatisfy { $0.status == .sending && $0.attempts == 1 })
-            let rest = try await store.claimDue(now: now, limit: 10, lease: 60, worker: "c")
+            let rest = try await store.claimDue(now: now, limit: 10, lease: 60, worker: "c", channels: [.email])
             #expect(rest.count == 5)
-            #expect(try await store.claimDue(now: now + 30, limit: 100, lease: 60, worker: "d").isEmpty, "leases hold")
+            #expect(try await store.claimDue(now: now + 30, limit: 100, lease: 60, worker: "d", channels: [.email]).isEmpty, "leases hold")
 
             // Worker a dies; after its lease runs out d takes its messages over, and a's late answer is refused.
-            let taken = try await store.claimDue(now: now + 61, limit: 100, lease: 60, worker: "d")
+            let taken = try await store.claimDue(now: now + 61, limit: 100, lease: 60, worker: "d", channels: [.email])
             #expect(taken.count == 25 && taken.allSatisfy { $0.attempts == 2 })
             let late = try #require(a.first)
             let contact = RecordedContact(
@@ -76,7 +76,7 @@ struct OutboxTests {
             #expect(try await store.resolve(retried, worker: "d", .retry(at: now + 3600, reason: "421 try later", rule: nil), at: now + 62))
             let queued = try #require(try await store.messages(account: account, tenantID: acme.tenant.id).first { $0.id == retried.id })
             #expect(queued.status == .queued && queued.dueAt == now + 3600 && queued.lastError == "421 try later")
-            #expect(try await store.claimDue(now: now + 3599, limit: 100, lease: 60, worker: "e").allSatisfy { $0.id != retried.id })
+            #expect(try await store.claimDue(now: now + 3599, limit: 100, lease: 60, worker: "e", channels: [.email]).allSatisfy { $0.id != retried.id })
 
             // Another tenant's dispatcher sees the message too (dispatchers serve every tenant) but the listing does not.
             let other = try await StorageTests().agency(store, "Other")

@@ -13,8 +13,9 @@ public enum ValidationNoticeLetter {
         func money(_ amount: Money) -> String { amount.formatted(locale) }
 
         var blocks: [Block] = [
-            .paragraph(([notice.collector.name] + notice.collector.mailingAddress + [notice.collectorPhone].compactMap { $0 })
-                .joined(separator: "\n"), bold: false, size: 10),
+            // The return-address window shows the business name only when it does not reveal debt collection.
+            .paragraph((Envelope.returnAddress(name: notice.collector.name, address: notice.collector.mailingAddress)
+                + [notice.collectorPhone].compactMap { $0 }).joined(separator: "\n"), bold: false, size: 10),
             .spacer(12),
             .paragraph(([notice.consumer.name] + notice.consumer.mailingAddress).joined(separator: "\n")),
             .spacer(12),

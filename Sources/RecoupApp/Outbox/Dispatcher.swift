@@ -56,27 +56,39 @@ public struct Dispatcher: Sendable {
     let snapshots: AccountSnapshots
     let email: (any EmailTransport)?
     let texts: (any TextTransport)?
+    let letters: (any LetterTransport)?
     let clock: any Clock
     let engine: ComplianceEngine
     let settings: Settings
 
     public init(
         outbox: any OutboxRepository, snapshots: AccountSnapshots, email: (any EmailTransport)?, texts: (any TextTransport)? = nil,
-        clock: any Clock, settings: Settings, engine: ComplianceEngine = ComplianceEngine()
+        letters: (any LetterTransport)? = nil, clock: any Clock, settings: Settings, engine: ComplianceEngine = ComplianceEngine()
     ) {
         self.outbox = outbox
         self.snapshots = snapshots
         self.email = email
         self.texts = texts
+        self.letters = letters
         self.clock = clock
         self.settings = settings
         self.engine = engine
     }
 
+    /// The channels this dispatcher has a transport for: the only ones it claims.
+    public var channels: Set<ProposedChannel> {
+        var channels: Set<ProposedChannel> = []
+        if email != nil { channels.insert(.email) }
+        if texts != nil { channels.insert(.sms) }
+        if letters != nil { channels.insert(.letter) }
+        return channels
+    }
+
     /// Claims one batch of due messages and dispatches each. A report with `claimed == 0` means nothing was due.
     public func dispatchBatch() async throws -> Report {
         var report = Report()
-        let claimed = try await outbox.claimDue(now: clock.now(), limit: settings.batchSize, lease: settings.lease, worker: settings.worker)
+        let claimed = try await outbox.claimDue(
+            now: clock.now(), limit: settings.batchSize, lease: settings.lease, worker: settings.worker, channels: channels)
         report.claimed = claimed.count
         try await withThrowingTaskGroup(of: Report.self) { group in
             var pending = claimed.makeIterator()
@@ -156,10 +168,16 @@ public struct Dispatcher: Sendable {
             }
             return
         }
+        let channel: HistoryChannel = switch message.channel {
+        case .sms: .sms
+        case .letter: .letter
+        default: .email
+        }
         let contact = RecordedContact(
             accountID: message.accountID, consumerID: message.consumerID, occurredAt: now, direction: .outbound,
-            channel: message.channel == .sms ? .sms : .email, destinationID: message.destinationID,
-            dialingMethod: message.channel == .sms ? .autodialer : nil, outcome: .delivered, contentType: .collection,
+            channel: channel, destinationID: channel == .letter ? nil : message.destinationID,
+            dialingMethod: channel == .sms ? .autodialer : nil, outcome: channel == .letter ? .mailed : .delivered,
+            contentType: channel == .letter && message.subject == LetterKind.validationNotice.rawValue ? .validationNotice : .collection,
             recordedBy: "dispatcher:\(settings.worker)")
         var details = ["message_id": message.messageID(domain: settings.messageDomain), "attempts": "\(message.attempts)"]
         details["provider_ref"] = providerRef
@@ -171,8 +189,7 @@ public struct Dispatcher: Sendable {
     private func handOff(_ message: OutboxMessage) async throws -> String? {
         switch message.channel {
         case .email:
-            // Not configured here: another dispatcher may have the channel, or this one will after a restart.
-            guard let email else { throw TransportFailure.transient("no SMTP relay is configured") }
+            guard let email else { throw TransportFailure.transient("no SMTP relay is configured") }  // not claimed without one
             try await email.send(OutboundEmail(
                 messageID: message.messageID(domain: settings.messageDomain), from: settings.from, to: message.recipient,
                 subject: message.subject, text: message.body, unsubscribe: settings.unsubscribe?.link(for: message.id)))
@@ -182,6 +199,9 @@ public struct Dispatcher: Sendable {
             return try await texts.send(OutboundText(
                 idempotencyKey: message.id.uuidString.lowercased(), to: message.recipient, body: message.body,
                 statusCallback: settings.publicURL.map { "\($0)/webhooks/sms/\(message.tenantID)/status" }))
+        case .letter:
+            guard let letters else { throw TransportFailure.transient("no print batch folder is configured") }
+            return try await letters.send(message)
         default:
             throw TransportFailure.permanent("\(message.channel.rawValue) messages are not dispatched")
         }

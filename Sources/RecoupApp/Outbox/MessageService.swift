@@ -2,7 +2,15 @@ import Compliance
 import Foundation
 import RecoupCore
 
-/// Queues one-off emails and texts to accounts: checked by the compliance engine when asked (a message that may not be
+/// The letters Recoup prints.
+public enum LetterKind: String, Sendable, CaseIterable {
+    /// The Regulation F validation notice (Model Form B-1), from the compliance module.
+    case validationNotice = "validation_notice"
+    /// A final demand: the agent's words with the balance, the disclosure and the reference.
+    case finalDemand = "final_demand"
+}
+
+/// Queues one-off emails, texts and letters to accounts: checked by the compliance engine when asked (a message that may not be
 /// sent now is refused with the decision, never queued to wait silently), composed with the required
 /// disclosures, and written to the outbox with its audit event. The dispatcher checks again when it sends.
 public struct MessageService: Sendable {
@@ -26,13 +34,16 @@ public struct MessageService: Sendable {
         case refused(ContactDecision)
     }
 
-    /// Queues an email (`subject` required) or a text (no subject) to the account's primary consumer, at
-    /// `destination` or their first address for the channel (email address; mobile or unknown phone for a text).
+    /// Queues an email (`subject` required), a text (no subject) or a letter (`letter` says which) to the account's
+    /// primary consumer, at `destination` or their first address for the channel (email address; mobile or unknown
+    /// phone for a text; mailing address for a letter). A validation notice's words come from the compliance
+    /// module, so it takes no `text`.
     public func send(
-        _ channel: ProposedChannel, account id: AccountID, destination: ContactPointID? = nil, subject: String?, text: String,
-        scope: AccessScope, actor: String, collectorName: String, idempotencyKey: String? = nil
+        _ channel: ProposedChannel, account id: AccountID, destination: ContactPointID? = nil, subject: String?, text: String?,
+        letter: LetterKind? = nil, scope: AccessScope, actor: String, collectorName: String, idempotencyKey: String? = nil
     ) async throws -> Queued {
         var problems: [FieldProblem] = []
+        var needsText = true
         switch channel {
         case .email:
             let subject = subject ?? ""
@@ -40,28 +51,41 @@ public struct MessageService: Sendable {
             if subject.contains(where: \.isNewline) { problems.append(FieldProblem(field: "subject", reason: "must be one line")) }
         case .sms:
             if subject != nil { problems.append(FieldProblem(field: "subject", reason: "a text has no subject")) }
+        case .letter:
+            if subject != nil { problems.append(FieldProblem(field: "subject", reason: "a letter has no subject")) }
+            switch letter {
+            case nil: problems.append(FieldProblem(field: "letter", reason: "say which letter: validation_notice or final_demand"))
+            case .validationNotice?:
+                needsText = false
+                if text != nil { problems.append(FieldProblem(field: "text", reason: "a validation notice's words are the model notice's; send no text")) }
+            case .finalDemand?: break
+            }
         default:
-            problems.append(FieldProblem(field: "channel", reason: "\(channel.rawValue) messages are not sent from here (email or sms)"))
+            problems.append(FieldProblem(field: "channel", reason: "\(channel.rawValue) messages are not sent from here (email, sms or letter)"))
         }
-        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { problems.append(FieldProblem(field: "text", reason: "must not be empty")) }
+        if needsText, (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            problems.append(FieldProblem(field: "text", reason: "must not be empty"))
+        }
         guard problems.isEmpty else { throw RecoupError.invalid(problems) }
 
         let now = clock.now()
         let (account, consumer, snapshot) = try await snapshots.load(id, scope: scope, collectorName: collectorName, at: Instant(now))
         let (point, address) = try Self.destination(channel, destination, of: consumer)
-        let decision = engine.decide(
-            snapshot, AccountSnapshots.proposal(channel, to: point, account: account, consumer: consumer, at: Instant(now)), on: account)
+        var proposal = AccountSnapshots.proposal(channel, to: point, account: account, consumer: consumer, at: Instant(now))
+        if letter == .validationNotice { proposal.content.type = .validationNotice }
+        let decision = engine.decide(snapshot, proposal, on: account)
         guard decision.allowed else { return .refused(decision) }
 
-        let body = MessageComposer.body(
-            text, channel: channel, language: consumer.language, firstCommunication: !MessageComposer.hasCommunicated(snapshot.history))
+        // A letter's statements are laid out by its renderer; emails and texts get theirs here.
+        let body = channel == .letter ? (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines) : MessageComposer.body(
+            text ?? "", channel: channel, language: consumer.language, firstCommunication: !MessageComposer.hasCommunicated(snapshot.history))
         if channel == .sms, body.count > MessageComposer.maxTextLength {
             throw RecoupError.invalid([FieldProblem(
                 field: "text", reason: "too long for a text: \(body.count) characters with the required statements, at most \(MessageComposer.maxTextLength)")])
         }
         let message = OutboxMessage(
             tenantID: scope.tenantID, accountID: account.id, consumerID: consumer.id, channel: channel, destinationID: point.id,
-            recipient: address, language: consumer.language, subject: subject ?? "", body: body, dueAt: now, createdAt: now)
+            recipient: address, language: consumer.language, subject: letter?.rawValue ?? subject ?? "", body: body, dueAt: now, createdAt: now)
         let (stored, created) = try await outbox.enqueue(
             message, idempotencyKey: idempotencyKey,
             audit: AuditEntry(actor: actor, action: "message.queued", subjectType: "account", subjectID: account.id.description,
@@ -76,11 +100,13 @@ public struct MessageService: Sendable {
             switch (channel, point.kind) {
             case let (.email, .email(address, _)): (point, address)
             case let (.sms, .phone(number, type, _, _)) where type == .cell || type == .unknown: (point, number)
+            case let (.letter, .postal(address)):
+                (point, [address.line1, address.line2, "\(address.city), \(address.state.rawValue) \(address.zip)"].compactMap { $0 }.joined(separator: ", "))
             default: nil
             }
         }
         if let found = wanted.map({ wanted in candidates.first { $0.0.id == wanted } }) ?? candidates.first { return found }
-        let what = channel == .email ? "an email address" : "a mobile number"
+        let what = channel == .email ? "an email address" : channel == .letter ? "a mailing address" : "a mobile number"
         throw RecoupError.invalid([FieldProblem(
             field: "destination_id",
             reason: wanted == nil ? "the consumer has no \(what) on file" : "not \(what) of this account's consumer")])

@@ -90,9 +90,9 @@ public enum OutboxResolution: Sendable {
 public protocol OutboxRepository: Sendable {
     /// Queues a message with its audit event; the same `idempotencyKey` answers the message already queued.
     func enqueue(_ message: OutboxMessage, idempotencyKey: String?, audit: AuditEntry) async throws -> (OutboxMessage, created: Bool)
-    /// Claims up to `limit` messages that are due (queued, or sending with an expired lease) for `worker` until
-    /// `now + lease`, counting an attempt on each.
-    func claimDue(now: Date, limit: Int, lease: TimeInterval, worker: String) async throws -> [OutboxMessage]
+    /// Claims up to `limit` messages on `channels` that are due (queued, or sending with an expired lease) for
+    /// `worker` until `now + lease`, counting an attempt on each. A dispatcher claims only the channels it can send.
+    func claimDue(now: Date, limit: Int, lease: TimeInterval, worker: String, channels: Set<ProposedChannel>) async throws -> [OutboxMessage]
     /// Finishes a claimed message. Returns false, changing nothing, when `worker` no longer holds the claim.
     func resolve(_ message: OutboxMessage, worker: String, _ resolution: OutboxResolution, at: Date) async throws -> Bool
     /// One message by id, whatever its tenant: only for callers that proved the id (a signed consumer link).
@@ -174,6 +174,13 @@ public struct OutboundText: Sendable, Equatable {
 public protocol TextTransport: Sendable {
     /// Returns the provider's id for the message when it accepted it. Throws ``TransportFailure``.
     func send(_ text: OutboundText) async throws -> String
+}
+
+/// Puts a letter in the print-and-mail vendor's batch.
+public protocol LetterTransport: Sendable {
+    /// Renders the queued letter (its kind in `subject`, its words in `body`) and files it in the day's print batch;
+    /// returns where it was filed. Filing the same message again replaces it, never adds a second copy.
+    func send(_ letter: OutboxMessage) async throws -> String
 }
 
 /// Why a hand-off failed, and whether trying again can help.

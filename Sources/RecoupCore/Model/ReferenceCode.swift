@@ -1,15 +1,16 @@
 import Foundation
 
 /// The number a consumer types on a phone keypad, or reads off a letter, to name their account: ten digits, nine
-/// taken from the account's id and a Luhn check digit, so a mistyped digit is caught before any lookup. Derived, so
+/// hashed from the account's id and a Luhn check digit, so a mistyped digit is caught before any lookup. Derived, so
 /// every account has one from the moment it exists; not unique across a large portfolio (nine digits), which is
 /// why a reference alone never identifies a caller: the IVR always asks for the ZIP code or date of birth too.
 public enum ReferenceCode {
     public static let length = 10
 
     public static func of(_ account: AccountID) -> String {
+        // FNV-1a over all sixteen bytes: time-ordered ids share their leading bytes, so every byte must count.
         let value = withUnsafeBytes(of: account.uuid.uuid) { bytes in
-            bytes.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            bytes.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01b3 }
         }
         var body = String(value % 1_000_000_000)
         body = String(repeating: "0", count: 9 - body.count) + body

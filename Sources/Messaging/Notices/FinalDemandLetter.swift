@@ -1,0 +1,75 @@
+import Foundation
+import Compliance
+import RecoupCore
+
+/// A final demand, as the print vendor mails it: the return address and the consumer's address placed for a #10
+/// double-window envelope (so only names and addresses show outside: nothing that says "debt"), then the date, the
+/// account, the balance, the agent's words, the debt-collector disclosure and the reference to quote.
+public struct FinalDemand: Sendable, Equatable {
+    public var collectorName: String
+    public var collectorAddress: [String]
+    public var collectorPhone: String?
+    public var consumerName: String
+    public var consumerAddress: [String]
+    public var date: LocalDate
+    public var creditor: String
+    public var accountNumber: String
+    public var reference: String
+    public var balance: Money
+    public var text: String
+    public var californiaLicense: String?
+    public var language: NoticeLanguage
+
+    public init(
+        collectorName: String, collectorAddress: [String], collectorPhone: String?, consumerName: String, consumerAddress: [String],
+        date: LocalDate, creditor: String, accountNumber: String, reference: String, balance: Money, text: String,
+        californiaLicense: String?, language: NoticeLanguage
+    ) {
+        self.collectorName = collectorName
+        self.collectorAddress = collectorAddress
+        self.collectorPhone = collectorPhone
+        self.consumerName = consumerName
+        self.consumerAddress = consumerAddress
+        self.date = date
+        self.creditor = creditor
+        self.accountNumber = accountNumber
+        self.reference = reference
+        self.balance = balance
+        self.text = text
+        self.californiaLicense = californiaLicense
+        self.language = language
+    }
+}
+
+public enum FinalDemandLetter {
+    public static func letter(_ demand: FinalDemand) -> Letter {
+        let text = Disclosures.texts(demand.language)
+        let spanish = demand.language == .spanish
+        var blocks: [Block] = [
+            // Return-address window: nothing that says "debt" shows outside.
+            .paragraph(Envelope.returnAddress(name: demand.collectorName, address: demand.collectorAddress).joined(separator: "\n"), size: 10),
+            .spacer(36),
+            // Recipient window.
+            .paragraph(([demand.consumerName] + demand.consumerAddress).joined(separator: "\n"), size: 11),
+            .spacer(36),
+            .paragraph(demand.collectorName + (demand.collectorPhone.map { " · " + $0 } ?? ""), bold: true),
+            .paragraph(LocalizedDate.text(demand.date, demand.language)),
+            .heading(spanish ? "Aviso final" : "Final notice", level: .title),
+            .table([
+                TableRow(text.labels.currentCreditor, demand.creditor),
+                TableRow(text.labels.account, demand.accountNumber),
+                TableRow(text.labels.reference, demand.reference),
+                TableRow(spanish ? "Saldo" : "Balance", demand.balance.formatted(spanish ? .esUS : .enUS), emphasized: true),
+            ]),
+        ]
+        blocks += demand.text.components(separatedBy: "\n\n").map { Block.paragraph($0) }
+        if let phone = demand.collectorPhone {
+            blocks.append(.paragraph(spanish ? "Llámenos al \(phone) y mencione la referencia \(demand.reference)."
+                                             : "Call us at \(phone) and quote reference \(demand.reference)."))
+        }
+        blocks.append(.paragraph(text.miniMirandaSubsequent, bold: true))
+        if let license = demand.californiaLicense { blocks.append(.paragraph(text.californiaLicense(license), size: 12)) }
+        return Letter(title: (spanish ? "Aviso final — " : "Final notice — ") + demand.reference,
+                      pageNumbering: spanish ? .spanish : .english, blocks: blocks)
+    }
+}

@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
@@ -46,11 +47,17 @@ let package = Package(
         ),
         // Pure rendering of letters: HTML and a pure-Swift PDF writer.
         .target(name: "Messaging", dependencies: ["RecoupCore", "Compliance"], swiftSettings: strict),
+        // Pure message templates: mustache with typed variables, checked when saved, rendered per message.
+        .target(
+            name: "Templates",
+            dependencies: ["RecoupCore", "Compliance", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strict
+        ),
         // Use cases and the ports (protocols) they need; audit chain rules.
         .target(
             name: "RecoupApp",
             dependencies: [
-                "RecoupCore", "Compliance",
+                "RecoupCore", "Compliance", "Templates",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -60,7 +67,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "RecoupCore", "RecoupApp", "Compliance",
+                "RecoupCore", "RecoupApp", "Compliance", "Templates",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -97,7 +104,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "RecoupCore", "RecoupApp", "APISpec", "Compliance", "Messaging",
+                "RecoupCore", "RecoupApp", "APISpec", "Compliance", "Messaging", "Templates",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -137,6 +144,8 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict),
+        .testTarget(
+            name: "TemplatesTests", dependencies: ["RecoupCore", "Templates"], resources: [.copy("Snapshots")], swiftSettings: strict),
         .testTarget(name: "MessagingTests", dependencies: ["RecoupCore", "Compliance", "Messaging"], swiftSettings: strict),
         // Real databases and fixtures shared by the storage and HTTP suites.
         .target(

@@ -45,6 +45,10 @@ EXPECTED = {
     ("get", "/v1/outbox"): "listOutbox",
     ("get", "/v1/inbox"): "listInbox",
     ("post", "/v1/inbox/{inbound_id}/close"): "closeInbound",
+    ("get", "/v1/templates"): "listTemplates",
+    ("post", "/v1/templates"): "saveTemplate",
+    ("delete", "/v1/templates/{template_id}"): "deleteTemplate",
+    ("post", "/v1/templates/preview"): "previewTemplate",
 }
 PUBLIC = {"getHealth"}
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}

@@ -6,6 +6,7 @@ import HTTPTypes
 import OpenAPIRuntime
 import RecoupApp
 import RecoupCore
+import Templates
 
 /// Implements the generated API protocol: each handler parses its input, calls one use case with the caller's
 /// scope, and maps the result. No SQL and no business rules here.
@@ -151,7 +152,7 @@ struct APIHandlers: APIProtocol {
         }
         switch try await services.messages.send(
             channel, account: id, destination: destination, subject: body.subject, text: body.text,
-            letter: body.letter.flatMap { LetterKind(rawValue: $0.rawValue) }, scope: principal.scope,
+            letter: body.letter.flatMap { LetterKind(rawValue: $0.rawValue) }, template: body.template, scope: principal.scope,
             actor: principal.actor, collectorName: collector.name, idempotencyKey: input.headers.idempotencyKey)
         {
         case let .queued(message, created):
@@ -173,6 +174,49 @@ struct APIHandlers: APIProtocol {
         let id = try parse(input.path.accountId, AccountID.self, "account_id")
         let items = try await services.messages.communications(account: id, scope: principal.scope).map(APIMapping.communication)
         return .ok(.init(body: .json(.init(items: items))))
+    }
+
+    func listTemplates(_ input: Operations.ListTemplates.Input) async throws -> Operations.ListTemplates.Output {
+        let principal = try RequestPrincipal.require()
+        try principal.requireStaff("see templates")
+        let (saved, shipped) = try await services.templates.list(scope: principal.scope)
+        let items = saved.map { APIMapping.template($0, shipped: false) } + shipped.map { APIMapping.template($0, shipped: true) }
+        return .ok(.init(body: .json(.init(items: items))))
+    }
+
+    func saveTemplate(_ input: Operations.SaveTemplate.Input) async throws -> Operations.SaveTemplate.Output {
+        let principal = try RequestPrincipal.require()
+        try principal.requireStaff("save templates")
+        guard case let .json(body) = input.body else {
+            throw RecoupError.invalid([FieldProblem(field: "body", reason: "send the template as application/json")])
+        }
+        let saved = try await services.templates.save(try APIMapping.template(body, tenantID: principal.scope.tenantID), scope: principal.scope,
+                                                      actor: principal.actor)
+        return .created(.init(body: .json(APIMapping.template(saved, shipped: false))))
+    }
+
+    func deleteTemplate(_ input: Operations.DeleteTemplate.Input) async throws -> Operations.DeleteTemplate.Output {
+        let principal = try RequestPrincipal.require()
+        try principal.requireStaff("delete templates")
+        guard let id = UUID(uuidString: input.path.templateId) else {
+            throw RecoupError.invalid([FieldProblem(field: "template_id", reason: "must be a UUID")])
+        }
+        try await services.templates.delete(id, scope: principal.scope, actor: principal.actor)
+        return .noContent(.init())
+    }
+
+    func previewTemplate(_ input: Operations.PreviewTemplate.Input) async throws -> Operations.PreviewTemplate.Output {
+        let principal = try RequestPrincipal.require()
+        try principal.requireStaff("preview templates")
+        guard case let .json(body) = input.body else {
+            throw RecoupError.invalid([FieldProblem(field: "body", reason: "send the template as application/json")])
+        }
+        let account = try input.query.accountId.map { try parse($0, AccountID.self, "account_id") }
+        let collector = try await services.letterhead(principal.scope.tenantID)
+        let rendered = try await services.templates.preview(
+            try APIMapping.template(body, tenantID: principal.scope.tenantID), account: account, scope: principal.scope,
+            agencyName: collector.name)
+        return .ok(.init(body: .json(.init(subject: rendered.subject, body: rendered.body))))
     }
 
     func listInbox(_ input: Operations.ListInbox.Input) async throws -> Operations.ListInbox.Output {

@@ -3,6 +3,7 @@ import Compliance
 import Foundation
 import RecoupApp
 import RecoupCore
+import Templates
 
 /// Domain values → generated API types, in one place, so the wire format never leaks into the domain.
 enum APIMapping {
@@ -117,6 +118,24 @@ enum APIMapping {
             attempts: message.attempts, lastError: message.lastError, rule: message.rule, createdAt: message.createdAt,
             sentAt: message.sentAt, providerRef: message.providerRef,
             events: events.map { .init(kind: .init(rawValue: $0.kind.rawValue) ?? .failed, occurredAt: $0.occurredAt, detail: $0.detail) })
+    }
+
+    static func template(_ template: MessageTemplate, shipped: Bool) -> Components.Schemas.Template {
+        .init(
+            id: template.id.uuidString.lowercased(), name: template.name, channel: .init(rawValue: template.channel.rawValue) ?? .email,
+            language: template.language, clientId: template.clientID?.description, subject: template.subject, body: template.body,
+            shipped: shipped, updatedAt: shipped ? nil : template.updatedAt)
+    }
+
+    static func template(_ input: Components.Schemas.TemplateInput, tenantID: TenantID) throws -> MessageTemplate {
+        MessageTemplate(
+            tenantID: tenantID,
+            clientID: try input.clientId.map { text in
+                guard let id = ClientID(text) else { throw RecoupError.invalid([FieldProblem(field: "client_id", reason: "must be a UUID")]) }
+                return id
+            }, name: input.name,
+            channel: TemplateChannel(rawValue: input.channel.rawValue) ?? .email, language: input.language.rawValue,
+            subject: input.subject, body: input.body, updatedAt: Date())
     }
 
     static func inbound(_ message: InboundMessage) -> Components.Schemas.InboundMessage {

@@ -20,6 +20,7 @@ public struct APIServices: Sendable {
     public var contacts: ContactRecordingService
     public var facts: FactRecordingService
     public var messages: MessageService
+    public var templates: TemplateService
     public var inbound: InboundTextService
     public var ivr: IVRService
     /// The agency's letterhead (name, dispute address, phone, licences) for a tenant's notices.
@@ -35,7 +36,9 @@ public struct APIServices: Sendable {
     public init(
         directory: DirectoryService, accounts: AccountService, placements: PlacementService,
         audit: AuditTrailService, contactRepository: any ContactRepository, factRepository: any FactRepository,
-        decisionLog: any DecisionLog, outbox: any OutboxRepository, inbound: any InboundRepository, clock: any Clock, letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
+        decisionLog: any DecisionLog, outbox: any OutboxRepository, inbound: any InboundRepository,
+        templateRepository: any TemplateRepository, templateSender: TemplateSender = TemplateSender(), clock: any Clock,
+        letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
         databaseCheck: @escaping @Sendable () async -> Bool
     ) {
         self.directory = directory
@@ -48,7 +51,8 @@ public struct APIServices: Sendable {
         facts = FactRecordingService(facts: factRepository, accounts: accounts, clock: clock)
         contacts = ContactRecordingService(contacts: contactRepository, accounts: accounts, clock: clock)
         let snapshots = AccountSnapshots(accounts: accounts, contacts: contactRepository, facts: factRepository)
-        messages = MessageService(snapshots: snapshots, outbox: outbox, clock: clock)
+        templates = TemplateService(templates: templateRepository, accounts: accounts, clock: clock, sender: templateSender)
+        messages = MessageService(snapshots: snapshots, outbox: outbox, clock: clock, templates: templates)
         self.inbound = InboundTextService(inbound: inbound, snapshots: snapshots, clock: clock)
         ivr = IVRService(inbound: inbound, snapshots: snapshots, clock: clock)
         self.letterhead = letterhead

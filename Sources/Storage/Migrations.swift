@@ -22,6 +22,7 @@ public enum RecoupMigrations {
         CreateOutbox(),
         CreateEngagementAndInbox(),
         AddAccountReferences(),
+        CreateMessageTemplates(),
     ]
 }
 
@@ -427,5 +428,27 @@ struct AddAccountReferences: AsyncMigration {
         let sql = try database.sqlDatabase()
         try await sql.raw("DROP INDEX accounts_reference").run()
         try await sql.raw("ALTER TABLE accounts DROP COLUMN reference_code").run()
+    }
+}
+
+/// Message templates per tenant, client (empty `client_key` for the agency's own), name, channel and language.
+struct CreateMessageTemplates: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("message_templates")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("client_key", .string, .required)
+            .field("name", .string, .required)
+            .field("channel", .string, .required)
+            .field("language", .string, .required)
+            .field("subject", .string)
+            .field("body", .string, .required)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "tenant_id", "client_key", "name", "channel", "language")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("message_templates").delete()
     }
 }

@@ -39,7 +39,13 @@ struct Runtime {
     var placements: PlacementService { PlacementService(placements: store, directory: store, clock: clock) }
 
     var snapshots: AccountSnapshots { AccountSnapshots(accounts: accounts, contacts: store, facts: store) }
-    var messages: MessageService { MessageService(snapshots: snapshots, outbox: store, clock: clock) }
+    var messages: MessageService {
+        MessageService(snapshots: snapshots, outbox: store, clock: clock,
+                       templates: TemplateService(templates: store, accounts: accounts, clock: clock, sender: templateSender))
+    }
+
+    /// What templates say about the agency: its phone and where consumers pay.
+    var templateSender: TemplateSender { TemplateSender(agencyPhone: settings.collectorPhone, portalURL: settings.publicURL) }
 
     /// Signed one-click unsubscribe links, when a public URL is configured.
     var unsubscribeLinks: UnsubscribeLinks? {

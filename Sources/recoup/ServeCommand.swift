@@ -32,7 +32,8 @@ struct ServeCommand: AsyncParsableCommand {
             let store = runtime.store
             var services = APIServices(
                 directory: runtime.directory, accounts: runtime.accounts, placements: runtime.placements,
-                audit: runtime.audit, contactRepository: store, factRepository: store, decisionLog: store, outbox: store, inbound: store, clock: runtime.clock,
+                audit: runtime.audit, contactRepository: store, factRepository: store, decisionLog: store, outbox: store, inbound: store,
+                templateRepository: store, templateSender: runtime.templateSender, clock: runtime.clock,
                 letterhead: runtime.letterhead,
                 databaseCheck: { (try? await store.tenants()) != nil })
             if let links = runtime.unsubscribeLinks {

@@ -58,7 +58,8 @@ struct APIHarness {
         var services = APIServices(
             directory: directory, accounts: AccountService(accounts: store, clock: clock),
             placements: PlacementService(placements: store, directory: store, clock: clock),
-            audit: AuditTrailService(audit: store, checkpointKey: nil), contactRepository: store, factRepository: store, decisionLog: store, outbox: store, inbound: store, clock: clock,
+            audit: AuditTrailService(audit: store, checkpointKey: nil), contactRepository: store, factRepository: store, decisionLog: store, outbox: store, inbound: store,
+            templateRepository: store, templateSender: TemplateSender(agencyPhone: "(512) 555-0199", portalURL: "https://pay.acme.test"), clock: clock,
             letterhead: { tenantID in
                 CollectorDetails(name: tenantID == acme.id ? "Acme" : "Other", mailingAddress: ["PO Box 1234", "Austin, TX 78701"])
             },

@@ -1,6 +1,7 @@
 import Compliance
 import Foundation
 import RecoupCore
+import Templates
 
 /// The letters Recoup prints.
 public enum LetterKind: String, Sendable, CaseIterable {
@@ -18,11 +19,17 @@ public struct MessageService: Sendable {
     let outbox: any OutboxRepository
     let clock: any Clock
     let engine: ComplianceEngine
+    /// Where messages that name a template find it.
+    let templates: TemplateService?
 
-    public init(snapshots: AccountSnapshots, outbox: any OutboxRepository, clock: any Clock, engine: ComplianceEngine = ComplianceEngine()) {
+    public init(
+        snapshots: AccountSnapshots, outbox: any OutboxRepository, clock: any Clock, templates: TemplateService? = nil,
+        engine: ComplianceEngine = ComplianceEngine()
+    ) {
         self.snapshots = snapshots
         self.outbox = outbox
         self.clock = clock
+        self.templates = templates
         self.engine = engine
     }
 
@@ -38,10 +45,20 @@ public struct MessageService: Sendable {
     /// primary consumer, at `destination` or their first address for the channel (email address; mobile or unknown
     /// phone for a text; mailing address for a letter). A validation notice's words come from the compliance
     /// module, so it takes no `text`.
+    /// With `template`, the subject and text come from the template of that name for the channel (the client's, the
+    /// agency's or the shipped one, in the consumer's language) filled with the account's values.
     public func send(
         _ channel: ProposedChannel, account id: AccountID, destination: ContactPointID? = nil, subject: String?, text: String?,
-        letter: LetterKind? = nil, scope: AccessScope, actor: String, collectorName: String, idempotencyKey: String? = nil
+        letter: LetterKind? = nil, template: String? = nil, scope: AccessScope, actor: String, collectorName: String,
+        idempotencyKey: String? = nil
     ) async throws -> Queued {
+        var subject = subject, text = text
+        if let template {
+            guard subject == nil, text == nil else {
+                throw RecoupError.invalid([FieldProblem(field: "template", reason: "send a template or a subject and text, not both")])
+            }
+            (subject, text) = try await fill(template, channel: channel, letter: letter, account: id, scope: scope, agencyName: collectorName)
+        }
         var problems: [FieldProblem] = []
         var needsText = true
         switch channel {
@@ -92,6 +109,24 @@ public struct MessageService: Sendable {
                               afterDigest: AuditChain.hexDigest(Data((message.subject + "\n" + message.body).utf8)),
                               details: ["message_id": message.id.uuidString.lowercased(), "channel": channel.rawValue]))
         return .queued(stored, created: created)
+    }
+
+    /// The subject and text of the named template for this account.
+    private func fill(
+        _ name: String, channel: ProposedChannel, letter: LetterKind?, account id: AccountID, scope: AccessScope, agencyName: String
+    ) async throws -> (String?, String) {
+        let templateChannel: TemplateChannel
+        switch channel {
+        case .email: templateChannel = .email
+        case .sms: templateChannel = .sms
+        case .letter where letter == .finalDemand: templateChannel = .letter
+        default: throw RecoupError.invalid([FieldProblem(field: "template", reason: "templates write emails, texts and final demands")])
+        }
+        guard let templates else { throw RecoupError.invalid([FieldProblem(field: "template", reason: "templates are not available here")]) }
+        let (account, consumer) = try await snapshots.accounts.accountWithPrimaryConsumer(id, scope: scope)
+        let chosen = try await templates.choose(name, channel: templateChannel, account: account, language: consumer.language)
+        let rendered = try TemplateRenderer.render(chosen, values: templates.values(account: account, consumer: consumer, agencyName: agencyName))
+        return (rendered.subject, rendered.body)
     }
 
     /// The contact point a message on `channel` goes to: the one asked for, or the first that can receive it.

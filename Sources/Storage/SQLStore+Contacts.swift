@@ -48,16 +48,18 @@ extension SQLStore: FactRepository {
     public func facts(consumer: ConsumerID, tenantID: TenantID) async throws -> [RecordedFact] {
         try await db.sql.select().column(SQLLiteral.all).from("consumer_facts")
             .where("tenant_id", .equal, tenantID.description).where("consumer_id", .equal, consumer.description)
-            .orderBy("recorded_at").all().map { row in
-                guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) else {
-                    throw StorageError.corrupt("consumer_facts.id is not a UUID")
-                }
-                return RecordedFact(
-                    id: id, consumerID: try Self.id(row, "consumer_id"), accountID: try Self.id(row, "account_id"),
-                    kind: try Self.enumValue(row, "kind"), fact: Data(try row.decode(column: "fact", as: String.self).utf8),
-                    recordedAt: try row.decode(column: "recorded_at", as: Date.self),
-                    recordedBy: try row.decode(column: "recorded_by", as: String.self))
-            }
+            .orderBy("recorded_at").all().map(Self.fact)
+    }
+
+    static func fact(_ row: any SQLRow) throws -> RecordedFact {
+        guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) else {
+            throw StorageError.corrupt("consumer_facts.id is not a UUID")
+        }
+        return RecordedFact(
+            id: id, consumerID: try Self.id(row, "consumer_id"), accountID: try Self.id(row, "account_id"),
+            kind: try Self.enumValue(row, "kind"), fact: Data(try row.decode(column: "fact", as: String.self).utf8),
+            recordedAt: try row.decode(column: "recorded_at", as: Date.self),
+            recordedBy: try row.decode(column: "recorded_by", as: String.self))
     }
 }
 

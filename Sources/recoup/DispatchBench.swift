@@ -6,15 +6,16 @@ import RecoupApp
 import RecoupCore
 import Storage
 
-/// `recoup bench dispatch`: drains queued emails through the dispatcher (claim, compliance re-check, hand-off,
-/// contact and audit written) to an in-process SMTP sink, and in the same run measures the sink's ceiling with a
-/// minimal sender (the same SMTP client, no database, no compliance), so the ratio survives a noisy machine.
+/// `recoup bench dispatch`: drains queued emails and texts through the dispatcher (claim, compliance re-check,
+/// hand-off, contact and audit written) to an in-process SMTP sink and an in-process SMS provider, and in the same
+/// run measures each sink's ceiling with a minimal sender (the same client, no database, no compliance), so the
+/// ratios survive a noisy machine.
 struct DispatchBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dispatch",
-        abstract: "Drain queued emails to a local SMTP sink through the dispatcher; print messages/s, the compliance share and the sink's ceiling.")
+        abstract: "Drain queued emails and texts to local sinks through the dispatcher; print messages/s, the compliance share and each sink's ceiling.")
 
-    @Option(help: "Demo accounts placed; every one with an email address gets one message.") var accounts = 2_000
+    @Option(help: "Demo accounts placed; each gets an email (first address) and a text (first mobile number).") var accounts = 2_000
     @Option(help: "Messages the minimal sender hands to the sink for the ceiling.") var ceilingMessages = 2_000
     @Option(help: "Work folder (deleted afterwards unless --keep).") var workDir: String?
     @Flag(help: "Keep the work folder.") var keep = false
@@ -28,69 +29,102 @@ struct DispatchBench: AsyncParsableCommand {
         let dataDir = (work as NSString).appendingPathComponent("data")
         _ = try Bench.recoupImport(file: file, dataDir: dataDir, databaseURL: nil)
 
-        let sink = try await SMTPSink.start()
-        let relay = SMTPTransport.Configuration(host: "127.0.0.1", port: sink.port)
+        let smtpSink = try await SMTPSink.start()
+        let smsSink = try await SMSSink.start()
+        let email = SMTPTransport(SMTPTransport.Configuration(host: "127.0.0.1", port: smtpSink.port))
+        let texts = TextProviderTransport(TextProviderTransport.Configuration(
+            baseURL: "http://127.0.0.1:\(smsSink.port)", accountID: "ACbench", authToken: "bench", from: "+15125559999"))
 
-        // Ceiling: the sink fed by the bare client, one connection per message like the dispatcher.
+        // Ceilings: each sink fed by the bare client, as many hand-offs in flight as the dispatcher allows.
         let probe = OutboundEmail(
             messageID: "<ceiling@recoup.localhost>", from: "Bench <bench@recoup.localhost>", to: "pat@example.com",
-            subject: "Your account", text: MessageComposer.body("Hello,\n\nA payment plan is available.", channel: .email, language: "en"))
-        let transport = SMTPTransport(relay)
-        let ceilingStart = DispatchTime.now()
-        for _ in 0..<ceilingMessages { try await transport.send(probe) }
-        let ceilingSeconds = Self.seconds(since: ceilingStart)
+            subject: "Your account", text: MessageComposer.body(Self.words, channel: .email, language: "en"))
+        let emailCeiling = try await Self.rate(ceilingMessages) { try await email.send(probe) }
+        let text = OutboundText(idempotencyKey: "ceiling", to: "+15125550100", body: MessageComposer.body(Self.words, channel: .sms, language: "en"))
+        let smsCeiling = try await Self.rate(ceilingMessages) { _ = try await texts.send(text) }
 
         var options = try GlobalOptions.parse([])
         options.dataDir = dataDir
         // The SQLite file the import wrote, whatever DATABASE_URL says.
         let environment = ProcessInfo.processInfo.environment.filter { $0.key != "DATABASE_URL" }
-        let (report, queued, seconds) = try await Runtime.with(options, environment: environment) { runtime in
+        let results = try await Runtime.with(options, environment: environment) { runtime in
             // A weekday afternoon in every US zone, so the compliance answers do not depend on when the bench runs.
             let clock = ShiftedClock(offset: Self.nextWednesdayAfternoon().timeIntervalSinceNow)
             let queued = try await Self.enqueue(runtime, clock: clock)
-            let dispatcher = Dispatcher(
-                outbox: runtime.store, snapshots: runtime.snapshots, email: transport, clock: clock,
-                settings: .init(worker: "bench", from: "Bench <bench@recoup.localhost>", messageDomain: "recoup.localhost", collectorName: "Bench"))
-            let start = DispatchTime.now()
-            let report = try await dispatcher.drain()
-            return (report, queued, Self.seconds(since: start))
+            let settings = Dispatcher.Settings(
+                worker: "bench", from: "Bench <bench@recoup.localhost>", messageDomain: "recoup.localhost", collectorName: "Bench")
+            var results: [(String, Int, Dispatcher.Report, Double)] = []
+            for (name, count, dispatcher) in [
+                ("email", queued.emails, Dispatcher(outbox: runtime.store, snapshots: runtime.snapshots, email: email, clock: clock, settings: settings)),
+                ("sms", queued.texts, Dispatcher(outbox: runtime.store, snapshots: runtime.snapshots, email: nil, texts: texts, clock: clock, settings: settings)),
+            ] {
+                let start = DispatchTime.now()
+                let report = try await dispatcher.drain()
+                results.append((name, count, report, Self.seconds(since: start)))
+            }
+            return results
         }
-        try await sink.stop()
+        try await smtpSink.stop()
+        await smsSink.stop()
 
-        let rate = Double(report.sent) / seconds
-        let ceiling = Double(ceilingMessages) / ceilingSeconds
-        print("queued \(queued) emails for \(accounts) demo accounts; sink received \(sink.received) (ceiling run included)")
-        print(String(format: "dispatcher: %d sent, %d rescheduled, %d blocked in %.2f s: %.0f messages/s", report.sent, report.rescheduled,
-                     report.blocked, seconds, rate))
-        print(String(format: "compliance re-checks (snapshot load + decision): %.1f%% of the time spent on messages",
-                     100 * Double(report.complianceNanoseconds) / Double(max(report.workNanoseconds, 1))))
-        print(String(format: "sink ceiling (same SMTP client, no database, no compliance): %.0f messages/s", ceiling))
-        print(String(format: "ratio: %.1f%% of the ceiling (target ≥ 50%%)", 100 * rate / ceiling))
-        print("SMS: no SMS channel yet, not measured")
+        print("\(accounts) demo accounts; the SMTP sink received \(smtpSink.received), the SMS sink \(smsSink.received) (ceiling runs included)")
+        for (name, queued, report, seconds) in results {
+            let rate = Double(report.sent) / seconds
+            let ceiling = name == "email" ? emailCeiling : smsCeiling
+            print(String(format: "%@: %d queued; %d sent, %d rescheduled, %d blocked in %.2f s: %.0f messages/s", name, queued, report.sent,
+                         report.rescheduled, report.blocked, seconds, rate))
+            print(String(format: "  compliance re-checks (snapshot load + decision): %.1f%% of the time spent on messages",
+                         100 * Double(report.complianceNanoseconds) / Double(max(report.workNanoseconds, 1))))
+            print(String(format: "  sink ceiling (same client, %d in flight, no database, no compliance): %.0f messages/s", Self.inFlight, ceiling))
+            print(String(format: "  ratio: %.1f%% of the ceiling (target ≥ 50%%)", 100 * rate / ceiling))
+        }
     }
 
-    /// One message per account with an email address, queued directly (the bench measures sending, not queueing).
-    static func enqueue(_ runtime: Runtime, clock: any RecoupApp.Clock) async throws -> Int {
+    static let words = "Hello,\n\nA payment plan is available."
+    /// Hand-offs in flight: the dispatcher's default concurrency, for the ceiling runs too.
+    static let inFlight = Dispatcher.Settings(worker: "", from: "", messageDomain: "", collectorName: "").concurrency
+
+    /// Messages per second when `count` hand-offs run `inFlight` at a time.
+    static func rate(_ count: Int, _ send: @escaping @Sendable () async throws -> Void) async throws -> Double {
+        let start = DispatchTime.now()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<inFlight {
+                group.addTask { for _ in stride(from: worker, to: count, by: inFlight) { try await send() } }
+            }
+            try await group.waitForAll()
+        }
+        return Double(count) / seconds(since: start)
+    }
+
+    /// An email to every account's first address and a text to its first mobile number, queued directly (the bench
+    /// measures sending, not queueing).
+    static func enqueue(_ runtime: Runtime, clock: any RecoupApp.Clock) async throws -> (emails: Int, texts: Int) {
         guard let tenant = try await runtime.store.tenants().first else { throw BenchError("the import created no tenant") }
         let scope = AccessScope(tenantID: tenant.id)
         var after: AccountID?
-        var queued = 0
+        var queued = (emails: 0, texts: 0)
         while true {
             let page = try await runtime.store.accounts(scope: scope, filter: AccountFilter(), after: after, limit: 500)
             for summary in page {
                 let (account, consumer) = try await runtime.accounts.accountWithPrimaryConsumer(summary.id, scope: scope)
-                guard let point = consumer.contactPoints.first(where: { if case .email = $0.kind { true } else { false } }),
-                      case let .email(address, _) = point.kind
-                else { continue }
-                let now = clock.now()
-                let message = OutboxMessage(
-                    tenantID: tenant.id, accountID: account.id, consumerID: consumer.id, channel: .email, destinationID: point.id,
-                    recipient: address, language: consumer.language, subject: "Your account",
-                    body: MessageComposer.body("Hello,\n\nA payment plan is available.", channel: .email, language: consumer.language), dueAt: now, createdAt: now)
-                _ = try await runtime.store.enqueue(
-                    message, idempotencyKey: nil,
-                    audit: AuditEntry(actor: "bench", action: "message.queued", subjectType: "account", subjectID: account.id.description))
-                queued += 1
+                let email = consumer.contactPoints.lazy.compactMap { point -> (ContactPoint, String)? in
+                    if case let .email(address, _) = point.kind { (point, address) } else { nil }
+                }.first
+                let mobile = consumer.contactPoints.lazy.compactMap { point -> (ContactPoint, String)? in
+                    if case let .phone(number, .cell, _, _) = point.kind { (point, number) } else { nil }
+                }.first
+                for (channel, found) in [(ProposedChannel.email, email), (.sms, mobile)] {
+                    guard let (point, recipient) = found else { continue }
+                    let now = clock.now()
+                    let message = OutboxMessage(
+                        tenantID: tenant.id, accountID: account.id, consumerID: consumer.id, channel: channel, destinationID: point.id,
+                        recipient: recipient, language: consumer.language, subject: channel == .email ? "Your account" : "",
+                        body: MessageComposer.body(words, channel: channel, language: consumer.language), dueAt: now, createdAt: now)
+                    _ = try await runtime.store.enqueue(
+                        message, idempotencyKey: nil,
+                        audit: AuditEntry(actor: "bench", action: "message.queued", subjectType: "account", subjectID: account.id.description))
+                    if channel == .email { queued.emails += 1 } else { queued.texts += 1 }
+                }
             }
             guard page.count == 500 else { return queued }
             after = page.last?.id

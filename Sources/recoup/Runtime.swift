@@ -38,7 +38,7 @@ struct Runtime {
     var audit: AuditTrailService { AuditTrailService(audit: store, checkpointKey: settings.keys.checkpoint) }
     var placements: PlacementService { PlacementService(placements: store, directory: store, clock: clock) }
 
-    var snapshots: AccountSnapshots { AccountSnapshots(accounts: accounts, contacts: store, facts: store) }
+    var snapshots: AccountSnapshots { AccountSnapshots(accounts: accounts, contacts: store, facts: store, bulk: store) }
     var messages: MessageService {
         MessageService(snapshots: snapshots, outbox: store, clock: clock,
                        templates: TemplateService(templates: store, accounts: accounts, clock: clock, sender: templateSender))

@@ -103,7 +103,8 @@ struct OutboxTests {
     }
 
     func dispatcher(_ store: SQLStore, _ transport: RecordingTransport, _ clock: ManualClock) -> Dispatcher {
-        let snapshots = AccountSnapshots(accounts: AccountService(accounts: store, clock: clock), contacts: store, facts: store)
+        // The batch loader the recoup command wires, so its queries run on both databases.
+        let snapshots = AccountSnapshots(accounts: AccountService(accounts: store, clock: clock), contacts: store, facts: store, bulk: store)
         return Dispatcher(outbox: store, snapshots: snapshots, email: transport, clock: clock,
                           settings: .init(worker: "w1", from: "Acme <billing@acme.test>", messageDomain: "recoup.test", collectorName: "Acme"))
     }

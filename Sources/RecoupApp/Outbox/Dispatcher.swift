@@ -84,21 +84,41 @@ public struct Dispatcher: Sendable {
         return channels
     }
 
-    /// Claims one batch of due messages and dispatches each. A report with `claimed == 0` means nothing was due.
+    /// Claims one batch of due messages and dispatches each. The batch's snapshots are loaded together; messages
+    /// to one account go one after another, each decided on the history its predecessors wrote, while different
+    /// accounts' messages overlap. A report with `claimed == 0` means nothing was due.
     public func dispatchBatch() async throws -> Report {
         var report = Report()
+        let now = clock.now()
         let claimed = try await outbox.claimDue(
-            now: clock.now(), limit: settings.batchSize, lease: settings.lease, worker: settings.worker, channels: channels)
+            now: now, limit: settings.batchSize, lease: settings.lease, worker: settings.worker, channels: channels)
         report.claimed = claimed.count
+        guard !claimed.isEmpty else { return report }
+
+        let loading = DispatchTime.now().uptimeNanoseconds
+        var loaded: [AccountID: (Account, Consumer, ContactSnapshot)] = [:]
+        for (tenant, messages) in Dictionary(grouping: claimed, by: \.tenantID) {
+            loaded.merge(try await snapshots.load(
+                messages.map(\.accountID), tenantID: tenant, collectorName: settings.collectorName, at: Instant(now))) { first, _ in first }
+        }
+        let loadingTime = DispatchTime.now().uptimeNanoseconds - loading
+        report.complianceNanoseconds += loadingTime
+        report.workNanoseconds += loadingTime
+
+        let perAccount = Dictionary(grouping: claimed, by: \.accountID).values.map { $0.sorted { $0.dueAt < $1.dueAt } }
         try await withThrowingTaskGroup(of: Report.self) { group in
-            var pending = claimed.makeIterator()
+            var pending = perAccount.makeIterator()
+            func start(_ messages: [OutboxMessage]) {
+                let snapshot = loaded[messages[0].accountID]
+                group.addTask { try await dispatch(messages, loaded: snapshot, at: now) }
+            }
             for _ in 0..<max(1, settings.concurrency) {
-                guard let message = pending.next() else { break }
-                group.addTask { try await dispatch(message) }
+                guard let messages = pending.next() else { break }
+                start(messages)
             }
             while let done = try await group.next() {
                 report.add(done)
-                if let message = pending.next() { group.addTask { try await dispatch(message) } }
+                if let messages = pending.next() { start(messages) }
             }
         }
         return report
@@ -114,25 +134,31 @@ public struct Dispatcher: Sendable {
         }
     }
 
-    /// One claimed message, start to finish; the report counts only it.
-    private func dispatch(_ message: OutboxMessage) async throws -> Report {
-        let started = DispatchTime.now().uptimeNanoseconds
+    /// One account's claimed messages in order; the report counts only them.
+    private func dispatch(_ messages: [OutboxMessage], loaded: (Account, Consumer, ContactSnapshot)?, at now: Date) async throws -> Report {
         var report = Report()
-        try await dispatch(message, started: started, into: &report)
-        report.workNanoseconds = DispatchTime.now().uptimeNanoseconds - started
+        var loaded = loaded
+        for message in messages {
+            let started = DispatchTime.now().uptimeNanoseconds
+            let sent = try await dispatch(message, loaded: loaded, at: now, started: started, into: &report)
+            if let sent { loaded?.2.history.append(sent.contactEvent) }
+            report.workNanoseconds += DispatchTime.now().uptimeNanoseconds - started
+        }
         return report
     }
 
-    private func dispatch(_ message: OutboxMessage, started: UInt64, into report: inout Report) async throws {
-        let now = clock.now()
-        let scope = AccessScope(tenantID: message.tenantID)
-        let (account, consumer, snapshot) = try await snapshots.load(
-            message.accountID, scope: scope, collectorName: settings.collectorName, at: Instant(now))
-        guard let point = consumer.contactPoints.first(where: { $0.id == message.destinationID }) else {
+    /// One message, start to finish; returns the contact recorded when it was sent.
+    private func dispatch(
+        _ message: OutboxMessage, loaded: (Account, Consumer, ContactSnapshot)?, at now: Date, started: UInt64, into report: inout Report
+    ) async throws -> RecordedContact? {
+        guard let (account, consumer, snapshot) = loaded,
+              let point = consumer.contactPoints.first(where: { $0.id == message.destinationID })
+        else {
             report.complianceNanoseconds += DispatchTime.now().uptimeNanoseconds - started
-            try await finish(message, .closed(.dead, reason: "the address is no longer on file", rule: nil,
-                                              audit(message, "message.dead", ["reason": "destination removed"])), at: now, into: &report, \.dead)
-            return
+            let reason = loaded == nil ? "the account is no longer on file" : "the address is no longer on file"
+            try await finish(message, .closed(.dead, reason: reason, rule: nil, audit(message, "message.dead", ["reason": reason])),
+                             at: now, into: &report, \.dead)
+            return nil
         }
         let decision = engine.decide(
             snapshot, AccountSnapshots.proposal(message.channel, to: point, account: account, consumer: consumer, at: Instant(now)), on: account)
@@ -146,7 +172,7 @@ public struct Dispatcher: Sendable {
                 try await finish(message, .closed(.blocked, reason: reason, rule: decision.rule,
                                                   audit(message, "message.blocked", ["rule": decision.rule ?? ""])), at: now, into: &report, \.blocked)
             }
-            return
+            return nil
         }
 
         let providerRef: String?
@@ -155,7 +181,7 @@ public struct Dispatcher: Sendable {
         } catch let TransportFailure.permanent(reason) {
             try await finish(message, .closed(.dead, reason: reason, rule: nil, audit(message, "message.dead", ["reason": reason])),
                              at: now, into: &report, \.dead)
-            return
+            return nil
         } catch {
             let reason = (error as? TransportFailure).map { if case let .transient(why) = $0 { why } else { "\($0)" } } ?? "\(error)"
             if message.attempts >= settings.maxAttempts {
@@ -166,7 +192,7 @@ public struct Dispatcher: Sendable {
                 let delay = min(settings.backoff * pow(2, Double(max(0, message.attempts - 1))), 3600)
                 try await finish(message, .retry(at: now + delay, reason: reason, rule: nil), at: now, into: &report, \.retried)
             }
-            return
+            return nil
         }
         let channel: HistoryChannel = switch message.channel {
         case .sms: .sms
@@ -181,8 +207,9 @@ public struct Dispatcher: Sendable {
             recordedBy: "dispatcher:\(settings.worker)")
         var details = ["message_id": message.messageID(domain: settings.messageDomain), "attempts": "\(message.attempts)"]
         details["provider_ref"] = providerRef
-        try await finish(message, .sent(contact, audit(message, "message.sent", details), providerRef: providerRef),
-                         at: now, into: &report, \.sent)
+        let recorded = try await finish(message, .sent(contact, audit(message, "message.sent", details), providerRef: providerRef),
+                                        at: now, into: &report, \.sent)
+        return recorded ? contact : nil
     }
 
     /// Gives the message to its channel's transport; the provider's id for it, if it has one.
@@ -207,16 +234,18 @@ public struct Dispatcher: Sendable {
         }
     }
 
-    /// Writes the resolution and counts it under `tally`, unless the claim was lost meanwhile.
+    /// Writes the resolution and counts it under `tally`, unless the claim was lost meanwhile (then false).
+    @discardableResult
     private func finish(
         _ message: OutboxMessage, _ resolution: OutboxResolution, at now: Date, into report: inout Report,
         _ tally: WritableKeyPath<Report, Int>
-    ) async throws {
+    ) async throws -> Bool {
         guard try await outbox.resolve(message, worker: settings.worker, resolution, at: now) else {
             report.lost += 1
-            return
+            return false
         }
         report[keyPath: tally] += 1
+        return true
     }
 
     private func audit(_ message: OutboxMessage, _ action: String, _ details: [String: String]) -> AuditEntry {

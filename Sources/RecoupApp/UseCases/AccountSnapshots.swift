@@ -1,6 +1,28 @@
 import Compliance
 import RecoupCore
 
+/// What a snapshot is built from, for one account.
+public struct SnapshotInput: Sendable {
+    public var account: Account
+    /// The primary consumer with contact points (identity numbers are not needed for decisions and are left sealed).
+    public var consumer: Consumer
+    public var contacts: [RecordedContact]
+    public var facts: [RecordedFact]
+
+    public init(account: Account, consumer: Consumer, contacts: [RecordedContact], facts: [RecordedFact]) {
+        self.account = account
+        self.consumer = consumer
+        self.contacts = contacts
+        self.facts = facts
+    }
+}
+
+/// Loads what many snapshots need in a few queries (the dispatcher's batches).
+public protocol SnapshotSource: Sendable {
+    /// The tenant's accounts among `ids` with their inputs; ids of other tenants or unknown ids are left out.
+    func snapshotInputs(_ ids: [AccountID], tenantID: TenantID) async throws -> [AccountID: SnapshotInput]
+}
+
 /// An account as the compliance engine sees it: what Recoup holds about the account (placement data: address,
 /// phones with type, source and consent, emails, the debt; every contact recorded with the consumer; every
 /// recorded consent, opt-out and hold), mapped onto the same values the check document uses, so a live decision
@@ -9,11 +31,14 @@ public struct AccountSnapshots: Sendable {
     let accounts: AccountService
     let contacts: any ContactRepository
     let facts: any FactRepository
+    /// Loads many accounts at once when available; otherwise each is loaded on its own.
+    let bulk: (any SnapshotSource)?
 
-    public init(accounts: AccountService, contacts: any ContactRepository, facts: any FactRepository) {
+    public init(accounts: AccountService, contacts: any ContactRepository, facts: any FactRepository, bulk: (any SnapshotSource)? = nil) {
         self.accounts = accounts
         self.contacts = contacts
         self.facts = facts
+        self.bulk = bulk
     }
 
     /// The account, its primary consumer and the snapshot as of `now`, history and recorded facts included.
@@ -21,15 +46,40 @@ public struct AccountSnapshots: Sendable {
         -> (Account, Consumer, ContactSnapshot)
     {
         let (account, consumer) = try await accounts.accountWithPrimaryConsumer(id, scope: scope)
-        var snapshot = Self.snapshot(account: account, consumer: consumer, collectorName: collectorName, at: now)
-        snapshot.history = try await contacts.contacts(consumer: consumer.id, tenantID: scope.tenantID).map(\.contactEvent)
-        for fact in try await facts.facts(consumer: consumer.id, tenantID: scope.tenantID) {
+        let input = SnapshotInput(
+            account: account, consumer: consumer, contacts: try await contacts.contacts(consumer: consumer.id, tenantID: scope.tenantID),
+            facts: try await facts.facts(consumer: consumer.id, tenantID: scope.tenantID))
+        return (account, consumer, try Self.snapshot(input, collectorName: collectorName, at: now))
+    }
+
+    /// Many accounts of one tenant at once (a few queries in all with a bulk source); accounts not found are left out.
+    public func load(_ ids: [AccountID], tenantID: TenantID, collectorName: String, at now: Instant) async throws
+        -> [AccountID: (Account, Consumer, ContactSnapshot)]
+    {
+        var loaded: [AccountID: (Account, Consumer, ContactSnapshot)] = [:]
+        if let bulk {
+            for (id, input) in try await bulk.snapshotInputs(ids, tenantID: tenantID) {
+                loaded[id] = (input.account, input.consumer, try Self.snapshot(input, collectorName: collectorName, at: now))
+            }
+            return loaded
+        }
+        for id in Set(ids) {
+            do { loaded[id] = try await load(id, scope: AccessScope(tenantID: tenantID), collectorName: collectorName, at: now) } catch RecoupError.notFound {}
+        }
+        return loaded
+    }
+
+    /// The snapshot of one account's inputs: history and recorded facts included.
+    static func snapshot(_ input: SnapshotInput, collectorName: String, at now: Instant) throws -> ContactSnapshot {
+        var snapshot = Self.snapshot(account: input.account, consumer: input.consumer, collectorName: collectorName, at: now)
+        snapshot.history = input.contacts.map(\.contactEvent)
+        for fact in input.facts {
             // Validated when recorded; a fact that no longer reads is a storage fault, not a reason to ignore it.
             do { try CheckDocument.apply(fact.kind, fact.fact, to: &snapshot) } catch {
                 throw RecoupError.invalid([FieldProblem(field: "recorded fact \(fact.id)", reason: "\(error)")])
             }
         }
-        return (account, consumer, snapshot)
+        return snapshot
     }
 
     /// Recoup's own contact of one kind to one of the consumer's contact points about the account, as the engine is

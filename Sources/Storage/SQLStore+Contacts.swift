@@ -80,6 +80,12 @@ extension SQLStore: ContactRepository {
 
     /// Writes a contact and its `contact.recorded` audit event inside the caller's transaction.
     func insert(_ contact: RecordedContact, idempotencyKey: String?, tenantID: TenantID, at: Date, on sql: any SQLDatabase) async throws {
+        try await insertRow(contact, idempotencyKey: idempotencyKey, tenantID: tenantID, at: at, on: sql)
+        try await self.append([Self.audit(contact)], tenantID: tenantID, at: at, on: sql)
+    }
+
+    /// Writes a contact's row only; the caller appends ``audit(_:)`` to the chain in the same transaction.
+    func insertRow(_ contact: RecordedContact, idempotencyKey: String?, tenantID: TenantID, at: Date, on sql: any SQLDatabase) async throws {
         try await sql.insert(into: "contact_events")
             .columns("id", "tenant_id", "account_id", "consumer_id", "occurred_at", "direction", "channel", "destination_id",
                      "dialing_method", "outcome", "content_type", "recorded_by", "idempotency_key", "created_at")
@@ -90,6 +96,10 @@ extension SQLStore: ContactRepository {
                 SQLBind(contact.dialingMethod?.rawValue), SQLBind(contact.outcome.rawValue), SQLBind(contact.contentType?.rawValue),
                 SQLBind(contact.recordedBy), SQLBind(idempotencyKey), SQLBind(at))
             .run()
+    }
+
+    /// The `contact.recorded` audit event of a contact.
+    static func audit(_ contact: RecordedContact) -> AuditEntry {
         var details = [
             "account_id": contact.accountID.description, "direction": contact.direction.rawValue,
             "channel": contact.channel.rawValue, "outcome": contact.outcome.rawValue,
@@ -97,10 +107,8 @@ extension SQLStore: ContactRepository {
         ]
         if let destination = contact.destinationID { details["destination_id"] = destination.description }
         if let dialing = contact.dialingMethod { details["dialing_method"] = dialing.rawValue }
-        try await self.append(
-            [AuditEntry(actor: contact.recordedBy, action: "contact.recorded", subjectType: "contact",
-                        subjectID: contact.id.uuidString.lowercased(), details: details)],
-            tenantID: tenantID, at: at, on: sql)
+        return AuditEntry(actor: contact.recordedBy, action: "contact.recorded", subjectType: "contact",
+                          subjectID: contact.id.uuidString.lowercased(), details: details)
     }
 
     public func contacts(consumer: ConsumerID, tenantID: TenantID) async throws -> [RecordedContact] {

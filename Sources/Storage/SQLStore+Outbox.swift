@@ -50,33 +50,44 @@ extension SQLStore: OutboxRepository {
         return try rows.map(Self.outboxMessage).sorted { $0.dueAt < $1.dueAt }
     }
 
-    public func resolve(_ message: OutboxMessage, worker: String, _ resolution: OutboxResolution, at: Date) async throws -> Bool {
-        try await transaction { sql in
-            let (status, dueAt, error, rule, sentAt, providerRef): (OutboxStatus, Date, String?, String?, Date?, String?) = switch resolution {
-            case let .sent(_, _, providerRef): (.sent, message.dueAt, nil, nil, at, providerRef)
-            case let .retry(next, reason, rule): (.queued, next, reason, rule, nil, nil)
-            case let .closed(final, reason, rule, _): (final, message.dueAt, reason, rule, nil, nil)
+    public func resolve(_ items: [(OutboxMessage, OutboxResolution)], worker: String, at: Date) async throws -> [Bool] {
+        guard !items.isEmpty else { return [] }
+        return try await transaction { sql in
+            var results: [Bool] = []
+            var audit: [TenantID: [AuditEntry]] = [:]
+            for (message, resolution) in items {
+                let (status, dueAt, error, rule, sentAt, providerRef): (OutboxStatus, Date, String?, String?, Date?, String?) = switch resolution {
+                case let .sent(_, _, providerRef): (.sent, message.dueAt, nil, nil, at, providerRef)
+                case let .retry(next, reason, rule): (.queued, next, reason, rule, nil, nil)
+                case let .closed(final, reason, rule, _): (final, message.dueAt, reason, rule, nil, nil)
+                }
+                // The claim must still be this worker's: same worker, same attempt, lease not taken over.
+                let updated = try await sql.raw("""
+                    UPDATE outbox_messages
+                    SET status = \(bind: status.rawValue), due_at = \(bind: dueAt), last_error = \(bind: error), rule = \(bind: rule),
+                        sent_at = \(bind: sentAt), provider_ref = \(bind: providerRef), claimed_by = NULL, claimed_until = NULL
+                    WHERE tenant_id = \(bind: message.tenantID.description) AND id = \(bind: message.id.uuidString.lowercased())
+                      AND status = 'sending' AND claimed_by = \(bind: worker) AND attempts = \(bind: message.attempts)
+                    RETURNING id
+                    """).all()
+                results.append(!updated.isEmpty)
+                guard !updated.isEmpty else { continue }
+                switch resolution {
+                case let .sent(contact, entry, _):
+                    try await self.insertRow(
+                        contact, idempotencyKey: "outbox:" + message.id.uuidString.lowercased(), tenantID: message.tenantID, at: at, on: sql)
+                    audit[message.tenantID, default: []] += [Self.audit(contact), entry]
+                case let .closed(_, _, _, entry):
+                    audit[message.tenantID, default: []].append(entry)
+                case .retry:
+                    break
+                }
             }
-            // The claim must still be this worker's: same worker, same attempt, lease not taken over.
-            let updated = try await sql.raw("""
-                UPDATE outbox_messages
-                SET status = \(bind: status.rawValue), due_at = \(bind: dueAt), last_error = \(bind: error), rule = \(bind: rule),
-                    sent_at = \(bind: sentAt), provider_ref = \(bind: providerRef), claimed_by = NULL, claimed_until = NULL
-                WHERE tenant_id = \(bind: message.tenantID.description) AND id = \(bind: message.id.uuidString.lowercased())
-                  AND status = 'sending' AND claimed_by = \(bind: worker) AND attempts = \(bind: message.attempts)
-                RETURNING id
-                """).all()
-            guard !updated.isEmpty else { return false }
-            switch resolution {
-            case let .sent(contact, audit, _):
-                try await self.insert(contact, idempotencyKey: "outbox:" + message.id.uuidString.lowercased(), tenantID: message.tenantID, at: at, on: sql)
-                try await self.append([audit], tenantID: message.tenantID, at: at, on: sql)
-            case let .closed(_, _, _, audit):
-                try await self.append([audit], tenantID: message.tenantID, at: at, on: sql)
-            case .retry:
-                break
+            // One append per tenant: the chain is extended once for the whole group.
+            for (tenant, entries) in audit.sorted(by: { $0.key < $1.key }) {
+                try await self.append(entries, tenantID: tenant, at: at, on: sql)
             }
-            return true
+            return results
         }
     }
 

@@ -17,6 +17,8 @@ struct DispatchBench: AsyncParsableCommand {
 
     @Option(help: "Demo accounts placed; each gets an email (first address) and a text (first mobile number).") var accounts = 2_000
     @Option(help: "Messages the minimal sender hands to the sink for the ceiling.") var ceilingMessages = 2_000
+    @Option(help: "Messages claimed per batch.") var batch = Dispatcher.Settings.defaults.batchSize
+    @Option(help: "Hand-offs in flight, for the dispatcher and the ceiling runs alike.") var concurrency = Dispatcher.Settings.defaults.concurrency
     @Option(help: "Work folder (deleted afterwards unless --keep).") var workDir: String?
     @Flag(help: "Keep the work folder.") var keep = false
 
@@ -39,9 +41,9 @@ struct DispatchBench: AsyncParsableCommand {
         let probe = OutboundEmail(
             messageID: "<ceiling@recoup.localhost>", from: "Bench <bench@recoup.localhost>", to: "pat@example.com",
             subject: "Your account", text: MessageComposer.body(Self.words, channel: .email, language: "en"))
-        let emailCeiling = try await Self.rate(ceilingMessages) { try await email.send(probe) }
+        let emailCeiling = try await Self.rate(ceilingMessages, inFlight: concurrency) { try await email.send(probe) }
         let text = OutboundText(idempotencyKey: "ceiling", to: "+15125550100", body: MessageComposer.body(Self.words, channel: .sms, language: "en"))
-        let smsCeiling = try await Self.rate(ceilingMessages) { _ = try await texts.send(text) }
+        let smsCeiling = try await Self.rate(ceilingMessages, inFlight: concurrency) { _ = try await texts.send(text) }
 
         var options = try GlobalOptions.parse([])
         options.dataDir = dataDir
@@ -51,8 +53,10 @@ struct DispatchBench: AsyncParsableCommand {
             // A weekday afternoon in every US zone, so the compliance answers do not depend on when the bench runs.
             let clock = ShiftedClock(offset: Self.nextWednesdayAfternoon().timeIntervalSinceNow)
             let queued = try await Self.enqueue(runtime, clock: clock)
-            let settings = Dispatcher.Settings(
+            var settings = Dispatcher.Settings(
                 worker: "bench", from: "Bench <bench@recoup.localhost>", messageDomain: "recoup.localhost", collectorName: "Bench")
+            settings.batchSize = batch
+            settings.concurrency = concurrency
             var results: [(String, Int, Dispatcher.Report, Double)] = []
             for (name, count, dispatcher) in [
                 ("email", queued.emails, Dispatcher(outbox: runtime.store, snapshots: runtime.snapshots, email: email, clock: clock, settings: settings)),
@@ -75,17 +79,15 @@ struct DispatchBench: AsyncParsableCommand {
                          report.rescheduled, report.blocked, seconds, rate))
             print(String(format: "  compliance re-checks (snapshot load + decision): %.1f%% of the time spent on messages",
                          100 * Double(report.complianceNanoseconds) / Double(max(report.workNanoseconds, 1))))
-            print(String(format: "  sink ceiling (same client, %d in flight, no database, no compliance): %.0f messages/s", Self.inFlight, ceiling))
+            print(String(format: "  sink ceiling (same client, %d in flight, no database, no compliance): %.0f messages/s", concurrency, ceiling))
             print(String(format: "  ratio: %.1f%% of the ceiling (target ≥ 50%%)", 100 * rate / ceiling))
         }
     }
 
     static let words = "Hello,\n\nA payment plan is available."
-    /// Hand-offs in flight: the dispatcher's default concurrency, for the ceiling runs too.
-    static let inFlight = Dispatcher.Settings(worker: "", from: "", messageDomain: "", collectorName: "").concurrency
 
     /// Messages per second when `count` hand-offs run `inFlight` at a time.
-    static func rate(_ count: Int, _ send: @escaping @Sendable () async throws -> Void) async throws -> Double {
+    static func rate(_ count: Int, inFlight: Int, _ send: @escaping @Sendable () async throws -> Void) async throws -> Double {
         let start = DispatchTime.now()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<inFlight {
@@ -96,8 +98,8 @@ struct DispatchBench: AsyncParsableCommand {
         return Double(count) / seconds(since: start)
     }
 
-    /// An email to every account's first address and a text to its first mobile number, queued directly (the bench
-    /// measures sending, not queueing).
+    /// An email to every account's first address and a text to its first mobile number with consent, queued
+    /// directly (the bench measures sending, not queueing).
     static func enqueue(_ runtime: Runtime, clock: any RecoupApp.Clock) async throws -> (emails: Int, texts: Int) {
         guard let tenant = try await runtime.store.tenants().first else { throw BenchError("the import created no tenant") }
         let scope = AccessScope(tenantID: tenant.id)
@@ -111,7 +113,8 @@ struct DispatchBench: AsyncParsableCommand {
                     if case let .email(address, _) = point.kind { (point, address) } else { nil }
                 }.first
                 let mobile = consumer.contactPoints.lazy.compactMap { point -> (ContactPoint, String)? in
-                    if case let .phone(number, .cell, _, _) = point.kind { (point, number) } else { nil }
+                    // Texts go only to mobiles with consent on file: the queue refuses the others, as it would an agent.
+                    if case let .phone(number, .cell, _, .yes) = point.kind { (point, number) } else { nil }
                 }.first
                 for (channel, found) in [(ProposedChannel.email, email), (.sms, mobile)] {
                     guard let (point, recipient) = found else { continue }

@@ -31,6 +31,9 @@ public struct Dispatcher: Sendable {
         /// Recoup's public URL, for the SMS provider's status callbacks (`<url>/webhooks/sms/<tenant>/status`).
         public var publicURL: String?
 
+        /// The defaults, for showing them.
+        public static let defaults = Settings(worker: "", from: "", messageDomain: "", collectorName: "")
+
         public init(worker: String, from: String, messageDomain: String, collectorName: String) {
             self.worker = worker
             self.from = from
@@ -106,11 +109,12 @@ public struct Dispatcher: Sendable {
         report.workNanoseconds += loadingTime
 
         let perAccount = Dictionary(grouping: claimed, by: \.accountID).values.map { $0.sorted { $0.dueAt < $1.dueAt } }
+        let commits = GroupCommit(outbox: outbox, worker: settings.worker)
         try await withThrowingTaskGroup(of: Report.self) { group in
             var pending = perAccount.makeIterator()
             func start(_ messages: [OutboxMessage]) {
                 let snapshot = loaded[messages[0].accountID]
-                group.addTask { try await dispatch(messages, loaded: snapshot, at: now) }
+                group.addTask { try await dispatch(messages, loaded: snapshot, at: now, commits: commits) }
             }
             for _ in 0..<max(1, settings.concurrency) {
                 guard let messages = pending.next() else { break }
@@ -135,12 +139,14 @@ public struct Dispatcher: Sendable {
     }
 
     /// One account's claimed messages in order; the report counts only them.
-    private func dispatch(_ messages: [OutboxMessage], loaded: (Account, Consumer, ContactSnapshot)?, at now: Date) async throws -> Report {
+    private func dispatch(
+        _ messages: [OutboxMessage], loaded: (Account, Consumer, ContactSnapshot)?, at now: Date, commits: GroupCommit
+    ) async throws -> Report {
         var report = Report()
         var loaded = loaded
         for message in messages {
             let started = DispatchTime.now().uptimeNanoseconds
-            let sent = try await dispatch(message, loaded: loaded, at: now, started: started, into: &report)
+            let sent = try await dispatch(message, loaded: loaded, at: now, started: started, commits: commits, into: &report)
             if let sent { loaded?.2.history.append(sent.contactEvent) }
             report.workNanoseconds += DispatchTime.now().uptimeNanoseconds - started
         }
@@ -149,14 +155,15 @@ public struct Dispatcher: Sendable {
 
     /// One message, start to finish; returns the contact recorded when it was sent.
     private func dispatch(
-        _ message: OutboxMessage, loaded: (Account, Consumer, ContactSnapshot)?, at now: Date, started: UInt64, into report: inout Report
+        _ message: OutboxMessage, loaded: (Account, Consumer, ContactSnapshot)?, at now: Date, started: UInt64, commits: GroupCommit,
+        into report: inout Report
     ) async throws -> RecordedContact? {
         guard let (account, consumer, snapshot) = loaded,
               let point = consumer.contactPoints.first(where: { $0.id == message.destinationID })
         else {
             report.complianceNanoseconds += DispatchTime.now().uptimeNanoseconds - started
             let reason = loaded == nil ? "the account is no longer on file" : "the address is no longer on file"
-            try await finish(message, .closed(.dead, reason: reason, rule: nil, audit(message, "message.dead", ["reason": reason])),
+            try await finish(commits, message, .closed(.dead, reason: reason, rule: nil, audit(message, "message.dead", ["reason": reason])),
                              at: now, into: &report, \.dead)
             return nil
         }
@@ -167,9 +174,9 @@ public struct Dispatcher: Sendable {
         guard decision.allowed else {
             let reason = decision.findings.first { $0.rule == decision.rule }?.message ?? "not allowed"
             if let next = decision.nextAllowedAt {
-                try await finish(message, .retry(at: next.date, reason: reason, rule: decision.rule), at: now, into: &report, \.rescheduled)
+                try await finish(commits, message, .retry(at: next.date, reason: reason, rule: decision.rule), at: now, into: &report, \.rescheduled)
             } else {
-                try await finish(message, .closed(.blocked, reason: reason, rule: decision.rule,
+                try await finish(commits, message, .closed(.blocked, reason: reason, rule: decision.rule,
                                                   audit(message, "message.blocked", ["rule": decision.rule ?? ""])), at: now, into: &report, \.blocked)
             }
             return nil
@@ -179,18 +186,18 @@ public struct Dispatcher: Sendable {
         do {
             providerRef = try await handOff(message)
         } catch let TransportFailure.permanent(reason) {
-            try await finish(message, .closed(.dead, reason: reason, rule: nil, audit(message, "message.dead", ["reason": reason])),
+            try await finish(commits, message, .closed(.dead, reason: reason, rule: nil, audit(message, "message.dead", ["reason": reason])),
                              at: now, into: &report, \.dead)
             return nil
         } catch {
             let reason = (error as? TransportFailure).map { if case let .transient(why) = $0 { why } else { "\($0)" } } ?? "\(error)"
             if message.attempts >= settings.maxAttempts {
-                try await finish(message, .closed(.dead, reason: "gave up after \(message.attempts) attempts: \(reason)", rule: nil,
+                try await finish(commits, message, .closed(.dead, reason: "gave up after \(message.attempts) attempts: \(reason)", rule: nil,
                                                   audit(message, "message.dead", ["reason": reason, "attempts": "\(message.attempts)"])),
                                  at: now, into: &report, \.dead)
             } else {
                 let delay = min(settings.backoff * pow(2, Double(max(0, message.attempts - 1))), 3600)
-                try await finish(message, .retry(at: now + delay, reason: reason, rule: nil), at: now, into: &report, \.retried)
+                try await finish(commits, message, .retry(at: now + delay, reason: reason, rule: nil), at: now, into: &report, \.retried)
             }
             return nil
         }
@@ -207,7 +214,7 @@ public struct Dispatcher: Sendable {
             recordedBy: "dispatcher:\(settings.worker)")
         var details = ["message_id": message.messageID(domain: settings.messageDomain), "attempts": "\(message.attempts)"]
         details["provider_ref"] = providerRef
-        let recorded = try await finish(message, .sent(contact, audit(message, "message.sent", details), providerRef: providerRef),
+        let recorded = try await finish(commits, message, .sent(contact, audit(message, "message.sent", details), providerRef: providerRef),
                                         at: now, into: &report, \.sent)
         return recorded ? contact : nil
     }
@@ -237,10 +244,10 @@ public struct Dispatcher: Sendable {
     /// Writes the resolution and counts it under `tally`, unless the claim was lost meanwhile (then false).
     @discardableResult
     private func finish(
-        _ message: OutboxMessage, _ resolution: OutboxResolution, at now: Date, into report: inout Report,
+        _ commits: GroupCommit, _ message: OutboxMessage, _ resolution: OutboxResolution, at now: Date, into report: inout Report,
         _ tally: WritableKeyPath<Report, Int>
     ) async throws -> Bool {
-        guard try await outbox.resolve(message, worker: settings.worker, resolution, at: now) else {
+        guard try await commits.resolve(message, resolution, at: now) else {
             report.lost += 1
             return false
         }

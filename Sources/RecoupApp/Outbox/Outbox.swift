@@ -93,8 +93,9 @@ public protocol OutboxRepository: Sendable {
     /// Claims up to `limit` messages on `channels` that are due (queued, or sending with an expired lease) for
     /// `worker` until `now + lease`, counting an attempt on each. A dispatcher claims only the channels it can send.
     func claimDue(now: Date, limit: Int, lease: TimeInterval, worker: String, channels: Set<ProposedChannel>) async throws -> [OutboxMessage]
-    /// Finishes a claimed message. Returns false, changing nothing, when `worker` no longer holds the claim.
-    func resolve(_ message: OutboxMessage, worker: String, _ resolution: OutboxResolution, at: Date) async throws -> Bool
+    /// Finishes claimed messages in one transaction (a group commit). For each, false when `worker` no longer holds
+    /// the claim: nothing is written for it.
+    func resolve(_ items: [(OutboxMessage, OutboxResolution)], worker: String, at: Date) async throws -> [Bool]
     /// One message by id, whatever its tenant: only for callers that proved the id (a signed consumer link).
     func message(id: UUID) async throws -> OutboxMessage?
     /// An account's messages, newest first.
@@ -124,6 +125,13 @@ public struct EngagementEvent: Sendable, Equatable {
         self.kind = kind
         self.occurredAt = occurredAt
         self.detail = detail
+    }
+}
+
+extension OutboxRepository {
+    /// Finishes one claimed message. Returns false, changing nothing, when `worker` no longer holds the claim.
+    public func resolve(_ message: OutboxMessage, worker: String, _ resolution: OutboxResolution, at: Date) async throws -> Bool {
+        try await resolve([(message, resolution)], worker: worker, at: at).first ?? false
     }
 }
 

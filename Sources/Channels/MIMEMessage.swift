@@ -22,7 +22,7 @@ public enum MIMEMessage {
         headers.append("Content-Type: multipart/alternative; boundary=\"\(boundary)\"")
         let parts = [
             part("text/plain; charset=utf-8", email.text, boundary: boundary),
-            part("text/html; charset=utf-8", html(email.text), boundary: boundary),
+            part("text/html; charset=utf-8", html(email.text, tracking: email.tracking), boundary: boundary),
         ]
         return (headers.joined(separator: "\r\n") + "\r\n\r\n" + parts.joined() + "--\(boundary)--\r\n")
     }
@@ -56,11 +56,26 @@ public enum MIMEMessage {
             ? value : "=?UTF-8?B?\(Data(value.utf8).base64EncodedString())?="
     }
 
-    /// The plain text as simple HTML: escaped, one paragraph per blank-line-separated block.
-    static func html(_ text: String) -> String {
+    /// The plain text as simple HTML: escaped, one paragraph per blank-line-separated block, links clickable (through
+    /// their tracked addresses when the message is tracked), and the open pixel last.
+    static func html(_ text: String, tracking: EmailTracking? = nil) -> String {
         let paragraphs = text.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .filter { !$0.isEmpty }.map { "<p>" + HTMLEscaping.lines($0) + "</p>" }
-        return "<!DOCTYPE html><html><body>" + paragraphs.joined() + "</body></html>"
+            .filter { !$0.isEmpty }.map { "<p>" + linked($0, tracking?.links ?? [:]) + "</p>" }
+        let pixel = tracking.map { #"<img src="\#(HTMLEscaping.text($0.pixel))" width="1" height="1" alt="">"# } ?? ""
+        return "<!DOCTYPE html><html><body>" + paragraphs.joined() + pixel + "</body></html>"
+    }
+
+    /// A paragraph with its links as anchors.
+    static func linked(_ paragraph: String, _ tracked: [String: String]) -> String {
+        var html = ""
+        var rest = Substring(paragraph)
+        for link in TrackingLinks.links(in: paragraph) {
+            guard let range = rest.range(of: link) else { continue }
+            html += HTMLEscaping.lines(String(rest[..<range.lowerBound]))
+            html += #"<a href="\#(HTMLEscaping.text(tracked[link] ?? link))">\#(HTMLEscaping.text(link))</a>"#
+            rest = rest[range.upperBound...]
+        }
+        return html + HTMLEscaping.lines(String(rest))
     }
 
     static func rfc5322(_ date: Date) -> String {

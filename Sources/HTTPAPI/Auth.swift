@@ -27,7 +27,7 @@ extension Principal {
 }
 
 /// Resolves `Authorization: Bearer rk_…` to a principal. Public paths (health, metrics, the spec) pass through,
-/// and so do consumers' signed links (`/u/…`) and the providers' webhooks (`/webhooks/…`), which carry their own
+/// and so do consumers' signed links (`/u/…`, `/t/…`, `/c/…`) and the providers' webhooks (`/webhooks/…`), which carry their own
 /// authorization (a link signature, a provider's request signature).
 struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let directory: DirectoryService
@@ -36,8 +36,8 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
-        if Self.publicPaths.contains(request.uri.path) || request.uri.path.hasPrefix(ConsumerPages.unsubscribePrefix)
-            || request.uri.path.hasPrefix(ProviderWebhooks.prefix) {
+        let path = request.uri.path
+        if Self.publicPaths.contains(path) || ConsumerPages.prefixes.contains(where: path.hasPrefix) || path.hasPrefix(ProviderWebhooks.prefix) {
             return try await next(request, context)
         }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {

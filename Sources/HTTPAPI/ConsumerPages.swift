@@ -4,12 +4,41 @@ import Messaging
 import NIOCore
 import RecoupApp
 
-/// Pages consumers reach from a message, outside the API and its keys: the one-click unsubscribe of RFC 8058.
+/// Pages consumers reach from a message, outside the API and its keys: the one-click unsubscribe of RFC 8058, and
+/// the open pixel and click redirects of tracked emails.
 /// `POST /u/{token}` (what mail clients send for `List-Unsubscribe-Post: List-Unsubscribe=One-Click`) records the
 /// opt-out at once; `GET` shows a page with a button that does the same, because link scanners follow GETs and
 /// must not unsubscribe anyone.
 enum ConsumerPages {
-    static let unsubscribePrefix = "/u/"
+    static let prefixes = ["/u/", "/t/", "/c/"]
+
+    /// `GET /t/{token}.gif` records the email opened and answers a transparent pixel; `GET /c/{token}?u=…` records
+    /// a click and redirects, only to the address the signed token was made for. A forged token records nothing.
+    static func registerTracking(on router: Router<BasicRequestContext>, links: TrackingLinks, messages: MessageService) {
+        router.get("/t/:token") { _, context in
+            if let id = links.opened(token: context.parameters.get("token") ?? "") {
+                _ = try? await messages.track(.opened, .signed(id))
+            }
+            // The pixel whatever happened: a mail client shows nothing either way.
+            return Response(status: .ok, headers: [.contentType: "image/gif", .cacheControl: "no-store"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: pixel)))
+        }
+        router.get("/c/:token") { request, context in
+            guard let target = request.uri.queryParameters["u"].map(String.init)?.removingPercentEncoding,
+                  let id = links.clicked(token: context.parameters.get("token") ?? "", target: target)
+            else {
+                return page(.notFound, "<h1>Link not recognised</h1><p lang=\"es\">Enlace no reconocido.</p>")
+            }
+            _ = try? await messages.track(.clicked, .signed(id), detail: target)
+            return Response(status: .found, headers: [.location: target])
+        }
+    }
+
+    /// A transparent 1×1 GIF.
+    static let pixel: [UInt8] = [
+        0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0x21, 0xf9, 0x04,
+        0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+    ]
 
     static func register(on router: Router<BasicRequestContext>, unsubscribe: UnsubscribeService) {
         router.get("/u/:token") { _, context in

@@ -51,7 +51,7 @@ enum ProviderWebhooks {
             }
             if let kind {
                 let detail = [status, form["ErrorCode"].map { "error \($0)" }].compactMap { $0 }.joined(separator: ", ")
-                try await outbox.track(kind, providerRef: sid, detail: detail, tenantID: tenant)
+                try await outbox.track(kind, .provider(sid, tenant), detail: detail)
             }
             return Response(status: .noContent)
         }
@@ -76,6 +76,50 @@ enum ProviderWebhooks {
         }
         router.post("/webhooks/voice/:tenant/inbound") { request, context in try await answer(request, context, step: "start") }
         router.post("/webhooks/voice/:tenant/ivr") { request, context in try await answer(request, context, step: nil) }
+    }
+
+    /// `POST /webhooks/email/{tenant}/events`: what the email relay learned after accepting a message, as a JSON
+    /// array of `{"message_id": "<id@domain>" or "id", "event": "delivered" | "bounced" | "complained" | "failed",
+    /// "detail": "…"}`, signed with `X-Recoup-Signature: sha256=<hex HMAC-SHA256 of the body>` under the shared
+    /// secret. Each becomes an engagement event of the tenant's message; a complaint also opts the address out of
+    /// email, as the consumer's unsubscribe would.
+    static func registerEmailEvents(on router: Router<BasicRequestContext>, secret: String, messages: MessageService, optOuts: EmailOptOuts) {
+        router.post("/webhooks/email/:tenant/events") { request, context in
+            guard let tenant = context.parameters.get("tenant").flatMap(TenantID.init) else { throw RecoupError.notFound("tenant") }
+            let body = Data(try await request.body.collect(upTo: 1 << 20).readableBytesView)
+            let expected = "sha256=" + WebhookSignature.hmacSHA256(body, secret: secret)
+            guard let given = request.headers[HTTPField.Name("X-Recoup-Signature")!],
+                  WebhookSignature.constantTimeEqual(given, expected)
+            else { throw RecoupError.forbidden("the request is not signed with the email events secret") }
+            guard let events = try? JSONSerialization.jsonObject(with: body) as? [[String: Any]] else {
+                throw RecoupError.invalid([FieldProblem(field: "body", reason: "a JSON array of {message_id, event, detail}")])
+            }
+            var problems: [FieldProblem] = []
+            for (index, event) in events.enumerated() {
+                let raw = (event["message_id"] as? String ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
+                let id = UUID(uuidString: String(raw.prefix { $0 != "@" }))
+                let kind: EngagementKind? = switch event["event"] as? String {
+                case "delivered": .delivered
+                case "bounced": .bounced
+                case "complained": .optedOut
+                case "failed": .failed
+                default: nil
+                }
+                guard let id, let kind else {
+                    problems.append(FieldProblem(field: "[\(index)]", reason: "needs a message_id of this server and an event: delivered, bounced, complained or failed", row: index + 1))
+                    continue
+                }
+                do {
+                    let message = try await messages.track(kind, .message(id, tenant), detail: event["detail"] as? String)
+                    if kind == .optedOut { try await optOuts.optOut(message, actor: "relay:complaint") }
+                } catch RecoupError.notFound {
+                    problems.append(FieldProblem(field: "[\(index)].message_id", reason: "no such message", row: index + 1))
+                }
+            }
+            // What was valid is recorded; what was not is named.
+            guard problems.isEmpty else { throw RecoupError.invalid(problems) }
+            return Response(status: .noContent)
+        }
     }
 
     /// One verb as TwiML.

@@ -27,9 +27,14 @@ public struct APIServices: Sendable {
     public var letterhead: @Sendable (TenantID) async throws -> CollectorDetails
     /// The one-click unsubscribe links' handler; nil when no public URL is configured (emails then carry none).
     public var unsubscribe: UnsubscribeService?
+    /// Open and click tracking links; nil when no public URL is configured.
+    public var tracking: TrackingLinks?
+    /// The shared secret the email relay's event webhook (bounces, complaints) is signed with; nil: not served.
+    public var emailEventsSecret: String?
     /// The SMS and voice provider's webhook credentials; nil when no provider is configured (the webhooks are then
     /// absent).
     public var textWebhooks: ProviderWebhookSettings?
+    public var clock: any Clock
     /// Answers whether the database is reachable, for `/health`.
     public var databaseCheck: @Sendable () async -> Bool
 
@@ -56,6 +61,7 @@ public struct APIServices: Sendable {
         self.inbound = InboundTextService(inbound: inbound, snapshots: snapshots, clock: clock)
         ivr = IVRService(inbound: inbound, snapshots: snapshots, clock: clock)
         self.letterhead = letterhead
+        self.clock = clock
         self.databaseCheck = databaseCheck
     }
 }
@@ -93,6 +99,11 @@ public func makeRouter(
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
     if let unsubscribe = services.unsubscribe { ConsumerPages.register(on: router, unsubscribe: unsubscribe) }
+    if let tracking = services.tracking { ConsumerPages.registerTracking(on: router, links: tracking, messages: services.messages) }
+    if let secret = services.emailEventsSecret {
+        ProviderWebhooks.registerEmailEvents(
+            on: router, secret: secret, messages: services.messages, optOuts: EmailOptOuts(facts: services.facts, clock: services.clock))
+    }
     if let webhooks = services.textWebhooks {
         ProviderWebhooks.registerTexts(
             on: router, settings: webhooks, inbound: services.inbound, outbox: services.messages,

@@ -37,14 +37,21 @@ extension SQLStore: OutboxRepository {
         // One statement. The candidates are picked once (a materialized CTE; on PostgreSQL locked with SKIP LOCKED,
         // so concurrent claims pass each other instead of waiting), and the row conditions are checked again on
         // the update itself, so a row another dispatcher claimed meanwhile is skipped (SQLite runs one writer at
-        // a time).
-        let due: SQLQueryString = "((status = 'queued' AND due_at <= \(bind: now)) OR (status = 'sending' AND claimed_until < \(bind: now)))"
+        // a time). Expired leases and due messages are picked by two index range scans, each already in order:
+        // one query with OR would collect and sort every due message on each claim.
         let skipLocked: SQLQueryString = db.location.isSQLite ? "" : " FOR UPDATE SKIP LOCKED"
         let rows = try await db.sql.raw("""
-            WITH picked AS MATERIALIZED (SELECT id FROM outbox_messages WHERE \(due) AND channel IN (\(binds: names)) ORDER BY due_at LIMIT \(literal: limit)\(skipLocked))
+            WITH picked AS MATERIALIZED (
+                SELECT id FROM (SELECT id FROM outbox_messages WHERE status = 'sending' AND claimed_until < \(bind: now)
+                                AND channel IN (\(binds: names)) ORDER BY claimed_until LIMIT \(literal: limit)\(skipLocked)) AS expired
+                UNION ALL
+                SELECT id FROM (SELECT id FROM outbox_messages WHERE status = 'queued' AND due_at <= \(bind: now)
+                                AND channel IN (\(binds: names)) ORDER BY due_at LIMIT \(literal: limit)\(skipLocked)) AS due
+            )
             UPDATE outbox_messages
             SET status = 'sending', claimed_by = \(bind: worker), claimed_until = \(bind: now + lease), attempts = attempts + 1
-            WHERE id IN (SELECT id FROM picked) AND \(due)
+            WHERE id IN (SELECT id FROM picked LIMIT \(literal: limit))
+              AND ((status = 'queued' AND due_at <= \(bind: now)) OR (status = 'sending' AND claimed_until < \(bind: now)))
             RETURNING *
             """).all()
         return try rows.map(Self.outboxMessage).sorted { $0.dueAt < $1.dueAt }
@@ -124,15 +131,21 @@ extension SQLStore: OutboxRepository {
             providerRef: try row.decode(column: "provider_ref", as: String?.self))
     }
 
-    public func recordEngagement(_ kind: EngagementKind, providerRef: String, detail: String?, tenantID: TenantID, at: Date) async throws
+    public func recordEngagement(_ kind: EngagementKind, of target: EngagementTarget, detail: String?, at: Date) async throws
         -> OutboxMessage?
     {
         try await transaction { sql in
-            guard let row = try await sql.select().column(SQLLiteral.all).from("outbox_messages")
-                .where("tenant_id", .equal, tenantID.description).where("provider_ref", .equal, providerRef).first()
-            else { return nil }
+            var query = sql.select().column(SQLLiteral.all).from("outbox_messages")
+            switch target {
+            case let .provider(ref, tenant): query = query.where("tenant_id", .equal, tenant.description).where("provider_ref", .equal, ref)
+            case let .message(id, tenant):
+                query = query.where("tenant_id", .equal, tenant.description).where("id", .equal, id.uuidString.lowercased())
+            case let .signed(id): query = query.where("id", .equal, id.uuidString.lowercased())
+            }
+            guard let row = try await query.first() else { return nil }
             let message = try Self.outboxMessage(row)
-            try await self.insertEngagement(kind, message: message, detail: detail, at: at, actor: "provider", on: sql)
+            let actor = if case .signed = target { "consumer:tracking-link" } else { "provider" }
+            try await self.insertEngagement(kind, message: message, detail: detail, at: at, actor: actor, on: sql)
             return message
         }
     }

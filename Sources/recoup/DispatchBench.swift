@@ -107,8 +107,8 @@ struct DispatchBench: AsyncParsableCommand {
         var queued = (emails: 0, texts: 0)
         while true {
             let page = try await runtime.store.accounts(scope: scope, filter: AccountFilter(), after: after, limit: 500)
-            for summary in page {
-                let (account, consumer) = try await runtime.accounts.accountWithPrimaryConsumer(summary.id, scope: scope)
+            for input in try await runtime.store.snapshotInputs(page.map(\.id), tenantID: tenant.id).values {
+                let (account, consumer) = (input.account, input.consumer)
                 let email = consumer.contactPoints.lazy.compactMap { point -> (ContactPoint, String)? in
                     if case let .email(address, _) = point.kind { (point, address) } else { nil }
                 }.first

@@ -52,12 +52,18 @@ struct Runtime {
         settings.publicURL.map { UnsubscribeLinks(baseURL: $0, key: settings.keys.links) }
     }
 
+    /// Open and click tracking links, when a public URL is configured.
+    var trackingLinks: TrackingLinks? {
+        settings.publicURL.map { TrackingLinks(baseURL: $0, key: settings.keys.links) }
+    }
+
     /// The dispatcher's settings for this process: a claim name of its own, the From address, the links.
     func dispatchSettings() -> Dispatcher.Settings {
         var dispatch = Dispatcher.Settings(
             worker: DispatchService.workerName(), from: settings.mailFrom, messageDomain: "recoup.localhost", collectorName: "")
         dispatch.unsubscribe = unsubscribeLinks
         dispatch.publicURL = settings.publicURL
+        dispatch.tracking = trackingLinks
         return dispatch
     }
 

@@ -39,6 +39,8 @@ struct ServeCommand: AsyncParsableCommand {
             if let links = runtime.unsubscribeLinks {
                 services.unsubscribe = UnsubscribeService(links: links, outbox: store, facts: services.facts, clock: runtime.clock)
             }
+            services.tracking = runtime.trackingLinks
+            services.emailEventsSecret = runtime.settings.emailEventsSecret
             if let provider = runtime.textProvider, let publicURL = runtime.settings.publicURL {
                 services.textWebhooks = ProviderWebhookSettings(authToken: provider.authToken, publicURL: publicURL)
             }

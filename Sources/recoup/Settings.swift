@@ -29,6 +29,8 @@ struct Settings {
     /// The SMTP relay messages are handed to, and the From address they carry.
     var smtpURL: String?
     var mailFrom: String
+    /// The secret the email relay signs its event webhook (bounces, complaints) with.
+    var emailEventsSecret: String?
     /// Where letters are filed for the print-and-mail vendor, one folder per day.
     var printDir: String
     /// The SMS provider (`RECOUP_SMS_URL`, credentials included) and the number texts come from.
@@ -48,6 +50,8 @@ struct Settings {
     /// - `RECOUP_COLLECTOR_PHONE`, `RECOUP_CALIFORNIA_LICENSE`: printed on notices when set.
     /// - `RECOUP_SMTP_URL`: `smtp://[user:password@]host[:port]`, the relay `recoup dispatch` sends email through.
     /// - `RECOUP_MAIL_FROM`: the From address of email, default `Recoup <noreply@recoup.localhost>`.
+    /// - `RECOUP_EMAIL_EVENTS_SECRET`: the shared secret of `POST /webhooks/email/<tenant>/events` (bounces,
+    ///   complaints, deliveries the relay reports); absent: the webhook is not served.
     /// - `RECOUP_PRINT_DIR`: where the dispatcher files letters, `<dir>/<YYYY-MM-DD>/` with a `manifest.csv`;
     ///   default `<data dir>/print`.
     /// - `RECOUP_SMS_URL`: `https://ACCOUNT_SID:AUTH_TOKEN@api.twilio.com` (or a compatible provider), with
@@ -61,7 +65,7 @@ struct Settings {
     {
         let config = ConfigReader(provider: EnvironmentVariablesProvider(
             environmentVariables: environment,
-            secretsSpecifier: .specific(["RECOUP_MASTER_KEY", "RECOUP_AUDIT_KEY", "DATABASE_URL"])))
+            secretsSpecifier: .specific(["RECOUP_MASTER_KEY", "RECOUP_AUDIT_KEY", "DATABASE_URL", "RECOUP_SMS_URL", "RECOUP_EMAIL_EVENTS_SECRET"])))
         var problems: [String] = []
         let dataDir = options.dataDir ?? config.string(forKey: "recoup.data.dir", default: "./data")
         let database: DatabaseLocation
@@ -106,6 +110,7 @@ struct Settings {
             californiaLicense: config.string(forKey: "recoup.california.license"),
             smtpURL: config.string(forKey: "recoup.smtp.url", isSecret: true),
             mailFrom: config.string(forKey: "recoup.mail.from", default: "Recoup <noreply@recoup.localhost>"),
+            emailEventsSecret: config.string(forKey: "recoup.email.events.secret", isSecret: true).flatMap { $0.isEmpty ? nil : $0 },
             printDir: config.string(forKey: "recoup.print.dir").flatMap { $0.isEmpty ? nil : $0 }
                 ?? (dataDir as NSString).appendingPathComponent("print"),
             smsURL: smsURL, smsFrom: smsFrom,

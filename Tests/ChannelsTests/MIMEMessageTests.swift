@@ -70,4 +70,17 @@ struct MIMEMessageTests {
         #expect(SMTPTransport.address("Acme <billing@acme.test>") == "billing@acme.test")
         #expect(SMTPTransport.address(" pat@example.com ") == "pat@example.com")
     }
+
+    @Test func trackedLinksAndThePixelAreInTheHTMLPartOnly() throws {
+        var tracked = email
+        tracked.text = "Pay at https://pay.acme.test/r/1?a=1&b=2. Or call."
+        tracked.tracking = EmailTracking(pixel: "https://acme.test/t/x.gif",
+                                         links: ["https://pay.acme.test/r/1?a=1&b=2": "https://acme.test/c/x?u=1"])
+        let (_, bodies) = parts(MIMEMessage.render(tracked, date: date, boundary: "recoup-test"))
+        let html = try #require(bodies["Content-Type: text/html; charset=utf-8"])
+        #expect(html.contains(#"<a href="https://acme.test/c/x?u=1">https://pay.acme.test/r/1?a=1&amp;b=2</a>. Or call."#), "\(html)")
+        #expect(html.hasSuffix(#"<img src="https://acme.test/t/x.gif" width="1" height="1" alt=""></body></html>"#))
+        #expect(bodies["Content-Type: text/plain; charset=utf-8"] == tracked.text, "the text part keeps the link as written")
+        #expect(TrackingLinks.links(in: "see https://a.test/x), and http://b.test.") == ["https://a.test/x", "http://b.test"])
+    }
 }

@@ -32,6 +32,8 @@ struct APIHarness {
     let clock: ManualClock
     /// The SMS provider's auth token the harness's webhooks check signatures with.
     static let smsToken = "test-auth-token"
+    /// The email relay's event-webhook secret.
+    static let emailEventsSecret = "test-events-secret"
 
     /// Runs `body` against a fresh harness and always shuts its database down.
     static func with(
@@ -67,6 +69,8 @@ struct APIHarness {
         let links = UnsubscribeLinks(baseURL: "https://pay.acme.test/", key: SymmetricKey(data: Data(repeating: 9, count: 32)))
         services.unsubscribe = UnsubscribeService(links: links, outbox: store, facts: services.facts, clock: clock)
         services.textWebhooks = ProviderWebhookSettings(authToken: APIHarness.smsToken, publicURL: "https://pay.acme.test")
+        services.tracking = TrackingLinks(baseURL: "https://pay.acme.test", key: SymmetricKey(data: Data(repeating: 9, count: 32)))
+        services.emailEventsSecret = APIHarness.emailEventsSecret
         let router = try makeRouter(services: services, registry: PrometheusCollectorRegistry(), limits: limits)
         return APIHarness(
             store: store, database: database, app: Application(router: router), acme: acme.id, acmeBank: bank.id,

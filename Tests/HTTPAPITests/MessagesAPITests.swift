@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -106,6 +107,78 @@ struct MessagesAPITests {
             let forged = String(token.dropLast()) + (token.hasSuffix("A") ? "B" : "A")
             #expect(try await client.call(.post, "/u/\(forged)", key: nil).0 == .notFound)
             #expect(try await client.call(.post, "/u/\(UUID().uuidString.lowercased()).x", key: nil).0 == .notFound)
+        }
+        }
+    }
+}
+
+/// What happens to an email after it leaves: the open pixel and click redirects of its HTML part (signed, no open
+/// redirect), and the relay's signed event webhook (delivered, bounced, complaint → opt-out), shown per message in
+/// the account's communications.
+struct EmailEngagementAPITests {
+    @Test(arguments: TestDatabase.available)
+    func opensClicksBouncesAndComplaintsAreTrackedPerMessage(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+        try await h.app.test(.router) { client in
+            let csv = [placementHeader, placementRow("EN-1")].joined(separator: "\n")
+            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
+            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
+            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let body = #"{"channel": "email", "subject": "Your account", "text": "Pay at https://pay.acme.test/r/1 today."}"#
+            let (_, message, _) = try await client.call(.post, "/v1/accounts/\(accountID)/messages", key: h.acmeAgent, body: body)
+            let id = try #require((message["id"] as? String).flatMap(UUID.init(uuidString:)))
+            let links = TrackingLinks(baseURL: "https://pay.acme.test", key: SymmetricKey(data: Data(repeating: 9, count: 32)))
+            func kinds() async throws -> [String] {
+                let (_, listed, _) = try await client.call(.get, "/v1/accounts/\(accountID)/communications", key: h.acmeAgent)
+                return try #require((listed["items"] as? [[String: Any]])?.first?["events"] as? [[String: Any]]).compactMap { $0["kind"] as? String }
+            }
+
+            // The pixel: a GIF whatever the token; only a signed one records an open, once.
+            let pixel = String(links.pixel(for: id).dropFirst("https://pay.acme.test".count))
+            let (shown, _, _) = try await client.call(.get, pixel, key: nil)
+            #expect(shown == .ok)
+            _ = try await client.call(.get, pixel, key: nil)
+            #expect(try await client.call(.get, "/t/\(id.uuidString.lowercased()).forged.gif", key: nil).0 == .ok)
+            #expect(try await kinds() == ["opened"])
+
+            // A click, a minute later, redirects only where the message pointed.
+            h.clock.advance(by: 60)
+            let click = String(links.click(for: id, to: "https://pay.acme.test/r/1").dropFirst("https://pay.acme.test".count))
+            let location = try await client.execute(uri: click, method: .get) { ($0.status, $0.headers[.location]) }
+            #expect(location.0 == .found && location.1 == "https://pay.acme.test/r/1")
+            let elsewhere = click.replacingOccurrences(of: "pay.acme.test%2Fr%2F1", with: "evil.example%2F")
+            #expect(try await client.call(.get, elsewhere, key: nil).0 == .notFound, "no open redirect")
+            #expect(try await kinds() == ["opened", "clicked"])
+
+            // The relay reports a bounce, then a complaint: both tracked; the complaint opts the address out.
+            h.clock.advance(by: 60)
+            func events(_ json: String, secret: String = APIHarness.emailEventsSecret) async throws -> (HTTPResponse.Status, String) {
+                var headers: HTTPFields = [.contentType: "application/json"]
+                headers[HTTPField.Name("X-Recoup-Signature")!] = "sha256=" + WebhookSignature.hmacSHA256(Data(json.utf8), secret: secret)
+                return try await client.execute(uri: "/webhooks/email/\(h.acme)/events", method: .post, headers: headers,
+                                                body: ByteBuffer(string: json)) { ($0.status, String(buffer: $0.body)) }
+            }
+            let bounce = #"[{"message_id": "<\#(id.uuidString.lowercased())@recoup.localhost>", "event": "bounced", "detail": "452 mailbox full"}]"#
+            #expect(try await events(bounce, secret: "wrong").0 == .forbidden)
+            #expect(try await events(bounce).0 == .noContent)
+            h.clock.advance(by: 60)
+            #expect(try await events(#"[{"message_id": "\#(id.uuidString.lowercased())", "event": "complained"}]"#).0 == .noContent)
+            #expect(try await kinds() == ["opened", "clicked", "bounced", "opted_out"])
+            let (_, facts, _) = try await client.call(.get, "/v1/accounts/\(accountID)/facts", key: h.acmeAgent)
+            #expect((facts["items"] as? [[String: Any]])?.first?["recorded_by"] as? String == "relay:complaint")
+            let (refused, refusal, _) = try await client.call(.post, "/v1/accounts/\(accountID)/messages", key: h.acmeAgent, body: body)
+            #expect(refused == .conflict && refusal["rule"] as? String == "REGF-1006.14h-MEDIUM")
+
+            // Bad rows are named; another agency's webhook cannot reach this message.
+            let (bad, problem) = try await events(#"[{"message_id": "nope", "event": "bounced"}, {"message_id": "\#(UUID().uuidString)", "event": "delivered"}]"#)
+            #expect(bad == .badRequest && problem.contains("[0]") && problem.contains("no such message"), "\(problem)")
+            var headers: HTTPFields = [.contentType: "application/json"]
+            let foreign = #"[{"message_id": "\#(id.uuidString.lowercased())", "event": "delivered"}]"#
+            headers[HTTPField.Name("X-Recoup-Signature")!] = "sha256=" + WebhookSignature.hmacSHA256(Data(foreign.utf8), secret: APIHarness.emailEventsSecret)
+            let other = try await client.execute(uri: "/webhooks/email/\(h.other)/events", method: .post, headers: headers,
+                                                 body: ByteBuffer(string: foreign)) { $0.status }
+            #expect(other == .badRequest)
+            #expect(try await kinds() == ["opened", "clicked", "bounced", "opted_out"])
         }
         }
     }

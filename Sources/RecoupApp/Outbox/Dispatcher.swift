@@ -30,6 +30,8 @@ public struct Dispatcher: Sendable {
         public var unsubscribe: UnsubscribeLinks?
         /// Recoup's public URL, for the SMS provider's status callbacks (`<url>/webhooks/sms/<tenant>/status`).
         public var publicURL: String?
+        /// Open and click tracking for every email's HTML part; none without a public URL.
+        public var tracking: TrackingLinks?
 
         /// The defaults, for showing them.
         public static let defaults = Settings(worker: "", from: "", messageDomain: "", collectorName: "")
@@ -224,9 +226,14 @@ public struct Dispatcher: Sendable {
         switch message.channel {
         case .email:
             guard let email else { throw TransportFailure.transient("no SMTP relay is configured") }  // not claimed without one
+            let tracking = settings.tracking.map { links in
+                EmailTracking(
+                    pixel: links.pixel(for: message.id),
+                    links: Dictionary(TrackingLinks.links(in: message.body).map { ($0, links.click(for: message.id, to: $0)) }) { first, _ in first })
+            }
             try await email.send(OutboundEmail(
                 messageID: message.messageID(domain: settings.messageDomain), from: settings.from, to: message.recipient,
-                subject: message.subject, text: message.body, unsubscribe: settings.unsubscribe?.link(for: message.id)))
+                subject: message.subject, text: message.body, unsubscribe: settings.unsubscribe?.link(for: message.id), tracking: tracking))
             return nil
         case .sms:
             guard let texts else { throw TransportFailure.transient("no SMS provider is configured") }

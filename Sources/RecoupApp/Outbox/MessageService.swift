@@ -155,12 +155,14 @@ public struct MessageService: Sendable {
         return messages.map { ($0, events[$0.id] ?? []) }
     }
 
-    /// Records what a provider reported about a message it was handed. An unknown provider id (another
-    /// tenant's, or a message purged since) is not found.
-    public func track(_ kind: EngagementKind, providerRef: String, detail: String?, tenantID: TenantID) async throws {
-        guard try await outbox.recordEngagement(kind, providerRef: providerRef, detail: detail, tenantID: tenantID, at: clock.now()) != nil else {
-            throw RecoupError.notFound("message \(providerRef)")
+    /// Records what happened to a message after it left; returns the message. One the target does not name
+    /// (another tenant's, or a message purged since) is not found.
+    @discardableResult
+    public func track(_ kind: EngagementKind, _ target: EngagementTarget, detail: String? = nil) async throws -> OutboxMessage {
+        guard let message = try await outbox.recordEngagement(kind, of: target, detail: detail, at: clock.now()) else {
+            throw RecoupError.notFound("message")
         }
+        return message
     }
 
     /// The tenant's messages in one status (`dead`: the dead-letter queue), oldest first.

@@ -102,11 +102,22 @@ public protocol OutboxRepository: Sendable {
     func messages(account: AccountID, tenantID: TenantID) async throws -> [OutboxMessage]
     /// A tenant's messages in one status, oldest first.
     func messages(status: OutboxStatus, tenantID: TenantID, limit: Int) async throws -> [OutboxMessage]
-    /// Records what a provider reported about a message it was handed (delivered, failed, opened, …), once per
-    /// message and kind, with its audit event. Returns nil when no message of the tenant carries `providerRef`.
-    func recordEngagement(_ kind: EngagementKind, providerRef: String, detail: String?, tenantID: TenantID, at: Date) async throws -> OutboxMessage?
+    /// Records what happened to a message after it left (delivered, failed, opened, …), once per message and kind,
+    /// with its audit event. The message is named by the provider's id within a tenant, or by its own id (proven
+    /// by a signed link or a signed webhook). Returns nil when there is no such message.
+    func recordEngagement(_ kind: EngagementKind, of message: EngagementTarget, detail: String?, at: Date) async throws -> OutboxMessage?
     /// What was reported about these messages, oldest first.
     func engagement(messages: [UUID], tenantID: TenantID) async throws -> [UUID: [EngagementEvent]]
+}
+
+/// How an engagement report names its message.
+public enum EngagementTarget: Sendable {
+    /// The provider's id for it (an SMS SID), within a tenant.
+    case provider(String, TenantID)
+    /// Its own id, within a tenant.
+    case message(UUID, TenantID)
+    /// Its own id, from a link only this server can sign (the pixel, a click).
+    case signed(UUID)
 }
 
 /// What happened to a message after it left: the tracking the strategy engine learns from.
@@ -144,14 +155,19 @@ public struct OutboundEmail: Sendable, Equatable {
     public var text: String
     /// `List-Unsubscribe` targets (RFC 2369/8058), when the message can be unsubscribed from with one click.
     public var unsubscribe: String?
+    /// Open and click tracking for the HTML part, when the server has a public URL.
+    public var tracking: EmailTracking?
 
-    public init(messageID: String, from: String, to: String, subject: String, text: String, unsubscribe: String? = nil) {
+    public init(
+        messageID: String, from: String, to: String, subject: String, text: String, unsubscribe: String? = nil, tracking: EmailTracking? = nil
+    ) {
         self.messageID = messageID
         self.from = from
         self.to = to
         self.subject = subject
         self.text = text
         self.unsubscribe = unsubscribe
+        self.tracking = tracking
     }
 }
 

@@ -16,8 +16,17 @@ public enum WebhookSignature {
 
     /// Compares in constant time.
     public static func isValid(_ signature: String, url: String, parameters: [(String, String)], token: String) -> Bool {
-        let expected = Array(sign(url: url, parameters: parameters, token: token).utf8)
-        let given = Array(signature.utf8)
+        constantTimeEqual(signature, sign(url: url, parameters: parameters, token: token))
+    }
+
+    /// Hex HMAC-SHA256 of a body: the signature of Recoup's own webhooks (the email relay's events).
+    public static func hmacSHA256(_ body: Data, secret: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(secret.utf8))).map { String(format: "%02x", $0) }.joined()
+    }
+
+    public static func constantTimeEqual(_ given: String, _ expected: String) -> Bool {
+        let expected = Array(expected.utf8)
+        let given = Array(given.utf8)
         guard expected.count == given.count else { return false }
         return zip(expected, given).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }

@@ -120,7 +120,7 @@ public struct IVRService: Sendable {
             guard let (account, consumer) = matched else {
                 return again("reference", script.notVerified + " " + script.askReference, ["ref": ""])
             }
-            let point = consumer.contactPoints.first { if case let .phone(number, _, _, _) = $0.kind { number == request.caller } else { false } }
+            let point = Self.callerPoint(request.caller, of: consumer)
             try await record(
                 request, "verified", intent: "call", accounts: [account.id], status: .handled, body: "caller verified",
                 contacts: [RecordedContact(
@@ -147,7 +147,7 @@ public struct IVRService: Sendable {
                 try await record(request, "dispute", intent: "dispute", accounts: [accountID], status: .open, body: "oral dispute by keypad", facts: [fact])
                 return menu([say(script.disputeRecorded)])
             case "5":
-                let point = consumer.contactPoints.first { if case let .phone(number, _, _, _) = $0.kind { number == request.caller } else { false } }
+                let point = Self.callerPoint(request.caller, of: consumer)
                 let now = Self.iso(clock.now())
                 var revocation: [String: Any] = ["received_at": now, "method": "IVR key press", "per_se_reasonable": true]
                 var optOut: [String: Any] = ["recorded_at": now, "medium": "telephone_calls", "how": "IVR key press"]
@@ -236,6 +236,11 @@ public struct IVRService: Sendable {
     static func fact(_ kind: RecordedFactKind, _ object: [String: Any], account: AccountID, consumer: ConsumerID, at now: Date) throws -> RecordedFact {
         RecordedFact(consumerID: consumer, accountID: account, kind: kind,
                      fact: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), recordedAt: now, recordedBy: "consumer:ivr")
+    }
+
+    /// The consumer's phone contact point the caller is calling from, if it is on file.
+    static func callerPoint(_ caller: String, of consumer: Consumer) -> ContactPoint? {
+        consumer.contactPoints.first { if case let .phone(number, _, _, _) = $0.kind { number == caller } else { false } }
     }
 
     static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }

@@ -52,6 +52,30 @@ def smtp_sink():
     controller.stop()
 
 
+@pytest.fixture
+def tls_sink(tmp_path):
+    """An SMTP server that requires STARTTLS, with a certificate for localhost from a private CA (trustme)."""
+    import ssl
+
+    import trustme
+
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost").configure_cert(context)
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True)
+    controller.start()
+    sink.port = port  # type: ignore[attr-defined]
+    sink.ca_file = ca_file  # type: ignore[attr-defined]
+    yield sink
+    controller.stop()
+
+
 def business_afternoon_offset() -> str:
     """Seconds from now to the next Wednesday 18:00 UTC: within the call window in every US zone, so the compliance
     answers do not depend on when the suite runs."""
@@ -91,6 +115,26 @@ def test_an_email_is_sent_once_with_the_disclosures(recoup, smtp_sink) -> None:
     assert json.loads(recoup("dispatch", "--smtp", smtp_sink.url, "--once", "--json").stdout)["sent"] == 0
     assert len(smtp_sink.ids()) == queued
     assert json.loads(recoup("audit", "verify", "--json").stdout)["intact"] is True
+
+
+def test_starttls_relays_get_mail_only_over_tls(recoup, tls_sink) -> None:
+    """A relay that requires STARTTLS receives the email over TLS, its certificate checked against the CA given in the
+    relay URL; a certificate that CA did not sign is refused before any mail is sent, and the messages wait."""
+    import trustme
+
+    _, queued = demo_with_queued_email(recoup, 20)
+    assert queued > 0
+    other_ca = recoup.data_dir / "other-ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(other_ca))
+    untrusted = json.loads(recoup("dispatch", "--smtp", f"smtp+starttls://localhost:{tls_sink.port}?ca={other_ca}", "--once",
+                                  "--json").stdout)
+    assert untrusted["sent"] == 0 and untrusted["retried"] > 0 and tls_sink.ids() == [], untrusted
+
+    recoup.env["RECOUP_CLOCK_OFFSET"] = str(int(recoup.env["RECOUP_CLOCK_OFFSET"]) + 3600)  # past the retry backoff
+    done = json.loads(recoup("dispatch", "--smtp", f"smtp+starttls://localhost:{tls_sink.port}?ca={tls_sink.ca_file}", "--once",
+                             "--json").stdout)
+    assert done["sent"] == untrusted["retried"] and done["dead"] == 0, done
+    assert len(tls_sink.ids()) == done["sent"] == len(set(tls_sink.ids()))
 
 
 def test_killing_dispatchers_mid_drain_loses_nothing_and_duplicates_only_unknown_hand_offs(recoup, recoup_bin, smtp_sink) -> None:
@@ -202,3 +246,43 @@ def test_serve_dispatches_what_the_api_queues(recoup, recoup_bin, smtp_sink) -> 
         server.terminate()
         server.wait(timeout=30)
     assert server.returncode == 0, "graceful shutdown on SIGTERM"
+
+
+@pytest.fixture
+def postgres_database():
+    """A scratch PostgreSQL database on the test server (RECOUP_TEST_POSTGRES_URL), dropped afterwards."""
+    import os
+    import shutil
+    import uuid
+
+    url = os.environ.get("RECOUP_TEST_POSTGRES_URL")
+    if not url or shutil.which("psql") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI provides PostgreSQL (RECOUP_TEST_POSTGRES_URL) and psql")
+        pytest.skip("RECOUP_TEST_POSTGRES_URL not set or psql missing: PostgreSQL dispatch not tested here")
+    name = f"recoup_e2e_{uuid.uuid4().hex[:10]}"
+    subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    base, _, query = url.partition("?")
+    yield base.rsplit("/", 1)[0] + "/" + name + ("?" + query if query else "")
+    subprocess.run(["psql", url, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
+
+
+def test_several_dispatchers_on_one_postgres_database_send_each_message_once(recoup, recoup_bin, smtp_sink, postgres_database) -> None:
+    """Three dispatcher processes drain one PostgreSQL outbox at the same time (as several `recoup serve` do): every
+    message arrives exactly once, with one contact each, and the audit chain verifies."""
+    recoup.env["DATABASE_URL"] = postgres_database
+    _, queued = demo_with_queued_email(recoup, 300)
+    assert queued >= 150
+    command = [str(recoup_bin), "dispatch", "--smtp", smtp_sink.url, "--once", "--batch", "10", "--json"]
+    workers = [subprocess.Popen(command, env=recoup.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    reports = []
+    for worker in workers:
+        out, err = worker.communicate(timeout=300)
+        assert worker.returncode == 0, err
+        reports.append(json.loads(out))
+    assert sum(report["sent"] > 0 for report in reports) >= 2, f"the processes shared the work: {reports}"
+    assert sum(report["sent"] + report["blocked"] for report in reports) == queued, reports
+    received = smtp_sink.ids()
+    assert len(received) == len(set(received)) == sum(report["sent"] for report in reports), "no message twice"
+    assert json.loads(recoup("audit", "verify", "--json").stdout)["intact"] is True
+

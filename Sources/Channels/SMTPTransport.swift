@@ -1,11 +1,13 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import NIOSSL
 import RecoupApp
 
-/// Hands email to any SMTP relay (RFC 5321): EHLO, optional AUTH PLAIN, MAIL FROM, RCPT TO, DATA with the MIME
-/// text of ``MIMEMessage``, QUIT. One connection per message, so a broken connection never takes another
-/// message's state with it.
+/// Hands email to any SMTP relay (RFC 5321): EHLO, STARTTLS (RFC 3207) or implicit TLS when configured, optional
+/// AUTH PLAIN, MAIL FROM, RCPT TO, DATA with the MIME text of ``MIMEMessage``, QUIT. One connection per message, so a
+/// broken connection never takes another message's state with it. Credentials are sent only over TLS, unless the
+/// relay is plain `smtp://` (a local relay on a trusted network).
 ///
 /// Failures are classified for the dispatcher: a 5xx reply is permanent, a 4xx reply, a refused connection or a
 /// timeout is transient. A connection lost after the message text was sent leaves the outcome unknown; that is
@@ -20,22 +22,53 @@ public struct SMTPTransport: EmailTransport {
         public var password: String?
         /// Longest a whole session (connect to QUIT) may take.
         public var sessionTimeout: TimeAmount
+        public var security: Security
+        /// A PEM file of the certificate authorities to trust instead of the system's (a private relay's CA).
+        public var caFile: String?
+
+        /// How the connection is protected.
+        public enum Security: Sendable, Equatable {
+            /// Plain text: a local relay on a trusted network.
+            case none
+            /// STARTTLS after the greeting, required: a relay that does not offer it is refused (no downgrade).
+            case startTLS
+            /// TLS from the first byte (port 465).
+            case implicitTLS
+        }
 
         public init(host: String, port: Int, heloName: String = "recoup.localhost", username: String? = nil, password: String? = nil,
-                    sessionTimeout: TimeAmount = .seconds(60)) {
+                    sessionTimeout: TimeAmount = .seconds(60), security: Security = .none, caFile: String? = nil) {
             self.host = host
             self.port = port
             self.heloName = heloName
             self.username = username
             self.password = password
             self.sessionTimeout = sessionTimeout
+            self.security = security
+            self.caFile = caFile
         }
 
-        /// `smtp://[user:password@]host[:port]`, port 25 when absent.
+        /// `smtp://` (plain, port 25), `smtp+starttls://` (port 587) or `smtps://` (port 465), then
+        /// `[user:password@]host[:port][?ca=/path/to/ca.pem]`.
         public init?(url: String) {
-            guard let components = URLComponents(string: url), components.scheme == "smtp", let host = components.host, !host.isEmpty
-            else { return nil }
-            self.init(host: host, port: components.port ?? 25, username: components.user, password: components.password)
+            guard let components = URLComponents(string: url), let host = components.host, !host.isEmpty else { return nil }
+            let (security, port): (Security, Int)
+            switch components.scheme {
+            case "smtp": (security, port) = (.none, 25)
+            case "smtp+starttls": (security, port) = (.startTLS, 587)
+            case "smtps": (security, port) = (.implicitTLS, 465)
+            default: return nil
+            }
+            self.init(host: host, port: components.port ?? port, username: components.user?.removingPercentEncoding,
+                      password: components.password?.removingPercentEncoding, security: security,
+                      caFile: components.queryItems?.first { $0.name == "ca" }?.value)
+        }
+
+        /// The TLS client context, with the configured trust roots.
+        func tlsContext() throws -> NIOSSLContext {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if let caFile { tls.trustRoots = .file(caFile) }
+            return try NIOSSLContext(configuration: tls)
         }
     }
 
@@ -52,12 +85,23 @@ public struct SMTPTransport: EmailTransport {
 
     public func send(_ email: OutboundEmail) async throws {
         let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+        let tls: NIOSSLContext?
         do {
+            tls = configuration.security == .none ? nil : try configuration.tlsContext()
+        } catch {
+            throw TransportFailure.transient("cannot set up TLS for \(configuration.host): \(error)")
+        }
+        do {
+            let host = configuration.host
+            let implicit = configuration.security == .implicitTLS ? tls : nil
             channel = try await ClientBootstrap(group: group)
                 .connectTimeout(.seconds(10))
                 .connect(host: configuration.host, port: configuration.port) { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                        if let implicit {
+                            try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: implicit, serverHostname: host))
+                        }
+                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                     }
                 }
         } catch {
@@ -71,7 +115,20 @@ public struct SMTPTransport: EmailTransport {
                 try await channel.executeThenClose { inbound, outbound in
                     var session = Session(replies: ReplyReader(inbound.makeAsyncIterator()), outbound: outbound)
                     try await session.expect(220, after: nil)
-                    try await session.expect(250, after: "EHLO \(configuration.heloName)")
+                    let offered = try await session.expect(250, after: "EHLO \(configuration.heloName)")
+                    if configuration.security == .startTLS, let tls {
+                        guard offered.uppercased().contains("STARTTLS") else {
+                            throw TransportFailure.transient("the relay does not offer STARTTLS; not sending in the clear")
+                        }
+                        try await session.expect(220, after: "STARTTLS")
+                        // From here the bytes are TLS: the handler goes in front of everything the channel reads.
+                        let host = configuration.host
+                        try await channel.channel.eventLoop.submit {
+                            try channel.channel.pipeline.syncOperations.addHandler(
+                                NIOSSLClientHandler(context: tls, serverHostname: host), position: .first)
+                        }.get()
+                        try await session.expect(250, after: "EHLO \(configuration.heloName)")
+                    }
                     if let username = configuration.username {
                         let token = Data("\0\(username)\0\(configuration.password ?? "")".utf8).base64EncodedString()
                         try await session.expect(235, after: "AUTH PLAIN \(token)")
@@ -114,10 +171,12 @@ public struct SMTPTransport: EmailTransport {
         }
 
         /// Sends `command` (if any) and requires the reply `code`; 4xx and 5xx replies become transport failures.
-        mutating func expect(_ code: Int, after command: String?, alsoAccepting other: Int? = nil) async throws {
+        /// Returns the reply's text (EHLO's lists the extensions).
+        @discardableResult
+        mutating func expect(_ code: Int, after command: String?, alsoAccepting other: Int? = nil) async throws -> String {
             if let command { try await send(command) }
             let (received, text) = try await replies.next()
-            guard received != code, received != other else { return }
+            guard received != code, received != other else { return text }
             let verb = command.map { String($0.prefix(while: { $0 != " " && $0 != "\r" }).prefix(10)) } ?? "greeting"
             let reason = "\(verb): \(received) \(text)"
             throw (500..<600).contains(received) ? TransportFailure.permanent(reason) : TransportFailure.transient(reason)

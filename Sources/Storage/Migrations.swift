@@ -23,6 +23,7 @@ public enum RecoupMigrations {
         CreateEngagementAndInbox(),
         AddAccountReferences(),
         CreateMessageTemplates(),
+        ReorderPhoneRoutingIndex(),
     ]
 }
 
@@ -450,5 +451,22 @@ struct CreateMessageTemplates: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema("message_templates").delete()
+    }
+}
+
+/// The inbound-text routing index led with `tenant_id`, so SQLite's planner took it for "this consumer's contact
+/// points" too and scanned every contact point of the tenant: leading with the number leaves those lookups to
+/// `contact_points_consumer`.
+struct ReorderPhoneRoutingIndex: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let sql = try database.sqlDatabase()
+        try await sql.raw("DROP INDEX contact_points_value").run()
+        try await sql.raw("CREATE INDEX contact_points_number ON contact_points (value, tenant_id)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = try database.sqlDatabase()
+        try await sql.raw("DROP INDEX contact_points_number").run()
+        try await sql.raw("CREATE INDEX contact_points_value ON contact_points (tenant_id, value)").run()
     }
 }

@@ -7,10 +7,10 @@ import SQLKit
 extension SQLStore: InboundRepository {
     public func owners(phone: String, tenantID: TenantID) async throws -> [PhoneOwner] {
         let rows = try await db.sql.raw("""
-            SELECT a.id AS account_id, p.consumer_id, p.id AS point_id
-            FROM contact_points p JOIN accounts a ON a.tenant_id = p.tenant_id AND a.primary_consumer_id = p.consumer_id
+            SELECT ap.account_id, p.consumer_id, p.id AS point_id
+            FROM contact_points p JOIN account_parties ap ON ap.consumer_id = p.consumer_id AND ap.tenant_id = p.tenant_id
             WHERE p.tenant_id = \(bind: tenantID.description) AND p.kind = 'phone' AND p.value = \(bind: phone)
-            ORDER BY a.id
+            ORDER BY ap.account_id
             """).all()
         return try rows.map { row in
             PhoneOwner(accountID: try Self.id(row, "account_id"), consumerID: try Self.id(row, "consumer_id"),

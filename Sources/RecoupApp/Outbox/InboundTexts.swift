@@ -2,7 +2,7 @@ import Compliance
 import Foundation
 import RecoupCore
 
-/// An account whose consumer has a given number on file.
+/// An account one of whose consumers has a given number on file.
 public struct PhoneOwner: Sendable, Equatable {
     public var accountID: AccountID
     public var consumerID: ConsumerID
@@ -74,7 +74,7 @@ public struct InboundRecord: Sendable {
 
 /// Inbound messages as stored.
 public protocol InboundRepository: Sendable {
-    /// The accounts of the tenant whose consumer has `phone` (E.164) on file.
+    /// The accounts of the tenant with a party who has `phone` (E.164) on file.
     func owners(phone: String, tenantID: TenantID) async throws -> [PhoneOwner]
     /// The tenant's accounts with this keypad reference (``ReferenceCode``): usually one, a few in a large portfolio.
     func accounts(reference: String, tenantID: TenantID) async throws -> [AccountID]

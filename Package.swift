@@ -138,6 +138,7 @@ let package = Package(
         .testTarget(
             name: "ComplianceTests", dependencies: ["RecoupCore", "Compliance"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
+        .testTarget(name: "RecoupAppTests", dependencies: ["RecoupCore", "Compliance", "RecoupApp"], swiftSettings: strict),
         .testTarget(
             name: "ChannelsTests",
             dependencies: [

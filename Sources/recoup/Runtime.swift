@@ -64,6 +64,8 @@ struct Runtime {
         dispatch.unsubscribe = unsubscribeLinks
         dispatch.publicURL = settings.publicURL
         dispatch.tracking = trackingLinks
+        dispatch.rateLimits = settings.rateLimits
+        dispatch.contactPressure = settings.contactPressure
         return dispatch
     }
 

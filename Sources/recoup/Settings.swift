@@ -1,8 +1,10 @@
 import ArgumentParser
 import Configuration
 import Channels
+import Compliance
 import Crypto
 import Foundation
+import RecoupApp
 import Storage
 
 /// Options every command takes.
@@ -29,6 +31,9 @@ struct Settings {
     /// The SMTP relay messages are handed to, and the From address they carry.
     var smtpURL: String?
     var mailFrom: String
+    /// Hand-offs per second per channel, and the agency's ceiling on attempts per consumer across media.
+    var rateLimits: [ProposedChannel: RateLimit]
+    var contactPressure: ContactPressure?
     /// The secret the email relay signs its event webhook (bounces, complaints) with.
     var emailEventsSecret: String?
     /// Where letters are filed for the print-and-mail vendor, one folder per day.
@@ -50,6 +55,8 @@ struct Settings {
     /// - `RECOUP_COLLECTOR_PHONE`, `RECOUP_CALIFORNIA_LICENSE`: printed on notices when set.
     /// - `RECOUP_SMTP_URL`: `smtp://[user:password@]host[:port]`, the relay `recoup dispatch` sends email through.
     /// - `RECOUP_MAIL_FROM`: the From address of email, default `Recoup <noreply@recoup.localhost>`.
+    /// - `RECOUP_RATE_LIMITS`: hand-offs per second per channel, `email=50,sms=10` (the relay's or provider's limit).
+    /// - `RECOUP_CONTACT_PRESSURE`: the agency's ceiling across media, `N/D` (N attempts in D days per consumer).
     /// - `RECOUP_EMAIL_EVENTS_SECRET`: the shared secret of `POST /webhooks/email/<tenant>/events` (bounces,
     ///   complaints, deliveries the relay reports); absent: the webhook is not served.
     /// - `RECOUP_PRINT_DIR`: where the dispatcher files letters, `<dir>/<YYYY-MM-DD>/` with a `manifest.csv`;
@@ -98,6 +105,12 @@ struct Settings {
         if let smsURL, TextProviderTransport.Configuration(url: smsURL, from: smsFrom ?? "") == nil {
             problems.append("RECOUP_SMS_URL must be https://ACCOUNT:TOKEN@host[:port] and RECOUP_SMS_FROM the sending number")
         }
+        let rateText = config.string(forKey: "recoup.rate.limits") ?? ""
+        let rateLimits = rateText.isEmpty ? [:] : RateLimit.parse(rateText)
+        if rateLimits == nil { problems.append("RECOUP_RATE_LIMITS must be channel=per-second pairs, e.g. email=50,sms=10") }
+        let pressureText = config.string(forKey: "recoup.contact.pressure") ?? ""
+        let pressure = pressureText.isEmpty ? nil : ContactPressure(pressureText)
+        if !pressureText.isEmpty, pressure == nil { problems.append("RECOUP_CONTACT_PRESSURE must be N/D, e.g. 6/7") }
         guard problems.isEmpty, let master else {
             throw ValidationError("configuration:\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
         }
@@ -110,6 +123,7 @@ struct Settings {
             californiaLicense: config.string(forKey: "recoup.california.license"),
             smtpURL: config.string(forKey: "recoup.smtp.url", isSecret: true),
             mailFrom: config.string(forKey: "recoup.mail.from", default: "Recoup <noreply@recoup.localhost>"),
+            rateLimits: rateLimits ?? [:], contactPressure: pressure,
             emailEventsSecret: config.string(forKey: "recoup.email.events.secret", isSecret: true).flatMap { $0.isEmpty ? nil : $0 },
             printDir: config.string(forKey: "recoup.print.dir").flatMap { $0.isEmpty ? nil : $0 }
                 ?? (dataDir as NSString).appendingPathComponent("print"),

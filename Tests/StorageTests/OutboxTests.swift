@@ -102,11 +102,14 @@ struct OutboxTests {
         }
     }
 
-    func dispatcher(_ store: SQLStore, _ transport: RecordingTransport, _ clock: ManualClock) -> Dispatcher {
+    func dispatcher(
+        _ store: SQLStore, _ transport: RecordingTransport, _ clock: ManualClock, pressure: ContactPressure? = nil
+    ) -> Dispatcher {
         // The batch loader the recoup command wires, so its queries run on both databases.
         let snapshots = AccountSnapshots(accounts: AccountService(accounts: store, clock: clock), contacts: store, facts: store, bulk: store)
-        return Dispatcher(outbox: store, snapshots: snapshots, email: transport, clock: clock,
-                          settings: .init(worker: "w1", from: "Acme <billing@acme.test>", messageDomain: "recoup.test", collectorName: "Acme"))
+        var settings = Dispatcher.Settings(worker: "w1", from: "Acme <billing@acme.test>", messageDomain: "recoup.test", collectorName: "Acme")
+        settings.contactPressure = pressure
+        return Dispatcher(outbox: store, snapshots: snapshots, email: transport, clock: clock, settings: settings)
     }
 
     func messages(_ store: SQLStore, _ clock: ManualClock) -> MessageService {
@@ -165,6 +168,31 @@ struct OutboxTests {
             #expect(blocked.map(\.id) == [late.id] && blocked.first?.rule == "ACCOUNT-RECALLED")
             #expect(try await store.auditEvents(tenantID: acme.tenant.id, afterSequence: 0, limit: 100, subjectType: "account", subjectID: nil,
                                                 action: "message.blocked").count == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func theAgencysContactPressureCeilingHoldsAMessageUntilTheWindowOpens(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
+            let (acme, account) = try await setUp(store)
+            let scope = AccessScope(tenantID: acme.tenant.id)
+            let clock = ManualClock(Self.t0)
+            guard case let .queued(message, _) = try await messages(store, clock).send(
+                .email, account: account, subject: "Hi", text: "Text", scope: scope, actor: "test", collectorName: "Acme")
+            else { Issue.record("refused"); return }
+            // A text went out two days ago: with a ceiling of one attempt in three days across media, the email waits.
+            _ = try await store.record(
+                RecordedContact(accountID: account, consumerID: message.consumerID, occurredAt: Self.t0 - 2 * 86_400, direction: .outbound,
+                                channel: .sms, destinationID: nil, dialingMethod: .autodialer, outcome: .delivered, contentType: .collection,
+                                recordedBy: "test"),
+                idempotencyKey: nil, tenantID: acme.tenant.id, at: Self.t0)
+            let transport = RecordingTransport()
+            let report = try await dispatcher(store, transport, clock, pressure: ContactPressure(attempts: 1, days: 3)).drain()
+            #expect(report.rescheduled == 1 && transport.sent.isEmpty)
+            let waiting = try #require(try await store.messages(account: account, tenantID: acme.tenant.id).first)
+            #expect(waiting.rule == ContactPressure.rule && waiting.dueAt == Self.t0 + 86_400)
+            clock.advance(by: 86_400)
+            #expect(try await dispatcher(store, transport, clock, pressure: ContactPressure(attempts: 1, days: 3)).drain().sent == 1)
         }
     }
 

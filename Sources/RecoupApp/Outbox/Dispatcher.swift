@@ -32,6 +32,10 @@ public struct Dispatcher: Sendable {
         public var publicURL: String?
         /// Open and click tracking for every email's HTML part; none without a public URL.
         public var tracking: TrackingLinks?
+        /// Hand-offs per second per channel (the provider's or the relay's limit); none: as fast as they go.
+        public var rateLimits: [ProposedChannel: RateLimit] = [:]
+        /// The agency's ceiling on attempts per consumer across media; none: only the law's limits.
+        public var contactPressure: ContactPressure?
 
         /// The defaults, for showing them.
         public static let defaults = Settings(worker: "", from: "", messageDomain: "", collectorName: "")
@@ -65,6 +69,7 @@ public struct Dispatcher: Sendable {
     let clock: any Clock
     let engine: ComplianceEngine
     let settings: Settings
+    let pacer: ChannelPacer
 
     public init(
         outbox: any OutboxRepository, snapshots: AccountSnapshots, email: (any EmailTransport)?, texts: (any TextTransport)? = nil,
@@ -78,6 +83,7 @@ public struct Dispatcher: Sendable {
         self.clock = clock
         self.settings = settings
         self.engine = engine
+        pacer = ChannelPacer(settings.rateLimits)
     }
 
     /// The channels this dispatcher has a transport for: the only ones it claims.
@@ -184,8 +190,17 @@ public struct Dispatcher: Sendable {
             return nil
         }
 
+        if message.channel != .letter, let pressure = settings.contactPressure,
+           let next = pressure.nextAllowed(after: snapshot.history, at: Instant(now))
+        {
+            let reason = "agency policy: at most \(pressure.attempts) attempts in \(pressure.days) days across all media"
+            try await finish(commits, message, .retry(at: next.date, reason: reason, rule: ContactPressure.rule), at: now, into: &report, \.rescheduled)
+            return nil
+        }
+
         let providerRef: String?
         do {
+            try await pacer.pace(message.channel)
             providerRef = try await handOff(message)
         } catch let TransportFailure.permanent(reason) {
             try await finish(commits, message, .closed(.dead, reason: reason, rule: nil, audit(message, "message.dead", ["reason": reason])),

@@ -11,8 +11,8 @@ public enum LetterKind: String, Sendable, CaseIterable {
     case finalDemand = "final_demand"
 }
 
-/// Queues one-off emails, texts and letters to accounts: checked by the compliance engine when asked (a message that may not be
-/// sent now is refused with the decision, never queued to wait silently), composed with the required
+/// Queues one-off emails, texts and letters to accounts: checked by the compliance engine when asked (a message that
+/// may not be sent now is refused with the decision, never queued to wait silently), composed with the required
 /// disclosures, and written to the outbox with its audit event. The dispatcher checks again when it sends.
 public struct MessageService: Sendable {
     let snapshots: AccountSnapshots
@@ -44,8 +44,7 @@ public struct MessageService: Sendable {
     /// Queues an email (`subject` required), a text (no subject) or a letter (`letter` says which) to the account's
     /// primary consumer, at `destination` or their first address for the channel (email address; mobile or unknown
     /// phone for a text; mailing address for a letter). A validation notice's words come from the compliance
-    /// module, so it takes no `text`.
-    /// With `template`, the subject and text come from the template of that name for the channel (the client's, the
+    /// module, so it takes no `text`. With `template`, the subject and text come from the template of that name for the channel (the client's, the
     /// agency's or the shipped one, in the consumer's language) filled with the account's values.
     public func send(
         _ channel: ProposedChannel, account id: AccountID, destination: ContactPointID? = nil, subject: String?, text: String?,

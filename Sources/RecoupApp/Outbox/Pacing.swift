@@ -1,0 +1,87 @@
+import Compliance
+import Foundation
+
+/// An agency's own ceiling on how hard one consumer is pressed, across every medium (calls, texts, emails; letters
+/// are not counted): at most `attempts` outbound attempts in any `days` consecutive days. Stricter than the law
+/// when the agency wants it to be (the law's own limits are the compliance engine's); a message over the ceiling
+/// waits until the oldest counted attempt leaves the window.
+public struct ContactPressure: Sendable, Equatable {
+    public static let rule = "AGENCY-CONTACT-PRESSURE"
+
+    public var attempts: Int
+    public var days: Int
+
+    public init(attempts: Int, days: Int) {
+        self.attempts = attempts
+        self.days = days
+    }
+
+    /// `N/D`: N attempts in D days.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let attempts = Int(parts[0]), let days = Int(parts[1]), attempts > 0, days > 0 else { return nil }
+        self.init(attempts: attempts, days: days)
+    }
+
+    /// When another attempt may go, or nil when one may go now.
+    public func nextAllowed(after history: [ContactEvent], at now: Instant) -> Instant? {
+        let window = Int64(days) * 86_400
+        let counted = history.filter { event in
+            event.direction == .outbound && event.channel != .letter && event.at <= now && event.at > now.adding(seconds: -window)
+        }.map(\.at).sorted()
+        guard counted.count >= attempts else { return nil }
+        return counted[counted.count - attempts].adding(seconds: window)
+    }
+}
+
+/// A token bucket: at most `perSecond` hand-offs a second on one channel, in bursts of at most `burst`. Pure: it
+/// says how long to wait, the caller waits.
+public struct RateLimit: Sendable, Equatable {
+    public var perSecond: Double
+    public var burst: Double
+    var tokens: Double
+    var updated: TimeInterval?
+
+    public init(perSecond: Double, burst: Double? = nil) {
+        self.perSecond = perSecond
+        self.burst = burst ?? max(1, perSecond)
+        tokens = self.burst
+    }
+
+    /// Takes one token at `now` (seconds on any monotonic clock); returns how long to wait before using it.
+    public mutating func reserve(at now: TimeInterval) -> TimeInterval {
+        if let updated { tokens = min(burst, tokens + (now - updated) * perSecond) }
+        updated = now
+        tokens -= 1
+        return tokens >= 0 ? 0 : -tokens / perSecond
+    }
+
+    /// `email=50,sms=10`: hand-offs per second per channel.
+    public static func parse(_ text: String) -> [ProposedChannel: RateLimit]? {
+        var limits: [ProposedChannel: RateLimit] = [:]
+        for item in text.split(separator: ",") {
+            let pair = item.split(separator: "=")
+            guard pair.count == 2, let channel = ProposedChannel(rawValue: pair[0].trimmingCharacters(in: .whitespaces)),
+                  let rate = Double(pair[1].trimmingCharacters(in: .whitespaces)), rate > 0
+            else { return nil }
+            limits[channel] = RateLimit(perSecond: rate)
+        }
+        return limits
+    }
+}
+
+/// The rate limits of one dispatcher, shared by its concurrent hand-offs.
+actor ChannelPacer {
+    private var limits: [ProposedChannel: RateLimit]
+    private let start = DispatchTime.now().uptimeNanoseconds
+
+    init(_ limits: [ProposedChannel: RateLimit]) { self.limits = limits }
+
+    /// Waits for the channel's next slot.
+    func pace(_ channel: ProposedChannel) async throws {
+        guard var limit = limits[channel] else { return }
+        let wait = limit.reserve(at: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        limits[channel] = limit
+        if wait > 0 { try await Task.sleep(nanoseconds: UInt64(wait * 1e9)) }
+    }
+}

@@ -162,9 +162,9 @@ def test_a_text_is_delivered_and_a_stop_reply_ends_texting(recoup, recoup_bin, p
         assert provider.callbacks == [204]
         texted = provider.messages[queued["id"]]
         assert texted["To"] == queued["recipient"] and texted["From"] == FROM and sent["provider_ref"] == texted["sid"]
-        # In the consumer's language (the demo has Spanish speakers).
-    assert texted["Body"].startswith("Hi, a payment plan")
-    assert texted["Body"].endswith(("Reply STOP to opt out.", "Responda STOP para no recibir más mensajes."))
+            # In the consumer's language (the demo has Spanish speakers).
+        assert texted["Body"].startswith("Hi, a payment plan")
+        assert texted["Body"].endswith(("Reply STOP to opt out.", "Responda STOP para no recibir más mensajes."))
 
         assert reply(queued["recipient"], "STOP", token="forged")[0] == 403
         status, twiml = reply(queued["recipient"], "STOP")

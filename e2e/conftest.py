@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
+import socket
 import subprocess
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -38,3 +45,59 @@ def recoup(recoup_bin: Path, tmp_path: Path):
     run.data_dir = tmp_path / "data"  # type: ignore[attr-defined]
     run.env = env  # type: ignore[attr-defined]
     return run
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def business_afternoon_offset() -> str:
+    """Seconds from now to the next Wednesday 18:00 UTC: within the call window in every US zone, so the compliance
+    answers do not depend on when the suite runs."""
+    now = dt.datetime.now(dt.timezone.utc)
+    target = (now + dt.timedelta(days=(2 - now.weekday()) % 7 or 7)).replace(hour=18, minute=0, second=0, microsecond=0)
+    return str(int((target - now).total_seconds()))
+
+
+class RunningServer:
+    """A `recoup serve` process on a free port, and the API called the way an operator's client would."""
+
+    def __init__(self, process: subprocess.Popen[str], base: str, data_dir: Path) -> None:
+        self.process, self.base, self.data_dir = process, base, data_dir
+
+    def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
+        """One API call with the demo administrator's key; answers (status, parsed JSON or {} for 204)."""
+        key = (self.data_dir / "demo-admin.key").read_text().strip()
+        request = urllib.request.Request(self.base + path, method=method, data=json.dumps(body).encode() if body else None,
+                                         headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, (json.load(response) if response.status != 204 else {})
+        except urllib.error.HTTPError as error:
+            return error.code, json.load(error)
+
+
+@contextmanager
+def serving(recoup_bin: Path, env: dict[str, str], *args: str):
+    """Starts `recoup serve ARGS… --port P` with RECOUP_PUBLIC_URL pointing at it, waits until /health answers,
+    yields a RunningServer, and on the way out stops it with SIGTERM and checks it shut down gracefully."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen([str(recoup_bin), "serve", *args, "--port", str(port)], env=dict(env, RECOUP_PUBLIC_URL=base),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for _ in range(600):
+            try:
+                with urllib.request.urlopen(base + "/health", timeout=1):
+                    break
+            except OSError:
+                if process.poll() is not None:
+                    raise AssertionError(process.stdout.read())
+                time.sleep(0.2)
+        yield RunningServer(process, base, Path(env["RECOUP_DATA_DIR"]))
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert process.returncode == 0, "graceful shutdown on SIGTERM"

@@ -7,12 +7,11 @@ import csv
 import io
 import json
 import os
-import socket
 import sqlite3
-import subprocess
-import time
 import urllib.request
 from pathlib import Path
+
+from conftest import serving
 
 HEADER = (
     "client_account_number,original_creditor,debt_type,itemization_date,itemization_date_type,"
@@ -142,40 +141,18 @@ def test_personal_data_is_encrypted_at_rest(recoup, tmp_path: Path) -> None:
     assert key.stat().st_mode & 0o777 == 0o600
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_demo_gives_a_working_system_in_one_command(recoup_bin: Path, tmp_path: Path) -> None:
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["RECOUP_DATA_DIR"] = str(tmp_path / "data")
-    server = subprocess.Popen([str(recoup_bin), "serve", "--demo", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        for _ in range(600):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as response:
-                    assert json.load(response)["status"] == "ok"
-                    break
-            except OSError:
-                if server.poll() is not None:
-                    raise AssertionError(server.stdout.read())
-                time.sleep(0.2)
+    with serving(recoup_bin, env, "--demo") as server:
+        with urllib.request.urlopen(server.base + "/health", timeout=5) as response:
+            assert json.load(response)["status"] == "ok"
         key_file = tmp_path / "data" / "demo-admin.key"
         assert key_file.stat().st_mode & 0o777 == 0o600
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/v1/accounts?limit=5",
-                                         headers={"Authorization": f"Bearer {key_file.read_text().strip()}"})
-        with urllib.request.urlopen(request, timeout=5) as response:
-            page = json.load(response)
-        assert len(page["items"]) == 5 and page["next_cursor"]
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/openapi.yaml", timeout=5) as response:
+        status, page = server.call("GET", "/v1/accounts?limit=5")
+        assert status == 200 and len(page["items"]) == 5 and page["next_cursor"]
+        with urllib.request.urlopen(server.base + "/openapi.yaml", timeout=5) as response:
             assert response.read().startswith(b"openapi: 3.1")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_audit_export_csv_for_an_examiner_with_a_date_range(recoup, tmp_path: Path) -> None:

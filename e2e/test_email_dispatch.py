@@ -3,7 +3,6 @@ fault-injection run kills dispatchers with SIGKILL over and over while two of th
 
 from __future__ import annotations
 
-import datetime as dt
 import email
 import email.policy
 import json
@@ -15,10 +14,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from conftest import business_afternoon_offset, serving
 
 
 class Sink:
@@ -74,14 +73,6 @@ def tls_sink(tmp_path):
     sink.ca_file = ca_file  # type: ignore[attr-defined]
     yield sink
     controller.stop()
-
-
-def business_afternoon_offset() -> str:
-    """Seconds from now to the next Wednesday 18:00 UTC: within the call window in every US zone, so the compliance
-    answers do not depend on when the suite runs."""
-    now = dt.datetime.now(dt.timezone.utc)
-    target = (now + dt.timedelta(days=(2 - now.weekday()) % 7 or 7)).replace(hour=18, minute=0, second=0, microsecond=0)
-    return str(int((target - now).total_seconds()))
 
 
 def demo_with_queued_email(recoup, accounts: int) -> tuple[str, int]:
@@ -182,33 +173,9 @@ def test_killing_dispatchers_mid_drain_loses_nothing_and_duplicates_only_unknown
 def test_serve_dispatches_what_the_api_queues(recoup, recoup_bin, smtp_sink) -> None:
     """`recoup serve` with a relay configured sends a message queued through the API, the account's communications
     show it sent, and the message's one-click unsubscribe link (RFC 8058) stops further email to that address."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    env = dict(recoup.env, RECOUP_SMTP_URL=smtp_sink.url, RECOUP_CLOCK_OFFSET=business_afternoon_offset(), RECOUP_PUBLIC_URL=base)
-    server = subprocess.Popen([str(recoup_bin), "serve", "--demo", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-
-    def call(method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
-        key = (recoup.data_dir / "demo-admin.key").read_text().strip()
-        request = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body else None,
-                                         headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, json.load(response)
-        except urllib.error.HTTPError as error:
-            return error.code, json.load(error)
-
-    try:
-        for _ in range(600):
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=1):
-                    break
-            except OSError:
-                if server.poll() is not None:
-                    raise AssertionError(server.stdout.read())
-                time.sleep(0.2)
+    env = dict(recoup.env, RECOUP_SMTP_URL=smtp_sink.url, RECOUP_CLOCK_OFFSET=business_afternoon_offset())
+    with serving(recoup_bin, env, "--demo") as server:
+        call, base = server.call, server.base
         _, page = call("GET", "/v1/accounts?limit=50&status=active")
         queued = None
         for account in page["items"]:
@@ -243,10 +210,6 @@ def test_serve_dispatches_what_the_api_queues(recoup, recoup_bin, smtp_sink) -> 
         status, refusal = call("POST", f"/v1/accounts/{queued['account_id']}/messages",
                                {"channel": "email", "subject": "Again", "text": "Hello again."})
         assert status == 409 and refusal["rule"] == "REGF-1006.14h-MEDIUM", refusal
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    assert server.returncode == 0, "graceful shutdown on SIGTERM"
 
 
 @pytest.fixture

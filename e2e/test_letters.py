@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from test_email_dispatch import business_afternoon_offset
+from conftest import business_afternoon_offset
 
 
 def test_letters_are_filed_once_in_the_days_print_batch(recoup) -> None:

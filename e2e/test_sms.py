@@ -10,8 +10,6 @@ import base64
 import hashlib
 import hmac
 import json
-import socket
-import subprocess
 import threading
 import time
 import urllib.error
@@ -22,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from test_email_dispatch import business_afternoon_offset
+from conftest import business_afternoon_offset, serving
 
 ACCOUNT, TOKEN, FROM = "AC0e2e", "e2e-auth-token", "+15125559999"
 
@@ -103,24 +101,14 @@ def test_a_text_is_delivered_and_a_stop_reply_ends_texting(recoup, recoup_bin, p
     recoup.env["RECOUP_CLOCK_OFFSET"] = business_afternoon_offset()
     out = recoup("demo", "--accounts", "60", "--seed", "3").stdout
     tenant = next(word for line in out.splitlines() if line.startswith("Demo tenant") for word in line.split()[2:3])
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    env = dict(recoup.env, RECOUP_SMS_URL=provider.url, RECOUP_SMS_FROM=FROM, RECOUP_PUBLIC_URL=base)
-    server = subprocess.Popen([str(recoup_bin), "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    key = (recoup.data_dir / "demo-admin.key").read_text().strip()
+    env = dict(recoup.env, RECOUP_SMS_URL=provider.url, RECOUP_SMS_FROM=FROM)
+    with serving(recoup_bin, env) as server:
+        call, base = server.call, server.base
+        run_conversation(call, base, tenant, provider)
 
-    def call(method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
-        request = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body else None,
-                                         headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, (json.load(response) if response.status != 204 else {})
-        except urllib.error.HTTPError as error:
-            return error.code, json.load(error)
 
+def run_conversation(call, base: str, tenant: str, provider: Provider) -> None:
+    """Queues a text, follows its delivery, then replies STOP, START and a question as the consumer's phone would."""
     def reply(sender: str, body: str, token: str = TOKEN) -> tuple[int, str]:
         url = f"{base}/webhooks/sms/{tenant}/inbound"
         fields = {"MessageSid": f"SM{uuid.uuid4().hex}", "From": sender, "To": FROM, "Body": body, "AccountSid": ACCOUNT}
@@ -132,71 +120,58 @@ def test_a_text_is_delivered_and_a_stop_reply_ends_texting(recoup, recoup_bin, p
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
 
-    try:
-        for _ in range(600):
-            try:
-                with urllib.request.urlopen(base + "/health", timeout=1):
-                    break
-            except OSError:
-                if server.poll() is not None:
-                    raise AssertionError(server.stdout.read())
-                time.sleep(0.2)
-        _, page = call("GET", "/v1/accounts?limit=60&status=active")
-        queued = None
-        for account in page["items"]:
-            status, answer = call("POST", f"/v1/accounts/{account['id']}/messages",
-                                  {"channel": "sms", "text": "Hi, a payment plan is available for your account."})
-            if status == 202:
-                queued = answer
-                break
-            assert status in (400, 409), answer  # no mobile number, or the engine refuses (no consent): both say why
-        assert queued is not None, "some demo account has a mobile number with consent"
+    _, page = call("GET", "/v1/accounts?limit=60&status=active")
+    queued = None
+    for account in page["items"]:
+        status, answer = call("POST", f"/v1/accounts/{account['id']}/messages",
+                              {"channel": "sms", "text": "Hi, a payment plan is available for your account."})
+        if status == 202:
+            queued = answer
+            break
+        assert status in (400, 409), answer  # no mobile number, or the engine refuses (no consent): both say why
+    assert queued is not None, "some demo account has a mobile number with consent"
 
-        for _ in range(100):
-            _, listed = call("GET", f"/v1/accounts/{queued['account_id']}/communications")
-            sent = listed["items"][0]
-            if sent["status"] == "sent" and [e["kind"] for e in sent["events"]] == ["delivered"]:
-                break
-            time.sleep(0.2)
-        assert sent["status"] == "sent" and [e["kind"] for e in sent["events"]] == ["delivered"], sent
-        assert provider.callbacks == [204]
-        texted = provider.messages[queued["id"]]
-        assert texted["To"] == queued["recipient"] and texted["From"] == FROM and sent["provider_ref"] == texted["sid"]
-            # In the consumer's language (the demo has Spanish speakers).
-        assert texted["Body"].startswith("Hi, a payment plan")
-        assert texted["Body"].endswith(("Reply STOP to opt out.", "Responda STOP para no recibir más mensajes."))
+    for _ in range(100):
+        _, listed = call("GET", f"/v1/accounts/{queued['account_id']}/communications")
+        sent = listed["items"][0]
+        if sent["status"] == "sent" and [e["kind"] for e in sent["events"]] == ["delivered"]:
+            break
+        time.sleep(0.2)
+    assert sent["status"] == "sent" and [e["kind"] for e in sent["events"]] == ["delivered"], sent
+    assert provider.callbacks == [204]
+    texted = provider.messages[queued["id"]]
+    assert texted["To"] == queued["recipient"] and texted["From"] == FROM and sent["provider_ref"] == texted["sid"]
+    # In the consumer's language (the demo has Spanish speakers).
+    assert texted["Body"].startswith("Hi, a payment plan")
+    assert texted["Body"].endswith(("Reply STOP to opt out.", "Responda STOP para no recibir más mensajes."))
 
-        assert reply(queued["recipient"], "STOP", token="forged")[0] == 403
-        status, twiml = reply(queued["recipient"], "STOP")
-        assert status == 200 and ("<Message>You are unsubscribed" in twiml or "<Message>Se canceló su suscripción" in twiml), twiml
-        status, refusal = call("POST", f"/v1/accounts/{queued['account_id']}/messages", {"channel": "sms", "text": "Hello again."})
-        assert status == 409 and refusal["rule"] in ("TCPA-64.1200a10-REVOKE", "REGF-1006.14h-MEDIUM"), refusal
-        _, facts = call("GET", f"/v1/accounts/{queued['account_id']}/facts")
-        assert sorted(f["kind"] for f in facts["items"]) == ["opt_out", "tcpa_revocation"]
+    assert reply(queued["recipient"], "STOP", token="forged")[0] == 403
+    status, twiml = reply(queued["recipient"], "STOP")
+    assert status == 200 and ("<Message>You are unsubscribed" in twiml or "<Message>Se canceló su suscripción" in twiml), twiml
+    status, refusal = call("POST", f"/v1/accounts/{queued['account_id']}/messages", {"channel": "sms", "text": "Hello again."})
+    assert status == 409 and refusal["rule"] in ("TCPA-64.1200a10-REVOKE", "REGF-1006.14h-MEDIUM"), refusal
+    _, facts = call("GET", f"/v1/accounts/{queued['account_id']}/facts")
+    assert sorted(f["kind"] for f in facts["items"]) == ["opt_out", "tcpa_revocation"]
 
-        time.sleep(1.1)  # a later second: the consent given back is newer than the revocation
-        status, twiml = reply(queued["recipient"], "START")
-        assert status == 200 and ("subscribed to texts from us again" in twiml or "Volverá a recibir" in twiml), twiml
-        status, _ = call("POST", f"/v1/accounts/{queued['account_id']}/messages", {"channel": "sms", "text": "Welcome back."})
-        assert status == 202
+    time.sleep(1.1)  # a later second: the consent given back is newer than the revocation
+    status, twiml = reply(queued["recipient"], "START")
+    assert status == 200 and ("subscribed to texts from us again" in twiml or "Volverá a recibir" in twiml), twiml
+    status, _ = call("POST", f"/v1/accounts/{queued['account_id']}/messages", {"channel": "sms", "text": "Welcome back."})
+    assert status == 202
 
-        status, twiml = reply(queued["recipient"], "¿Cuánto debo exactamente?")
-        assert status == 200 and "<Message>" not in twiml
-        _, inbox = call("GET", "/v1/inbox?status=open")
-        assert [m["body"] for m in inbox["items"]] == ["¿Cuánto debo exactamente?"]
-        assert inbox["items"][0]["account_ids"] == [queued["account_id"]]
+    status, twiml = reply(queued["recipient"], "¿Cuánto debo exactamente?")
+    assert status == 200 and "<Message>" not in twiml
+    _, inbox = call("GET", "/v1/inbox?status=open")
+    assert [m["body"] for m in inbox["items"]] == ["¿Cuánto debo exactamente?"]
+    assert inbox["items"][0]["account_ids"] == [queued["account_id"]]
 
-        for _ in range(50):
-            if len(provider.messages) == 2:
-                break
-            time.sleep(0.2)
-        assert len(provider.messages) == 2, "the text queued after START went; nothing went while opted out"
-        for _ in range(50):
-            if len(provider.callbacks) == 2:
-                break
-            time.sleep(0.2)
-        assert provider.callbacks == [204, 204]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    assert server.returncode == 0, "graceful shutdown on SIGTERM"
+    for _ in range(50):
+        if len(provider.messages) == 2:
+            break
+        time.sleep(0.2)
+    assert len(provider.messages) == 2, "the text queued after START went; nothing went while opted out"
+    for _ in range(50):
+        if len(provider.callbacks) == 2:
+            break
+        time.sleep(0.2)
+    assert provider.callbacks == [204, 204]

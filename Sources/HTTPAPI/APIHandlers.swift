@@ -198,9 +198,7 @@ struct APIHandlers: APIProtocol {
     func deleteTemplate(_ input: Operations.DeleteTemplate.Input) async throws -> Operations.DeleteTemplate.Output {
         let principal = try RequestPrincipal.require()
         try principal.requireStaff("delete templates")
-        guard let id = UUID(uuidString: input.path.templateId) else {
-            throw RecoupError.invalid([FieldProblem(field: "template_id", reason: "must be a UUID")])
-        }
+        let id = try parseUUID(input.path.templateId, "template_id")
         try await services.templates.delete(id, scope: principal.scope, actor: principal.actor)
         return .noContent(.init())
     }
@@ -230,9 +228,7 @@ struct APIHandlers: APIProtocol {
     func closeInbound(_ input: Operations.CloseInbound.Input) async throws -> Operations.CloseInbound.Output {
         let principal = try RequestPrincipal.require()
         try principal.requireStaff("close inbox messages")
-        guard let id = UUID(uuidString: input.path.inboundId) else {
-            throw RecoupError.invalid([FieldProblem(field: "inbound_id", reason: "must be a UUID")])
-        }
+        let id = try parseUUID(input.path.inboundId, "inbound_id")
         try await services.inbound.close(id, scope: principal.scope, actor: principal.actor)
         return .noContent(.init())
     }
@@ -393,10 +389,12 @@ struct APIHandlers: APIProtocol {
     }
 
     func parse<Kind>(_ text: String, _ type: Identifier<Kind>.Type, _ field: String) throws -> Identifier<Kind> {
-        guard let id = Identifier<Kind>(text) else {
-            // A malformed id can name nothing in the caller's scope: 404, the same as another tenant's id.
-            throw RecoupError.notFound("\(field) \(text)")
-        }
+        Identifier<Kind>(try parseUUID(text, field))
+    }
+
+    /// A malformed id can name nothing in the caller's scope: 404, the same as another tenant's id.
+    func parseUUID(_ text: String, _ field: String) throws -> UUID {
+        guard let id = UUID(uuidString: text) else { throw RecoupError.notFound("\(field) \(text)") }
         return id
     }
 }

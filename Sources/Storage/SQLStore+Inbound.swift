@@ -7,14 +7,15 @@ import SQLKit
 extension SQLStore: InboundRepository {
     public func owners(phone: String, tenantID: TenantID) async throws -> [PhoneOwner] {
         let rows = try await db.sql.raw("""
-            SELECT ap.account_id, p.consumer_id, p.id AS point_id
+            SELECT ap.account_id, p.consumer_id, p.id AS point_id, c.language
             FROM contact_points p JOIN account_parties ap ON ap.consumer_id = p.consumer_id AND ap.tenant_id = p.tenant_id
+            JOIN consumers c ON c.id = p.consumer_id AND c.tenant_id = p.tenant_id
             WHERE p.tenant_id = \(bind: tenantID.description) AND p.kind = 'phone' AND p.value = \(bind: phone)
             ORDER BY ap.account_id
             """).all()
         return try rows.map { row in
             PhoneOwner(accountID: try Self.id(row, "account_id"), consumerID: try Self.id(row, "consumer_id"),
-                       contactPointID: try Self.id(row, "point_id"))
+                       contactPointID: try Self.id(row, "point_id"), language: try row.decode(column: "language", as: String.self))
         }
     }
 

@@ -14,7 +14,8 @@ public struct Disclosures: Sendable {
     /// The answer to START: texts resume.
     public let textStartConfirmation: String
     /// The answer to HELP: who is texting, how to reach a person, how to stop. No debt details (anyone may hold the phone).
-    public let textHelp: @Sendable (_ collector: String, _ phone: String) -> String
+    /// Without a phone number it points to the number on the collector's letters.
+    public let textHelp: @Sendable (_ collector: String, _ phone: String?) -> String
     public let title: String
     public let introduction: @Sendable (_ collector: String) -> String
     public let itemizationHeading: String
@@ -52,7 +53,7 @@ public struct Disclosures: Sendable {
         textOptOut: "Reply STOP to opt out.",
         textStopConfirmation: "You are unsubscribed and will receive no more texts from us at this number. Reply START to resubscribe.",
         textStartConfirmation: "You are subscribed to texts from us again. Reply STOP to opt out, HELP for help.",
-        textHelp: { collector, phone in "\(collector): call us at \(phone). Reply STOP to opt out. Msg & data rates may apply." },
+        textHelp: { collector, phone in "\(collector): call us at \(phone ?? "the number on our letters"). Reply STOP to opt out. Msg & data rates may apply." },
         title: "Notice of debt",
         introduction: { "\($0) is a debt collector. We are trying to collect a debt that you owe. We will use any information you give us to help collect the debt." },
         itemizationHeading: "Our information shows:",
@@ -90,7 +91,7 @@ public struct Disclosures: Sendable {
         textOptOut: "Responda STOP para no recibir más mensajes.",
         textStopConfirmation: "Se canceló su suscripción: no recibirá más mensajes nuestros en este número. Responda START para volver a suscribirse.",
         textStartConfirmation: "Volverá a recibir nuestros mensajes. Responda STOP para cancelar, HELP para ayuda.",
-        textHelp: { collector, phone in "\(collector): llámenos al \(phone). Responda STOP para no recibir más mensajes. Pueden aplicarse tarifas." },
+        textHelp: { collector, phone in "\(collector): llámenos al \(phone ?? "número que aparece en nuestras cartas"). Responda STOP para no recibir más mensajes. Pueden aplicarse tarifas." },
         title: "Aviso de deuda",
         introduction: { "\($0) es un cobrador de deudas. Estamos intentando cobrar una deuda que usted debe. Usaremos cualquier información que nos dé para ayudar a cobrar la deuda." },
         itemizationHeading: "Nuestra información indica:",

@@ -7,11 +7,14 @@ public struct PhoneOwner: Sendable, Equatable {
     public var accountID: AccountID
     public var consumerID: ConsumerID
     public var contactPointID: ContactPointID
+    /// The consumer's language ("en", "es"): keyword answers are sent in it.
+    public var language: String
 
-    public init(accountID: AccountID, consumerID: ConsumerID, contactPointID: ContactPointID) {
+    public init(accountID: AccountID, consumerID: ConsumerID, contactPointID: ContactPointID, language: String) {
         self.accountID = accountID
         self.consumerID = consumerID
         self.contactPointID = contactPointID
+        self.language = language
     }
 }
 
@@ -122,18 +125,16 @@ public struct InboundTextService: Sendable {
         }
 
         var answer: String?
-        var language = "en"
+        let texts = Disclosures.texts(owners.first?.language == "es" ? .spanish : .english)
         switch reply {
         case .optOut, .revocation, .optIn:
             let content: ContentType = reply.revokes ? .optOutConfirmationOnly : .responseToConsumerInquiry
             if let owner = owners.first {
                 let (account, consumer, snapshot) = try await pending(owner, facts: facts, contacts: contacts, tenantID: tenantID, collector: collector, at: now)
-                language = consumer.language
                 guard let point = consumer.contactPoints.first(where: { $0.id == owner.contactPointID }) else { break }
                 var proposal = AccountSnapshots.proposal(.sms, to: point, account: account, consumer: consumer, at: Instant(now))
                 proposal.content = ContentFacts(type: content)
                 if engine.decide(snapshot, proposal, on: account).allowed {
-                    let texts = Disclosures.texts(language == "es" ? .spanish : .english)
                     answer = reply.revokes ? texts.textStopConfirmation : texts.textStartConfirmation
                     contacts += owners.map { owner in
                         RecordedContact(
@@ -144,10 +145,10 @@ public struct InboundTextService: Sendable {
                 }
             } else if reply.revokes {
                 // A number Recoup does not know: confirm, there is no account to record anything on.
-                answer = Disclosures.english.textStopConfirmation
+                answer = texts.textStopConfirmation
             }
         case .help:
-            answer = Disclosures.english.textHelp(collector.name, collector.phone ?? "the number on our letters")
+            answer = texts.textHelp(collector.name, collector.phone)
         case .conversation:
             break
         }

@@ -149,6 +149,7 @@ struct APIHandlers: APIProtocol {
         case .sms: .sms
         case .letter: .letter
         case .email: .email
+        case .voicemail: .voicemail
         }
         switch try await services.messages.send(
             channel, account: id, destination: destination, subject: body.subject, text: body.text,
@@ -159,12 +160,48 @@ struct APIHandlers: APIProtocol {
             let answer = APIMapping.communication(message)
             return created ? .accepted(.init(body: .json(answer))) : .ok(.init(body: .json(answer)))
         case let .refused(decision):
-            let deciding = APIMapping.deciding(decision)
-            return .conflict(.init(body: .applicationProblemJson(.init(
-                value1: .init(_type: "https://recoup.dev/problems/409", title: "Conflict", status: 409, detail: deciding.message),
-                value2: .init(rule: decision.rule, citation: deciding.citation,
-                              nextAllowedAt: decision.nextAllowedAt.map { decision.zone.iso8601($0) })))))
+            return .conflict(.init(body: .applicationProblemJson(APIMapping.refusal(decision))))
         }
+    }
+
+    func placeCall(_ input: Operations.PlaceCall.Input) async throws -> Operations.PlaceCall.Output {
+        let principal = try RequestPrincipal.require()
+        try principal.requireStaff("place calls")
+        let id = try parse(input.path.accountId, AccountID.self, "account_id")
+        guard case let .json(body) = input.body else {
+            throw RecoupError.invalid([FieldProblem(field: "body", reason: "send the call as application/json")])
+        }
+        let destination = try body.destinationId.map { try parse($0, ContactPointID.self, "destination_id") }
+        let collector = try await services.letterhead(principal.scope.tenantID)
+        switch try await services.calls.clickToCall(
+            account: id, destination: destination, agentPhone: body.agentPhone, idempotencyKey: input.headers.idempotencyKey,
+            scope: principal.scope, actor: principal.actor, collectorName: collector.name)
+        {
+        case let .placed(call, created):
+            let answer = APIMapping.call(call)
+            return created ? .created(.init(body: .json(answer))) : .ok(.init(body: .json(answer)))
+        case let .refused(decision):
+            return .conflict(.init(body: .applicationProblemJson(APIMapping.refusal(decision))))
+        }
+    }
+
+    func listCalls(_ input: Operations.ListCalls.Input) async throws -> Operations.ListCalls.Output {
+        let principal = try RequestPrincipal.require()
+        try principal.requireStaff("see calls")  // calls carry the consumer's numbers
+        let id = try parse(input.path.accountId, AccountID.self, "account_id")
+        let items = try await services.calls.calls(account: id, scope: principal.scope).map(APIMapping.call)
+        return .ok(.init(body: .json(.init(items: items))))
+    }
+
+    func dispositionCall(_ input: Operations.DispositionCall.Input) async throws -> Operations.DispositionCall.Output {
+        let principal = try RequestPrincipal.require()
+        try principal.requireStaff("record call outcomes")
+        let id = try parseUUID(input.path.callId, "call_id")
+        guard case let .json(body) = input.body, let outcome = ContactOutcome(rawValue: body.outcome.rawValue) else {
+            throw RecoupError.invalid([FieldProblem(field: "outcome", reason: "send the outcome as application/json")])
+        }
+        let call = try await services.calls.disposition(call: id, outcome: outcome, scope: principal.scope, actor: principal.actor)
+        return .ok(.init(body: .json(APIMapping.call(call))))
     }
 
     func listCommunications(_ input: Operations.ListCommunications.Input) async throws -> Operations.ListCommunications.Output {

@@ -152,6 +152,22 @@ enum APIMapping {
             ?? (decision.allowed ? "no rule stands in the way" : "the account was recalled by its client; no activity"))
     }
 
+    /// The 409 problem of a message or call the engine refuses now: the deciding rule, its citation, the next lawful time.
+    static func refusal(_ decision: ContactDecision) -> Components.Schemas.MessageRefusal {
+        let deciding = deciding(decision)
+        return .init(
+            value1: .init(_type: "https://recoup.dev/problems/409", title: "Conflict", status: 409, detail: deciding.message),
+            value2: .init(rule: decision.rule, citation: deciding.citation, nextAllowedAt: decision.nextAllowedAt.map { decision.zone.iso8601($0) }))
+    }
+
+    static func call(_ call: AgentCall) -> Components.Schemas.AgentCall {
+        .init(
+            id: call.id.uuidString.lowercased(), accountId: call.accountID.description, destinationId: call.destinationID.description,
+            consumerNumber: call.consumerNumber, agentPhone: call.agentPhone, agent: call.agent, providerRef: call.providerRef,
+            status: .init(rawValue: call.status.rawValue) ?? .ended, outcome: call.outcome.rawValue, createdAt: call.createdAt,
+            updatedAt: call.updatedAt)
+    }
+
     static func fact(_ fact: RecordedFact) throws -> Components.Schemas.RecordedFact {
         .init(
             id: fact.id.uuidString.lowercased(), accountId: fact.accountID.description, kind: fact.kind.rawValue,

@@ -78,6 +78,48 @@ enum ProviderWebhooks {
         router.post("/webhooks/voice/:tenant/ivr") { request, context in try await answer(request, context, step: nil) }
     }
 
+    /// The outbound-call webhooks: `bridge?call=` (the agent answered: dial the consumer), `dialed?call=` (how the
+    /// consumer's leg ended), `call-status?call=` (how the agent's leg ended), `voicemail?message=` (what to play
+    /// after the greeting) and `voicemail-status?message=` (how the voicemail call went).
+    static func registerOutboundCalls(
+        on router: Router<BasicRequestContext>, settings: ProviderWebhookSettings, calls: OutboundCallService, voicemails: VoicemailDrops
+    ) {
+        @Sendable func target(_ request: Request, _ name: String) throws -> UUID {
+            guard let id = request.uri.queryParameters[Substring(name)].flatMap({ UUID(uuidString: String($0)) }) else { throw RecoupError.notFound(name) }
+            return id
+        }
+        @Sendable func field(_ form: [String: String], _ name: String) throws -> String {
+            guard let value = form[name] else {
+                throw RecoupError.invalid([FieldProblem(field: name, reason: "the provider's call status is missing")])
+            }
+            return value
+        }
+        router.post("/webhooks/voice/:tenant/bridge") { request, context in
+            let (tenant, _) = try await verified(request, context, settings)
+            return twiML(try await calls.bridge(call: try target(request, "call"), tenantID: tenant).map(twiML).joined())
+        }
+        router.post("/webhooks/voice/:tenant/dialed") { request, context in
+            let (tenant, form) = try await verified(request, context, settings)
+            let verbs = try await calls.dialed(call: try target(request, "call"), tenantID: tenant, status: try field(form, "DialCallStatus"))
+            return twiML(verbs.map(twiML).joined())
+        }
+        router.post("/webhooks/voice/:tenant/call-status") { request, context in
+            let (tenant, form) = try await verified(request, context, settings)
+            try await calls.agentLegEnded(call: try target(request, "call"), tenantID: tenant, status: try field(form, "CallStatus"))
+            return Response(status: .noContent)
+        }
+        router.post("/webhooks/voice/:tenant/voicemail") { request, context in
+            let (tenant, _) = try await verified(request, context, settings)
+            return twiML(try await voicemails.play(message: try target(request, "message"), tenantID: tenant).map(twiML).joined())
+        }
+        router.post("/webhooks/voice/:tenant/voicemail-status") { request, context in
+            let (tenant, form) = try await verified(request, context, settings)
+            try await voicemails.status(
+                message: try target(request, "message"), tenantID: tenant, status: try field(form, "CallStatus"), answeredBy: form["AnsweredBy"])
+            return Response(status: .noContent)
+        }
+    }
+
     /// `POST /webhooks/email/{tenant}/events`: what the email relay learned after accepting a message, as a JSON
     /// array of `{"message_id": "<id@domain>" or "id", "event": "delivered" | "bounced" | "complained" | "failed",
     /// "detail": "…"}`, signed with `X-Recoup-Signature: sha256=<hex HMAC-SHA256 of the body>` under the shared
@@ -130,7 +172,8 @@ enum ProviderWebhooks {
             "<Gather input=\"dtmf\" action=\"\(HTMLEscaping.text(action))\" method=\"POST\" timeout=\"6\""
                 + (digits.map { " numDigits=\"\($0)\"" } ?? "") + (finishOnKey.map { " finishOnKey=\"\($0)\"" } ?? "") + ">"
                 + prompts.map(twiML).joined() + "</Gather>"
-        case let .dial(number): "<Dial>\(HTMLEscaping.text(number))</Dial>"
+        case let .dial(number, action):
+            (action.map { "<Dial action=\"\(HTMLEscaping.text($0))\" method=\"POST\">" } ?? "<Dial>") + HTMLEscaping.text(number) + "</Dial>"
         case let .redirect(url): "<Redirect method=\"POST\">\(HTMLEscaping.text(url))</Redirect>"
         case .hangup: "<Hangup/>"
         }

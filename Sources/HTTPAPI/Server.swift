@@ -23,6 +23,9 @@ public struct APIServices: Sendable {
     public var templates: TemplateService
     public var inbound: InboundTextService
     public var ivr: IVRService
+    /// Agents' click-to-call; without a voice provider it refuses to place calls.
+    public var calls: OutboundCallService
+    public var voicemails: VoicemailDrops
     /// The agency's letterhead (name, dispute address, phone, licences) for a tenant's notices.
     public var letterhead: @Sendable (TenantID) async throws -> CollectorDetails
     /// The one-click unsubscribe links' handler; nil when no public URL is configured (emails then carry none).
@@ -41,7 +44,8 @@ public struct APIServices: Sendable {
     public init(
         directory: DirectoryService, accounts: AccountService, placements: PlacementService,
         audit: AuditTrailService, contactRepository: any ContactRepository, factRepository: any FactRepository,
-        decisionLog: any DecisionLog, outbox: any OutboxRepository, inbound: any InboundRepository,
+        decisionLog: any DecisionLog, outbox: any OutboxRepository, inbound: any InboundRepository, callRepository: any CallRepository,
+        callTransport: (any CallTransport)? = nil, voiceURLs: VoiceWebhookURLs? = nil,
         templateRepository: any TemplateRepository, templateSender: TemplateSender = TemplateSender(), clock: any Clock,
         letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
         databaseCheck: @escaping @Sendable () async -> Bool
@@ -60,6 +64,8 @@ public struct APIServices: Sendable {
         messages = MessageService(snapshots: snapshots, outbox: outbox, clock: clock, templates: templates)
         self.inbound = InboundTextService(inbound: inbound, snapshots: snapshots, clock: clock)
         ivr = IVRService(inbound: inbound, snapshots: snapshots, clock: clock)
+        calls = OutboundCallService(calls: callRepository, snapshots: snapshots, transport: callTransport, urls: voiceURLs, clock: clock)
+        voicemails = VoicemailDrops(outbox: outbox, calls: callRepository, clock: clock)
         self.letterhead = letterhead
         self.clock = clock
         self.databaseCheck = databaseCheck
@@ -109,6 +115,7 @@ public func makeRouter(
             on: router, settings: webhooks, inbound: services.inbound, outbox: services.messages,
             letterhead: services.letterhead)
         ProviderWebhooks.registerVoice(on: router, settings: webhooks, ivr: services.ivr, letterhead: services.letterhead)
+        ProviderWebhooks.registerOutboundCalls(on: router, settings: webhooks, calls: services.calls, voicemails: services.voicemails)
     }
     let handlers = APIHandlers(services: services, limits: limits)
     try handlers.registerHandlers(on: router, middlewares: [EmptyBodyMiddleware(jsonLimit: limits.jsonBodyBytes)])

@@ -24,6 +24,7 @@ public enum RecoupMigrations {
         AddAccountReferences(),
         CreateMessageTemplates(),
         ReorderPhoneRoutingIndex(),
+        CreateAgentCalls(),
     ]
 }
 
@@ -468,5 +469,34 @@ struct ReorderPhoneRoutingIndex: AsyncMigration {
         let sql = try database.sqlDatabase()
         try await sql.raw("DROP INDEX contact_points_number").run()
         try await sql.raw("CREATE INDEX contact_points_value ON contact_points (tenant_id, value)").run()
+    }
+}
+
+/// Agents' click-to-call calls; each shares its id with the contact attempt it records.
+struct CreateAgentCalls: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("agent_calls")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("account_id", .string, .required, .references("accounts", "id"))
+            .field("consumer_id", .string, .required, .references("consumers", "id"))
+            .field("destination_id", .string, .required)
+            .field("consumer_number", .string, .required)
+            .field("agent_phone", .string, .required)
+            .field("agent", .string, .required)
+            .field("provider_ref", .string)
+            .field("status", .string, .required)
+            .field("outcome", .string, .required)
+            .field("idempotency_key", .string)
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "tenant_id", "idempotency_key")
+            .create()
+        let sql = try database.sqlDatabase()
+        try await sql.raw("CREATE INDEX agent_calls_account ON agent_calls (tenant_id, account_id, created_at)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("agent_calls").delete()
     }
 }

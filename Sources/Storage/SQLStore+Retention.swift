@@ -29,7 +29,7 @@ extension SQLStore: RetentionRepository {
             try await delete("engagement_events", "message_id IN (SELECT id FROM outbox_messages WHERE account_id = \(bind: account))")
             // The texts the consumer sent about this account (an inbound text naming several accounts goes with the first purged).
             try await delete("inbound_messages", "account_ids LIKE \(bind: "%" + account + "%")")
-            for table in ["compliance_decisions", "contact_events", "consumer_facts", "outbox_messages", "account_parties"] {
+            for table in ["compliance_decisions", "contact_events", "consumer_facts", "outbox_messages", "agent_calls", "account_parties"] {
                 try await delete(table, "account_id = \(bind: account)")
             }
             try await delete("accounts", "id = \(bind: account)")

@@ -34,7 +34,7 @@ struct DispatchBench: AsyncParsableCommand {
         let smtpSink = try await SMTPSink.start()
         let smsSink = try await SMSSink.start()
         let email = SMTPTransport(SMTPTransport.Configuration(host: "127.0.0.1", port: smtpSink.port))
-        let texts = TextProviderTransport(TextProviderTransport.Configuration(
+        let texts = TextProviderTransport(TelephonyProvider(
             baseURL: "http://127.0.0.1:\(smsSink.port)", accountID: "ACbench", authToken: "bench", from: "+15125559999"))
 
         // Ceilings: each sink fed by the bare client, as many hand-offs in flight as the dispatcher allows.

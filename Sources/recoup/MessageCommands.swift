@@ -8,12 +8,12 @@ import RecoupCore
 import ServiceLifecycle
 import Storage
 
-/// `recoup send email` and `recoup send sms`: queue a message to one or more accounts, each checked by the compliance
+/// `recoup send email|sms|letter|voicemail`: queue a message to one or more accounts, each checked by the compliance
 /// engine first.
 struct SendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "send", abstract: "Queue messages to accounts (compliance-checked; `recoup dispatch` sends them).",
-        subcommands: [Email.self, Text.self, Mail.self])
+        subcommands: [Email.self, Text.self, Mail.self, Voicemail.self])
 
     /// The accounts a send names.
     struct Recipients: ParsableArguments {
@@ -57,8 +57,19 @@ struct SendCommand: AsyncParsableCommand {
         }
     }
 
+    struct Voicemail: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Queue a prerecorded limited-content voicemail from a voicemail template; `dispatch` places the call through the voice provider.")
+        @OptionGroup var options: GlobalOptions
+        @OptionGroup var recipients: Recipients
+        @Option(help: "The voicemail template's name.") var template = "callback"
+
+        func run() async throws { try await queue(.voicemail, subject: nil, text: nil, template: template, to: recipients, options) }
+    }
+
     static func queue(
-        _ channel: ProposedChannel, subject: String?, text: String?, letter: LetterKind? = nil, to recipients: Recipients, _ options: GlobalOptions
+        _ channel: ProposedChannel, subject: String?, text: String?, letter: LetterKind? = nil, template: String? = nil, to recipients: Recipients,
+        _ options: GlobalOptions
     ) async throws {
         let tenantID = try parseID(recipients.tenant, TenantID.self, "--tenant")
         let ids = try recipients.accounts.map { try parseID($0, AccountID.self, "--account") }
@@ -83,7 +94,7 @@ struct SendCommand: AsyncParsableCommand {
             for id in ids {
                 do {
                     switch try await service.send(
-                        channel, account: id, subject: subject, text: text, letter: letter, scope: scope, actor: cliActor,
+                        channel, account: id, subject: subject, text: text, letter: letter, template: template, scope: scope, actor: cliActor,
                         collectorName: collector)
                     {
                     case .queued: queued += 1
@@ -106,7 +117,7 @@ struct SendCommand: AsyncParsableCommand {
 struct DispatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dispatch",
-        abstract: "Send due messages from the outbox: email through the SMTP relay (RECOUP_SMTP_URL or --smtp), texts through the SMS provider (RECOUP_SMS_URL), letters into the day's print batch (RECOUP_PRINT_DIR).",
+        abstract: "Send due messages from the outbox: email through the SMTP relay (RECOUP_SMTP_URL or --smtp), texts and voicemails through the SMS and voice provider (RECOUP_SMS_URL; voicemails need RECOUP_PUBLIC_URL), letters into the day's print batch (RECOUP_PRINT_DIR).",
         discussion: "Runs until stopped, polling for due messages; --once drains what is due now and exits. Safe to run in several processes on one database, and to kill at any moment.")
     @OptionGroup var options: GlobalOptions
     @Option(help: "smtp://[user:password@]host[:port] (default: RECOUP_SMTP_URL).") var smtp: String?

@@ -69,17 +69,18 @@ struct Runtime {
         return dispatch
     }
 
-    /// The SMS provider, when `RECOUP_SMS_URL` and `RECOUP_SMS_FROM` are set (checked when the settings loaded).
-    var textProvider: TextProviderTransport.Configuration? {
-        settings.smsURL.flatMap { TextProviderTransport.Configuration(url: $0, from: settings.smsFrom ?? "") }
+    /// The SMS and voice provider, when `RECOUP_SMS_URL` and `RECOUP_SMS_FROM` are set (checked when the settings loaded).
+    var textProvider: TelephonyProvider? {
+        settings.smsURL.flatMap { TelephonyProvider(url: $0, from: settings.smsFrom ?? "") }
     }
 
-    /// A dispatcher for the channels this process has transports for: email when a relay is given, texts when a
-    /// provider is configured, letters always (filed in the print folder).
+    /// A dispatcher for the channels this process has transports for: email when a relay is given, texts and
+    /// voicemails when a provider is configured (voicemails with a public URL too), letters always (filed in the print folder).
     func dispatcher(email: (any EmailTransport)?, settings: Dispatcher.Settings) -> Dispatcher {
         Dispatcher(
             outbox: store, snapshots: snapshots, email: email, texts: textProvider.map { TextProviderTransport($0) },
-            letters: PrintBatchTransport(folder: self.settings.printDir, clock: clock, render: renderLetter), clock: clock,
+            letters: PrintBatchTransport(folder: self.settings.printDir, clock: clock, render: renderLetter),
+            calls: textProvider.map { VoiceProviderTransport($0) }, clock: clock,
             settings: settings)
     }
 

@@ -33,6 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
             var services = APIServices(
                 directory: runtime.directory, accounts: runtime.accounts, placements: runtime.placements,
                 audit: runtime.audit, contactRepository: store, factRepository: store, decisionLog: store, outbox: store, inbound: store,
+                callRepository: store, callTransport: runtime.textProvider.map { VoiceProviderTransport($0) },
+                voiceURLs: runtime.settings.publicURL.map(VoiceWebhookURLs.init),
                 templateRepository: store, templateSender: runtime.templateSender, clock: runtime.clock,
                 letterhead: runtime.letterhead,
                 databaseCheck: { (try? await store.tenants()) != nil })

@@ -102,7 +102,7 @@ struct Settings {
         if let offsetText, clockOffset == nil { problems.append("RECOUP_CLOCK_OFFSET must be a number of seconds, got \(offsetText)") }
         let smsURL = config.string(forKey: "recoup.sms.url", isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
         let smsFrom = config.string(forKey: "recoup.sms.from").flatMap { $0.isEmpty ? nil : $0 }
-        if let smsURL, TextProviderTransport.Configuration(url: smsURL, from: smsFrom ?? "") == nil {
+        if let smsURL, TelephonyProvider(url: smsURL, from: smsFrom ?? "") == nil {
             problems.append("RECOUP_SMS_URL must be https://ACCOUNT:TOKEN@host[:port] and RECOUP_SMS_FROM the sending number")
         }
         let rateText = config.string(forKey: "recoup.rate.limits") ?? ""

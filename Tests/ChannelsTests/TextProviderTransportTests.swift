@@ -59,7 +59,7 @@ struct TextProviderTransportTests {
         let app = Application(router: Self.provider(log))
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            let configuration = try #require(TextProviderTransport.Configuration(url: "http://AC123:secret@127.0.0.1:\(port)", from: "+15125559999"))
+            let configuration = try #require(TelephonyProvider(url: "http://AC123:secret@127.0.0.1:\(port)", from: "+15125559999"))
             let transport = TextProviderTransport(configuration)
             let text = OutboundText(idempotencyKey: "0b7c-1", to: "+15125550100", body: "Hola Pat & co. Reply STOP to opt out.",
                                     statusCallback: "https://pay.acme.test/webhooks/sms/t1/status")
@@ -80,13 +80,13 @@ struct TextProviderTransportTests {
             bad.to = "+15005550002"
             await #expect(throws: TransportFailure.transient("SMS provider answered 503: try later")) { try await transport.send(bad) }
             let wrongToken = TextProviderTransport(try #require(
-                TextProviderTransport.Configuration(url: "http://AC123:wrong@127.0.0.1:\(port)", from: "+15125559999")))
+                TelephonyProvider(url: "http://AC123:wrong@127.0.0.1:\(port)", from: "+15125559999")))
             await #expect(throws: TransportFailure.transient("SMS provider answered 401: Authenticate"), "credentials can be fixed") {
                 try await wrongToken.send(text)
             }
         }
         // The client keeps retrying a refused connection until the request's deadline: keep it short here.
-        var closed = try #require(TextProviderTransport.Configuration(url: "http://AC1:t@127.0.0.1:9", from: "+1"))
+        var closed = try #require(TelephonyProvider(url: "http://AC1:t@127.0.0.1:9", from: "+1"))
         closed.timeout = .seconds(2)
         let unreachable = TextProviderTransport(closed)
         do {
@@ -98,11 +98,11 @@ struct TextProviderTransportTests {
     }
 
     @Test func configurationComesFromOneURL() {
-        let configuration = TextProviderTransport.Configuration(url: "https://AC9:tok@api.twilio.com/", from: "+15125559999")
+        let configuration = TelephonyProvider(url: "https://AC9:tok@api.twilio.com/", from: "+15125559999")
         #expect(configuration?.baseURL == "https://api.twilio.com" && configuration?.accountID == "AC9" && configuration?.authToken == "tok")
-        #expect(TextProviderTransport.Configuration(url: "https://api.twilio.com", from: "+1") == nil, "credentials are required")
-        #expect(TextProviderTransport.Configuration(url: "ftp://a:b@host", from: "+1") == nil)
-        #expect(TextProviderTransport.Configuration(url: "https://a:b@host", from: "") == nil, "a sending number is required")
+        #expect(TelephonyProvider(url: "https://api.twilio.com", from: "+1") == nil, "credentials are required")
+        #expect(TelephonyProvider(url: "ftp://a:b@host", from: "+1") == nil)
+        #expect(TelephonyProvider(url: "https://a:b@host", from: "") == nil, "a sending number is required")
     }
 
     @Test func webhookSignaturesMatchTheProvidersAlgorithm() {

@@ -12,6 +12,21 @@ import RecoupTestSupport
 import Storage
 import Testing
 
+/// A voice provider that accepts every call and keeps it.
+final class RecordingCalls: CallTransport, @unchecked Sendable {
+    private let lock = NSLock()
+    private var calls: [OutboundCall] = []
+
+    var placed: [OutboundCall] { lock.withLock { calls } }
+
+    func place(_ call: OutboundCall) async throws -> String {
+        lock.withLock {
+            calls.append(call)
+            return "CA\(calls.count)"
+        }
+    }
+}
+
 /// A running API on a real database with two agencies, each with an admin key, and a client key for Acme's bank.
 struct APIHarness {
     let store: SQLStore
@@ -30,6 +45,8 @@ struct APIHarness {
     let links: UnsubscribeLinks
     /// The server's clock: it stands still until a test moves it.
     let clock: ManualClock
+    /// The voice provider the server places calls with.
+    let calls: RecordingCalls
     /// The SMS provider's auth token the harness's webhooks check signatures with.
     static let smsToken = "test-auth-token"
     /// The email relay's event-webhook secret.
@@ -51,6 +68,7 @@ struct APIHarness {
 
     static func make(_ database: RecoupDatabase, _ store: SQLStore, limits: APILimits) async throws -> APIHarness {
         let clock = ManualClock(Fixture.start)
+        let calls = RecordingCalls()
         let directory = DirectoryService(directory: store, clock: clock)
         let acme = try await directory.createTenant(name: "Acme", actor: "test")
         let other = try await directory.createTenant(name: "Other", actor: "test")
@@ -61,6 +79,7 @@ struct APIHarness {
             directory: directory, accounts: AccountService(accounts: store, clock: clock),
             placements: PlacementService(placements: store, directory: store, clock: clock),
             audit: AuditTrailService(audit: store, checkpointKey: nil), contactRepository: store, factRepository: store, decisionLog: store, outbox: store, inbound: store,
+            callRepository: store, callTransport: calls, voiceURLs: VoiceWebhookURLs(publicURL: "https://pay.acme.test"),
             templateRepository: store, templateSender: TemplateSender(agencyPhone: "(512) 555-0199", portalURL: "https://pay.acme.test"), clock: clock,
             letterhead: { tenantID in
                 CollectorDetails(name: tenantID == acme.id ? "Acme" : "Other", mailingAddress: ["PO Box 1234", "Austin, TX 78701"])
@@ -79,11 +98,23 @@ struct APIHarness {
             acmeAgent: try await directory.createAPIKey(tenantID: acme.id, role: .agent, clientID: nil, actor: "t").secret,
             bankKey: try await directory.createAPIKey(tenantID: acme.id, role: .client, clientID: bank.id, actor: "t").secret,
             otherAdmin: try await directory.createAPIKey(tenantID: other.id, role: .admin, clientID: nil, actor: "t").secret,
-            links: links, clock: clock)
+            links: links, clock: clock, calls: calls)
     }
 }
 
 extension TestClientProtocol {
+    /// A webhook call as the SMS and voice provider makes it: form-encoded, signed over the public URL and the sorted
+    /// fields.
+    func webhook(_ path: String, _ fields: [(String, String)], signedWith token: String = APIHarness.smsToken)
+        async throws -> (HTTPResponse.Status, String)
+    {
+        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+        headers[HTTPField.Name(WebhookSignature.header)!] = WebhookSignature.sign(url: "https://pay.acme.test" + path, parameters: fields, token: token)
+        return try await execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: WebhookSignature.formBody(fields))) {
+            ($0.status, String(buffer: $0.body))
+        }
+    }
+
     @discardableResult
     func call(_ method: HTTPRequest.Method, _ uri: String, key: String?, body: String? = nil, contentType: String = "application/json")
         async throws -> (HTTPResponse.Status, [String: Any], String)

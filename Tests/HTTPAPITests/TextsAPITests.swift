@@ -27,17 +27,6 @@ struct TextsAPITests {
         }
     }
 
-    /// A webhook call as the provider makes it: form-encoded, signed over the public URL and the sorted fields.
-    func webhook(_ client: some TestClientProtocol, _ path: String, _ fields: [(String, String)], signedWith token: String = APIHarness.smsToken)
-        async throws -> (HTTPResponse.Status, String)
-    {
-        var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
-        headers[HTTPField.Name(WebhookSignature.header)!] = WebhookSignature.sign(url: "https://pay.acme.test" + path, parameters: fields, token: token)
-        return try await client.execute(uri: path, method: .post, headers: headers, body: ByteBuffer(string: WebhookSignature.formBody(fields))) {
-            ($0.status, String(buffer: $0.body))
-        }
-    }
-
     @Test(arguments: TestDatabase.available)
     func aTextIsDeliveredTrackedAndAStopReplyOptsTheNumberOutWithOneConfirmation(_ kind: TestDatabase) async throws {
         try await APIHarness.with(kind) { h in
@@ -71,20 +60,20 @@ struct TextsAPITests {
             #expect(handed.statusCallback == "https://pay.acme.test/webhooks/sms/\(h.acme)/status")
 
             let statusPath = "/webhooks/sms/\(h.acme)/status"
-            #expect(try await webhook(client, statusPath, [("MessageSid", "SM1"), ("MessageStatus", "sent")]).0 == .noContent)
-            #expect(try await webhook(client, statusPath, [("MessageSid", "SM1"), ("MessageStatus", "delivered")]).0 == .noContent)
-            #expect(try await webhook(client, statusPath, [("MessageSid", "SM1"), ("MessageStatus", "delivered")]).0 == .noContent)
-            #expect(try await webhook(client, statusPath, [("MessageSid", "SM1"), ("MessageStatus", "failed")], signedWith: "wrong").0 == .forbidden)
-            #expect(try await webhook(client, "/webhooks/sms/\(h.other)/status", [("MessageSid", "SM1"), ("MessageStatus", "failed")]).0
+            #expect(try await client.webhook(statusPath, [("MessageSid", "SM1"), ("MessageStatus", "sent")]).0 == .noContent)
+            #expect(try await client.webhook(statusPath, [("MessageSid", "SM1"), ("MessageStatus", "delivered")]).0 == .noContent)
+            #expect(try await client.webhook(statusPath, [("MessageSid", "SM1"), ("MessageStatus", "delivered")]).0 == .noContent)
+            #expect(try await client.webhook(statusPath, [("MessageSid", "SM1"), ("MessageStatus", "failed")], signedWith: "wrong").0 == .forbidden)
+            #expect(try await client.webhook("/webhooks/sms/\(h.other)/status", [("MessageSid", "SM1"), ("MessageStatus", "failed")]).0
                 == .notFound, "another agency's callback cannot touch this message")
 
             // The consumer answers STOP: one confirmation, a revocation and an opt-out recorded, nothing more sent.
             let inboundPath = "/webhooks/sms/\(h.acme)/inbound"
             let stop: [(String, String)] = [("MessageSid", "SMin1"), ("From", "+15125550100"), ("To", "+15125559999"), ("Body", "Stop")]
-            #expect(try await webhook(client, inboundPath, stop, signedWith: "forged").0 == .forbidden)
-            let (stopped, twiml) = try await webhook(client, inboundPath, stop)
+            #expect(try await client.webhook(inboundPath, stop, signedWith: "forged").0 == .forbidden)
+            let (stopped, twiml) = try await client.webhook(inboundPath, stop)
             #expect(stopped == .ok && twiml.contains("<Message>You are unsubscribed"), "\(twiml)")
-            let (retried, repeatTwiml) = try await webhook(client, inboundPath, stop)
+            let (retried, repeatTwiml) = try await client.webhook(inboundPath, stop)
             #expect(retried == .ok && !repeatTwiml.contains("<Message>"), "a retried webhook is not answered again")
             let (_, facts, _) = try await client.call(.get, "/v1/accounts/\(accountID)/facts", key: h.acmeAgent)
             #expect((facts["items"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }.sorted() == ["opt_out", "tcpa_revocation"])
@@ -100,17 +89,17 @@ struct TextsAPITests {
 
             // START, a minute later, gives consent back; texts may go again.
             clock.advance(by: 60)
-            let (started, startTwiml) = try await webhook(
-                client, inboundPath, [("MessageSid", "SMin2"), ("From", "+15125550100"), ("To", "+15125559999"), ("Body", "START")])
+            let (started, startTwiml) = try await client.webhook(
+                inboundPath, [("MessageSid", "SMin2"), ("From", "+15125550100"), ("To", "+15125559999"), ("Body", "START")])
             #expect(started == .ok && startTwiml.contains("subscribed to texts from us again"), "\(startTwiml)")
             #expect(try await sendText().0 == .accepted)
 
             // HELP answers who is texting; a question goes to the inbox; a Spanish "stop writing to me" revokes.
-            let (_, help) = try await webhook(
-                client, inboundPath, [("MessageSid", "SMin3"), ("From", "+15125550100"), ("To", "+15125559999"), ("Body", "help")])
+            let (_, help) = try await client.webhook(
+                inboundPath, [("MessageSid", "SMin3"), ("From", "+15125550100"), ("To", "+15125559999"), ("Body", "help")])
             #expect(help.contains("Acme") && help.contains("STOP"))
-            let (_, question) = try await webhook(
-                client, inboundPath, [("MessageSid", "SMin4"), ("From", "+15125550100"), ("To", "+15125559999"), ("Body", "Can I pay Friday?")])
+            let (_, question) = try await client.webhook(
+                inboundPath, [("MessageSid", "SMin4"), ("From", "+15125550100"), ("To", "+15125559999"), ("Body", "Can I pay Friday?")])
             #expect(!question.contains("<Message>"))
             let (_, inbox, _) = try await client.call(.get, "/v1/inbox?status=open", key: h.acmeAgent)
             let open = try #require(inbox["items"] as? [[String: Any]])
@@ -123,8 +112,8 @@ struct TextsAPITests {
             #expect((try await client.call(.get, "/v1/inbox?status=open", key: h.acmeAgent).1["items"] as? [[String: Any]])?.isEmpty == true)
 
             clock.advance(by: 60)
-            let (_, spanish) = try await webhook(
-                client, inboundPath,
+            let (_, spanish) = try await client.webhook(
+                inboundPath,
                 [("MessageSid", "SMin5"), ("From", "+15125550100"), ("To", "+15125559999"), ("Body", "Por favor dejen de escribirme!")])
             #expect(spanish.contains("<Message>"), "one confirmation of the revocation")
             let (_, handled, _) = try await client.call(.get, "/v1/inbox?status=handled", key: h.acmeAgent)
@@ -132,8 +121,8 @@ struct TextsAPITests {
             #expect(try await sendText().0 == .conflict)
 
             // The same number texting another agency's line reaches none of this agency's accounts.
-            let (_, elsewhere) = try await webhook(
-                client, "/webhooks/sms/\(h.other)/inbound", [("MessageSid", "SMo1"), ("From", "+15125550100"), ("To", "+1"), ("Body", "START")])
+            let (_, elsewhere) = try await client.webhook(
+                "/webhooks/sms/\(h.other)/inbound", [("MessageSid", "SMo1"), ("From", "+15125550100"), ("To", "+1"), ("Body", "START")])
             #expect(!elsewhere.contains("<Message>"))
             #expect(try await sendText().0 == .conflict, "another agency's START does not re-subscribe here")
         }

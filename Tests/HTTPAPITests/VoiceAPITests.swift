@@ -43,11 +43,7 @@ struct VoiceAPITests {
             func post(_ path: String, digits: String? = nil, token: String = APIHarness.smsToken) async throws -> (HTTPResponse.Status, String) {
                 var fields = [("CallSid", "CA1"), ("From", "+15125550100"), ("To", "+15125559999")]
                 if let digits { fields.append(("Digits", digits)) }
-                var headers: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
-                headers[HTTPField.Name(WebhookSignature.header)!] = WebhookSignature.sign(
-                    url: "https://pay.acme.test" + path, parameters: fields, token: token)
-                return try await client.execute(uri: path, method: .post, headers: headers,
-                                                body: ByteBuffer(string: WebhookSignature.formBody(fields))) { ($0.status, String(buffer: $0.body)) }
+                return try await client.webhook(path, fields, signedWith: token)
             }
             var next = "/webhooks/voice/\(h.acme)/inbound"
             func press(_ digits: String?) async throws -> String {

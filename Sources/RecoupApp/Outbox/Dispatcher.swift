@@ -66,6 +66,7 @@ public struct Dispatcher: Sendable {
     let email: (any EmailTransport)?
     let texts: (any TextTransport)?
     let letters: (any LetterTransport)?
+    let calls: (any CallTransport)?
     let clock: any Clock
     let engine: ComplianceEngine
     let settings: Settings
@@ -73,13 +74,15 @@ public struct Dispatcher: Sendable {
 
     public init(
         outbox: any OutboxRepository, snapshots: AccountSnapshots, email: (any EmailTransport)?, texts: (any TextTransport)? = nil,
-        letters: (any LetterTransport)? = nil, clock: any Clock, settings: Settings, engine: ComplianceEngine = ComplianceEngine()
+        letters: (any LetterTransport)? = nil, calls: (any CallTransport)? = nil, clock: any Clock, settings: Settings,
+        engine: ComplianceEngine = ComplianceEngine()
     ) {
         self.outbox = outbox
         self.snapshots = snapshots
         self.email = email
         self.texts = texts
         self.letters = letters
+        self.calls = calls
         self.clock = clock
         self.settings = settings
         self.engine = engine
@@ -92,6 +95,8 @@ public struct Dispatcher: Sendable {
         if email != nil { channels.insert(.email) }
         if texts != nil { channels.insert(.sms) }
         if letters != nil { channels.insert(.letter) }
+        // The provider fetches a voicemail's words from Recoup's public URL.
+        if calls != nil, settings.publicURL != nil { channels.insert(.voicemail) }
         return channels
     }
 
@@ -218,17 +223,7 @@ public struct Dispatcher: Sendable {
             }
             return nil
         }
-        let channel: HistoryChannel = switch message.channel {
-        case .sms: .sms
-        case .letter: .letter
-        default: .email
-        }
-        let contact = RecordedContact(
-            accountID: message.accountID, consumerID: message.consumerID, occurredAt: now, direction: .outbound,
-            channel: channel, destinationID: channel == .letter ? nil : message.destinationID,
-            dialingMethod: channel == .sms ? .autodialer : nil, outcome: channel == .letter ? .mailed : .delivered,
-            contentType: channel == .letter && message.subject == LetterKind.validationNotice.rawValue ? .validationNotice : .collection,
-            recordedBy: "dispatcher:\(settings.worker)")
+        let contact = Self.contact(message, at: now, by: "dispatcher:\(settings.worker)")
         var details = ["message_id": message.messageID(domain: settings.messageDomain), "attempts": "\(message.attempts)"]
         details["provider_ref"] = providerRef
         let recorded = try await finish(commits, message, .sent(contact, audit(message, "message.sent", details), providerRef: providerRef),
@@ -258,9 +253,35 @@ public struct Dispatcher: Sendable {
         case .letter:
             guard let letters else { throw TransportFailure.transient("no print batch folder is configured") }
             return try await letters.send(message)
+        case .voicemail:
+            guard let calls, let publicURL = settings.publicURL else { throw TransportFailure.transient("no voice provider is configured") }
+            let urls = VoiceWebhookURLs(publicURL: publicURL)
+            return try await calls.place(OutboundCall(
+                idempotencyKey: message.id.uuidString.lowercased(), to: message.recipient, answerURL: urls.voicemail(message.id, message.tenantID),
+                statusCallback: urls.voicemailStatus(message.id, message.tenantID), detectMachine: true))
         default:
             throw TransportFailure.permanent("\(message.channel.rawValue) messages are not dispatched")
         }
+    }
+
+    /// The contact attempt a sent message records; it shares the message's id, so a provider's later report on the
+    /// message (how a voicemail call ended) finds it. A voicemail counts as an unanswered call until that report.
+    static func contact(_ message: OutboxMessage, at now: Date, by worker: String) -> RecordedContact {
+        let (channel, dialing, outcome): (HistoryChannel, DialingMethod?, ContactOutcome) = switch message.channel {
+        case .sms: (.sms, .autodialer, .delivered)
+        case .letter: (.letter, nil, .mailed)
+        case .voicemail: (.call, .prerecorded, CallOutcome.pending)
+        default: (.email, nil, .delivered)
+        }
+        let content: ContentType = switch message.channel {
+        case .letter where message.subject == LetterKind.validationNotice.rawValue: .validationNotice
+        case .voicemail: .limitedContentMessage
+        default: .collection
+        }
+        return RecordedContact(
+            id: message.id, accountID: message.accountID, consumerID: message.consumerID, occurredAt: now, direction: .outbound,
+            channel: channel, destinationID: channel == .letter ? nil : message.destinationID, dialingMethod: dialing, outcome: outcome,
+            contentType: content, recordedBy: worker)
     }
 
     /// Writes the resolution and counts it under `tally`, unless the claim was lost meanwhile (then false).

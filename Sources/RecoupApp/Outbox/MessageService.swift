@@ -11,7 +11,7 @@ public enum LetterKind: String, Sendable, CaseIterable {
     case finalDemand = "final_demand"
 }
 
-/// Queues one-off emails, texts and letters to accounts: checked by the compliance engine when asked (a message that
+/// Queues one-off emails, texts, letters and voicemails to accounts: checked by the compliance engine when asked (a message that
 /// may not be sent now is refused with the decision, never queued to wait silently), composed with the required
 /// disclosures, and written to the outbox with its audit event. The dispatcher checks again when it sends.
 public struct MessageService: Sendable {
@@ -76,8 +76,11 @@ public struct MessageService: Sendable {
                 if text != nil { problems.append(FieldProblem(field: "text", reason: "a validation notice's words are the model notice's; send no text")) }
             case .finalDemand?: break
             }
+        case .voicemail:
+            // Only a template can be checked to hold nothing a limited-content message may not say (1006.2(j)).
+            if template == nil { problems.append(FieldProblem(field: "template", reason: "a voicemail is left from a voicemail template")) }
         default:
-            problems.append(FieldProblem(field: "channel", reason: "\(channel.rawValue) messages are not sent from here (email, sms or letter)"))
+            problems.append(FieldProblem(field: "channel", reason: "\(channel.rawValue) messages are not sent from here (email, sms, letter or voicemail)"))
         }
         if needsText, (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             problems.append(FieldProblem(field: "text", reason: "must not be empty"))
@@ -92,8 +95,9 @@ public struct MessageService: Sendable {
         let decision = engine.decide(snapshot, proposal, on: account)
         guard decision.allowed else { return .refused(decision) }
 
-        // A letter's statements are laid out by its renderer; emails and texts get theirs here.
-        let body = channel == .letter ? (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines) : MessageComposer.body(
+        // A letter's statements are laid out by its renderer; emails and texts get theirs here; a limited-content
+        // voicemail has none.
+        let body = channel == .letter || channel == .voicemail ? (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines) : MessageComposer.body(
             text ?? "", channel: channel, language: consumer.language, firstCommunication: !MessageComposer.hasCommunicated(snapshot.history))
         if channel == .sms, body.count > MessageComposer.maxTextLength {
             throw RecoupError.invalid([FieldProblem(
@@ -119,7 +123,8 @@ public struct MessageService: Sendable {
         case .email: templateChannel = .email
         case .sms: templateChannel = .sms
         case .letter where letter == .finalDemand: templateChannel = .letter
-        default: throw RecoupError.invalid([FieldProblem(field: "template", reason: "templates write emails, texts and final demands")])
+        case .voicemail: templateChannel = .voicemail
+        default: throw RecoupError.invalid([FieldProblem(field: "template", reason: "templates write emails, texts, voicemails and final demands")])
         }
         guard let templates else { throw RecoupError.invalid([FieldProblem(field: "template", reason: "templates are not available here")]) }
         let (account, consumer) = try await snapshots.accounts.accountWithPrimaryConsumer(id, scope: scope)
@@ -134,13 +139,19 @@ public struct MessageService: Sendable {
             switch (channel, point.kind) {
             case let (.email, .email(address, _)): (point, address)
             case let (.sms, .phone(number, type, _, _)) where type == .cell || type == .unknown: (point, number)
+            case let (.voicemail, .phone(number, _, _, _)): (point, number)
             case let (.letter, .postal(address)):
                 (point, [address.line1, address.line2, "\(address.city), \(address.state.rawValue) \(address.zip)"].compactMap { $0 }.joined(separator: ", "))
             default: nil
             }
         }
         if let found = wanted.map({ wanted in candidates.first { $0.0.id == wanted } }) ?? candidates.first { return found }
-        let what = channel == .email ? "an email address" : channel == .letter ? "a mailing address" : "a mobile number"
+        let what = switch channel {
+        case .email: "an email address"
+        case .letter: "a mailing address"
+        case .voicemail: "a phone number"
+        default: "a mobile number"
+        }
         throw RecoupError.invalid([FieldProblem(
             field: "destination_id",
             reason: wanted == nil ? "the consumer has no \(what) on file" : "not \(what) of this account's consumer")])

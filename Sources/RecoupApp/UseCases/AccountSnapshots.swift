@@ -97,9 +97,15 @@ public struct AccountSnapshots: Sendable {
         } else {
             proposal.destination = point.id.description
         }
-        proposal.dialingMethod = channel == .call ? .manual : channel == .sms ? .autodialer : .notApplicable
-        proposal.content = ContentFacts(type: .collection)
-        proposal.content.includesMiniMiranda = true
+        proposal.dialingMethod = switch channel {
+        case .call: .manual
+        case .sms: .autodialer
+        case .voicemail: .prerecorded
+        default: .notApplicable
+        }
+        // A voicemail is a limited-content message (1006.2(j)): it says nothing that reveals a debt.
+        proposal.content = ContentFacts(type: channel == .voicemail ? .limitedContentMessage : .collection)
+        proposal.content.includesMiniMiranda = channel != .voicemail
         proposal.content.includesOptOutNotice = channel == .sms || channel == .email
         return proposal
     }

@@ -9,8 +9,8 @@ public enum VoiceVerb: Sendable, Equatable {
     /// Collect keypad digits, speaking `prompts` meanwhile, then request `action` with them: `digits` digits, or
     /// up to `finishOnKey`.
     case gather(action: String, digits: Int?, finishOnKey: String?, prompts: [VoiceVerb])
-    /// Connect the caller to a number.
-    case dial(String)
+    /// Connect the caller to a number; with `action`, the provider reports there how the dialled leg ended.
+    case dial(String, action: String? = nil)
     /// Continue at another step (when a gather timed out).
     case redirect(String)
     case hangup

@@ -25,6 +25,7 @@ public enum RecoupMigrations {
         CreateMessageTemplates(),
         ReorderPhoneRoutingIndex(),
         CreateAgentCalls(),
+        CreateTextSuppressions(),
     ]
 }
 
@@ -498,5 +499,23 @@ struct CreateAgentCalls: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema("agent_calls").delete()
+    }
+}
+
+/// The tenant's do-not-text list: numbers that texted STOP, whichever accounts hold them now or later.
+struct CreateTextSuppressions: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("text_suppressions")
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("number", .string, .required)
+            .field("since", .datetime, .required)
+            .field("statement", .string, .required)
+            .field("per_se", .bool, .required)
+            .unique(on: "tenant_id", "number")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("text_suppressions").delete()
     }
 }

@@ -51,6 +51,19 @@ extension SQLStore: FactRepository {
             .orderBy("recorded_at").all().map(Self.fact)
     }
 
+    public func textSuppressions(numbers: [String], tenantID: TenantID) async throws -> [TextSuppression] {
+        guard !numbers.isEmpty else { return [] }
+        return try await db.sql.select().column(SQLLiteral.all).from("text_suppressions")
+            .where("tenant_id", .equal, tenantID.description).where("number", .in, SQLBind.group(numbers))
+            .all().map(Self.suppression)
+    }
+
+    static func suppression(_ row: any SQLRow) throws -> TextSuppression {
+        TextSuppression(
+            number: try row.decode(column: "number", as: String.self), since: try row.decode(column: "since", as: Date.self),
+            statement: try row.decode(column: "statement", as: String.self), perSe: try row.decode(column: "per_se", as: Bool.self))
+    }
+
     static func fact(_ row: any SQLRow) throws -> RecordedFact {
         guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) else {
             throw StorageError.corrupt("consumer_facts.id is not a UUID")

@@ -46,6 +46,7 @@ extension SQLStore: InboundRepository {
                 try await self.insert(contact, idempotencyKey: nil, tenantID: message.tenantID, at: message.receivedAt, on: sql)
             }
             for fact in record.facts { try await self.insert(fact, tenantID: message.tenantID, on: sql) }
+            if let change = record.suppression { try await self.apply(change, tenantID: message.tenantID, at: message.receivedAt, on: sql) }
             if !record.engagement.isEmpty, let last = try await sql.select().column(SQLLiteral.all).from("outbox_messages")
                 .where("tenant_id", .equal, tenant).where("channel", .equal, ProposedChannel.sms.rawValue)
                 .where("recipient", .equal, message.sender).where("status", .equal, OutboxStatus.sent.rawValue)
@@ -58,6 +59,31 @@ extension SQLStore: InboundRepository {
             }
             return true
         }
+    }
+
+    /// Adds a number to the do-not-text list (replacing an older entry) or takes it off, with its audit event.
+    func apply(_ change: SuppressionChange, tenantID: TenantID, at: Date, on sql: any SQLDatabase) async throws {
+        let tenant = tenantID.description
+        let number = switch change {
+        case let .add(suppression): suppression.number
+        case let .remove(number): number
+        }
+        let existed = try await sql.select().column("number").from("text_suppressions")
+            .where("tenant_id", .equal, tenant).where("number", .equal, number).first() != nil
+        try await sql.delete(from: "text_suppressions").where("tenant_id", .equal, tenant).where("number", .equal, number).run()
+        let action: String
+        switch change {
+        case let .add(suppression):
+            try await sql.insert(into: "text_suppressions").columns("tenant_id", "number", "since", "statement", "per_se")
+                .values(SQLBind(tenant), SQLBind(number), SQLBind(suppression.since), SQLBind(suppression.statement), SQLBind(suppression.perSe))
+                .run()
+            action = "number.suppressed"
+        case .remove:
+            guard existed else { return }
+            action = "number.unsuppressed"
+        }
+        try await append([AuditEntry(actor: "consumer:sms", action: action, subjectType: "phone_number", subjectID: number, details: [:])],
+                         tenantID: tenantID, at: at, on: sql)
     }
 
     public func inbox(status: InboxStatus, tenantID: TenantID, limit: Int) async throws -> [InboundMessage] {

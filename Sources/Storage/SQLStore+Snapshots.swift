@@ -4,8 +4,8 @@ import RecoupCore
 import SQLKit
 
 extension SQLStore: SnapshotSource {
-    /// Six queries per chunk of 500 accounts, whatever the chunk's size: accounts, parties, consumers, contact
-    /// points, contacts, facts.
+    /// Seven queries per chunk of 500 accounts, whatever the chunk's size: accounts, parties, consumers, contact
+    /// points, contacts, facts, do-not-text entries.
     public func snapshotInputs(_ ids: [AccountID], tenantID: TenantID) async throws -> [AccountID: SnapshotInput] {
         let tenant = tenantID.description
         var inputs: [AccountID: SnapshotInput] = [:]
@@ -60,10 +60,13 @@ extension SQLStore: SnapshotSource {
                 let fact = try Self.fact(row)
                 facts[fact.consumerID, default: []].append(fact)
             }
+            let numbers = Set(consumers.values.flatMap(\.phoneNumbers)).sorted()
+            let suppressions = Dictionary(grouping: try await rows("text_suppressions", "number", in: numbers).map(Self.suppression), by: \.number)
             for account in accounts {
                 guard let consumerID = account.primaryParty?.consumerID, let consumer = consumers[consumerID] else { continue }
                 inputs[account.id] = SnapshotInput(
-                    account: account, consumer: consumer, contacts: contacts[consumerID] ?? [], facts: facts[consumerID] ?? [])
+                    account: account, consumer: consumer, contacts: contacts[consumerID] ?? [], facts: facts[consumerID] ?? [],
+                    suppressions: consumer.phoneNumbers.flatMap { suppressions[$0] ?? [] })
             }
         }
         return inputs

@@ -128,4 +128,45 @@ struct TextsAPITests {
         }
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func aStopFromANumberNoAccountHoldsYetKeepsLaterAccountsFromTextingIt(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+        try await h.app.test(.router) { client in
+            let inboundPath = "/webhooks/sms/\(h.acme)/inbound"
+            func text(_ sid: String, from number: String, _ body: String) async throws -> String {
+                try await client.webhook(inboundPath, [("MessageSid", sid), ("From", number), ("To", "+15125559999"), ("Body", body)]).1
+            }
+            // Nobody has the number yet: the STOP is confirmed and kept on the agency's do-not-text list.
+            #expect(try await text("SMu1", from: "+15125550100", "STOP").contains("<Message>You are unsubscribed"))
+
+            // A month later a creditor places an account with that mobile number and consent to text it.
+            h.clock.advance(by: 30 * 86_400)
+            let spanish = placementRow("DNT-2", ssn: "234-56-7890").replacingOccurrences(of: "(512) 555-0100", with: "(512) 555-0111") + ",yes,es"
+            let csv = [placementHeader + ",phone1_consent,language", placementRow("DNT-1") + ",yes,en", spanish].joined(separator: "\n")
+            let (_, placed, placedText) = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
+            #expect(placed["imported"] as? Int == 2, "\(placedText)")
+            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
+            let accounts = try #require(page["items"] as? [[String: Any]])
+            let stopped = try #require(accounts.first { $0["client_account_number"] as? String == "DNT-1" }?["id"] as? String)
+            let other = try #require(accounts.first { $0["client_account_number"] as? String == "DNT-2" }?["id"] as? String)
+            let message = #"{"channel": "sms", "text": "Hi, a payment plan is available."}"#
+            let (refused, refusal, _) = try await client.call(.post, "/v1/accounts/\(stopped)/messages", key: h.acmeAgent, body: message)
+            #expect(refused == .conflict && ["TCPA-64.1200a10-REVOKE", "REGF-1006.14h-MEDIUM"].contains(refusal["rule"] as? String ?? ""), "\(refusal)")
+            #expect(try await client.call(.post, "/v1/accounts/\(other)/messages", key: h.acmeAgent, body: message).0 == .accepted,
+                    "another number is not affected")
+
+            // HELP from the Spanish speaker's phone is answered in Spanish.
+            #expect(try await text("SMu2", from: "+15125550111", "AYUDA").contains("llámenos"))
+
+            // START from the stopped number takes it off the list: texting is lawful again.
+            h.clock.advance(by: 60)
+            #expect(try await text("SMu3", from: "+15125550100", "START").contains("subscribed to texts from us again"))
+            #expect(try await client.call(.post, "/v1/accounts/\(stopped)/messages", key: h.acmeAgent, body: message).0 == .accepted)
+            let (_, audit, _) = try await client.call(.get, "/v1/audit-events?limit=200", key: h.acmeAdmin)
+            let actions = try #require(audit["items"] as? [[String: Any]]).compactMap { $0["action"] as? String }
+            #expect(actions.contains("number.suppressed") && actions.contains("number.unsuppressed"))
+        }
+        }
+    }
 }

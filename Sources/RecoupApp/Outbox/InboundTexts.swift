@@ -73,6 +73,14 @@ public struct InboundRecord: Sendable {
     public var facts: [RecordedFact]
     public var engagement: [EngagementKind]
     public var audit: AuditEntry
+    /// A STOP puts the sender on the tenant's do-not-text list, a START takes it off.
+    public var suppression: SuppressionChange?
+}
+
+/// A change to the tenant's do-not-text list.
+public enum SuppressionChange: Sendable, Equatable {
+    case add(TextSuppression)
+    case remove(number: String)
 }
 
 /// Inbound messages as stored.
@@ -164,7 +172,14 @@ public struct InboundTextService: Sendable {
             afterDigest: AuditChain.hexDigest(Data(body.utf8)),
             details: ["channel": "sms", "provider_id": providerID, "intent": message.intent,
                       "account_ids": owners.map(\.accountID.description).joined(separator: ","), "replied": answer == nil ? "no" : "yes"])
-        let created = try await inbound.receive(InboundRecord(message: message, contacts: contacts, facts: facts, engagement: engagement, audit: audit))
+        let suppression: SuppressionChange? = switch reply {
+        case .optOut: .add(TextSuppression(number: sender, since: now, statement: body, perSe: true))
+        case .revocation: .add(TextSuppression(number: sender, since: now, statement: body, perSe: false))
+        case .optIn: .remove(number: sender)
+        case .help, .conversation: nil
+        }
+        let created = try await inbound.receive(InboundRecord(
+            message: message, contacts: contacts, facts: facts, engagement: engagement, audit: audit, suppression: suppression))
         return created ? answer : nil
     }
 
@@ -204,32 +219,40 @@ public struct InboundTextService: Sendable {
     static func facts(for reply: TextReply, body: String, owner: PhoneOwner, at now: Date, actor: String) throws -> [RecordedFact] {
         let when = ISO8601DateFormatter().string(from: now)
         let destination = owner.contactPointID.description
-        func fact(_ kind: RecordedFactKind, _ object: [String: Any]) throws -> RecordedFact {
-            RecordedFact(consumerID: owner.consumerID, accountID: owner.accountID, kind: kind,
-                         fact: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), recordedAt: now, recordedBy: actor)
+        func fact(_ kind: RecordedFactKind, _ data: Data) -> RecordedFact {
+            RecordedFact(consumerID: owner.consumerID, accountID: owner.accountID, kind: kind, fact: data, recordedAt: now, recordedBy: actor)
         }
         switch reply {
         case let .optOut(keyword), let .revocation(keyword):
             var perSe = false
             if case .optOut = reply { perSe = true }
-            var facts = [
-                try fact(.tcpaRevocation, ["received_at": when, "destination": destination, "method": "text reply \"\(keyword)\"",
-                                           "per_se_reasonable": perSe, "text": body]),
-                try fact(.optOut, ["recorded_at": when, "medium": "sms", "scope": "number", "destination": destination,
-                                   "how": "text reply", "statement": body]),
-            ]
+            var facts = try stopFacts(destination: destination, at: now, keyword: keyword, statement: body, perSe: perSe).map(fact)
             if case .revocation = reply, keyword.contains("call") || keyword.contains("llam") {
-                facts.append(try fact(.optOut, ["recorded_at": when, "medium": "telephone_calls", "scope": "number",
-                                                "destination": destination, "how": "text reply", "statement": body]))
+                facts.append(fact(.optOut, try json(["recorded_at": when, "medium": "telephone_calls", "scope": "number",
+                                                     "destination": destination, "how": "text reply", "statement": body])))
             }
             return facts
         case .optIn:
-            return [try fact(.consent, ["type": "reg_f_text_consent", "given_directly_to_collector": true, "received_at": when,
-                                        "destination": destination, "statement": body])]
+            return [fact(.consent, try json(["type": "reg_f_text_consent", "given_directly_to_collector": true, "received_at": when,
+                                             "destination": destination, "statement": body]))]
         case .help, .conversation:
             return []
         }
     }
+
+    /// What a STOP texted from a number records for one of its destinations: a TCPA revocation of consent and an
+    /// opt-out from texts to that number (1006.14(h)).
+    static func stopFacts(destination: String, at now: Date, keyword: String, statement: String, perSe: Bool) throws -> [(RecordedFactKind, Data)] {
+        let when = ISO8601DateFormatter().string(from: now)
+        return [
+            (.tcpaRevocation, try json(["received_at": when, "destination": destination, "method": "text reply \"\(keyword)\"",
+                                        "per_se_reasonable": perSe, "text": statement])),
+            (.optOut, try json(["recorded_at": when, "medium": "sms", "scope": "number", "destination": destination,
+                                "how": "text reply", "statement": statement])),
+        ]
+    }
+
+    private static func json(_ object: [String: Any]) throws -> Data { try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) }
 
     static func intent(_ reply: TextReply) -> String {
         switch reply {

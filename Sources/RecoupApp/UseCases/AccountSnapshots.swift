@@ -8,12 +8,15 @@ public struct SnapshotInput: Sendable {
     public var consumer: Consumer
     public var contacts: [RecordedContact]
     public var facts: [RecordedFact]
+    /// The tenant's do-not-text entries for the consumer's numbers.
+    public var suppressions: [TextSuppression]
 
-    public init(account: Account, consumer: Consumer, contacts: [RecordedContact], facts: [RecordedFact]) {
+    public init(account: Account, consumer: Consumer, contacts: [RecordedContact], facts: [RecordedFact], suppressions: [TextSuppression] = []) {
         self.account = account
         self.consumer = consumer
         self.contacts = contacts
         self.facts = facts
+        self.suppressions = suppressions
     }
 }
 
@@ -48,7 +51,8 @@ public struct AccountSnapshots: Sendable {
         let (account, consumer) = try await accounts.accountWithPrimaryConsumer(id, scope: scope)
         let input = SnapshotInput(
             account: account, consumer: consumer, contacts: try await contacts.contacts(consumer: consumer.id, tenantID: scope.tenantID),
-            facts: try await facts.facts(consumer: consumer.id, tenantID: scope.tenantID))
+            facts: try await facts.facts(consumer: consumer.id, tenantID: scope.tenantID),
+            suppressions: try await facts.textSuppressions(numbers: consumer.phoneNumbers, tenantID: scope.tenantID))
         return (account, consumer, try Self.snapshot(input, collectorName: collectorName, at: now))
     }
 
@@ -73,6 +77,16 @@ public struct AccountSnapshots: Sendable {
     static func snapshot(_ input: SnapshotInput, collectorName: String, at now: Instant) throws -> ContactSnapshot {
         var snapshot = Self.snapshot(account: input.account, consumer: input.consumer, collectorName: collectorName, at: now)
         snapshot.history = input.contacts.map(\.contactEvent)
+        // A number on the do-not-text list is revoked and opted out on this account too, as if it had texted STOP here.
+        let suppressed = try input.suppressions.flatMap { suppression in
+            try input.consumer.contactPoints.filter { $0.phoneNumber == suppression.number }.flatMap { point in
+                try InboundTextService.stopFacts(
+                    destination: point.id.description, at: suppression.since, keyword: "STOP", statement: suppression.statement, perSe: suppression.perSe)
+            }
+        }
+        for (kind, fact) in suppressed {
+            try CheckDocument.apply(kind, fact, to: &snapshot)
+        }
         for fact in input.facts {
             // Validated when recorded; a fact that no longer reads is a storage fault, not a reason to ignore it.
             do { try CheckDocument.apply(fact.kind, fact.fact, to: &snapshot) } catch {

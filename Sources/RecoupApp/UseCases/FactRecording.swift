@@ -29,6 +29,27 @@ public struct RecordedFact: Sendable {
 public protocol FactRepository: Sendable {
     func record(_ fact: RecordedFact, tenantID: TenantID) async throws
     func facts(consumer: ConsumerID, tenantID: TenantID) async throws -> [RecordedFact]
+    /// The tenant's do-not-text entries for any of `numbers`.
+    func textSuppressions(numbers: [String], tenantID: TenantID) async throws -> [TextSuppression]
+}
+
+/// A number that texted STOP (or asked in words to stop): nothing is texted to it on any of the tenant's accounts,
+/// those placed later included, until it texts START. Kept by number because a revocation belongs to the phone,
+/// not to the accounts Recoup happened to hold when it came.
+public struct TextSuppression: Sendable, Equatable {
+    public var number: String
+    public var since: Date
+    /// What the consumer texted.
+    public var statement: String
+    /// A keyword (STOP and its kin) rather than words: per se reasonable.
+    public var perSe: Bool
+
+    public init(number: String, since: Date, statement: String, perSe: Bool) {
+        self.number = number
+        self.since = since
+        self.statement = statement
+        self.perSe = perSe
+    }
 }
 
 /// Records what a consumer, their attorney, a court or a creditor told the agency. Each fact is validated by the

@@ -80,4 +80,7 @@ public struct Consumer: Hashable, Sendable {
         self.flags = flags
         self.contactPoints = contactPoints
     }
+
+    /// Every phone number on file, in file order.
+    public var phoneNumbers: [String] { contactPoints.compactMap(\.phoneNumber) }
 }

@@ -65,4 +65,9 @@ public struct ContactPoint: Hashable, Sendable {
         self.id = id
         self.kind = kind
     }
+
+    /// The number, for a phone.
+    public var phoneNumber: String? {
+        if case let .phone(number, _, _, _) = kind { number } else { nil }
+    }
 }

@@ -1,7 +1,8 @@
 """Letters end to end: a validation notice and a final demand queued from the command line (compliance-checked),
 filed by `recoup dispatch` in the day's print batch as PDFs with a manifest for the print-and-mail vendor, and
 read back with pdftotext: the window-envelope addresses, the balance, the disclosure, the reference. Dispatching
-again files nothing twice."""
+again files nothing twice. The vendor's returns file marks letters returned, and no letter goes to those
+addresses again."""
 
 from __future__ import annotations
 
@@ -63,4 +64,23 @@ def test_letters_are_filed_once_in_the_days_print_batch(recoup) -> None:
     assert again["sent"] == 0
     with open(batches[0] / "manifest.csv", newline="") as manifest:
         assert len(list(csv.DictReader(manifest))) == len(rows), "nothing is filed twice"
+
+    # The vendor's returns file: two envelopes came back, one row has a reason the post office does not use, one names
+    # a letter nobody mailed. The valid rows are recorded, the others named by row.
+    returns = recoup.data_dir / "returns.csv"
+    returned_notice, returned_demand = notice["message_id"], demand["message_id"]
+    returns.write_text("message_id,reason\n"
+                       f"{returned_notice},moved_left_no_address\n"
+                       f"{returned_demand},vacant\n"
+                       f"{notice['message_id']},lost in the mail\n"
+                       "00000000-0000-4000-8000-000000000000,refused\n")
+    answer = recoup("letters", "returned", "--tenant", tenant, "--file", str(returns), "--json", check=False)
+    assert answer.returncode == 1, answer.stderr
+    result = json.loads(answer.stdout)
+    assert result["recorded"] == 2 and [(p["row"], p["field"]) for p in result["refused"]] == [(3, "reason"), (4, "message_id")], result
+    again = recoup("letters", "returned", "--tenant", tenant, "--file", str(returns), "--json", check=False)
+    assert json.loads(again.stdout)["recorded"] == 2, "recording a return again changes nothing and is not an error"
+    refused = json.loads(recoup("send", "letter", "--tenant", tenant, "--account", demand["account_id"], "--kind", "final_demand",
+                                "--text", "Please call us.", "--json").stdout)
+    assert refused["queued"] == 0 and "came back undeliverable" in refused["failed"][0], refused
     assert json.loads(recoup("audit", "verify", "--tenant", tenant, "--json").stdout)["intact"] is True

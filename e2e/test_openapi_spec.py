@@ -48,6 +48,7 @@ EXPECTED = {
     ("post", "/v1/accounts/{account_id}/calls"): "placeCall",
     ("get", "/v1/accounts/{account_id}/calls"): "listCalls",
     ("post", "/v1/calls/{call_id}/disposition"): "dispositionCall",
+    ("post", "/v1/letters/{message_id}/returned"): "recordReturnedMail",
     ("get", "/v1/templates"): "listTemplates",
     ("post", "/v1/templates"): "saveTemplate",
     ("delete", "/v1/templates/{template_id}"): "deleteTemplate",

@@ -213,6 +213,19 @@ struct APIHandlers: APIProtocol {
         return .ok(.init(body: .json(.init(items: items))))
     }
 
+    func recordReturnedMail(_ input: Operations.RecordReturnedMail.Input) async throws -> Operations.RecordReturnedMail.Output {
+        let principal = try RequestPrincipal.require()
+        try principal.requireStaff("record returned mail")
+        let id = try parseUUID(input.path.messageId, "message_id")
+        guard case let .json(body) = input.body, let reason = ReturnReason(rawValue: body.reason.rawValue) else {
+            throw RecoupError.invalid([FieldProblem(field: "reason", reason: "send the return endorsement as application/json")])
+        }
+        let letter = try await services.returnedMail.record(letter: id, reason: reason, scope: principal.scope, actor: principal.actor)
+        let communications = try await services.messages.communications(account: letter.accountID, scope: principal.scope)
+        guard let (message, events) = communications.first(where: { $0.0.id == id }) else { throw RecoupError.notFound("letter") }
+        return .ok(.init(body: .json(APIMapping.communication(message, events: events))))
+    }
+
     func listTemplates(_ input: Operations.ListTemplates.Input) async throws -> Operations.ListTemplates.Output {
         let principal = try RequestPrincipal.require()
         try principal.requireStaff("see templates")

@@ -26,6 +26,7 @@ public struct APIServices: Sendable {
     /// Agents' click-to-call; without a voice provider it refuses to place calls.
     public var calls: OutboundCallService
     public var voicemails: VoicemailDrops
+    public var returnedMail: ReturnedMailService
     /// The agency's letterhead (name, dispute address, phone, licences) for a tenant's notices.
     public var letterhead: @Sendable (TenantID) async throws -> CollectorDetails
     /// The one-click unsubscribe links' handler; nil when no public URL is configured (emails then carry none).
@@ -65,7 +66,8 @@ public struct APIServices: Sendable {
         self.inbound = InboundTextService(inbound: inbound, snapshots: snapshots, clock: clock)
         ivr = IVRService(inbound: inbound, snapshots: snapshots, clock: clock)
         calls = OutboundCallService(calls: callRepository, snapshots: snapshots, transport: callTransport, urls: voiceURLs, clock: clock)
-        voicemails = VoicemailDrops(outbox: outbox, calls: callRepository, clock: clock)
+        voicemails = VoicemailDrops(outbox: outbox, contacts: contactRepository, clock: clock)
+        returnedMail = ReturnedMailService(outbox: outbox, contacts: contactRepository, accounts: accounts, clock: clock)
         self.letterhead = letterhead
         self.clock = clock
         self.databaseCheck = databaseCheck

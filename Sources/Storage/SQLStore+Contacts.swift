@@ -124,6 +124,27 @@ extension SQLStore: ContactRepository {
                           subjectID: contact.id.uuidString.lowercased(), details: details)
     }
 
+    public func amend(contact id: UUID, tenantID: TenantID, outcome: ContactOutcome, actor: String, at: Date) async throws -> Bool {
+        try await transaction { sql in try await self.amend(contact: id, tenantID: tenantID, outcome: outcome, actor: actor, at: at, on: sql) }
+    }
+
+    /// Rewrites a contact attempt's outcome and appends `contact.outcome` (before and after) to the audit chain.
+    func amend(contact id: UUID, tenantID: TenantID, outcome: ContactOutcome, actor: String, at: Date, on sql: any SQLDatabase) async throws -> Bool {
+        let key = id.uuidString.lowercased()
+        guard let row = try await sql.select().column("outcome").column("account_id").from("contact_events")
+            .where("tenant_id", .equal, tenantID.description).where("id", .equal, key).first()
+        else { return false }
+        let before = try row.decode(column: "outcome", as: String.self)
+        guard before != outcome.rawValue else { return true }
+        try await sql.update("contact_events").set("outcome", to: SQLBind(outcome.rawValue))
+            .where("tenant_id", .equal, tenantID.description).where("id", .equal, key).run()
+        try await append(
+            [AuditEntry(actor: actor, action: "contact.outcome", subjectType: "contact", subjectID: key,
+                        details: ["account_id": try row.decode(column: "account_id", as: String.self), "before": before, "after": outcome.rawValue])],
+            tenantID: tenantID, at: at, on: sql)
+        return true
+    }
+
     public func contacts(consumer: ConsumerID, tenantID: TenantID) async throws -> [RecordedContact] {
         try await db.sql.select().column(SQLLiteral.all).from("contact_events")
             .where("tenant_id", .equal, tenantID.description).where("consumer_id", .equal, consumer.description)

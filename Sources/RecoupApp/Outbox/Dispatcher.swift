@@ -180,8 +180,9 @@ public struct Dispatcher: Sendable {
                              at: now, into: &report, \.dead)
             return nil
         }
-        let decision = engine.decide(
-            snapshot, AccountSnapshots.proposal(message.channel, to: point, account: account, consumer: consumer, at: Instant(now)), on: account)
+        var proposal = AccountSnapshots.proposal(message.channel, to: point, account: account, consumer: consumer, at: Instant(now))
+        if message.channel == .letter, message.subject == LetterKind.validationNotice.rawValue { proposal.content.type = .validationNotice }
+        let decision = engine.decide(snapshot, proposal, on: account)
         report.complianceNanoseconds += DispatchTime.now().uptimeNanoseconds - started
 
         guard decision.allowed else {
@@ -280,7 +281,7 @@ public struct Dispatcher: Sendable {
         }
         return RecordedContact(
             id: message.id, accountID: message.accountID, consumerID: message.consumerID, occurredAt: now, direction: .outbound,
-            channel: channel, destinationID: channel == .letter ? nil : message.destinationID, dialingMethod: dialing, outcome: outcome,
+            channel: channel, destinationID: message.destinationID, dialingMethod: dialing, outcome: outcome,
             contentType: content, recordedBy: worker)
     }
 

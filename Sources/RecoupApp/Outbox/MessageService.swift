@@ -90,6 +90,11 @@ public struct MessageService: Sendable {
         let now = clock.now()
         let (account, consumer, snapshot) = try await snapshots.load(id, scope: scope, collectorName: collectorName, at: Instant(now))
         let (point, address) = try Self.destination(channel, destination, of: consumer)
+        if channel == .letter, let returned = snapshot.history.last(where: { $0.destination == point.id.description && $0.outcome == .returnedUndeliverable }) {
+            throw RecoupError.invalid([FieldProblem(
+                field: "destination_id",
+                reason: "mail to this address came back undeliverable (a letter of \(LocalDate(utc: returned.at.date).iso)): record the consumer's new address first")])
+        }
         var proposal = AccountSnapshots.proposal(channel, to: point, account: account, consumer: consumer, at: Instant(now))
         if letter == .validationNotice { proposal.content.type = .validationNotice }
         let decision = engine.decide(snapshot, proposal, on: account)

@@ -124,6 +124,8 @@ public enum EngagementTarget: Sendable {
 public enum EngagementKind: String, Sendable, CaseIterable {
     case delivered, bounced, opened, clicked, replied, failed
     case optedOut = "opted_out"
+    /// A letter came back from the post office.
+    case returned
 }
 
 /// One thing that happened to a message, when.

@@ -106,11 +106,9 @@ public struct AccountSnapshots: Sendable {
         var proposal = ProposedContact(action: .contact, channel: channel, at: now)
         proposal.debtID = account.id.description
         proposal.person = consumer.id.description
-        if case .postal = point.kind {
-            proposal.destinationType = .mail
-        } else {
-            proposal.destination = point.id.description
-        }
+        // A mailing address is no telephone or email destination, but it is named, so mail returned from it counts.
+        proposal.destination = point.id.description
+        if case .postal = point.kind { proposal.destinationType = .mail }
         proposal.dialingMethod = switch channel {
         case .call: .manual
         case .sms: .autodialer

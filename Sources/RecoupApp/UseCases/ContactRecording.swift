@@ -52,6 +52,10 @@ public protocol ContactRepository: Sendable {
     func record(_ contact: RecordedContact, idempotencyKey: String?, tenantID: TenantID, at: Date) async throws
         -> (contact: RecordedContact, created: Bool)
     func contacts(consumer: ConsumerID, tenantID: TenantID) async throws -> [RecordedContact]
+    /// Sets the outcome of a recorded contact when it became known later (how a call ended, a letter that came
+    /// back), with a `contact.outcome` audit event naming the outcome before and after. False when there is no such
+    /// contact; nothing is written when the outcome is already that.
+    func amend(contact id: UUID, tenantID: TenantID, outcome: ContactOutcome, actor: String, at: Date) async throws -> Bool
 }
 
 /// Records what happened on a contact, after checking it belongs to an account in the caller's scope and uses one

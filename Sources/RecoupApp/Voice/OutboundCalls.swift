@@ -120,8 +120,6 @@ public protocol CallRepository: Sendable {
         async throws -> AgentCall?
     /// An account's calls, newest first.
     func calls(account: AccountID, tenantID: TenantID) async throws -> [AgentCall]
-    /// Sets the outcome of a contact attempt the provider reported on (a voicemail drop's), with its audit event.
-    func amend(contact id: UUID, tenantID: TenantID, outcome: ContactOutcome, actor: String, at: Date) async throws -> Bool
 }
 
 /// Where the provider calls back about outbound calls, under Recoup's public URL.
@@ -274,12 +272,12 @@ public struct OutboundCallService: Sendable {
 /// machine detection, the provider fetches the words here once the greeting ends, and reports how the call went.
 public struct VoicemailDrops: Sendable {
     let outbox: any OutboxRepository
-    let calls: any CallRepository
+    let contacts: any ContactRepository
     let clock: any Clock
 
-    public init(outbox: any OutboxRepository, calls: any CallRepository, clock: any Clock) {
+    public init(outbox: any OutboxRepository, contacts: any ContactRepository, clock: any Clock) {
         self.outbox = outbox
-        self.calls = calls
+        self.contacts = contacts
         self.clock = clock
     }
 
@@ -295,7 +293,7 @@ public struct VoicemailDrops: Sendable {
     /// engagement (delivered when played, failed when the call never connected).
     public func status(message id: UUID, tenantID: TenantID, status: String, answeredBy: String?) async throws {
         guard let outcome = CallOutcome.outcome(status: status, answeredBy: answeredBy, prerecorded: true) else { return }
-        guard try await calls.amend(contact: id, tenantID: tenantID, outcome: outcome, actor: "provider:voice", at: clock.now()) else {
+        guard try await contacts.amend(contact: id, tenantID: tenantID, outcome: outcome, actor: "provider:voice", at: clock.now()) else {
             throw RecoupError.notFound("voicemail message")
         }
         let kind: EngagementKind? = switch outcome {

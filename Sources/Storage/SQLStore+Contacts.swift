@@ -99,16 +99,25 @@ extension SQLStore: ContactRepository {
 
     /// Writes a contact's row only; the caller appends ``audit(_:)`` to the chain in the same transaction.
     func insertRow(_ contact: RecordedContact, idempotencyKey: String?, tenantID: TenantID, at: Date, on sql: any SQLDatabase) async throws {
-        try await sql.insert(into: "contact_events")
-            .columns("id", "tenant_id", "account_id", "consumer_id", "occurred_at", "direction", "channel", "destination_id",
-                     "dialing_method", "outcome", "content_type", "recorded_by", "idempotency_key", "created_at")
-            .values(
-                SQLBind(contact.id.uuidString.lowercased()), SQLBind(tenantID.description), SQLBind(contact.accountID.description),
-                SQLBind(contact.consumerID.description), SQLBind(contact.occurredAt), SQLBind(contact.direction.rawValue),
-                SQLBind(contact.channel.rawValue), SQLBind(contact.destinationID?.description),
-                SQLBind(contact.dialingMethod?.rawValue), SQLBind(contact.outcome.rawValue), SQLBind(contact.contentType?.rawValue),
-                SQLBind(contact.recordedBy), SQLBind(idempotencyKey), SQLBind(at))
-            .run()
+        try await insertRows([(contact, idempotencyKey)], tenantID: tenantID, at: at, on: sql)
+    }
+
+    /// Writes contacts' rows with one statement per 200; the caller appends their audit events.
+    func insertRows(_ contacts: [(RecordedContact, String?)], tenantID: TenantID, at: Date, on sql: any SQLDatabase) async throws {
+        for chunk in contacts.chunks(of: 200) {
+            var insert = sql.insert(into: "contact_events")
+                .columns("id", "tenant_id", "account_id", "consumer_id", "occurred_at", "direction", "channel", "destination_id",
+                         "dialing_method", "outcome", "content_type", "recorded_by", "idempotency_key", "created_at")
+            for (contact, idempotencyKey) in chunk {
+                insert = insert.values(
+                    SQLBind(contact.id.uuidString.lowercased()), SQLBind(tenantID.description), SQLBind(contact.accountID.description),
+                    SQLBind(contact.consumerID.description), SQLBind(contact.occurredAt), SQLBind(contact.direction.rawValue),
+                    SQLBind(contact.channel.rawValue), SQLBind(contact.destinationID?.description),
+                    SQLBind(contact.dialingMethod?.rawValue), SQLBind(contact.outcome.rawValue), SQLBind(contact.contentType?.rawValue),
+                    SQLBind(contact.recordedBy), SQLBind(idempotencyKey), SQLBind(at))
+            }
+            try await insert.run()
+        }
     }
 
     /// The `contact.recorded` audit event of a contact.

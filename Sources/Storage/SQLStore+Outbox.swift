@@ -60,42 +60,79 @@ extension SQLStore: OutboxRepository {
     public func resolve(_ items: [(OutboxMessage, OutboxResolution)], worker: String, at: Date) async throws -> [Bool] {
         guard !items.isEmpty else { return [] }
         return try await transaction { sql in
-            var results: [Bool] = []
+            var results = [Bool](repeating: false, count: items.count)
             var audit: [TenantID: [AuditEntry]] = [:]
-            for (message, resolution) in items {
-                let (status, dueAt, error, rule, sentAt, providerRef): (OutboxStatus, Date, String?, String?, Date?, String?) = switch resolution {
-                case let .sent(_, _, providerRef): (.sent, message.dueAt, nil, nil, at, providerRef)
-                case let .retry(next, reason, rule): (.queued, next, reason, rule, nil, nil)
-                case let .closed(final, reason, rule, _): (final, message.dueAt, reason, rule, nil, nil)
+            var contacts: [TenantID: [(RecordedContact, String)]] = [:]
+            // Sent messages, the bulk of every group: one UPDATE per tenant for all of them.
+            let sent = items.indices.filter { if case .sent = items[$0].1 { true } else { false } }
+            for (tenant, indices) in Dictionary(grouping: sent, by: { items[$0].0.tenantID }) {
+                let won = try await self.markSent(indices.map { items[$0] }, tenantID: tenant, worker: worker, at: at, on: sql)
+                for index in indices where won.contains(items[index].0.id) {
+                    results[index] = true
+                    guard case let .sent(contact, entry, _) = items[index].1 else { continue }
+                    contacts[tenant, default: []].append((contact, "outbox:" + items[index].0.id.uuidString.lowercased()))
+                    audit[tenant, default: []] += [Self.audit(contact), entry]
+                }
+            }
+            for index in items.indices where !sent.contains(index) {
+                let (message, resolution) = items[index]
+                let (status, dueAt, error, rule): (OutboxStatus, Date, String?, String?) = switch resolution {
+                case let .retry(next, reason, rule): (.queued, next, reason, rule)
+                case let .closed(final, reason, rule, _): (final, message.dueAt, reason, rule)
+                case .sent: (.sent, message.dueAt, nil, nil)
                 }
                 // The claim must still be this worker's: same worker, same attempt, lease not taken over.
                 let updated = try await sql.raw("""
                     UPDATE outbox_messages
                     SET status = \(bind: status.rawValue), due_at = \(bind: dueAt), last_error = \(bind: error), rule = \(bind: rule),
-                        sent_at = \(bind: sentAt), provider_ref = \(bind: providerRef), claimed_by = NULL, claimed_until = NULL
+                        claimed_by = NULL, claimed_until = NULL
                     WHERE tenant_id = \(bind: message.tenantID.description) AND id = \(bind: message.id.uuidString.lowercased())
                       AND status = 'sending' AND claimed_by = \(bind: worker) AND attempts = \(bind: message.attempts)
                     RETURNING id
                     """).all()
-                results.append(!updated.isEmpty)
-                guard !updated.isEmpty else { continue }
-                switch resolution {
-                case let .sent(contact, entry, _):
-                    try await self.insertRow(
-                        contact, idempotencyKey: "outbox:" + message.id.uuidString.lowercased(), tenantID: message.tenantID, at: at, on: sql)
-                    audit[message.tenantID, default: []] += [Self.audit(contact), entry]
-                case let .closed(_, _, _, entry):
-                    audit[message.tenantID, default: []].append(entry)
-                case .retry:
-                    break
-                }
+                results[index] = !updated.isEmpty
+                if !updated.isEmpty, case let .closed(_, _, _, entry) = resolution { audit[message.tenantID, default: []].append(entry) }
             }
+            for (tenant, rows) in contacts { try await self.insertRows(rows, tenantID: tenant, at: at, on: sql) }
             // One append per tenant: the chain is extended once for the whole group.
             for (tenant, entries) in audit.sorted(by: { $0.key < $1.key }) {
                 try await self.append(entries, tenantID: tenant, at: at, on: sql)
             }
             return results
         }
+    }
+
+    /// Marks a tenant's sent messages sent in one statement, each only while the claim is still this worker's
+    /// (same attempt, lease not taken over); returns the ids it marked.
+    private func markSent(
+        _ items: [(OutboxMessage, OutboxResolution)], tenantID: TenantID, worker: String, at: Date, on sql: any SQLDatabase
+    ) async throws -> Set<UUID> {
+        var marked: Set<UUID> = []
+        for chunk in items.chunks(of: 200) {
+            func cases<T: Encodable & Sendable>(_ value: (OutboxMessage, OutboxResolution) -> T) -> SQLQueryString {
+                var text: SQLQueryString = "CASE id"
+                for item in chunk { text.appendInterpolation(raw: " WHEN "); text.appendInterpolation(bind: item.0.id.uuidString.lowercased())
+                    text.appendInterpolation(raw: " THEN "); text.appendInterpolation(bind: value(item.0, item.1)) }
+                text.appendInterpolation(raw: " END")
+                return text
+            }
+            let references = cases { _, resolution -> String? in
+                if case let .sent(_, _, reference) = resolution { reference } else { nil }
+            }
+            let ids = SQLBind.group(chunk.map { $0.0.id.uuidString.lowercased() })
+            let rows = try await sql.raw("""
+                UPDATE outbox_messages
+                SET status = 'sent', last_error = NULL, rule = NULL, sent_at = \(bind: at), provider_ref = \(references),
+                    claimed_by = NULL, claimed_until = NULL
+                WHERE tenant_id = \(bind: tenantID.description) AND id IN \(ids) AND status = 'sending' AND claimed_by = \(bind: worker)
+                  AND attempts = \(cases { message, _ in message.attempts })
+                RETURNING id
+                """).all()
+            for row in rows {
+                if let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) { marked.insert(id) }
+            }
+        }
+        return marked
     }
 
     public func message(id: UUID) async throws -> OutboxMessage? {

@@ -39,14 +39,13 @@ extension SQLStore: AuditRepository {
     func append(_ entries: [AuditEntry], tenantID: TenantID, at: Date, on sql: any SQLDatabase) async throws {
         guard !entries.isEmpty else { return }
         let tenant = tenantID.description
-        try await sql.raw("""
+        // Creates the head on the first append, and otherwise locks it by a no-op update, in one statement.
+        guard let headRow = try await sql.raw("""
             INSERT INTO audit_heads (tenant_id, event_count, head_hash, signed_at, signature)
             VALUES (\(bind: tenant), 0, \(bind: AuditChain.genesisHash), \(bind: at), '')
-            ON CONFLICT (tenant_id) DO NOTHING
-            """).run()
-        try await sql.raw("UPDATE audit_heads SET event_count = event_count WHERE tenant_id = \(bind: tenant)").run()
-        guard let headRow = try await sql.raw(
-            "SELECT event_count, head_hash FROM audit_heads WHERE tenant_id = \(bind: tenant)").first()
+            ON CONFLICT (tenant_id) DO UPDATE SET event_count = audit_heads.event_count
+            RETURNING event_count, head_hash
+            """).first()
         else { throw StorageError.corrupt("audit head for \(tenant) vanished") }
         var count = try headRow.decode(column: "event_count", as: Int64.self)
         var previous = try headRow.decode(column: "head_hash", as: String.self)

@@ -77,8 +77,12 @@ struct DispatchBench: AsyncParsableCommand {
             let ceiling = name == "email" ? emailCeiling : smsCeiling
             print(String(format: "%@: %d queued; %d sent, %d rescheduled, %d blocked in %.2f s: %.0f messages/s", name, queued, report.sent,
                          report.rescheduled, report.blocked, seconds, rate))
+            let work = Double(max(report.workNanoseconds, 1))
             print(String(format: "  compliance re-checks (snapshot load + decision): %.1f%% of the time spent on messages",
-                         100 * Double(report.complianceNanoseconds) / Double(max(report.workNanoseconds, 1))))
+                         100 * Double(report.complianceNanoseconds) / work))
+            print(String(format: "  hand-offs %.1f%%, waiting for the record to be written %.1f%%; claiming batches %.2f s of %.2f s",
+                         100 * Double(report.handOffNanoseconds) / work, 100 * Double(report.recordingNanoseconds) / work,
+                         Double(report.claimNanoseconds) / 1e9, seconds))
             print(String(format: "  sink ceiling (same client, %d in flight, no database, no compliance): %.0f messages/s", concurrency, ceiling))
             print(String(format: "  ratio: %.1f%% of the ceiling (target ≥ 50%%)", 100 * rate / ceiling))
         }

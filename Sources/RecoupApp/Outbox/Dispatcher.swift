@@ -57,6 +57,11 @@ public struct Dispatcher: Sendable {
         /// (summed over concurrent messages), for the dispatch benchmark.
         public var complianceNanoseconds: UInt64 = 0
         public var workNanoseconds: UInt64 = 0
+        /// Of the time spent on messages: handing them to their channel, and waiting for their record to be written.
+        public var handOffNanoseconds: UInt64 = 0
+        public var recordingNanoseconds: UInt64 = 0
+        /// Wall time spent claiming batches (no message is in flight meanwhile).
+        public var claimNanoseconds: UInt64 = 0
 
         public init() {}
     }
@@ -106,8 +111,10 @@ public struct Dispatcher: Sendable {
     public func dispatchBatch() async throws -> Report {
         var report = Report()
         let now = clock.now()
+        let claiming = DispatchTime.now().uptimeNanoseconds
         let claimed = try await outbox.claimDue(
             now: now, limit: settings.batchSize, lease: settings.lease, worker: settings.worker, channels: channels)
+        report.claimNanoseconds = DispatchTime.now().uptimeNanoseconds - claiming
         report.claimed = claimed.count
         guard !claimed.isEmpty else { return report }
 
@@ -205,9 +212,11 @@ public struct Dispatcher: Sendable {
         }
 
         let providerRef: String?
+        let handing = DispatchTime.now().uptimeNanoseconds
         do {
             try await pacer.pace(message.channel)
             providerRef = try await handOff(message)
+            report.handOffNanoseconds += DispatchTime.now().uptimeNanoseconds - handing
         } catch let TransportFailure.permanent(reason) {
             try await finish(commits, message, .closed(.dead, reason: reason, rule: nil, audit(message, "message.dead", ["reason": reason])),
                              at: now, into: &report, \.dead)
@@ -291,7 +300,10 @@ public struct Dispatcher: Sendable {
         _ commits: GroupCommit, _ message: OutboxMessage, _ resolution: OutboxResolution, at now: Date, into report: inout Report,
         _ tally: WritableKeyPath<Report, Int>
     ) async throws -> Bool {
-        guard try await commits.resolve(message, resolution, at: now) else {
+        let recording = DispatchTime.now().uptimeNanoseconds
+        let resolved = try await commits.resolve(message, resolution, at: now)
+        report.recordingNanoseconds += DispatchTime.now().uptimeNanoseconds - recording
+        guard resolved else {
             report.lost += 1
             return false
         }
@@ -320,5 +332,8 @@ extension Dispatcher.Report {
         lost += other.lost
         complianceNanoseconds += other.complianceNanoseconds
         workNanoseconds += other.workNanoseconds
+        handOffNanoseconds += other.handOffNanoseconds
+        recordingNanoseconds += other.recordingNanoseconds
+        claimNanoseconds += other.claimNanoseconds
     }
 }

@@ -48,6 +48,8 @@ let package = Package(
         ),
         // Pure rendering of letters: HTML and a pure-Swift PDF writer.
         .target(name: "Messaging", dependencies: ["RecoupCore", "Compliance"], swiftSettings: strict),
+        // Pure ledger: entries, balances by bucket, allocation, reversals, interest accrual, the derived itemization.
+        .target(name: "Ledger", dependencies: ["RecoupCore"], swiftSettings: strict),
         // Pure message templates: mustache with typed variables, checked when saved, rendered per message.
         .target(
             name: "Templates",
@@ -150,6 +152,7 @@ let package = Package(
         .testTarget(
             name: "TemplatesTests", dependencies: ["RecoupCore", "Templates"], resources: [.copy("Snapshots")], swiftSettings: strict),
         .testTarget(name: "MessagingTests", dependencies: ["RecoupCore", "Compliance", "Messaging"], swiftSettings: strict),
+        .testTarget(name: "LedgerTests", dependencies: ["RecoupCore", "Ledger"], swiftSettings: strict),
         // Real databases and fixtures shared by the storage and HTTP suites.
         .target(
             name: "RecoupTestSupport",

@@ -50,6 +50,8 @@ let package = Package(
         .target(name: "Messaging", dependencies: ["RecoupCore", "Compliance"], swiftSettings: strict),
         // Pure ledger: entries, balances by bucket, allocation, reversals, interest accrual, the derived itemization.
         .target(name: "Ledger", dependencies: ["RecoupCore"], swiftSettings: strict),
+        // Bank files and card processors: the NACHA writer, later the return parser and the processor client.
+        .target(name: "Payments", dependencies: ["RecoupCore"], swiftSettings: strict),
         // Pure message templates: mustache with typed variables, checked when saved, rendered per message.
         .target(
             name: "Templates",
@@ -122,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "recoup",
             dependencies: [
-                "RecoupCore", "RecoupApp", "Storage", "HTTPAPI", "Compliance", "Messaging", "Channels",
+                "RecoupCore", "RecoupApp", "Storage", "HTTPAPI", "Compliance", "Messaging", "Channels", "Ledger", "Payments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -153,6 +155,7 @@ let package = Package(
             name: "TemplatesTests", dependencies: ["RecoupCore", "Templates"], resources: [.copy("Snapshots")], swiftSettings: strict),
         .testTarget(name: "MessagingTests", dependencies: ["RecoupCore", "Compliance", "Messaging"], swiftSettings: strict),
         .testTarget(name: "LedgerTests", dependencies: ["RecoupCore", "Ledger"], swiftSettings: strict),
+        .testTarget(name: "PaymentsTests", dependencies: ["RecoupCore", "Payments"], swiftSettings: strict),
         // Real databases and fixtures shared by the storage and HTTP suites.
         .target(
             name: "RecoupTestSupport",

@@ -5,7 +5,7 @@ import RecoupCore
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Measure Recoup against baselines on this machine.", subcommands: [Import.self, ComplianceBench.self, DispatchBench.self])
+        commandName: "bench", abstract: "Measure Recoup against baselines on this machine.", subcommands: [Import.self, ComplianceBench.self, DispatchBench.self, LedgerBench.self])
 
     /// `recoup bench import`: the placement import against each database's own bulk loader, on the same file, in
     /// the same run, so the ratio means something on a noisy shared machine.

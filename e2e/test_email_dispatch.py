@@ -3,52 +3,18 @@ fault-injection run kills dispatchers with SIGKILL over and over while two of th
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 import random
 import socket
 import sqlite3
 import subprocess
-import threading
 import time
 import urllib.error
 import urllib.request
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import business_afternoon_offset, serving
-
-
-class Sink:
-    """Keeps every message the SMTP server accepts, parsed."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self.lock:
-            self.messages.append(message)
-        return "250 OK"
-
-    def ids(self) -> list[str]:
-        with self.lock:
-            return [str(m["Message-ID"]) for m in self.messages]
-
-
-@pytest.fixture
-def smtp_sink():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    sink.url = f"smtp://127.0.0.1:{port}"  # type: ignore[attr-defined]
-    yield sink
-    controller.stop()
+from conftest import Sink, business_afternoon_offset, serving
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ enum ConsumerPages {
             guard let target = request.uri.queryParameters["u"].map(String.init)?.removingPercentEncoding,
                   let id = links.clicked(token: context.parameters.get("token") ?? "", target: target)
             else {
-                return page(.notFound, "<h1>Link not recognised</h1><p lang=\"es\">Enlace no reconocido.</p>")
+                return page(.notFound, title: "Link not recognised", "<h1>Link not recognised</h1><p lang=\"es\">Enlace no reconocido.</p>")
             }
             _ = try? await messages.track(.clicked, .signed(id), detail: target)
             return Response(status: .found, headers: [.location: target])
@@ -43,7 +43,7 @@ enum ConsumerPages {
     static func register(on router: Router<BasicRequestContext>, unsubscribe: UnsubscribeService) {
         router.get("/u/:token") { _, context in
             let token = context.parameters.get("token") ?? ""
-            return page(.ok, """
+            return page(.ok, title: "Unsubscribe", """
                 <h1>Unsubscribe · Cancelar suscripción</h1>
                 <p>Stop email from us at this address? It is free and we ask for nothing else.</p>
                 <p lang="es">¿Dejar de recibir nuestros correos en esta dirección? Es gratis y no le pedimos nada más.</p>
@@ -52,21 +52,21 @@ enum ConsumerPages {
         }
         router.post("/u/:token") { _, context in
             guard let address = try await unsubscribe.unsubscribe(token: context.parameters.get("token") ?? "") else {
-                return page(.notFound, """
+                return page(.notFound, title: "Link not recognised", """
                     <h1>Link not recognised</h1><p>This unsubscribe link is not valid.</p>
                     <p lang="es">Este enlace para cancelar la suscripción no es válido.</p>
                     """)
             }
-            return page(.ok, """
+            return page(.ok, title: "Unsubscribed", """
                 <h1>Unsubscribed · Suscripción cancelada</h1><p>We will not email \(HTMLEscaping.text(address)) again.</p>
                 <p lang="es">No volveremos a escribir a \(HTMLEscaping.text(address)).</p>
                 """)
         }
     }
 
-    static func page(_ status: HTTPResponse.Status, _ body: String) -> Response {
+    static func page(_ status: HTTPResponse.Status, title: String, _ body: String) -> Response {
         let html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">"
-            + "<title>Unsubscribe</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;"
+            + "<title>\(title)</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;"
             + "line-height:1.5}button{font-size:1.1rem;padding:.7rem 1.4rem}</style></head><body>\(body)</body></html>"
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: html)))

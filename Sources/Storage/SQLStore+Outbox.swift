@@ -111,9 +111,13 @@ extension SQLStore: OutboxRepository {
         for chunk in items.chunks(of: 200) {
             func cases<T: Encodable & Sendable>(_ value: (OutboxMessage, OutboxResolution) -> T) -> SQLQueryString {
                 var text: SQLQueryString = "CASE id"
-                for item in chunk { text.appendInterpolation(raw: " WHEN "); text.appendInterpolation(bind: item.0.id.uuidString.lowercased())
-                    text.appendInterpolation(raw: " THEN "); text.appendInterpolation(bind: value(item.0, item.1)) }
-                text.appendInterpolation(raw: " END")
+                for item in chunk {
+                    text.appendLiteral(" WHEN ")
+                    text.appendInterpolation(bind: item.0.id.uuidString.lowercased())
+                    text.appendLiteral(" THEN ")
+                    text.appendInterpolation(bind: value(item.0, item.1))
+                }
+                text.appendLiteral(" END")
                 return text
             }
             let references = cases { _, resolution -> String? in

@@ -222,7 +222,7 @@ public struct Dispatcher: Sendable {
                              at: now, into: &report, \.dead)
             return nil
         } catch {
-            let reason = (error as? TransportFailure).map { if case let .transient(why) = $0 { why } else { "\($0)" } } ?? "\(error)"
+            let reason = (error as? TransportFailure)?.reason ?? "\(error)"
             if message.attempts >= settings.maxAttempts {
                 try await finish(commits, message, .closed(.dead, reason: "gave up after \(message.attempts) attempts: \(reason)", rule: nil,
                                                   audit(message, "message.dead", ["reason": reason, "attempts": "\(message.attempts)"])),

@@ -216,4 +216,11 @@ public enum TransportFailure: Error, Sendable, Equatable {
     /// Try again later (4xx, connection refused or dropped). When the connection dropped after the message was
     /// sent, the outcome is unknown; the retry carries the same Message-ID.
     case transient(String)
+
+    /// What went wrong, in the provider's or the relay's words.
+    public var reason: String {
+        switch self {
+        case let .permanent(why), let .transient(why): why
+        }
+    }
 }

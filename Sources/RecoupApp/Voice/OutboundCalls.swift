@@ -177,8 +177,7 @@ public struct OutboundCallService: Sendable {
         guard let transport, let urls else {
             throw RecoupError.conflict("no voice provider is configured (RECOUP_SMS_URL and RECOUP_PUBLIC_URL)")
         }
-        let agentDigits = agentPhone.filter(\.isNumber)
-        guard agentPhone.hasPrefix("+"), (8...15).contains(agentDigits.count), agentPhone.dropFirst().allSatisfy(\.isNumber) else {
+        guard agentPhone.hasPrefix("+"), (8...15).contains(agentPhone.count - 1), agentPhone.dropFirst().allSatisfy(\.isNumber) else {
             throw RecoupError.invalid([FieldProblem(field: "agent_phone", reason: "the agent's phone in E.164 form, e.g. +15125550199")])
         }
         let now = clock.now()
@@ -211,7 +210,7 @@ public struct OutboundCallService: Sendable {
         } catch {
             // The consumer was never dialled: the attempt does not count.
             _ = try await calls.update(stored.id, tenantID: scope.tenantID, status: .ended, providerRef: nil, outcome: .failed, actor: actor, at: clock.now())
-            throw RecoupError.conflict("the voice provider did not place the call: \((error as? TransportFailure).map(Self.reason) ?? "\(error)")")
+            throw RecoupError.conflict("the voice provider did not place the call: \((error as? TransportFailure)?.reason ?? "\(error)")")
         }
     }
 
@@ -261,11 +260,6 @@ public struct OutboundCallService: Sendable {
         return try await calls.calls(account: id, tenantID: scope.tenantID)
     }
 
-    static func reason(_ failure: TransportFailure) -> String {
-        switch failure {
-        case let .permanent(why), let .transient(why): why
-        }
-    }
 }
 
 /// Prerecorded limited-content voicemails (1006.2(j)) queued in the outbox: the dispatcher places the call with

@@ -52,6 +52,17 @@ struct APIHarness {
     /// The email relay's event-webhook secret.
     static let emailEventsSecret = "test-events-secret"
 
+    /// A dispatcher on the harness's database and clock with the given transports, as Acme's server would run one.
+    func dispatcher(
+        texts: (any TextTransport)? = nil, letters: (any LetterTransport)? = nil, calls: (any CallTransport)? = nil,
+        publicURL: String? = "https://pay.acme.test"
+    ) -> Dispatcher {
+        let snapshots = AccountSnapshots(accounts: AccountService(accounts: store, clock: clock), contacts: store, facts: store)
+        var settings = Dispatcher.Settings(worker: "w1", from: "billing@acme.test", messageDomain: "acme.test", collectorName: "Acme")
+        settings.publicURL = publicURL
+        return Dispatcher(outbox: store, snapshots: snapshots, email: nil, texts: texts, letters: letters, calls: calls, clock: clock, settings: settings)
+    }
+
     /// Runs `body` against a fresh harness and always shuts its database down.
     static func with(
         _ kind: TestDatabase, limits: APILimits = APILimits(), _ body: (APIHarness) async throws -> Void
@@ -103,6 +114,13 @@ struct APIHarness {
 }
 
 extension TestClientProtocol {
+    /// Places `csv` for Acme's bank and answers the id of Acme's first account (the only one, in most tests).
+    func placeForAcme(_ csv: String, _ h: APIHarness) async throws -> String {
+        _ = try await call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
+        let (_, page, _) = try await call(.get, "/v1/accounts", key: h.acmeAdmin)
+        return try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+    }
+
     /// A webhook call as the SMS and voice provider makes it: form-encoded, signed over the public URL and the sorted
     /// fields.
     func webhook(_ path: String, _ fields: [(String, String)], signedWith token: String = APIHarness.smsToken)

@@ -20,9 +20,7 @@ struct CallsAPITests {
         try await APIHarness.with(kind) { h in
         try await h.app.test(.router) { client in
             let csv = [placementHeader, placementRow("CALL-1")].joined(separator: "\n")
-            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
-            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
-            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let accountID = try await client.placeForAcme(csv, h)
             let voice = "/webhooks/voice/\(h.acme)"
 
             func place(key: String? = nil) async throws -> (HTTPResponse.Status, [String: Any], String) {
@@ -110,9 +108,7 @@ struct CallsAPITests {
         try await APIHarness.with(kind) { h in
         try await h.app.test(.router) { client in
             let csv = [placementHeader + ",phone1_consent", placementRow("VM-1") + ",yes"].joined(separator: "\n")
-            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
-            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
-            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let accountID = try await client.placeForAcme(csv, h)
 
             #expect(try await client.call(.post, "/v1/accounts/\(accountID)/messages", key: h.acmeAgent,
                                           body: #"{"channel": "voicemail", "text": "Call us about your debt."}"#).0 == .badRequest,
@@ -122,12 +118,8 @@ struct CallsAPITests {
             #expect(queued == .accepted, "\(text)")
             let messageID = try #require(message["id"] as? String)
 
-            let snapshots = AccountSnapshots(accounts: AccountService(accounts: h.store, clock: h.clock), contacts: h.store, facts: h.store)
-            var settings = Dispatcher.Settings(worker: "w1", from: "billing@acme.test", messageDomain: "acme.test", collectorName: "Acme")
-            let withoutURL = Dispatcher(outbox: h.store, snapshots: snapshots, email: nil, calls: h.calls, clock: h.clock, settings: settings)
-            #expect(!withoutURL.channels.contains(.voicemail), "the provider could not fetch the words")
-            settings.publicURL = "https://pay.acme.test"
-            let dispatcher = Dispatcher(outbox: h.store, snapshots: snapshots, email: nil, calls: h.calls, clock: h.clock, settings: settings)
+            #expect(!h.dispatcher(calls: h.calls, publicURL: nil).channels.contains(.voicemail), "the provider could not fetch the words")
+            let dispatcher = h.dispatcher(calls: h.calls)
             #expect(try await dispatcher.drain().sent == 1)
             let placed = try #require(h.calls.placed.first)
             let voice = "/webhooks/voice/\(h.acme)"

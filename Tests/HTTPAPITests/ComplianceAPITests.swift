@@ -75,9 +75,7 @@ struct ComplianceAPITests {
         try await APIHarness.with(.sqlite) { h in
         try await h.app.test(.router) { client in
             let csv = [placementHeader, placementRow("VN-1", balance: "250.00")].joined(separator: "\n")
-            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
-            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
-            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let accountID = try await client.placeForAcme(csv, h)
             let uri = "/v1/accounts/\(accountID)/validation-notice?provided_on=2025-11-03"
             let (htmlStatus, _, html) = try await client.call(.get, uri + "&format=html", key: h.acmeAgent)
             #expect(htmlStatus == .ok)
@@ -101,9 +99,7 @@ struct ComplianceAPITests {
         try await APIHarness.with(.sqlite) { h in
         try await h.app.test(.router) { client in
             let csv = [placementHeader, placementRow("CT-1")].joined(separator: "\n")
-            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
-            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
-            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let accountID = try await client.placeForAcme(csv, h)
             // The harness clock: 2026-09-21 14:13:20 UTC, 09:13 in Austin (78701, Central time).
             let (status, answer, text) = try await client.call(.get, "/v1/accounts/\(accountID)/contactability", key: h.acmeAgent)
             #expect(status == .ok, "\(text)")
@@ -144,9 +140,7 @@ struct ComplianceAPITests {
         try await APIHarness.with(.sqlite) { h in
         try await h.app.test(.router) { client in
             let csv = [placementHeader, placementRow("RC-1")].joined(separator: "\n")
-            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
-            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
-            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let accountID = try await client.placeForAcme(csv, h)
             let (_, before, _) = try await client.call(.get, "/v1/accounts/\(accountID)/contactability", key: h.acmeAgent)
             let phone = try #require((before["items"] as? [[String: Any]])?.first { $0["channel"] as? String == "call" })
             let phoneID = try #require(phone["destination_id"] as? String)
@@ -193,9 +187,7 @@ struct ComplianceAPITests {
         try await APIHarness.with(.sqlite) { h in
         try await h.app.test(.router) { client in
             let csv = [placementHeader, placementRow("FH-1")].joined(separator: "\n")
-            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
-            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
-            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let accountID = try await client.placeForAcme(csv, h)
             let (_, before, _) = try await client.call(.get, "/v1/accounts/\(accountID)/contactability", key: h.acmeAgent)
             let email = try #require((before["items"] as? [[String: Any]])?.first { $0["channel"] as? String == "email" })
             let emailID = try #require(email["destination_id"] as? String)

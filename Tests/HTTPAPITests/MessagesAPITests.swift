@@ -18,9 +18,7 @@ struct MessagesAPITests {
         try await APIHarness.with(kind) { h in
         try await h.app.test(.router) { client in
             let csv = [placementHeader, placementRow("MS-1")].joined(separator: "\n")
-            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
-            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
-            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let accountID = try await client.placeForAcme(csv, h)
             let body = #"{"channel": "email", "subject": "Your Big Bank account", "text": "Hello Pat,\n\nA payment plan is available."}"#
             func send(_ key: String, idempotencyKey: String?) async throws -> (HTTPResponse.Status, [String: Any], String) {
                 var headers: HTTPFields = [.authorization: "Bearer \(key)", .contentType: "application/json"]
@@ -75,9 +73,7 @@ struct MessagesAPITests {
         try await APIHarness.with(kind) { h in
         try await h.app.test(.router) { client in
             let csv = [placementHeader, placementRow("UN-1")].joined(separator: "\n")
-            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
-            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
-            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let accountID = try await client.placeForAcme(csv, h)
             let send = #"{"channel": "email", "subject": "Your account", "text": "Hello."}"#
             let (queued, message, _) = try await client.call(.post, "/v1/accounts/\(accountID)/messages", key: h.acmeAgent, body: send)
             #expect(queued == .accepted)
@@ -121,9 +117,7 @@ struct EmailEngagementAPITests {
         try await APIHarness.with(kind) { h in
         try await h.app.test(.router) { client in
             let csv = [placementHeader, placementRow("EN-1")].joined(separator: "\n")
-            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
-            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
-            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let accountID = try await client.placeForAcme(csv, h)
             let body = #"{"channel": "email", "subject": "Your account", "text": "Pay at https://pay.acme.test/r/1 today."}"#
             let (_, message, _) = try await client.call(.post, "/v1/accounts/\(accountID)/messages", key: h.acmeAgent, body: body)
             let id = try #require((message["id"] as? String).flatMap(UUID.init(uuidString:)))

@@ -22,17 +22,13 @@ struct ReturnedMailAPITests {
         try await APIHarness.with(kind) { h in
         try await h.app.test(.router) { client in
             let csv = [placementHeader, placementRow("RM-1")].joined(separator: "\n")
-            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
-            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
-            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let accountID = try await client.placeForAcme(csv, h)
             let notice = #"{"channel": "letter", "letter": "validation_notice"}"#
             let (queued, letter, text) = try await client.call(.post, "/v1/accounts/\(accountID)/messages", key: h.acmeAgent, body: notice)
             #expect(queued == .accepted, "\(text)")
             let letterID = try #require(letter["id"] as? String)
 
-            let snapshots = AccountSnapshots(accounts: AccountService(accounts: h.store, clock: h.clock), contacts: h.store, facts: h.store)
-            let settings = Dispatcher.Settings(worker: "w1", from: "billing@acme.test", messageDomain: "acme.test", collectorName: "Acme")
-            let dispatcher = Dispatcher(outbox: h.store, snapshots: snapshots, email: nil, letters: FiledLetters(), clock: h.clock, settings: settings)
+            let dispatcher = h.dispatcher(letters: FiledLetters())
             #expect(try await dispatcher.drain().sent == 1)
             h.clock.advance(by: 3600)
             let (again, second, _) = try await client.call(.post, "/v1/accounts/\(accountID)/messages", key: h.acmeAgent, body: notice)

@@ -32,9 +32,7 @@ struct TextsAPITests {
         try await APIHarness.with(kind) { h in
         try await h.app.test(.router) { client in
             let csv = [placementHeader + ",phone1_consent", placementRow("TX-1") + ",yes"].joined(separator: "\n")
-            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
-            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
-            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let accountID = try await client.placeForAcme(csv, h)
             let text = #"{"channel": "sms", "text": "Hi Pat, a payment plan is available: pay.acme.test"}"#
             func sendText() async throws -> (HTTPResponse.Status, [String: Any], String) {
                 try await client.call(.post, "/v1/accounts/\(accountID)/messages", key: h.acmeAgent, body: text)
@@ -47,12 +45,8 @@ struct TextsAPITests {
                                           body: #"{"channel": "sms", "subject": "x", "text": "y"}"#).0 == .badRequest, "a text has no subject")
 
             // The dispatcher hands it to the provider, which reports it delivered.
-            let clock = h.clock
-            let snapshots = AccountSnapshots(accounts: AccountService(accounts: h.store, clock: clock), contacts: h.store, facts: h.store)
             let provider = RecordingTexts()
-            var settings = Dispatcher.Settings(worker: "w1", from: "billing@acme.test", messageDomain: "acme.test", collectorName: "Acme")
-            settings.publicURL = "https://pay.acme.test"
-            let dispatcher = Dispatcher(outbox: h.store, snapshots: snapshots, email: nil, texts: provider, clock: clock, settings: settings)
+            let dispatcher = h.dispatcher(texts: provider)
             #expect(try await dispatcher.drain().sent == 1)
             let handed = try #require(provider.sent.first)
             #expect(handed.body.hasPrefix("Hi Pat, a payment plan is available") && handed.body.hasSuffix("Reply STOP to opt out."))
@@ -88,7 +82,7 @@ struct TextsAPITests {
             #expect(events.first == "delivered" && Set(events) == ["delivered", "replied", "opted_out"] && events.count == 3)
 
             // START, a minute later, gives consent back; texts may go again.
-            clock.advance(by: 60)
+            h.clock.advance(by: 60)
             let (started, startTwiml) = try await client.webhook(
                 inboundPath, [("MessageSid", "SMin2"), ("From", "+15125550100"), ("To", "+15125559999"), ("Body", "START")])
             #expect(started == .ok && startTwiml.contains("subscribed to texts from us again"), "\(startTwiml)")
@@ -111,7 +105,7 @@ struct TextsAPITests {
             #expect(try await client.call(.post, "/v1/inbox/\(inboundID)/close", key: h.acmeAgent).0 == .noContent)
             #expect((try await client.call(.get, "/v1/inbox?status=open", key: h.acmeAgent).1["items"] as? [[String: Any]])?.isEmpty == true)
 
-            clock.advance(by: 60)
+            h.clock.advance(by: 60)
             let (_, spanish) = try await client.webhook(
                 inboundPath,
                 [("MessageSid", "SMin5"), ("From", "+15125550100"), ("To", "+15125559999"), ("Body", "Por favor dejen de escribirme!")])

@@ -35,9 +35,7 @@ struct VoiceAPITests {
         try await APIHarness.with(kind) { h in
         try await h.app.test(.router) { client in
             let csv = [placementHeader, placementRow("IVR-1")].joined(separator: "\n")
-            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
-            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
-            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            let accountID = try await client.placeForAcme(csv, h)
             let reference = ReferenceCode.of(try #require(AccountID(accountID)))
 
             func post(_ path: String, digits: String? = nil, token: String = APIHarness.smsToken) async throws -> (HTTPResponse.Status, String) {

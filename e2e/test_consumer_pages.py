@@ -40,6 +40,8 @@ def browser():
 
 def test_a_consumer_unsubscribes_from_a_phone(recoup, recoup_bin, smtp_sink, browser, tmp_path) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import text_to_be_present_in_element
+    from selenium.webdriver.support.wait import WebDriverWait
 
     env = dict(recoup.env, RECOUP_SMTP_URL=smtp_sink.url, RECOUP_CLOCK_OFFSET=business_afternoon_offset())
     with serving(recoup_bin, env, "--demo") as server:
@@ -69,7 +71,9 @@ def test_a_consumer_unsubscribes_from_a_phone(recoup, recoup_bin, smtp_sink, bro
         assert status == 202, "opening the page changed nothing"
 
         browser.find_element(By.TAG_NAME, "button").click()
-        assert "Unsubscribed" in browser.find_element(By.TAG_NAME, "h1").text
+        # The click submits a form: wait for the answer page instead of reading the question page's heading,
+        # which goes stale underneath us when the navigation lands.
+        WebDriverWait(browser, 10).until(text_to_be_present_in_element((By.TAG_NAME, "h1"), "Unsubscribed"))
         assert queued["recipient"] in browser.page_source
         browser.save_screenshot(str(tmp_path / "unsubscribed.png"))
         status, refusal = server.call("POST", f"/v1/accounts/{queued['account_id']}/messages",

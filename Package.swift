@@ -50,8 +50,17 @@ let package = Package(
         .target(name: "Messaging", dependencies: ["RecoupCore", "Compliance"], swiftSettings: strict),
         // Pure ledger: entries, balances by bucket, allocation, reversals, interest accrual, the derived itemization.
         .target(name: "Ledger", dependencies: ["RecoupCore"], swiftSettings: strict),
-        // Bank files and card processors: the NACHA writer, later the return parser and the processor client.
-        .target(name: "Payments", dependencies: ["RecoupCore"], swiftSettings: strict),
+        // Bank files and card processors: the NACHA writer and return parser, the card processor's REST client.
+        .target(
+            name: "Payments",
+            dependencies: [
+                "RecoupCore", "RecoupApp",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // Pure message templates: mustache with typed variables, checked when saved, rendered per message.
         .target(
             name: "Templates",
@@ -62,7 +71,7 @@ let package = Package(
         .target(
             name: "RecoupApp",
             dependencies: [
-                "RecoupCore", "Compliance", "Templates",
+                "RecoupCore", "Compliance", "Templates", "Ledger",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -72,7 +81,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "RecoupCore", "RecoupApp", "Compliance", "Templates",
+                "RecoupCore", "RecoupApp", "Compliance", "Templates", "Ledger",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "FluentKit", package: "fluent-kit"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),

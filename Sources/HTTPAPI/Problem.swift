@@ -61,6 +61,7 @@ struct Problem: Encodable, Sendable {
         case let .invalid(problems): Problem(status: .badRequest, detail: error.description, errors: problems)
         case .unusableInput: Problem(status: .badRequest, detail: error.description)
         case .conflict: Problem(status: .conflict, detail: error.description)
+        case .reusedIdempotencyKey: Problem(status: .unprocessableContent, detail: error.description)
         }
     }
 

@@ -26,6 +26,7 @@ public enum RecoupMigrations {
         ReorderPhoneRoutingIndex(),
         CreateAgentCalls(),
         CreateTextSuppressions(),
+        CreatePaymentsAndLedger(),
     ]
 }
 
@@ -517,5 +518,104 @@ struct CreateTextSuppressions: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema("text_suppressions").delete()
+    }
+}
+
+/// Money: each client's terms, the consumers' payment methods (processor tokens; bank account numbers sealed), the
+/// payments, every account's ledger entries with the client's and agency's shares, and the processor events seen.
+struct CreatePaymentsAndLedger: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("client_terms")
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("client_id", .string, .required, .references("clients", "id"))
+            .field("allocation", .string, .required)
+            .field("plan_max_months", .int64, .required)
+            .field("plan_minimum_installment", .int64, .required)
+            .field("plan_minimum_down_bp", .int64, .required)
+            .field("settlement_minimum_bp", .int64, .required)
+            .field("settlement_max_installments", .int64, .required)
+            .field("settlement_max_valid_days", .int64, .required)
+            .field("contingency_bp", .int64, .required)
+            .field("grace_days", .int64, .required)
+            .field("misses_to_break", .int64, .required)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "tenant_id", "client_id")
+            .create()
+        try await database.schema("payment_methods")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("account_id", .string, .required, .references("accounts", "id"))
+            .field("rail", .string, .required)
+            .field("customer_token", .string)
+            .field("card_token", .string)
+            .field("brand", .string)
+            .field("last4", .string, .required)
+            .field("routing", .string)
+            .field("bank_account_sealed", .string)
+            .field("checking", .bool)
+            .field("holder_sealed", .string)
+            .field("authorization", .string, .required)
+            .field("authorized_via", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
+        try await database.schema("payments")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("account_id", .string, .required, .references("accounts", "id"))
+            .field("client_id", .string, .required, .references("clients", "id"))
+            .field("method_id", .string, .required, .references("payment_methods", "id"))
+            .field("rail", .string, .required)
+            .field("amount_minor", .int64, .required)
+            .field("currency", .string, .required)
+            .field("status", .string, .required)
+            .field("processor_ref", .string)
+            .field("failure_reason", .string)
+            .field("entry_id", .string)
+            .field("plan_id", .string)
+            .field("installment", .int64)
+            .field("idempotency_key", .string, .required)
+            .field("request_digest", .string, .required)
+            .field("created_by", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .unique(on: "tenant_id", "idempotency_key")
+            .create()
+        try await database.schema("ledger_entries")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("account_id", .string, .required, .references("accounts", "id"))
+            .field("client_id", .string, .required, .references("clients", "id"))
+            .field("position", .int64, .required)
+            .field("posted_on", .string, .required)
+            .field("kind", .string, .required)
+            .field("principal_minor", .int64, .required)
+            .field("interest_minor", .int64, .required)
+            .field("fees_minor", .int64, .required)
+            .field("reverses", .string)
+            .field("memo", .string)
+            .field("payment_id", .string)
+            .field("client_share_minor", .int64, .required)
+            .field("agency_fee_minor", .int64, .required)
+            .field("created_at", .datetime, .required)
+            .unique(on: "account_id", "position")
+            .create()
+        try await database.schema("processor_events")
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("event_id", .string, .required)
+            .field("type", .string, .required)
+            .field("received_at", .datetime, .required)
+            .unique(on: "tenant_id", "event_id")
+            .create()
+        let sql = try database.sqlDatabase()
+        try await sql.raw("CREATE INDEX payment_methods_account ON payment_methods (tenant_id, account_id)").run()
+        try await sql.raw("CREATE INDEX payments_account ON payments (tenant_id, account_id, created_at)").run()
+        try await sql.raw("CREATE INDEX payments_reference ON payments (tenant_id, processor_ref)").run()
+        try await sql.raw("CREATE INDEX ledger_entries_client ON ledger_entries (tenant_id, client_id, created_at)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        for table in ["processor_events", "ledger_entries", "payments", "payment_methods", "client_terms"] {
+            try await database.schema(table).delete()
+        }
     }
 }

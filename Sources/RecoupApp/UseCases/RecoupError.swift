@@ -22,6 +22,8 @@ public enum RecoupError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The input cannot be processed at all (encoding, quoting, missing columns, empty file).
     case unusableInput(String)
     case conflict(String)
+    /// An `Idempotency-Key` already used for a different request: replaying it must not mean something else.
+    case reusedIdempotencyKey(String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,7 @@ public enum RecoupError: Error, Hashable, Sendable, CustomStringConvertible {
             problems.map { ($0.row.map { "row \($0), " } ?? "") + "\($0.field): \($0.reason)" }.joined(separator: "; ")
         case let .unusableInput(why): why
         case let .conflict(why): why
+        case let .reusedIdempotencyKey(key): "Idempotency-Key \(key) was used for a different request"
         }
     }
 }

@@ -1,0 +1,68 @@
+import RecoupCore
+
+/// What a creditor client agreed with the agency about money: how payments reduce the buckets, which plans and
+/// settlements agents may offer without asking, when a plan breaks, and the agency's contingency fee. Part of the
+/// client's contract, so changing it is a configuration change the audit trail records.
+public struct ClientTerms: Hashable, Sendable {
+    public var allocation: AllocationPolicy
+    public var plans: PlanRules
+    public var settlements: SettlementRules
+    /// The agency's fee on every dollar collected, in basis points (2,500 = 25 %).
+    public var contingencyBasisPoints: Int64
+    /// Days after an installment falls due before it counts as missed.
+    public var graceDays: Int
+    /// Missed installments (or returned autopay debits) that break a plan.
+    public var missesToBreak: Int
+
+    public init(
+        allocation: AllocationPolicy, plans: PlanRules, settlements: SettlementRules, contingencyBasisPoints: Int64, graceDays: Int,
+        missesToBreak: Int
+    ) {
+        self.allocation = allocation
+        self.plans = plans
+        self.settlements = settlements
+        self.contingencyBasisPoints = contingencyBasisPoints
+        self.graceDays = graceDays
+        self.missesToBreak = missesToBreak
+    }
+
+    /// The terms of a client that has not configured its own: the common card-issuer shape (fees, interest, then
+    /// principal; plans up to 12 months of at least $25; settlements from 60 % in up to 3 payments within 30 days;
+    /// 25 % contingency; a plan breaks on the second miss after 5 days' grace).
+    public static let standard = ClientTerms(
+        allocation: .feesInterestPrincipal,
+        plans: PlanRules(maxMonths: 12, minimumInstallment: 2_500),
+        settlements: SettlementRules(minimumBasisPoints: 6_000, maxInstallments: 3, maxValidDays: 30),
+        contingencyBasisPoints: 2_500, graceDays: 5, missesToBreak: 2)
+}
+
+/// How a collected amount is shared between the client and the agency.
+public struct RemittanceSplit: Hashable, Sendable {
+    public var clientShare: Int64
+    public var agencyFee: Int64
+
+    public init(clientShare: Int64, agencyFee: Int64) {
+        self.clientShare = clientShare
+        self.agencyFee = agencyFee
+    }
+
+    /// Splits `collected` (minor units, either sign: a reversal splits like the payment it undoes) at the contingency
+    /// rate. The fee is rounded half away from zero to the minor unit and the client gets exactly the rest, so the
+    /// two always add up to what was collected.
+    public static func of(_ collected: Int64, contingencyBasisPoints: Int64) -> RemittanceSplit {
+        let magnitude = collected.magnitude
+        let fee = Int64((magnitude * UInt64(max(0, contingencyBasisPoints)) + 5_000) / 10_000)
+        let signedFee = collected < 0 ? -fee : fee
+        return RemittanceSplit(clientShare: collected - signedFee, agencyFee: signedFee)
+    }
+
+    public static let zero = RemittanceSplit(clientShare: 0, agencyFee: 0)
+
+    public static func + (lhs: RemittanceSplit, rhs: RemittanceSplit) -> RemittanceSplit {
+        RemittanceSplit(clientShare: lhs.clientShare + rhs.clientShare, agencyFee: lhs.agencyFee + rhs.agencyFee)
+    }
+
+    public static prefix func - (split: RemittanceSplit) -> RemittanceSplit {
+        RemittanceSplit(clientShare: -split.clientShare, agencyFee: -split.agencyFee)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Ledger
+import RecoupCore
+
+/// The decisions that move a payment and the ledger, as values: what to post when money arrives, when a charge is
+/// declined, when a posted payment is undone. ``PaymentRepository/transition(_:tenantID:at:decide:)`` runs them
+/// against the account's entries under its lock; each answers nil when the payment has already moved past the
+/// point the news is about, which is what makes a replayed webhook or a late API answer harmless.
+public enum PaymentPosting {
+    /// The account's ledger: its stored entries, or, before its first posting, the opening entries of its placed
+    /// amounts (returned as `opening`, to be stored with that posting).
+    public static func ledger(_ account: Account, terms: ClientTerms, stored: [PostedEntry]) throws -> (AccountLedger, opening: [PostedEntry]) {
+        if !stored.isEmpty {
+            let ledger = AccountLedger(
+                currency: account.itemization.currentBalance.currency, itemizationDate: account.itemization.itemizationDate,
+                entries: stored.map(\.entry))
+            return (ledger, [])
+        }
+        let opening = try AccountLedger.opening(account.itemization, policy: terms.allocation)
+        return (opening, opening.entries.map { PostedEntry(entry: $0) })
+    }
+
+    /// Money for `payment` arrived (a card charge succeeded, an ACH debit was filed): post it, allocated in the client's
+    /// order and split at its contingency rate, unless it is already posted or was declined.
+    public static func received(
+        _ payment: Payment, account: Account, terms: ClientTerms, stored: [PostedEntry], status: PaymentStatus, reference: String?,
+        on date: LocalDate, actor: String
+    ) throws -> PaymentTransition? {
+        guard payment.entryID == nil, payment.status == .pending || payment.status == .processing else { return nil }
+        let (ledger, opening) = try ledger(account, terms: terms, stored: stored)
+        let entry = try ledger.payment(payment.amount, on: max(date, ledger.itemizationDate), policy: terms.allocation, memo: payment.rail.rawValue)
+        let split = RemittanceSplit.of(payment.amount.minorUnits, contingencyBasisPoints: terms.contingencyBasisPoints)
+        let paidOff = (ledger.balance + entry.amounts).total == 0
+        return PaymentTransition(
+            status: status, processorRef: reference ?? payment.processorRef,
+            post: opening + [PostedEntry(entry: entry, paymentID: payment.id, split: split)],
+            accountStatus: paidOff && account.status == .active ? .paid : nil,
+            audit: [AuditEntry(
+                actor: actor, action: "payment.posted", subjectType: "account", subjectID: account.id.description,
+                details: ["payment_id": payment.id.uuidString.lowercased(), "entry_id": entry.id.uuidString.lowercased(),
+                          "amount": payment.amount.decimalString, "currency": payment.amount.currency.code,
+                          "principal": "\(-entry.amounts.principal)", "interest": "\(-entry.amounts.interest)", "fees": "\(-entry.amounts.fees)",
+                          "client_share": "\(split.clientShare)", "agency_fee": "\(split.agencyFee)"])])
+    }
+
+    /// The charge was declined: nothing posts. Ignored once the payment has an outcome.
+    public static func declined(_ payment: Payment, reason: String, reference: String?, actor: String) -> PaymentTransition? {
+        guard payment.status == .pending || payment.status == .processing, payment.entryID == nil else { return nil }
+        return PaymentTransition(
+            status: .failed, processorRef: reference ?? payment.processorRef, failureReason: reason,
+            audit: [AuditEntry(actor: actor, action: "payment.failed", subjectType: "account", subjectID: payment.accountID.description,
+                               details: ["payment_id": payment.id.uuidString.lowercased(), "reason": reason])])
+    }
+
+    /// A posted payment was undone (`status`: returned, refunded or charged back): its entry is reversed exactly, the
+    /// remittance split with it, and a paid-off account is active again. Ignored unless the payment is posted.
+    public static func undone(
+        _ payment: Payment, account: Account, stored: [PostedEntry], status: PaymentStatus, reason: String, on date: LocalDate, actor: String
+    ) throws -> PaymentTransition? {
+        guard let entryID = payment.entryID, payment.status == .succeeded || payment.status == .processing,
+              let original = stored.first(where: { $0.entry.id == entryID })
+        else { return nil }
+        let ledger = AccountLedger(
+            currency: account.itemization.currentBalance.currency, itemizationDate: account.itemization.itemizationDate,
+            entries: stored.map(\.entry))
+        let reversal = try ledger.reversal(of: entryID, on: max(date, ledger.itemizationDate), reason: reason)
+        return PaymentTransition(
+            status: status, failureReason: reason, post: [PostedEntry(entry: reversal, paymentID: payment.id, split: -original.split)],
+            accountStatus: account.status == .paid ? .active : nil,
+            audit: [AuditEntry(
+                actor: actor, action: "payment.\(status.rawValue)", subjectType: "account", subjectID: account.id.description,
+                details: ["payment_id": payment.id.uuidString.lowercased(), "reversal_id": reversal.id.uuidString.lowercased(),
+                          "amount": payment.amount.decimalString, "reason": reason])])
+    }
+}

@@ -1,0 +1,256 @@
+import Crypto
+import Foundation
+import Ledger
+import RecoupCore
+
+/// An account's ledger as the API shows it: entries with their shares, the balance by bucket, the itemization.
+public struct LedgerView: Sendable {
+    public var account: Account
+    public var ledger: AccountLedger
+    public var entries: [PostedEntry]
+}
+
+/// Payments on accounts: payment methods (tokens only), card payments through the processor, refunds, the
+/// processor's webhooks, client terms and the ledger they post to.
+///
+/// A card payment is recorded before the processor is asked (its id is the charge's idempotency key), then moved on
+/// by whichever answer arrives first, the API's or the webhook's; the other finds it already moved. An unreachable
+/// processor leaves it pending: the same request again (same `Idempotency-Key`) asks again with the same key.
+public struct PaymentService: Sendable {
+    let payments: any PaymentRepository
+    let accounts: AccountService
+    let processor: (any PaymentProcessor)?
+    let clock: any Clock
+
+    public init(payments: any PaymentRepository, accounts: AccountService, processor: (any PaymentProcessor)?, clock: any Clock) {
+        self.payments = payments
+        self.accounts = accounts
+        self.processor = processor
+        self.clock = clock
+    }
+
+    // MARK: Client terms
+
+    public func terms(client: ClientID, scope: AccessScope) async throws -> ClientTerms {
+        try checkClient(client, scope)
+        return try await payments.terms(client: client, tenantID: scope.tenantID)
+    }
+
+    /// Replaces a client's terms; the audit event carries before and after.
+    public func setTerms(_ terms: ClientTerms, client: ClientID, scope: AccessScope, actor: String) async throws {
+        try checkClient(client, scope)
+        let before = try await payments.terms(client: client, tenantID: scope.tenantID)
+        let audit = AuditEntry(
+            actor: actor, action: "client.terms_changed", subjectType: "client", subjectID: client.description,
+            beforeDigest: Self.digest(before), afterDigest: Self.digest(terms), details: Self.describe(terms))
+        try await payments.setTerms(terms, client: client, tenantID: scope.tenantID, audit: audit, at: clock.now())
+    }
+
+    // MARK: Payment methods
+
+    /// Stores a card the processor tokenised (the portal's hosted fields, or the agent's processor terminal).
+    public func addCard(
+        account: AccountID, customer: String, token: String, brand: String, last4: String, authorization: String, via: String,
+        scope: AccessScope, actor: String
+    ) async throws -> PaymentMethod {
+        var problems: [FieldProblem] = []
+        if customer.isEmpty { problems.append(FieldProblem(field: "customer", reason: "the processor's customer token is required")) }
+        if token.isEmpty { problems.append(FieldProblem(field: "token", reason: "the processor's payment-method token is required")) }
+        if last4.count != 4 || !last4.allSatisfy(\.isNumber) {
+            problems.append(FieldProblem(field: "last4", reason: "the card's last four digits, as the processor gave them"))
+        }
+        // A card number sent by mistake must never be stored, not even here: refuse anything that looks like one.
+        if [customer, token].contains(where: { $0.filter(\.isNumber).count >= 12 }) {
+            problems.append(FieldProblem(field: "token", reason: "looks like a card number: send the processor's token, never the card"))
+        }
+        if authorization.isEmpty { problems.append(FieldProblem(field: "authorization", reason: "what the consumer agreed to is required")) }
+        guard problems.isEmpty else { throw RecoupError.invalid(problems) }
+        let account = try await accounts.account(account, scope: scope)
+        let method = PaymentMethod(
+            tenantID: scope.tenantID, accountID: account.id, details: .card(customer: customer, token: token, brand: brand, last4: last4),
+            authorization: authorization, authorizedVia: via, createdAt: clock.now())
+        try await payments.addMethod(method, audit: Self.methodAudit(method, actor: actor))
+        return method
+    }
+
+    public func methods(account: AccountID, scope: AccessScope) async throws -> [PaymentMethod] {
+        let account = try await accounts.account(account, scope: scope)
+        return try await payments.methods(account: account.id, tenantID: scope.tenantID)
+    }
+
+    static func methodAudit(_ method: PaymentMethod, actor: String) -> AuditEntry {
+        AuditEntry(actor: actor, action: "payment_method.added", subjectType: "account", subjectID: method.accountID.description,
+                   details: ["method_id": method.id.uuidString.lowercased(), "rail": method.rail.rawValue, "display": method.display,
+                             "authorized_via": method.authorizedVia])
+    }
+
+    // MARK: Payments
+
+    /// Takes a payment of `amount` on `account` with a stored method. The same `idempotencyKey` with the same request
+    /// answers the same payment (`created` false); with a different request it is refused.
+    public func pay(
+        account accountID: AccountID, method methodID: UUID, amount: Money, idempotencyKey: String, scope: AccessScope, actor: String
+    ) async throws -> (Payment, created: Bool) {
+        let account = try await accounts.account(accountID, scope: scope)
+        guard let method = try await payments.method(methodID, tenantID: scope.tenantID), method.accountID == account.id else {
+            throw RecoupError.invalid([FieldProblem(field: "method_id", reason: "no such payment method on this account")])
+        }
+        let digest = Self.digest("\(account.id)|\(method.id)|\(amount.minorUnits)|\(amount.currency.code)")
+        let now = clock.now()
+        let candidate = Payment(
+            tenantID: scope.tenantID, accountID: account.id, clientID: account.clientID, methodID: method.id, rail: method.rail,
+            amount: amount, createdBy: actor, createdAt: now, updatedAt: now)
+        try await check(amount, against: account)
+        let (payment, recordedDigest, created) = try await payments.begin(
+            candidate, idempotencyKey: idempotencyKey, requestDigest: digest,
+            audit: AuditEntry(actor: actor, action: "payment.created", subjectType: "account", subjectID: account.id.description,
+                              details: ["payment_id": candidate.id.uuidString.lowercased(), "amount": amount.decimalString,
+                                        "currency": amount.currency.code, "rail": method.rail.rawValue, "method": method.display]))
+        guard recordedDigest == digest else { throw RecoupError.reusedIdempotencyKey(idempotencyKey) }
+        // A replay of a payment still pending asks the processor again, with the same key: it charges once.
+        guard payment.status == .pending, method.rail == .card else { return (payment, created) }
+        return (try await charge(payment, method: method, account: account, actor: actor), created)
+    }
+
+    /// Refuses an amount the account does not owe (the excess would have nowhere to go) before anything is recorded.
+    func check(_ amount: Money, against account: Account) async throws {
+        guard amount.minorUnits > 0 else { throw RecoupError.invalid([FieldProblem(field: "amount", reason: "must be positive")]) }
+        let view = try await ledger(account: account)
+        guard amount.currency == view.ledger.currency else {
+            throw RecoupError.invalid([FieldProblem(field: "currency", reason: "the account is in \(view.ledger.currency)")])
+        }
+        guard amount.minorUnits <= view.ledger.balance.total else {
+            throw RecoupError.invalid([FieldProblem(
+                field: "amount", reason: "\(amount.decimalString) is more than the \(view.ledger.balanceMoney.decimalString) owed")])
+        }
+    }
+
+    func charge(_ payment: Payment, method: PaymentMethod, account: Account, actor: String) async throws -> Payment {
+        guard let processor else { throw RecoupError.conflict("no card processor is configured (RECOUP_PROCESSOR_URL)") }
+        guard case let .card(customer, token, _, _) = method.details else { return payment }
+        let answer: ProcessorCharge
+        do {
+            answer = try await processor.charge(CardCharge(
+                idempotencyKey: payment.id.uuidString.lowercased(), amount: payment.amount, customer: customer, token: token,
+                paymentID: payment.id, description: "Account \(account.referenceCode)"))
+        } catch is ProcessorUnavailable {
+            // Unknown outcome: stays pending for the webhook or a retry with the same key.
+            return try await payments.payment(payment.id, tenantID: payment.tenantID) ?? payment
+        }
+        return try await apply(answer.outcome, reference: answer.reference, to: payment.id, tenantID: payment.tenantID, actor: actor)
+            ?? payment
+    }
+
+    /// Moves a payment on the processor's news, whoever brought it.
+    func apply(_ outcome: ChargeOutcome, reference: String?, to paymentID: UUID, tenantID: TenantID, actor: String) async throws -> Payment? {
+        let today = LocalDate(utc: clock.now())
+        guard let payment = try await payments.payment(paymentID, tenantID: tenantID) else { return nil }
+        let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
+        let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
+        return try await payments.transition(paymentID, tenantID: tenantID, at: clock.now()) { payment, stored in
+            switch outcome {
+            case .succeeded:
+                try PaymentPosting.received(
+                    payment, account: account, terms: terms, stored: stored, status: .succeeded, reference: reference, on: today, actor: actor)
+            case .processing:
+                payment.status == .pending
+                    ? PaymentTransition(status: .processing, processorRef: reference, audit: []) : nil
+            case let .declined(reason):
+                PaymentPosting.declined(payment, reason: reason, reference: reference, actor: actor)
+            }
+        }
+    }
+
+    /// Undoes a posted payment (`status` returned, refunded or charged back) by reversing its entry.
+    func undo(_ paymentID: UUID, tenantID: TenantID, status: PaymentStatus, reason: String, actor: String) async throws -> Payment? {
+        let today = LocalDate(utc: clock.now())
+        guard let payment = try await payments.payment(paymentID, tenantID: tenantID) else { return nil }
+        let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
+        return try await payments.transition(paymentID, tenantID: tenantID, at: clock.now()) { payment, stored in
+            try PaymentPosting.undone(payment, account: account, stored: stored, status: status, reason: reason, on: today, actor: actor)
+        }
+    }
+
+    /// Refunds a card payment in full through the processor and reverses its entry.
+    public func refund(_ paymentID: UUID, reason: String, scope: AccessScope, actor: String) async throws -> Payment {
+        let payment = try await payment(paymentID, scope: scope)
+        guard payment.status == .succeeded, payment.rail == .card, let reference = payment.processorRef else {
+            if payment.status == .refunded { return payment }
+            throw RecoupError.conflict("only a succeeded card payment can be refunded (this one is \(payment.status.rawValue))")
+        }
+        guard let processor else { throw RecoupError.conflict("no card processor is configured (RECOUP_PROCESSOR_URL)") }
+        _ = try await processor.refund(reference: reference, idempotencyKey: "refund-\(payment.id.uuidString.lowercased())")
+        if let refunded = try await undo(payment.id, tenantID: scope.tenantID, status: .refunded, reason: reason, actor: actor) {
+            return refunded
+        }
+        return try await self.payment(paymentID, scope: scope)
+    }
+
+    /// A processor webhook for `tenantID`, its signature already checked: a replayed event id changes nothing.
+    public func receive(_ event: ProcessorEvent, tenantID: TenantID) async throws {
+        guard try await payments.noteEvent(event.id, type: event.type, tenantID: tenantID, at: clock.now()) else { return }
+        // Disputes name the charge, not Recoup's payment: find it by the processor's reference.
+        var paymentID = event.paymentID
+        if paymentID == nil, let reference = event.reference {
+            paymentID = try await payments.payment(reference: reference, tenantID: tenantID)?.id
+        }
+        guard let paymentID else { return }
+        let actor = "processor:\(event.id)"
+        switch event.kind {
+        case .succeeded: _ = try await apply(.succeeded, reference: event.reference, to: paymentID, tenantID: tenantID, actor: actor)
+        case let .failed(reason): _ = try await apply(.declined(reason), reference: event.reference, to: paymentID, tenantID: tenantID, actor: actor)
+        case .chargeback: _ = try await undo(paymentID, tenantID: tenantID, status: .chargedBack, reason: "chargeback", actor: actor)
+        case .refunded: _ = try await undo(paymentID, tenantID: tenantID, status: .refunded, reason: "refunded at the processor", actor: actor)
+        case .ignored: break
+        }
+    }
+
+    public func payment(_ id: UUID, scope: AccessScope) async throws -> Payment {
+        guard let payment = try await payments.payment(id, tenantID: scope.tenantID),
+              scope.clientID == nil || scope.clientID == payment.clientID
+        else { throw RecoupError.notFound("payment \(id.uuidString.lowercased())") }
+        return payment
+    }
+
+    public func payments(account: AccountID, scope: AccessScope) async throws -> [Payment] {
+        let account = try await accounts.account(account, scope: scope)
+        return try await payments.payments(account: account.id, tenantID: scope.tenantID)
+    }
+
+    // MARK: Ledger
+
+    public func ledger(account: AccountID, scope: AccessScope) async throws -> LedgerView {
+        try await ledger(account: try await accounts.account(account, scope: scope))
+    }
+
+    func ledger(account: Account) async throws -> LedgerView {
+        let terms = try await payments.terms(client: account.clientID, tenantID: account.tenantID)
+        let stored = try await payments.entries(account: account.id, tenantID: account.tenantID)
+        let (ledger, opening) = try PaymentPosting.ledger(account, terms: terms, stored: stored)
+        return LedgerView(account: account, ledger: ledger, entries: stored.isEmpty ? opening : stored)
+    }
+
+    // MARK: Helpers
+
+    func checkClient(_ client: ClientID, _ scope: AccessScope) throws {
+        if let own = scope.clientID, own != client { throw RecoupError.notFound("client \(client)") }
+    }
+
+    static func digest(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func digest(_ terms: ClientTerms) -> String {
+        digest(describe(terms).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&"))
+    }
+
+    static func describe(_ terms: ClientTerms) -> [String: String] {
+        ["allocation": terms.allocation.order.map(\.rawValue).joined(separator: ","),
+         "plan_max_months": "\(terms.plans.maxMonths)", "plan_minimum_installment": "\(terms.plans.minimumInstallment)",
+         "plan_minimum_down_payment_bp": "\(terms.plans.minimumDownPaymentBasisPoints)",
+         "settlement_minimum_bp": "\(terms.settlements.minimumBasisPoints)",
+         "settlement_max_installments": "\(terms.settlements.maxInstallments)",
+         "settlement_max_valid_days": "\(terms.settlements.maxValidDays)",
+         "contingency_bp": "\(terms.contingencyBasisPoints)", "grace_days": "\(terms.graceDays)", "misses_to_break": "\(terms.missesToBreak)"]
+    }
+}

@@ -119,7 +119,7 @@ let package = Package(
         .target(
             name: "HTTPAPI",
             dependencies: [
-                "RecoupCore", "RecoupApp", "APISpec", "Compliance", "Messaging", "Templates",
+                "RecoupCore", "RecoupApp", "APISpec", "Compliance", "Messaging", "Templates", "Ledger",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -164,7 +164,14 @@ let package = Package(
             name: "TemplatesTests", dependencies: ["RecoupCore", "Templates"], resources: [.copy("Snapshots")], swiftSettings: strict),
         .testTarget(name: "MessagingTests", dependencies: ["RecoupCore", "Compliance", "Messaging"], swiftSettings: strict),
         .testTarget(name: "LedgerTests", dependencies: ["RecoupCore", "Ledger"], swiftSettings: strict),
-        .testTarget(name: "PaymentsTests", dependencies: ["RecoupCore", "Payments"], swiftSettings: strict),
+        .testTarget(
+            name: "PaymentsTests",
+            dependencies: [
+                "RecoupCore", "RecoupApp", "Payments", "RecoupTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict),
         // Real databases and fixtures shared by the storage and HTTP suites.
         .target(
             name: "RecoupTestSupport",
@@ -172,6 +179,7 @@ let package = Package(
                 "RecoupCore", "RecoupApp", "Storage",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Tests/RecoupTestSupport",
             swiftSettings: strict
@@ -188,7 +196,7 @@ let package = Package(
         .testTarget(
             name: "HTTPAPITests",
             dependencies: [
-                "RecoupCore", "RecoupApp", "Storage", "HTTPAPI", "RecoupTestSupport", "Compliance",
+                "RecoupCore", "RecoupApp", "Storage", "HTTPAPI", "RecoupTestSupport", "Compliance", "Payments",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -164,6 +164,28 @@ enum ProviderWebhooks {
         }
     }
 
+    /// `POST /webhooks/payments/{tenant}`: the card processor's events (`payment_intent.succeeded`,
+    /// `payment_intent.payment_failed`, `charge.dispute.created`, `charge.refunded`), signed with
+    /// `Stripe-Signature: t=…,v1=…` under the endpoint's secret and refused outside the timestamp tolerance. An
+    /// event id seen before is answered 200 and changes nothing; so is an event Recoup does not act on.
+    static func registerProcessorEvents(on router: Router<BasicRequestContext>, secret: String, payments: PaymentService, clock: any Clock) {
+        router.post("/webhooks/payments/:tenant") { request, context in
+            guard let tenant = context.parameters.get("tenant").flatMap(TenantID.init) else { throw RecoupError.notFound("tenant") }
+            let body = Data(try await request.body.collect(upTo: 1 << 20).readableBytesView)
+            do {
+                try ProcessorSignature.verify(
+                    body, header: request.headers[HTTPField.Name(ProcessorSignature.header)!], secret: secret, now: clock.now())
+            } catch {
+                throw RecoupError.forbidden("processor webhook refused: \(error)")
+            }
+            guard let event = ProcessorEvent.parse(body) else {
+                throw RecoupError.invalid([FieldProblem(field: "body", reason: "a processor event: {id, type, data: {object}}")])
+            }
+            try await payments.receive(event, tenantID: tenant)
+            return Response(status: .ok)
+        }
+    }
+
     /// One verb as TwiML.
     static func twiML(_ verb: VoiceVerb) -> String {
         switch verb {

@@ -27,6 +27,10 @@ public struct APIServices: Sendable {
     public var calls: OutboundCallService
     public var voicemails: VoicemailDrops
     public var returnedMail: ReturnedMailService
+    /// Payment methods, payments, refunds, client terms and the ledger; card payments need a processor.
+    public var payments: PaymentService
+    /// The card processor's webhook signing secret; nil: its webhook is not served.
+    public var processorWebhookSecret: String?
     /// The agency's letterhead (name, dispute address, phone, licences) for a tenant's notices.
     public var letterhead: @Sendable (TenantID) async throws -> CollectorDetails
     /// The one-click unsubscribe links' handler; nil when no public URL is configured (emails then carry none).
@@ -47,7 +51,8 @@ public struct APIServices: Sendable {
         audit: AuditTrailService, contactRepository: any ContactRepository, factRepository: any FactRepository,
         decisionLog: any DecisionLog, outbox: any OutboxRepository, inbound: any InboundRepository, callRepository: any CallRepository,
         callTransport: (any CallTransport)? = nil, voiceURLs: VoiceWebhookURLs? = nil,
-        templateRepository: any TemplateRepository, templateSender: TemplateSender = TemplateSender(), clock: any Clock,
+        templateRepository: any TemplateRepository, templateSender: TemplateSender = TemplateSender(),
+        paymentRepository: any PaymentRepository, processor: (any PaymentProcessor)? = nil, clock: any Clock,
         letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
         databaseCheck: @escaping @Sendable () async -> Bool
     ) {
@@ -68,6 +73,7 @@ public struct APIServices: Sendable {
         calls = OutboundCallService(calls: callRepository, snapshots: snapshots, transport: callTransport, urls: voiceURLs, clock: clock)
         voicemails = VoicemailDrops(outbox: outbox, contacts: contactRepository, clock: clock)
         returnedMail = ReturnedMailService(outbox: outbox, contacts: contactRepository, accounts: accounts, clock: clock)
+        payments = PaymentService(payments: paymentRepository, accounts: accounts, processor: processor, clock: clock)
         self.letterhead = letterhead
         self.clock = clock
         self.databaseCheck = databaseCheck
@@ -118,6 +124,9 @@ public func makeRouter(
             letterhead: services.letterhead)
         ProviderWebhooks.registerVoice(on: router, settings: webhooks, ivr: services.ivr, letterhead: services.letterhead)
         ProviderWebhooks.registerOutboundCalls(on: router, settings: webhooks, calls: services.calls, voicemails: services.voicemails)
+    }
+    if let secret = services.processorWebhookSecret {
+        ProviderWebhooks.registerProcessorEvents(on: router, secret: secret, payments: services.payments, clock: services.clock)
     }
     let handlers = APIHandlers(services: services, limits: limits)
     try handlers.registerHandlers(on: router, middlewares: [EmptyBodyMiddleware(jsonLimit: limits.jsonBodyBytes)])

@@ -35,7 +35,8 @@ struct ServeCommand: AsyncParsableCommand {
                 audit: runtime.audit, contactRepository: store, factRepository: store, decisionLog: store, outbox: store, inbound: store,
                 callRepository: store, callTransport: runtime.textProvider.map { VoiceProviderTransport($0) },
                 voiceURLs: runtime.settings.publicURL.map(VoiceWebhookURLs.init),
-                templateRepository: store, templateSender: runtime.templateSender, clock: runtime.clock,
+                templateRepository: store, templateSender: runtime.templateSender, paymentRepository: store,
+                processor: runtime.settings.processor, clock: runtime.clock,
                 letterhead: runtime.letterhead,
                 databaseCheck: { (try? await store.tenants()) != nil })
             if let links = runtime.unsubscribeLinks {
@@ -43,6 +44,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             services.tracking = runtime.trackingLinks
             services.emailEventsSecret = runtime.settings.emailEventsSecret
+            services.processorWebhookSecret = runtime.settings.processorWebhookSecret
             if let provider = runtime.textProvider, let publicURL = runtime.settings.publicURL {
                 services.textWebhooks = ProviderWebhookSettings(authToken: provider.authToken, publicURL: publicURL)
             }

@@ -4,6 +4,7 @@ import Channels
 import Compliance
 import Crypto
 import Foundation
+import Payments
 import RecoupApp
 import Storage
 
@@ -45,6 +46,9 @@ struct Settings {
     var publicURL: String?
     /// Seconds added to the system clock (`RECOUP_CLOCK_OFFSET`), for reproducible demos and tests.
     var clockOffset: TimeInterval?
+    /// The card processor (`RECOUP_PROCESSOR_URL`, its secret key as the URL's user) and its webhooks' signing secret.
+    var processor: CardProcessorClient?
+    var processorWebhookSecret: String?
 
     /// Environment keys (swift-configuration maps `database.url` to `DATABASE_URL`):
     /// - `DATABASE_URL`: PostgreSQL URL; absent → SQLite at `<data dir>/recoup.sqlite`.
@@ -67,12 +71,16 @@ struct Settings {
     /// - `RECOUP_PUBLIC_URL`: where consumers and providers reach this server (`https://pay.example.com`); emails
     ///   then carry one-click unsubscribe links to `<url>/u/…`.
     /// - `RECOUP_CLOCK_OFFSET`: seconds added to the system clock, so tests and demos decide as of a chosen time.
+    /// - `RECOUP_PROCESSOR_URL`: `https://SECRET_KEY@api.stripe.com` (or a compatible processor): card payments and
+    ///   refunds go there. `RECOUP_PROCESSOR_WEBHOOK_SECRET`: the signing secret of `/webhooks/payments/<tenant>`;
+    ///   absent: that webhook is not served.
     static func load(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws -> Settings
     {
         let config = ConfigReader(provider: EnvironmentVariablesProvider(
             environmentVariables: environment,
-            secretsSpecifier: .specific(["RECOUP_MASTER_KEY", "RECOUP_AUDIT_KEY", "DATABASE_URL", "RECOUP_SMS_URL", "RECOUP_EMAIL_EVENTS_SECRET"])))
+            secretsSpecifier: .specific(["RECOUP_MASTER_KEY", "RECOUP_AUDIT_KEY", "DATABASE_URL", "RECOUP_SMS_URL", "RECOUP_EMAIL_EVENTS_SECRET",
+                                     "RECOUP_PROCESSOR_URL", "RECOUP_PROCESSOR_WEBHOOK_SECRET"])))
         var problems: [String] = []
         let dataDir = options.dataDir ?? config.string(forKey: "recoup.data.dir", default: "./data")
         let database: DatabaseLocation
@@ -105,6 +113,11 @@ struct Settings {
         if let smsURL, TelephonyProvider(url: smsURL, from: smsFrom ?? "") == nil {
             problems.append("RECOUP_SMS_URL must be https://ACCOUNT:TOKEN@host[:port] and RECOUP_SMS_FROM the sending number")
         }
+        var processor: CardProcessorClient?
+        if let url = config.string(forKey: "recoup.processor.url", isSecret: true), !url.isEmpty {
+            processor = Self.processor(url)
+            if processor == nil { problems.append("RECOUP_PROCESSOR_URL must be https://SECRET_KEY@host[:port]") }
+        }
         let rateText = config.string(forKey: "recoup.rate.limits") ?? ""
         let rateLimits = rateText.isEmpty ? [:] : RateLimit.parse(rateText)
         if rateLimits == nil { problems.append("RECOUP_RATE_LIMITS must be channel=per-second pairs, e.g. email=50,sms=10") }
@@ -129,6 +142,17 @@ struct Settings {
                 ?? (dataDir as NSString).appendingPathComponent("print"),
             smsURL: smsURL, smsFrom: smsFrom,
             publicURL: config.string(forKey: "recoup.public.url").flatMap { $0.isEmpty ? nil : ($0.hasSuffix("/") ? String($0.dropLast()) : $0) },
-            clockOffset: clockOffset)
+            clockOffset: clockOffset, processor: processor,
+            processorWebhookSecret: config.string(forKey: "recoup.processor.webhook.secret", isSecret: true).flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    /// The processor client of `https://SECRET_KEY@host[:port][/prefix]` (http for a local test processor).
+    static func processor(_ url: String) -> CardProcessorClient? {
+        guard var components = URLComponents(string: url), components.scheme == "https" || components.scheme == "http",
+              let key = components.user, !key.isEmpty, components.host?.isEmpty == false
+        else { return nil }
+        components.user = nil
+        components.password = nil
+        return components.string.map { CardProcessorClient(baseURL: $0, secretKey: key) }
     }
 }

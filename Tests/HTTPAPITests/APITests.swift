@@ -65,11 +65,12 @@ struct APIHarness {
 
     /// Runs `body` against a fresh harness and always shuts its database down.
     static func with(
-        _ kind: TestDatabase, limits: APILimits = APILimits(), _ body: (APIHarness) async throws -> Void
+        _ kind: TestDatabase, limits: APILimits = APILimits(), processor: (any PaymentProcessor)? = nil,
+        _ body: (APIHarness) async throws -> Void
     ) async throws {
         let (database, store) = try await kind.open()
         do {
-            try await body(try await make(database, store, limits: limits))
+            try await body(try await make(database, store, limits: limits, processor: processor))
             await database.shutdown()
         } catch {
             await database.shutdown()
@@ -77,7 +78,9 @@ struct APIHarness {
         }
     }
 
-    static func make(_ database: RecoupDatabase, _ store: SQLStore, limits: APILimits) async throws -> APIHarness {
+    static func make(
+        _ database: RecoupDatabase, _ store: SQLStore, limits: APILimits, processor: (any PaymentProcessor)? = nil
+    ) async throws -> APIHarness {
         let clock = ManualClock(Fixture.start)
         let calls = RecordingCalls()
         let directory = DirectoryService(directory: store, clock: clock)
@@ -91,7 +94,8 @@ struct APIHarness {
             placements: PlacementService(placements: store, directory: store, clock: clock),
             audit: AuditTrailService(audit: store, checkpointKey: nil), contactRepository: store, factRepository: store, decisionLog: store, outbox: store, inbound: store,
             callRepository: store, callTransport: calls, voiceURLs: VoiceWebhookURLs(publicURL: "https://pay.acme.test"),
-            templateRepository: store, templateSender: TemplateSender(agencyPhone: "(512) 555-0199", portalURL: "https://pay.acme.test"), clock: clock,
+            templateRepository: store, templateSender: TemplateSender(agencyPhone: "(512) 555-0199", portalURL: "https://pay.acme.test"),
+            paymentRepository: store, processor: processor, clock: clock,
             letterhead: { tenantID in
                 CollectorDetails(name: tenantID == acme.id ? "Acme" : "Other", mailingAddress: ["PO Box 1234", "Austin, TX 78701"])
             },
@@ -101,6 +105,7 @@ struct APIHarness {
         services.textWebhooks = ProviderWebhookSettings(authToken: APIHarness.smsToken, publicURL: "https://pay.acme.test")
         services.tracking = TrackingLinks(baseURL: "https://pay.acme.test", key: SymmetricKey(data: Data(repeating: 9, count: 32)))
         services.emailEventsSecret = APIHarness.emailEventsSecret
+        services.processorWebhookSecret = TestProcessor.webhookSecret
         let router = try makeRouter(services: services, registry: PrometheusCollectorRegistry(), limits: limits)
         return APIHarness(
             store: store, database: database, app: Application(router: router), acme: acme.id, acmeBank: bank.id,

@@ -11,6 +11,8 @@ public enum Role: String, CaseIterable, Sendable, Codable {
     /// Full dates of birth are shown only to roles that verify identity or audit.
     public var seesFullDateOfBirth: Bool { self == .admin || self == .manager || self == .compliance }
     public var canManageClients: Bool { self == .admin || self == .manager }
+    /// Refunds, settlements outside the client's authority, client terms: money decisions above an agent's.
+    public var canApproveMoney: Bool { self == .admin || self == .manager }
     public var canPlaceAccounts: Bool { self == .admin || self == .manager || self == .client }
     public var canRecall: Bool { self == .admin || self == .manager || self == .client }
     public var canReadAudit: Bool { self == .admin || self == .compliance }

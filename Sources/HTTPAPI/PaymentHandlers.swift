@@ -29,9 +29,25 @@ extension APIHandlers {
         try principal.requireStaff("store payment methods")
         let account = try parse(input.path.accountId, AccountID.self, "account_id")
         guard case let .json(body) = input.body else { throw RecoupError.invalid([FieldProblem(field: "body", reason: "expected JSON")]) }
-        let method = try await services.payments.addCard(
-            account: account, customer: body.customer, token: body.token, brand: body.brand, last4: body.last4,
-            authorization: body.authorization, via: body.authorizedVia ?? "phone", scope: principal.scope, actor: principal.actor)
+        func required(_ value: String?, _ field: String) throws -> String {
+            guard let value, !value.isEmpty else {
+                throw RecoupError.invalid([FieldProblem(field: field, reason: "required for a \(body._type.rawValue) method")])
+            }
+            return value
+        }
+        let via = body.authorizedVia ?? "phone"
+        let method = switch body._type {
+        case .card:
+            try await services.payments.addCard(
+                account: account, customer: try required(body.customer, "customer"), token: try required(body.token, "token"),
+                brand: try required(body.brand, "brand"), last4: try required(body.last4, "last4"), authorization: body.authorization,
+                via: via, scope: principal.scope, actor: principal.actor)
+        case .bank:
+            try await services.payments.addBank(
+                account: account, routing: try required(body.routing, "routing"), accountNumber: try required(body.accountNumber, "account_number"),
+                checking: body.accountType != .savings, holder: try required(body.holder, "holder"), authorization: body.authorization,
+                via: via, scope: principal.scope, actor: principal.actor)
+        }
         return .created(.init(body: .json(APIMapping.method(method))))
     }
 
@@ -89,6 +105,50 @@ extension APIHandlers {
         return .ok(.init(body: .json(APIMapping.ledger(try await services.payments.ledger(account: account, scope: principal.scope)))))
     }
 
+    func quotePlan(_ input: Operations.QuotePlan.Input) async throws -> Operations.QuotePlan.Output {
+        let principal = try RequestPrincipal.require()
+        try principal.requireStaff("quote plans")
+        let account = try parse(input.path.accountId, AccountID.self, "account_id")
+        guard case let .json(body) = input.body else { throw RecoupError.invalid([FieldProblem(field: "body", reason: "expected JSON")]) }
+        let (plan, schedule) = try await services.plans.quote(account: account, try proposal(body), scope: principal.scope)
+        return .ok(.init(body: .json(APIMapping.plan(plan, schedule: schedule, progress: nil, quote: true))))
+    }
+
+    func createPlan(_ input: Operations.CreatePlan.Input) async throws -> Operations.CreatePlan.Output {
+        let principal = try RequestPrincipal.require()
+        try principal.requireStaff("agree plans")
+        let account = try parse(input.path.accountId, AccountID.self, "account_id")
+        guard case let .json(body) = input.body else { throw RecoupError.invalid([FieldProblem(field: "body", reason: "expected JSON")]) }
+        let plan = try await services.plans.create(account: account, try proposal(body), scope: principal.scope, actor: principal.actor)
+        return .created(.init(body: .json(APIMapping.plan(plan, schedule: plan.schedule, progress: nil))))
+    }
+
+    func listPlans(_ input: Operations.ListPlans.Input) async throws -> Operations.ListPlans.Output {
+        let principal = try RequestPrincipal.require()
+        let account = try parse(input.path.accountId, AccountID.self, "account_id")
+        let plans = try await services.plans.plans(account: account, scope: principal.scope)
+        return .ok(.init(body: .json(.init(items: plans.map { APIMapping.plan($0, schedule: $0.schedule, progress: $1) }))))
+    }
+
+    func cancelPlan(_ input: Operations.CancelPlan.Input) async throws -> Operations.CancelPlan.Output {
+        let principal = try RequestPrincipal.require()
+        try principal.requireStaff("cancel plans")
+        let id = try parseUUID(input.path.planId, "plan_id")
+        guard case let .json(body) = input.body else { throw RecoupError.invalid([FieldProblem(field: "body", reason: "expected JSON")]) }
+        let plan = try await services.plans.cancel(id, reason: body.reason, scope: principal.scope, actor: principal.actor)
+        return .ok(.init(body: .json(APIMapping.plan(plan, schedule: plan.schedule, progress: nil))))
+    }
+
+    func proposal(_ body: Components.Schemas.PlanInput) throws -> PlanProposal {
+        guard let first = LocalDate(iso: body.firstDate) else {
+            throw RecoupError.invalid([FieldProblem(field: "first_date", reason: "a date, YYYY-MM-DD")])
+        }
+        return PlanProposal(
+            amount: body.amountMinor, downPayment: body.downPaymentMinor ?? 0, installments: body.installments,
+            frequency: InstallmentFrequency(rawValue: body.frequency.rawValue) ?? .monthly, firstDate: first,
+            methodID: try body.methodId.map { try parseUUID($0, "method_id") })
+    }
+
     /// The client in the caller's scope, or 404.
     func requireClient(_ id: ClientID, _ principal: Principal) async throws -> Client {
         guard let client = try await services.directory.clients(scope: principal.scope).first(where: { $0.id == id }) else {
@@ -135,6 +195,19 @@ extension APIMapping {
             failureReason: payment.failureReason, entryId: payment.entryID?.uuidString.lowercased(),
             planId: payment.planID?.uuidString.lowercased(), installment: payment.installment, createdBy: payment.createdBy,
             createdAt: payment.createdAt, updatedAt: payment.updatedAt)
+    }
+
+    /// A plan (or a quote: `status` quote) with its schedule, and where it stands when known.
+    static func plan(_ plan: PlanRecord, schedule: [Installment], progress: PlanProgress?, quote: Bool = false) -> Components.Schemas.Plan {
+        .init(
+            id: plan.id.uuidString.lowercased(), accountId: plan.accountID.description, amount: money(plan.amount),
+            downPaymentMinor: plan.downPayment, frequency: plan.frequency.rawValue, firstDate: plan.firstDate.iso,
+            methodId: plan.methodID?.uuidString.lowercased(),
+            status: quote ? .quote : .init(rawValue: plan.status.rawValue) ?? .active,
+            replaces: plan.replaces?.uuidString.lowercased(), paidMinor: progress?.paid, missed: progress?.standing.missed,
+            failures: progress?.failures,
+            installments: schedule.map { .init(number: $0.number, dueOn: $0.dueOn.iso, amountMinor: $0.amount) },
+            createdAt: plan.createdAt)
     }
 
     static func buckets(_ amounts: BucketAmounts) -> Components.Schemas.Buckets {

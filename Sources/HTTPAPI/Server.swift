@@ -29,6 +29,7 @@ public struct APIServices: Sendable {
     public var returnedMail: ReturnedMailService
     /// Payment methods, payments, refunds, client terms and the ledger; card payments need a processor.
     public var payments: PaymentService
+    public var plans: PlanService
     /// The card processor's webhook signing secret; nil: its webhook is not served.
     public var processorWebhookSecret: String?
     /// The agency's letterhead (name, dispute address, phone, licences) for a tenant's notices.
@@ -52,7 +53,8 @@ public struct APIServices: Sendable {
         decisionLog: any DecisionLog, outbox: any OutboxRepository, inbound: any InboundRepository, callRepository: any CallRepository,
         callTransport: (any CallTransport)? = nil, voiceURLs: VoiceWebhookURLs? = nil,
         templateRepository: any TemplateRepository, templateSender: TemplateSender = TemplateSender(),
-        paymentRepository: any PaymentRepository, processor: (any PaymentProcessor)? = nil, clock: any Clock,
+        paymentRepository: any PaymentRepository, planRepository: any PlanRepository, processor: (any PaymentProcessor)? = nil,
+        clock: any Clock,
         letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
         databaseCheck: @escaping @Sendable () async -> Bool
     ) {
@@ -74,6 +76,7 @@ public struct APIServices: Sendable {
         voicemails = VoicemailDrops(outbox: outbox, contacts: contactRepository, clock: clock)
         returnedMail = ReturnedMailService(outbox: outbox, contacts: contactRepository, accounts: accounts, clock: clock)
         payments = PaymentService(payments: paymentRepository, accounts: accounts, processor: processor, clock: clock)
+        plans = PlanService(plans: planRepository, payments: payments, clock: clock)
         self.letterhead = letterhead
         self.clock = clock
         self.databaseCheck = databaseCheck

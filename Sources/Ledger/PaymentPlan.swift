@@ -60,8 +60,9 @@ public enum PlanError: Error, Hashable, Sendable, CustomStringConvertible {
 /// Payment-plan schedules. The amount after the down payment is split into equal installments rounded down to the
 /// minor unit; the cents left over go on the last installment, so the schedule sums exactly to the plan amount.
 public enum PaymentPlan {
-    /// The schedule of a plan for `amount`: the down payment (if any) due on `firstDate`, then `installments`
-    /// installments at `frequency`, the first on `firstDate` when there is no down payment, else one period later.
+    /// The schedule of a plan for `amount`, checked against the client's rules: the down payment (if any) due on
+    /// `firstDate`, then `installments` installments at `frequency`, the first on `firstDate` when there is no down
+    /// payment, else one period later.
     public static func schedule(
         amount: Int64, downPayment: Int64, installments: Int, frequency: InstallmentFrequency, firstDate: LocalDate, rules: PlanRules
     ) throws(PlanError) -> [Installment] {
@@ -69,20 +70,35 @@ public enum PaymentPlan {
         let requiredDown = (amount * rules.minimumDownPaymentBasisPoints + 9_999) / 10_000
         guard downPayment >= requiredDown else { throw .downPaymentTooSmall(minimum: requiredDown) }
         guard downPayment < amount else { throw .downPaymentTooLarge }
-        let financed = amount - downPayment
-        let each = financed / Int64(installments)
-        let last = each + financed % Int64(installments)
+        let each = (amount - downPayment) / Int64(installments)
         guard each >= rules.minimumInstallment else { throw .installmentTooSmall(each, minimum: rules.minimumInstallment) }
-
-        var schedule: [Installment] = downPayment > 0 ? [Installment(number: 0, dueOn: firstDate, amount: downPayment)] : []
-        var due = downPayment > 0 ? next(after: firstDate, frequency, anchor: firstDate) : firstDate
-        for number in 1...installments {
-            schedule.append(Installment(number: number, dueOn: due, amount: number == installments ? last : each))
-            due = next(after: due, frequency, anchor: firstDate)
-        }
+        let schedule = self.installments(amount: amount, downPayment: downPayment, count: installments, frequency: frequency, firstDate: firstDate)
         let latest = addingMonths(rules.maxMonths, to: firstDate)
         if let lastDue = schedule.last?.dueOn, lastDue > latest { throw .tooLong(lastDue: lastDue, latest: latest) }
         return schedule
+    }
+
+    /// The installments of an agreed plan, re-derived from its terms (the client's rules checked it when it was made
+    /// and may have changed since). `count` ≥ 1 and `downPayment` < `amount`, as ``schedule`` ensured.
+    public static func installments(
+        amount: Int64, downPayment: Int64, count: Int, frequency: InstallmentFrequency, firstDate: LocalDate
+    ) -> [Installment] {
+        let count = max(1, count)
+        let financed = amount - downPayment
+        let each = financed / Int64(count)
+        let last = each + financed % Int64(count)
+        var schedule: [Installment] = downPayment > 0 ? [Installment(number: 0, dueOn: firstDate, amount: downPayment)] : []
+        var due = downPayment > 0 ? next(after: firstDate, frequency, anchor: firstDate) : firstDate
+        for number in 1...count {
+            schedule.append(Installment(number: number, dueOn: due, amount: number == count ? last : each))
+            due = next(after: due, frequency, anchor: firstDate)
+        }
+        return schedule
+    }
+
+    /// What is due and unpaid on `date`: every installment due by then, less what was paid toward the plan.
+    public static func arrears(on date: LocalDate, schedule: [Installment], paid: Int64) -> Int64 {
+        max(0, schedule.filter { $0.dueOn <= date }.reduce(0) { $0 + $1.amount } - paid)
     }
 
     /// The due date after `date` in a plan anchored on `anchor` (whose day of month monthly plans keep).

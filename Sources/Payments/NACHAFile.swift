@@ -95,24 +95,16 @@ public enum NACHAFile {
         public var entryHash: Int64
     }
 
-    /// The ABA check: weights 3, 7, 1 over nine digits sum to a multiple of 10.
-    public static func isValidRouting(_ routing: String) -> Bool {
-        let digits = routing.compactMap(\.wholeNumberValue)
-        guard digits.count == 9, routing.count == 9 else { return false }
-        let weights = [3, 7, 1, 3, 7, 1, 3, 7, 1]
-        return zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 } % 10 == 0
-    }
-
     public static func write(
         _ debits: [NACHADebit], originator: NACHAOriginator, effectiveDate: LocalDate, createdAt: Date, fileIDModifier: Character = "A",
         entryDescription: String = "PAYMENT", firstTraceSequence: Int = 1
     ) throws(NACHAError) -> Written {
-        guard isValidRouting(originator.destinationRouting) else { throw .badOriginator("the bank's routing number is not valid") }
+        guard RoutingNumber.isValid(originator.destinationRouting) else { throw .badOriginator("the bank's routing number is not valid") }
         guard originator.originatingDFI.count == 8, originator.originatingDFI.allSatisfy(\.isNumber) else {
             throw .badOriginator("the originating DFI is the first 8 digits of the bank's routing number")
         }
         for (index, debit) in debits.enumerated() {
-            guard isValidRouting(debit.routing) else { throw .badRouting(index: index, debit.routing) }
+            guard RoutingNumber.isValid(debit.routing) else { throw .badRouting(index: index, debit.routing) }
             guard (1...17).contains(debit.accountNumber.count), debit.accountNumber.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
                 throw .badAccountNumber(index: index)
             }

@@ -27,6 +27,7 @@ public enum RecoupMigrations {
         CreateAgentCalls(),
         CreateTextSuppressions(),
         CreatePaymentsAndLedger(),
+        CreatePlansAndACHFiles(),
     ]
 }
 
@@ -617,5 +618,49 @@ struct CreatePaymentsAndLedger: AsyncMigration {
         for table in ["processor_events", "ledger_entries", "payments", "payment_methods", "client_terms"] {
             try await database.schema(table).delete()
         }
+    }
+}
+
+/// Payment plans (their installments derive from these terms) and the NACHA files of ACH debits.
+struct CreatePlansAndACHFiles: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("payment_plans")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("account_id", .string, .required, .references("accounts", "id"))
+            .field("client_id", .string, .required, .references("clients", "id"))
+            .field("amount_minor", .int64, .required)
+            .field("currency", .string, .required)
+            .field("down_payment_minor", .int64, .required)
+            .field("installments", .int64, .required)
+            .field("frequency", .string, .required)
+            .field("first_date", .string, .required)
+            .field("method_id", .string)
+            .field("status", .string, .required)
+            .field("replaces", .string)
+            .field("created_by", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .create()
+        try await database.schema("ach_files")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("effective_date", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("status", .string, .required)
+            .field("debits", .string, .required)
+            .field("entry_count", .int64, .required)
+            .field("total_minor", .int64, .required)
+            .field("text", .string, .required)
+            .create()
+        let sql = try database.sqlDatabase()
+        try await sql.raw("CREATE INDEX payment_plans_account ON payment_plans (tenant_id, account_id, created_at)").run()
+        try await sql.raw("CREATE INDEX payment_plans_status ON payment_plans (tenant_id, status)").run()
+        try await sql.raw("CREATE INDEX payments_pending ON payments (tenant_id, rail, status, created_at)").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("ach_files").delete()
+        try await database.schema("payment_plans").delete()
     }
 }

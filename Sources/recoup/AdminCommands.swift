@@ -147,3 +147,8 @@ func parseID<Kind>(_ text: String, _ type: Identifier<Kind>.Type, _ flag: String
     guard let id = Identifier<Kind>(text) else { throw ValidationError("\(flag) must be an id (a UUID), got \(text)") }
     return id
 }
+
+func parseDate(_ text: String, _ flag: String) throws -> LocalDate {
+    guard let date = LocalDate(iso: text) else { throw ValidationError("\(flag) must be a date, YYYY-MM-DD, got \(text)") }
+    return date
+}

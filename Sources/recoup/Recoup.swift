@@ -10,6 +10,6 @@ struct Recoup: AsyncParsableCommand {
             MigrateCommand.self, ServeCommand.self, TenantCommand.self, ClientCommand.self, APIKeyCommand.self,
             ImportCommand.self, RecallCommand.self, AuditCommand.self, DemoCommand.self, BenchCommand.self,
             CalendarCommand.self, TimeZonesCommand.self, CheckContactCommand.self, NoticeCommand.self, PurgeCommand.self,
-            SendCommand.self, DispatchCommand.self, LettersCommand.self,
+            SendCommand.self, DispatchCommand.self, LettersCommand.self, PaymentsCommand.self, NACHACommand.self,
         ])
 }

@@ -38,6 +38,11 @@ struct Runtime {
     var audit: AuditTrailService { AuditTrailService(audit: store, checkpointKey: settings.keys.checkpoint) }
     var placements: PlacementService { PlacementService(placements: store, directory: store, clock: clock) }
 
+    var payments: PaymentService {
+        PaymentService(payments: store, accounts: accounts, processor: settings.processor, clock: clock)
+    }
+    var plans: PlanService { PlanService(plans: store, payments: payments, clock: clock) }
+
     var snapshots: AccountSnapshots { AccountSnapshots(accounts: accounts, contacts: store, facts: store, bulk: store) }
     var messages: MessageService {
         MessageService(snapshots: snapshots, outbox: store, clock: clock,

@@ -6,6 +6,7 @@ import Crypto
 import Foundation
 import Payments
 import RecoupApp
+import RecoupCore
 import Storage
 
 /// Options every command takes.
@@ -48,6 +49,8 @@ struct Settings {
     var clockOffset: TimeInterval?
     /// The card processor (`RECOUP_PROCESSOR_URL`, its secret key as the URL's user) and its webhooks' signing secret.
     var processor: CardProcessorClient?
+    /// The agency as its bank set it up for ACH (`RECOUP_ACH_ORIGINATOR`).
+    var achOriginator: NACHAOriginator?
     var processorWebhookSecret: String?
 
     /// Environment keys (swift-configuration maps `database.url` to `DATABASE_URL`):
@@ -74,6 +77,8 @@ struct Settings {
     /// - `RECOUP_PROCESSOR_URL`: `https://SECRET_KEY@api.stripe.com` (or a compatible processor): card payments and
     ///   refunds go there. `RECOUP_PROCESSOR_WEBHOOK_SECRET`: the signing secret of `/webhooks/payments/<tenant>`;
     ///   absent: that webhook is not served.
+    /// - `RECOUP_ACH_ORIGINATOR`: `ROUTING,BANK NAME,COMPANY ID,COMPANY NAME`, the agency's bank (the ODFI) and its
+    ///   originator identity there: `recoup nacha export` writes files for that bank.
     static func load(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws -> Settings
     {
@@ -118,6 +123,13 @@ struct Settings {
             processor = Self.processor(url)
             if processor == nil { problems.append("RECOUP_PROCESSOR_URL must be https://SECRET_KEY@host[:port]") }
         }
+        var achOriginator: NACHAOriginator?
+        if let text = config.string(forKey: "recoup.ach.originator"), !text.isEmpty {
+            achOriginator = Self.originator(text)
+            if achOriginator == nil {
+                problems.append("RECOUP_ACH_ORIGINATOR must be ROUTING,BANK NAME,COMPANY ID,COMPANY NAME with a valid routing number")
+            }
+        }
         let rateText = config.string(forKey: "recoup.rate.limits") ?? ""
         let rateLimits = rateText.isEmpty ? [:] : RateLimit.parse(rateText)
         if rateLimits == nil { problems.append("RECOUP_RATE_LIMITS must be channel=per-second pairs, e.g. email=50,sms=10") }
@@ -142,8 +154,18 @@ struct Settings {
                 ?? (dataDir as NSString).appendingPathComponent("print"),
             smsURL: smsURL, smsFrom: smsFrom,
             publicURL: config.string(forKey: "recoup.public.url").flatMap { $0.isEmpty ? nil : ($0.hasSuffix("/") ? String($0.dropLast()) : $0) },
-            clockOffset: clockOffset, processor: processor,
+            clockOffset: clockOffset, processor: processor, achOriginator: achOriginator,
             processorWebhookSecret: config.string(forKey: "recoup.processor.webhook.secret", isSecret: true).flatMap { $0.isEmpty ? nil : $0 })
+    }
+
+    /// The originator of `ROUTING,BANK NAME,COMPANY ID,COMPANY NAME`.
+    static func originator(_ text: String) -> NACHAOriginator? {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 4, RoutingNumber.isValid(parts[0]), !parts[1].isEmpty, (1...10).contains(parts[2].count), !parts[3].isEmpty
+        else { return nil }
+        return NACHAOriginator(
+            destinationRouting: parts[0], destinationName: parts[1], originID: parts[2], originName: parts[3], companyName: parts[3],
+            companyID: parts[2], originatingDFI: String(parts[0].prefix(8)))
     }
 
     /// The processor client of `https://SECRET_KEY@host[:port][/prefix]` (http for a local test processor).

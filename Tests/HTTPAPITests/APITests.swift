@@ -47,6 +47,8 @@ struct APIHarness {
     let clock: ManualClock
     /// The voice provider the server places calls with.
     let calls: RecordingCalls
+    /// The card processor the server charges through, when the test gave one.
+    let processor: (any PaymentProcessor)?
     /// The SMS provider's auth token the harness's webhooks check signatures with.
     static let smsToken = "test-auth-token"
     /// The email relay's event-webhook secret.
@@ -95,7 +97,7 @@ struct APIHarness {
             audit: AuditTrailService(audit: store, checkpointKey: nil), contactRepository: store, factRepository: store, decisionLog: store, outbox: store, inbound: store,
             callRepository: store, callTransport: calls, voiceURLs: VoiceWebhookURLs(publicURL: "https://pay.acme.test"),
             templateRepository: store, templateSender: TemplateSender(agencyPhone: "(512) 555-0199", portalURL: "https://pay.acme.test"),
-            paymentRepository: store, processor: processor, clock: clock,
+            paymentRepository: store, planRepository: store, processor: processor, clock: clock,
             letterhead: { tenantID in
                 CollectorDetails(name: tenantID == acme.id ? "Acme" : "Other", mailingAddress: ["PO Box 1234", "Austin, TX 78701"])
             },
@@ -114,7 +116,7 @@ struct APIHarness {
             acmeAgent: try await directory.createAPIKey(tenantID: acme.id, role: .agent, clientID: nil, actor: "t").secret,
             bankKey: try await directory.createAPIKey(tenantID: acme.id, role: .client, clientID: bank.id, actor: "t").secret,
             otherAdmin: try await directory.createAPIKey(tenantID: other.id, role: .admin, clientID: nil, actor: "t").secret,
-            links: links, clock: clock, calls: calls)
+            links: links, clock: clock, calls: calls, processor: processor)
     }
 }
 

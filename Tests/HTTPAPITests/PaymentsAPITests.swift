@@ -25,7 +25,7 @@ extension TestClientProtocol {
     /// Stores a card with `token` on the account; answers the method's id.
     func addCard(_ account: String, token: String, _ h: APIHarness) async throws -> String {
         let (status, method, text) = try await call(.post, "/v1/accounts/\(account)/payment-methods", key: h.acmeAgent, body: """
-            {"customer": "cus_pat", "token": "\(token)", "brand": "visa", "last4": "4242",
+            {"type": "card", "customer": "cus_pat", "token": "\(token)", "brand": "visa", "last4": "4242",
              "authorization": "I authorise Acme to charge my card today for the amount stated."}
             """)
         #expect(status == .created, "\(text)")
@@ -193,7 +193,7 @@ struct PaymentsAPITests {
                 #expect(processor.intents.count == 1, "neither refusal reached the processor")
 
                 let (cardNumber, refusal, _) = try await client.call(.post, "/v1/accounts/\(account)/payment-methods", key: h.acmeAgent, body: """
-                    {"customer": "cus_1", "token": "4242424242424242", "brand": "visa", "last4": "4242", "authorization": "yes"}
+                    {"type": "card", "customer": "cus_1", "token": "4242424242424242", "brand": "visa", "last4": "4242", "authorization": "yes"}
                     """)
                 #expect(cardNumber == .badRequest && "\(refusal)".contains("card number"))
                 let headers: HTTPFields = [.authorization: "Bearer \(h.acmeAgent)", .contentType: "application/json"]

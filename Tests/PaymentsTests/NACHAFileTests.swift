@@ -46,6 +46,6 @@ struct NACHAFileTests {
             try NACHAFile.write([debit("011000015", 0, "A")], originator: originator, effectiveDate: LocalDate(year: 2026, month: 12, day: 1)!,
                                 createdAt: Date())
         }
-        #expect(NACHAFile.isValidRouting("011000015") && !NACHAFile.isValidRouting("01100001") && !NACHAFile.isValidRouting("0110000a5"))
+        #expect(RoutingNumber.isValid("011000015") && !RoutingNumber.isValid("01100001") && !RoutingNumber.isValid("0110000a5"))
     }
 }

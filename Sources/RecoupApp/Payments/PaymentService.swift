@@ -73,6 +73,29 @@ public struct PaymentService: Sendable {
         return method
     }
 
+    /// Stores a bank account for ACH debits with the consumer's authorization, word for word (Nacha requires the
+    /// originator to keep it: for WEB entries, the consumer's online agreement; for PPD, the signed or recorded one).
+    public func addBank(
+        account: AccountID, routing: String, accountNumber: String, checking: Bool, holder: String, authorization: String, via: String,
+        scope: AccessScope, actor: String
+    ) async throws -> PaymentMethod {
+        var problems: [FieldProblem] = []
+        if !RoutingNumber.isValid(routing) { problems.append(FieldProblem(field: "routing", reason: "not a valid ABA routing number (9 digits, check digit)")) }
+        if !(4...17).contains(accountNumber.count) || !accountNumber.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
+            problems.append(FieldProblem(field: "account_number", reason: "4 to 17 letters and digits"))
+        }
+        if holder.trimmingCharacters(in: .whitespaces).isEmpty { problems.append(FieldProblem(field: "holder", reason: "the account holder's name is required")) }
+        if authorization.isEmpty { problems.append(FieldProblem(field: "authorization", reason: "what the consumer agreed to is required")) }
+        guard problems.isEmpty else { throw RecoupError.invalid(problems) }
+        let account = try await accounts.account(account, scope: scope)
+        let method = PaymentMethod(
+            tenantID: scope.tenantID, accountID: account.id,
+            details: .bank(routing: routing, accountNumber: accountNumber, checking: checking, holder: holder),
+            authorization: authorization, authorizedVia: via, createdAt: clock.now())
+        try await payments.addMethod(method, audit: Self.methodAudit(method, actor: actor))
+        return method
+    }
+
     public func methods(account: AccountID, scope: AccessScope) async throws -> [PaymentMethod] {
         let account = try await accounts.account(account, scope: scope)
         return try await payments.methods(account: account.id, tenantID: scope.tenantID)
@@ -89,17 +112,18 @@ public struct PaymentService: Sendable {
     /// Takes a payment of `amount` on `account` with a stored method. The same `idempotencyKey` with the same request
     /// answers the same payment (`created` false); with a different request it is refused.
     public func pay(
-        account accountID: AccountID, method methodID: UUID, amount: Money, idempotencyKey: String, scope: AccessScope, actor: String
+        account accountID: AccountID, method methodID: UUID, amount: Money, idempotencyKey: String, plan: (id: UUID, installment: Int)? = nil,
+        scope: AccessScope, actor: String
     ) async throws -> (Payment, created: Bool) {
         let account = try await accounts.account(accountID, scope: scope)
         guard let method = try await payments.method(methodID, tenantID: scope.tenantID), method.accountID == account.id else {
             throw RecoupError.invalid([FieldProblem(field: "method_id", reason: "no such payment method on this account")])
         }
-        let digest = Self.digest("\(account.id)|\(method.id)|\(amount.minorUnits)|\(amount.currency.code)")
+        let digest = Self.digest("\(account.id)|\(method.id)|\(amount.minorUnits)|\(amount.currency.code)|\(plan?.id.uuidString ?? "")")
         let now = clock.now()
         let candidate = Payment(
             tenantID: scope.tenantID, accountID: account.id, clientID: account.clientID, methodID: method.id, rail: method.rail,
-            amount: amount, createdBy: actor, createdAt: now, updatedAt: now)
+            amount: amount, planID: plan?.id, installment: plan?.installment, createdBy: actor, createdAt: now, updatedAt: now)
         try await check(amount, against: account)
         let (payment, recordedDigest, created) = try await payments.begin(
             candidate, idempotencyKey: idempotencyKey, requestDigest: digest,
@@ -215,6 +239,60 @@ public struct PaymentService: Sendable {
     public func payments(account: AccountID, scope: AccessScope) async throws -> [Payment] {
         let account = try await accounts.account(account, scope: scope)
         return try await payments.payments(account: account.id, tenantID: scope.tenantID)
+    }
+
+    // MARK: ACH
+
+    /// The ACH debits waiting for the next file, each with its bank details and account.
+    public func achDue(tenantID: TenantID) async throws -> [(Payment, PaymentMethod, Account)] {
+        var due: [(Payment, PaymentMethod, Account)] = []
+        for payment in try await payments.pendingPayments(rail: .ach, tenantID: tenantID) {
+            guard let method = try await payments.method(payment.methodID, tenantID: tenantID) else { continue }
+            due.append((payment, method, try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))))
+        }
+        return due
+    }
+
+    /// A debit went into a file under `trace`: it posts now (a return reverses it). Filing it again changes nothing.
+    public func filed(_ paymentID: UUID, trace: String, tenantID: TenantID, actor: String) async throws -> Payment? {
+        guard let payment = try await payments.payment(paymentID, tenantID: tenantID) else { return nil }
+        let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
+        let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
+        let today = LocalDate(utc: clock.now())
+        return try await payments.transition(paymentID, tenantID: tenantID, at: clock.now()) { payment, stored in
+            try PaymentPosting.received(
+                payment, account: account, terms: terms, stored: stored, status: .processing, reference: trace, on: today, actor: actor)
+        }
+    }
+
+    /// The bank returned the debit filed under `trace`: its entry is reversed. Nil when no payment has that trace.
+    public func returned(trace: String, reason: String, tenantID: TenantID, actor: String) async throws -> Payment? {
+        guard let payment = try await payments.payment(reference: trace, tenantID: tenantID) else { return nil }
+        if let undone = try await undo(payment.id, tenantID: tenantID, status: .returned, reason: reason, actor: actor) { return undone }
+        return try await payments.payment(payment.id, tenantID: tenantID)
+    }
+
+    /// A notification of change for the debit filed under `trace`: the stored bank details are corrected so the next
+    /// debit goes to the right account. Nil when no payment has that trace.
+    public func corrected(
+        trace: String, routing: String?, accountNumber: String?, checking: Bool?, code: String, tenantID: TenantID, actor: String
+    ) async throws -> PaymentMethod? {
+        guard let payment = try await payments.payment(reference: trace, tenantID: tenantID),
+              var method = try await payments.method(payment.methodID, tenantID: tenantID),
+              case let .bank(oldRouting, oldNumber, oldChecking, holder) = method.details
+        else { return nil }
+        method.details = .bank(routing: routing ?? oldRouting, accountNumber: accountNumber ?? oldNumber, checking: checking ?? oldChecking,
+                               holder: holder)
+        let before = PaymentMethod(id: method.id, tenantID: tenantID, accountID: method.accountID,
+                                   details: .bank(routing: oldRouting, accountNumber: oldNumber, checking: oldChecking, holder: holder),
+                                   authorization: method.authorization, authorizedVia: method.authorizedVia, createdAt: method.createdAt)
+        try await payments.updateMethod(
+            method,
+            audit: AuditEntry(actor: actor, action: "payment_method.corrected", subjectType: "account", subjectID: method.accountID.description,
+                              details: ["method_id": method.id.uuidString.lowercased(), "code": code, "before": before.display,
+                                        "after": method.display]),
+            at: clock.now())
+        return method
     }
 
     // MARK: Ledger

@@ -181,4 +181,45 @@ public protocol PaymentRepository: Sendable {
     ) async throws -> Payment?
     /// Notes a processor event id; false when it was noted before (a replayed delivery).
     func noteEvent(_ id: String, type: String, tenantID: TenantID, at: Date) async throws -> Bool
+    /// Payments on `rail` still `pending`, oldest first (ACH debits waiting for the next file).
+    func pendingPayments(rail: PaymentRail, tenantID: TenantID) async throws -> [Payment]
+    /// Replaces a bank method's details (a notification of change); audited.
+    func updateMethod(_ method: PaymentMethod, audit: AuditEntry, at: Date) async throws
+    /// Stores a NACHA file being built (its debits are then filed one by one) or marks it `ready`.
+    func saveACHFile(_ file: ACHFileRecord, audit: AuditEntry?) async throws
+    func achFiles(tenantID: TenantID) async throws -> [ACHFileRecord]
+}
+
+/// A NACHA file of debits, kept so it can be written out again and so an interrupted export resumes: it is stored
+/// `building` with its payments and trace numbers before any of them is marked filed, and `ready` once all are.
+public struct ACHFileRecord: Sendable, Equatable {
+    public enum Status: String, Sendable { case building, ready }
+    public var id: UUID
+    public var tenantID: TenantID
+    public var effectiveDate: LocalDate
+    public var createdAt: Date
+    public var status: Status
+    /// Each debit's payment and its trace number, in file order.
+    public var debits: [(paymentID: UUID, trace: String)]
+    public var totalMinor: Int64
+    public var text: String
+
+    public init(
+        id: UUID = UUID(), tenantID: TenantID, effectiveDate: LocalDate, createdAt: Date, status: Status,
+        debits: [(paymentID: UUID, trace: String)], totalMinor: Int64, text: String
+    ) {
+        self.id = id
+        self.tenantID = tenantID
+        self.effectiveDate = effectiveDate
+        self.createdAt = createdAt
+        self.status = status
+        self.debits = debits
+        self.totalMinor = totalMinor
+        self.text = text
+    }
+
+    public static func == (lhs: ACHFileRecord, rhs: ACHFileRecord) -> Bool {
+        lhs.id == rhs.id && lhs.status == rhs.status && lhs.text == rhs.text
+            && lhs.debits.map(\.paymentID) == rhs.debits.map(\.paymentID) && lhs.debits.map(\.trace) == rhs.debits.map(\.trace)
+    }
 }

@@ -1,0 +1,191 @@
+import Foundation
+import Ledger
+import RecoupCore
+
+/// What a consumer and an agent agree a plan should be.
+public struct PlanProposal: Sendable, Equatable {
+    /// The plan amount; nil: the whole balance.
+    public var amount: Int64?
+    public var downPayment: Int64
+    public var installments: Int
+    public var frequency: InstallmentFrequency
+    public var firstDate: LocalDate
+    /// Autopay on this stored method.
+    public var methodID: UUID?
+
+    public init(amount: Int64?, downPayment: Int64, installments: Int, frequency: InstallmentFrequency, firstDate: LocalDate, methodID: UUID?) {
+        self.amount = amount
+        self.downPayment = downPayment
+        self.installments = installments
+        self.frequency = frequency
+        self.firstDate = firstDate
+        self.methodID = methodID
+    }
+}
+
+/// What one autopay run did.
+public struct AutopayReport: Sendable, Equatable {
+    public var charged = 0
+    public var declined = 0
+    /// ACH debits recorded for the next NACHA file.
+    public var queued = 0
+    public var completed = 0
+    public var broken = 0
+    public init() {}
+}
+
+/// Payment plans: quotes inside the client's rules, plans with autopay, re-arranging (the old plan is kept as
+/// replaced), and the daily run that charges what fell due and marks plans completed or broken.
+public struct PlanService: Sendable {
+    let plans: any PlanRepository
+    let payments: PaymentService
+    let clock: any Clock
+
+    public init(plans: any PlanRepository, payments: PaymentService, clock: any Clock) {
+        self.plans = plans
+        self.payments = payments
+        self.clock = clock
+    }
+
+    /// The schedule the proposal would have, checked against the client's rules and the balance; nothing is stored.
+    public func quote(account: AccountID, _ proposal: PlanProposal, scope: AccessScope) async throws -> (PlanRecord, [Installment]) {
+        let view = try await payments.ledger(account: account, scope: scope)
+        let terms = try await payments.payments.terms(client: view.account.clientID, tenantID: scope.tenantID)
+        let balance = view.ledger.balance.total
+        let amount = proposal.amount ?? balance
+        var problems: [FieldProblem] = []
+        if amount <= 0 || amount > balance {
+            problems.append(FieldProblem(field: "amount_minor", reason: "must be between 0.01 and the balance of \(view.ledger.balanceMoney.decimalString)"))
+        }
+        let today = LocalDate(utc: clock.now())
+        if proposal.firstDate < today { problems.append(FieldProblem(field: "first_date", reason: "is before today (\(today.iso))")) }
+        if let methodID = proposal.methodID {
+            let method = try await payments.payments.method(methodID, tenantID: scope.tenantID)
+            if method?.accountID != view.account.id { problems.append(FieldProblem(field: "method_id", reason: "no such payment method on this account")) }
+        }
+        guard problems.isEmpty else { throw RecoupError.invalid(problems) }
+        let schedule: [Installment]
+        do {
+            schedule = try PaymentPlan.schedule(
+                amount: amount, downPayment: proposal.downPayment, installments: proposal.installments, frequency: proposal.frequency,
+                firstDate: proposal.firstDate, rules: terms.plans)
+        } catch {
+            let field = switch error {
+            case .downPaymentTooSmall, .downPaymentTooLarge: "down_payment_minor"
+            case .noInstallments, .installmentTooSmall, .tooLong: "installments"
+            }
+            throw RecoupError.invalid([FieldProblem(field: field, reason: error.description)])
+        }
+        let now = clock.now()
+        let plan = PlanRecord(
+            tenantID: scope.tenantID, accountID: view.account.id, clientID: view.account.clientID,
+            amount: Money(minorUnits: amount, currency: view.ledger.currency), downPayment: proposal.downPayment,
+            installmentCount: proposal.installments, frequency: proposal.frequency, firstDate: proposal.firstDate,
+            methodID: proposal.methodID, createdBy: "", createdAt: now, updatedAt: now)
+        return (plan, schedule)
+    }
+
+    /// Agrees a plan; an active plan on the account is re-arranged (kept, marked replaced).
+    public func create(account: AccountID, _ proposal: PlanProposal, scope: AccessScope, actor: String) async throws -> PlanRecord {
+        var (plan, schedule) = try await quote(account: account, proposal, scope: scope)
+        plan.createdBy = actor
+        let previous = try await plans.plans(account: plan.accountID, tenantID: scope.tenantID).first { $0.status == .active }
+        plan.replaces = previous?.id
+        var audit = [AuditEntry(
+            actor: actor, action: "plan.created", subjectType: "account", subjectID: plan.accountID.description,
+            details: ["plan_id": plan.id.uuidString.lowercased(), "amount": plan.amount.decimalString, "installments": "\(plan.installmentCount)",
+                      "frequency": plan.frequency.rawValue, "first_date": plan.firstDate.iso, "last_date": schedule.last?.dueOn.iso ?? "",
+                      "autopay": plan.methodID == nil ? "no" : "yes"])]
+        if let previous {
+            audit.append(AuditEntry(actor: actor, action: "plan.replaced", subjectType: "account", subjectID: plan.accountID.description,
+                                    details: ["plan_id": previous.id.uuidString.lowercased(), "by": plan.id.uuidString.lowercased()]))
+        }
+        try await plans.createPlan(plan, audit: audit)
+        return plan
+    }
+
+    public func cancel(_ id: UUID, reason: String, scope: AccessScope, actor: String) async throws -> PlanRecord {
+        let plan = try await plan(id, scope: scope)
+        guard try await plans.setPlanStatus(
+            id, tenantID: scope.tenantID, to: .cancelled, from: [.active],
+            audit: AuditEntry(actor: actor, action: "plan.cancelled", subjectType: "account", subjectID: plan.accountID.description,
+                              details: ["plan_id": id.uuidString.lowercased(), "reason": reason]),
+            at: clock.now())
+        else { throw RecoupError.conflict("the plan is \(plan.status.rawValue), not active") }
+        return try await self.plan(id, scope: scope)
+    }
+
+    public func plan(_ id: UUID, scope: AccessScope) async throws -> PlanRecord {
+        guard let plan = try await plans.plan(id, tenantID: scope.tenantID), scope.clientID == nil || scope.clientID == plan.clientID else {
+            throw RecoupError.notFound("plan \(id.uuidString.lowercased())")
+        }
+        return plan
+    }
+
+    /// The account's plans, newest first, each with where it stands today.
+    public func plans(account: AccountID, scope: AccessScope) async throws -> [(PlanRecord, PlanProgress)] {
+        let account = try await payments.accounts.account(account, scope: scope)
+        let terms = try await payments.payments.terms(client: account.clientID, tenantID: scope.tenantID)
+        let made = try await payments.payments.payments(account: account.id, tenantID: scope.tenantID)
+        let today = LocalDate(utc: clock.now())
+        return try await plans.plans(account: account.id, tenantID: scope.tenantID).map {
+            ($0, PlanProgress.of($0, payments: made, on: today, terms: terms))
+        }
+    }
+
+    /// The daily autopay run for a tenant on `date`: each active plan is marked completed or broken when it is,
+    /// otherwise what has fallen due is charged to its method (once per plan per day: the attempt's idempotency key
+    /// names both, so two runs at once charge once), and the plan is looked at again.
+    public func runAutopay(tenantID: TenantID, on date: LocalDate, actor: String) async throws -> AutopayReport {
+        var report = AutopayReport()
+        let scope = AccessScope(tenantID: tenantID)
+        for plan in try await plans.activePlans(tenantID: tenantID) {
+            if try await review(plan, on: date, actor: actor, report: &report) != .active { continue }
+            guard let methodID = plan.methodID else { continue }
+            let made = try await payments.payments.payments(account: plan.accountID, tenantID: tenantID)
+            let terms = try await payments.payments.terms(client: plan.clientID, tenantID: tenantID)
+            let progress = PlanProgress.of(plan, payments: made, on: date, terms: terms)
+            // An ACH debit still waiting for its file (or for the bank) is not charged again.
+            let inFlight = made.contains { $0.planID == plan.id && ($0.status == .pending || ($0.status == .processing && $0.entryID == nil)) }
+            guard progress.arrears > 0, !inFlight else { continue }
+            let balance = try await payments.ledger(account: plan.accountID, scope: scope).ledger.balance.total
+            guard balance > 0 else { continue }
+            let installment = progress.standing.nextDue?.number ?? plan.schedule.last { $0.dueOn <= date }?.number
+            let (payment, _) = try await payments.pay(
+                account: plan.accountID, method: methodID, amount: Money(minorUnits: min(progress.arrears, balance), currency: plan.amount.currency),
+                idempotencyKey: "autopay:\(plan.id.uuidString.lowercased()):\(date.iso)", plan: (plan.id, installment ?? 0), scope: scope,
+                actor: actor)
+            switch payment.status {
+            case .succeeded: report.charged += 1
+            case .failed: report.declined += 1
+            case .pending where payment.rail == .ach: report.queued += 1
+            default: break
+            }
+            _ = try await review(plan, on: date, actor: actor, report: &report)
+        }
+        return report
+    }
+
+    /// Marks `plan` completed or broken when its payments say so; answers its status afterwards.
+    public func review(_ plan: PlanRecord, on date: LocalDate, actor: String) async throws -> PlanStatus {
+        var report = AutopayReport()
+        return try await review(plan, on: date, actor: actor, report: &report)
+    }
+
+    func review(_ plan: PlanRecord, on date: LocalDate, actor: String, report: inout AutopayReport) async throws -> PlanStatus {
+        guard plan.status == .active else { return plan.status }
+        let made = try await payments.payments.payments(account: plan.accountID, tenantID: plan.tenantID)
+        let terms = try await payments.payments.terms(client: plan.clientID, tenantID: plan.tenantID)
+        let progress = PlanProgress.of(plan, payments: made, on: date, terms: terms)
+        let next: PlanStatus? = progress.complete ? .completed : progress.standing.broken ? .broken : nil
+        guard let next else { return .active }
+        let moved = try await plans.setPlanStatus(
+            plan.id, tenantID: plan.tenantID, to: next, from: [.active],
+            audit: AuditEntry(actor: actor, action: "plan.\(next.rawValue)", subjectType: "account", subjectID: plan.accountID.description,
+                              details: ["plan_id": plan.id.uuidString.lowercased(), "paid": "\(progress.paid)",
+                                        "missed": "\(progress.standing.missed)", "failures": "\(progress.failures)"]),
+            at: clock.now())
+        if moved { if next == .completed { report.completed += 1 } else { report.broken += 1 } }
+        return next
+    }
+}

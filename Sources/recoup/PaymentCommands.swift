@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import Payments
+import RecoupApp
+import RecoupCore
+
+/// `recoup payments run`: the daily autopay run (cron it once a day per tenant).
+struct PaymentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "payments", abstract: "Payment plans' daily run.", subcommands: [Run.self])
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Charge what fell due on active plans with autopay (cards through the processor; bank debits wait for the next NACHA file), and mark plans completed or broken. Safe to run twice a day: each plan is charged once per date.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Tenant id.") var tenant: String
+        @Option(help: "The run's date, YYYY-MM-DD (default: today, UTC).") var date: String?
+
+        func run() async throws {
+            let tenantID = try parseID(tenant, TenantID.self, "--tenant")
+            let report = try await Runtime.with(options) { runtime in
+                let day = try date.map { try parseDate($0, "--date") } ?? LocalDate(utc: runtime.clock.now())
+                return try await runtime.plans.runAutopay(tenantID: tenantID, on: day, actor: cliActor)
+            }
+            Output.emit(
+                options,
+                text: "charged \(report.charged), declined \(report.declined), queued for ACH \(report.queued), completed \(report.completed), broken \(report.broken)",
+                json: ["charged": report.charged, "declined": report.declined, "queued": report.queued, "completed": report.completed,
+                       "broken": report.broken])
+        }
+    }
+}
+
+/// `recoup nacha export` and `recoup nacha import-returns`: the agency's ACH files with its bank.
+struct NACHACommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nacha", abstract: "ACH files: the debits to send, the returns that come back.", subcommands: [Export.self, ImportReturns.self])
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the NACHA file of every pending ACH debit (PPD, or WEB when authorised on the portal) and post them. An export interrupted half way is finished by the next one, which writes the same file again.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Tenant id.") var tenant: String
+        @Option(help: "The effective entry date, YYYY-MM-DD.") var date: String
+        @Option(help: "Where to write the file (several files get .2, .3 … suffixes).") var out: String
+
+        func run() async throws {
+            let tenantID = try parseID(tenant, TenantID.self, "--tenant")
+            let effective = try parseDate(date, "--date")
+            let files = try await Runtime.with(options) { runtime in
+                guard let originator = runtime.settings.achOriginator else {
+                    throw ValidationError("RECOUP_ACH_ORIGINATOR is not set: ROUTING,BANK NAME,COMPANY ID,COMPANY NAME")
+                }
+                return try await ACHFiling(payments: runtime.payments, plans: runtime.plans, repository: runtime.store, originator: originator)
+                    .export(tenantID: tenantID, effectiveDate: effective, at: runtime.clock.now(), actor: cliActor)
+            }
+            var written: [String] = []
+            for (index, file) in files.enumerated() {
+                let path = index == 0 ? out : "\(out).\(index + 1)"
+                try file.text.write(toFile: path, atomically: true, encoding: .ascii)
+                written.append(path)
+            }
+            let entries = files.reduce(0) { $0 + $1.debits.count }
+            let total = files.reduce(Int64(0)) { $0 + $1.totalMinor }
+            Output.emit(
+                options,
+                text: files.isEmpty ? "no pending ACH debits" : "wrote \(entries) debits, \(Money(minorUnits: total, currency: .usd).decimalString) to \(written.joined(separator: ", "))",
+                json: ["files": written, "entries": entries, "total_minor": total])
+        }
+    }
+
+    struct ImportReturns: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import-returns",
+            abstract: "Apply the bank's return file: each return reverses its debit and counts against its plan; each notification of change corrects the stored bank details. Lines that match nothing are named; exit 1 when there were any.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Tenant id.") var tenant: String
+        @Option(help: "The return file.") var file: String
+
+        func run() async throws {
+            let tenantID = try parseID(tenant, TenantID.self, "--tenant")
+            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            let report = try await Runtime.with(options) { runtime in
+                guard let originator = runtime.settings.achOriginator else {
+                    throw ValidationError("RECOUP_ACH_ORIGINATOR is not set: ROUTING,BANK NAME,COMPANY ID,COMPANY NAME")
+                }
+                return try await ACHFiling(payments: runtime.payments, plans: runtime.plans, repository: runtime.store, originator: originator)
+                    .importReturns(String(decoding: data, as: UTF8.self), tenantID: tenantID, on: LocalDate(utc: runtime.clock.now()),
+                                   actor: cliActor)
+            }
+            let lines = ["returned \(report.returned.count), corrected \(report.corrected.count), plans broken \(report.brokenPlans.count), problems \(report.problems.count)"]
+                + report.problems.map { "  line \($0.line): \($0.reason)" }
+            Output.emit(options, text: lines.joined(separator: "\n"), json: [
+                "returned": report.returned.map { $0.id.uuidString.lowercased() },
+                "corrected": report.corrected.map { $0.id.uuidString.lowercased() },
+                "broken_plans": report.brokenPlans.map { $0.uuidString.lowercased() },
+                "problems": report.problems.map { ["line": $0.line, "reason": $0.reason] as [String: Any] },
+            ])
+            if !report.problems.isEmpty { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Payments
+import RecoupApp
+import RecoupCore
+import RecoupTestSupport
+import Testing
+
+/// Plans agreed through the API inside the client's rules, their daily autopay run, ACH debits filed in a NACHA file
+/// and returned by the bank, on both databases.
+@Suite(.serialized)
+struct PlansAndACHTests {
+    static let originator = NACHAOriginator(
+        destinationRouting: "091000019", destinationName: "Agency Bank", originID: "1234567890", originName: "Acme Recovery",
+        companyName: "Acme Recovery", companyID: "1234567890", originatingDFI: "09100001")
+
+    /// The plan runner and the ACH desk as the CLI builds them, on the harness's store and clock.
+    static func desk(_ h: APIHarness) -> (PlanService, ACHFiling) {
+        let payments = PaymentService(
+            payments: h.store, accounts: AccountService(accounts: h.store, clock: h.clock), processor: h.processor, clock: h.clock)
+        let plans = PlanService(plans: h.store, payments: payments, clock: h.clock)
+        return (plans, ACHFiling(payments: payments, plans: plans, repository: h.store, originator: originator))
+    }
+
+    /// A 94-character record from its fields, each padded or cut to its width.
+    static func record(_ fields: [(String, Int)]) -> String {
+        fields.map { text, width in String(text.prefix(width)) + String(repeating: " ", count: max(0, width - text.count)) }.joined()
+    }
+
+    /// The bank's return file: each debit sent back with its return code, under its original trace number.
+    static func returnFile(_ returns: [(trace: String, code: String)]) -> String {
+        ([record([("101 091000019 123456789", 94)])] + returns.flatMap { trace, code in
+            [record([("6", 1), ("26", 2), ("01100001", 8), ("5", 1), ("000123456789", 17), ("0000000833", 10), ("R-1", 15), ("PAT DOE", 22),
+                     ("  ", 2), ("1", 1), ("011000010000001", 15)]),
+             record([("7", 1), ("99", 2), (code, 3), (trace, 15), ("", 6), ("09100001", 8), ("", 44), ("011000010000001", 15)])]
+        } + [record([("9", 94)])]).joined(separator: "\r\n")
+    }
+
+    static func setTerms(_ client: some TestClientProtocol, _ h: APIHarness, minimumInstallment: Int, missesToBreak: Int) async throws {
+        let (status, _, text) = try await client.call(.put, "/v1/clients/\(h.acmeBank)/terms", key: h.acmeAdmin, body: """
+            {"allocation": ["fees", "interest", "principal"], "plan_max_months": 12, "plan_minimum_installment_minor": \(minimumInstallment),
+             "plan_minimum_down_payment_bp": 0, "settlement_minimum_bp": 6000, "settlement_max_installments": 3,
+             "settlement_max_valid_days": 30, "contingency_bp": 2500, "grace_days": 5, "misses_to_break": \(missesToBreak)}
+            """)
+        #expect(status == .ok, "\(text)")
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aTwelveMonthPlanInsideTheClientsRulesRunsOnAutopay(_ kind: TestDatabase) async throws {
+        try await PaymentsAPITests.withProcessor(kind) { h, processor in
+            try await h.app.test(.router) { client in
+                let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
+                let card = try await client.addCard(account, token: "pm_card_visa", h)
+                let proposal = #"{"installments": 12, "frequency": "monthly", "first_date": "2026-09-21", "method_id": "\#(card)"}"#
+                let (tooSmall, problem, _) = try await client.call(.post, "/v1/accounts/\(account)/plans", key: h.acmeAgent, body: proposal)
+                #expect(tooSmall == .badRequest && (problem["detail"] as? String)?.hasSuffix("below the client's minimum of 2500") == true,
+                        "standard terms: $25 minimum: \(problem)")
+                try await Self.setTerms(client, h, minimumInstallment: 500, missesToBreak: 2)
+                let (quoted, quote, _) = try await client.call(.post, "/v1/accounts/\(account)/plans/quote", key: h.acmeAgent, body: proposal)
+                let schedule = try #require(quote["installments"] as? [[String: Any]])
+                #expect(quoted == .ok && quote["status"] as? String == "quote" && schedule.count == 12)
+                #expect(schedule.compactMap { $0["amount_minor"] as? Int }.reduce(0, +) == 10_000, "the schedule sums to the plan")
+                #expect(schedule.last?["amount_minor"] as? Int == 837 && schedule.last?["due_on"] as? String == "2027-08-21")
+                let (_, plans, _) = try await client.call(.get, "/v1/accounts/\(account)/plans", key: h.acmeAdmin)
+                #expect((plans["items"] as? [Any])?.isEmpty == true, "a quote stores nothing")
+
+                let (created, plan, text) = try await client.call(.post, "/v1/accounts/\(account)/plans", key: h.acmeAgent, body: proposal)
+                #expect(created == .created && plan["status"] as? String == "active", "\(text)")
+                let (runner, _) = Self.desk(h)
+                let day = LocalDate(iso: "2026-09-21")!
+                // Two runs at once on the same day charge the installment once.
+                let reports = try await withThrowingTaskGroup(of: AutopayReport.self) { group in
+                    for _ in 0..<2 { group.addTask { try await runner.runAutopay(tenantID: h.acme, on: day, actor: "test") } }
+                    return try await group.reduce(into: [AutopayReport]()) { $0.append($1) }
+                }
+                #expect(processor.intents.count == 1 && processor.intents.first?.amount == 833)
+                #expect(reports.map(\.charged).reduce(0, +) >= 1)
+                #expect(try await runner.runAutopay(tenantID: h.acme, on: day, actor: "test").charged == 0, "nothing more is due today")
+                let nextMonth = LocalDate(iso: "2026-10-21")!
+                #expect(try await runner.runAutopay(tenantID: h.acme, on: nextMonth, actor: "test").charged == 1)
+                let (_, listed, _) = try await client.call(.get, "/v1/accounts/\(account)/plans", key: h.acmeAdmin)
+                let standing = try #require((listed["items"] as? [[String: Any]])?.first)
+                #expect(standing["paid_minor"] as? Int == 1_666 && standing["missed"] as? Int == 0)
+
+                // Re-arranging keeps the first plan as replaced.
+                let (rearranged, second, _) = try await client.call(
+                    .post, "/v1/accounts/\(account)/plans", key: h.acmeAgent,
+                    body: #"{"installments": 6, "frequency": "monthly", "first_date": "2026-11-01", "method_id": "\#(card)"}"#)
+                #expect(rearranged == .created && second["replaces"] as? String == plan["id"] as? String)
+                let (_, both, _) = try await client.call(.get, "/v1/accounts/\(account)/plans", key: h.acmeAdmin)
+                #expect((both["items"] as? [[String: Any]])?.map { $0["status"] as? String } == ["active", "replaced"])
+                let (_, other, _) = try await client.call(.get, "/v1/accounts/\(account)/plans", key: h.otherAdmin)
+                #expect(other.isEmpty || other["status"] as? Int == 404)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func anACHReturnReversesTheRightDebitAndBreaksThePlanAfterTheConfiguredFailures(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+            try await h.app.test(.router) { client in
+                let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
+                try await Self.setTerms(client, h, minimumInstallment: 500, missesToBreak: 2)
+                let (badBank, problem, _) = try await client.call(.post, "/v1/accounts/\(account)/payment-methods", key: h.acmeAgent, body: """
+                    {"type": "bank", "routing": "011000016", "account_number": "000123456789", "holder": "Pat Doe", "authorization": "yes"}
+                    """)
+                #expect(badBank == .badRequest && "\(problem)".contains("routing"), "a mistyped routing number is caught at once")
+                let (added, bank, text) = try await client.call(.post, "/v1/accounts/\(account)/payment-methods", key: h.acmeAgent, body: """
+                    {"type": "bank", "routing": "011000015", "account_number": "000123456789", "account_type": "checking", "holder": "Pat Doe",
+                     "authorization": "I authorise Acme Recovery to debit my checking account monthly for my plan.", "authorized_via": "phone"}
+                    """)
+                #expect(added == .created && bank["display"] as? String == "checking ····6789 at 011000015", "\(text)")
+                let method = try #require(bank["id"] as? String)
+                let (_, plan, _) = try await client.call(.post, "/v1/accounts/\(account)/plans", key: h.acmeAgent,
+                    body: #"{"installments": 12, "frequency": "monthly", "first_date": "2026-09-21", "method_id": "\#(method)"}"#)
+                let planID = try #require(plan["id"] as? String)
+
+                let (runner, desk) = Self.desk(h)
+                let september = LocalDate(iso: "2026-09-21")!
+                #expect(try await runner.runAutopay(tenantID: h.acme, on: september, actor: "test").queued == 1)
+                #expect(try await runner.runAutopay(tenantID: h.acme, on: september, actor: "test").queued == 0, "queued once")
+                let files = try await desk.export(tenantID: h.acme, effectiveDate: LocalDate(iso: "2026-09-22")!, at: h.clock.now(), actor: "test")
+                let file = try #require(files.first)
+                #expect(files.count == 1 && file.debits.count == 1 && file.totalMinor == 833)
+                #expect(file.text.split(whereSeparator: \.isNewline).allSatisfy { $0.count == 94 })
+                #expect(file.text.contains("000123456789") && file.text.contains("PAT DOE") || file.text.contains("Pat Doe"))
+                #expect(try await desk.export(tenantID: h.acme, effectiveDate: september, at: h.clock.now(), actor: "test").isEmpty,
+                        "a debit is in one file only")
+                let (_, payments, _) = try await client.call(.get, "/v1/accounts/\(account)/payments", key: h.acmeAdmin)
+                let debit = try #require((payments["items"] as? [[String: Any]])?.first)
+                #expect(debit["status"] as? String == "processing" && debit["processor_ref"] as? String == file.debits[0].trace)
+                let (_, posted, _) = try await client.call(.get, "/v1/accounts/\(account)/ledger", key: h.acmeAdmin)
+                #expect(PaymentsAPITests.total(posted) == 9_167, "an ACH debit posts when filed")
+
+                let first = try await desk.importReturns(Self.returnFile([(file.debits[0].trace, "R01"), ("091000019999999", "R01")]),
+                                                         tenantID: h.acme, on: september, actor: "test")
+                #expect(first.returned.map(\.status) == [.returned] && first.returned.first?.failureReason == "R01 insufficient funds")
+                #expect(first.problems.map(\.reason) == ["no debit with trace number 091000019999999"], "the unknown line is named")
+                #expect(first.brokenPlans.isEmpty, "one failure of the two the client allows")
+                let (_, reversed, _) = try await client.call(.get, "/v1/accounts/\(account)/ledger", key: h.acmeAdmin)
+                #expect(PaymentsAPITests.total(reversed) == 10_000)
+                #expect(PaymentsAPITests.stored(reversed).map { $0["kind"] as? String } == ["opening_balance", "payment", "reversal"])
+
+                let october = LocalDate(iso: "2026-10-21")!
+                #expect(try await runner.runAutopay(tenantID: h.acme, on: october, actor: "test").queued == 1)
+                let second = try #require(try await desk.export(tenantID: h.acme, effectiveDate: october, at: h.clock.now(), actor: "test").first)
+                #expect(second.debits[0].trace != file.debits[0].trace && second.totalMinor == 1_666, "the arrears, under a new trace number")
+                let again = try await desk.importReturns(Self.returnFile([(second.debits[0].trace, "R01")]), tenantID: h.acme, on: october,
+                                                         actor: "test")
+                #expect(again.brokenPlans.map { $0.uuidString.lowercased() } == [planID])
+                let (_, listed, _) = try await client.call(.get, "/v1/accounts/\(account)/plans", key: h.acmeAdmin)
+                let broken = try #require((listed["items"] as? [[String: Any]])?.first)
+                #expect(broken["status"] as? String == "broken" && broken["failures"] as? Int == 2)
+                #expect(try await runner.runAutopay(tenantID: h.acme, on: october.adding(days: 1), actor: "test").queued == 0,
+                        "a broken plan is not charged again")
+                let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=plan.broken", key: h.acmeAdmin)
+                #expect((audit["items"] as? [Any])?.count == 1)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aNotificationOfChangeCorrectsTheStoredBankDetails(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+            try await h.app.test(.router) { client in
+                let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
+                let (_, bank, _) = try await client.call(.post, "/v1/accounts/\(account)/payment-methods", key: h.acmeAgent, body: """
+                    {"type": "bank", "routing": "011000015", "account_number": "000123456789", "holder": "Pat Doe", "authorization": "yes"}
+                    """)
+                let method = try #require(bank["id"] as? String)
+                var headers: HTTPFields = [.authorization: "Bearer \(h.acmeAgent)", .contentType: "application/json"]
+                headers[HTTPField.Name("Idempotency-Key")!] = "ach-1"
+                let status = try await client.execute(uri: "/v1/accounts/\(account)/payments", method: .post, headers: headers,
+                                                      body: .init(string: #"{"method_id": "\#(method)", "amount_minor": 2000}"#)) { $0.status }
+                #expect(status == .created)
+                let (_, desk) = Self.desk(h)
+                let file = try #require(try await desk.export(tenantID: h.acme, effectiveDate: LocalDate(iso: "2026-09-22")!, at: h.clock.now(),
+                                                              actor: "test").first)
+                let change = Self.record([("7", 1), ("98", 2), ("C01", 3), (file.debits[0].trace, 15), ("", 6), ("09100001", 8), ("55501234", 44),
+                                          ("011000010000001", 15)])
+                let text = Self.returnFile([]).replacingOccurrences(
+                    of: "\r\n" + Self.record([("9", 94)]),
+                    with: "\r\n" + Self.record([("6", 1), ("26", 2), ("01100001", 8), ("5", 1), ("000123456789", 17), ("0000000000", 10),
+                                                 ("R-1", 15), ("PAT DOE", 22), ("  ", 2), ("1", 1), ("011000010000001", 15)])
+                        + "\r\n" + change + "\r\n" + Self.record([("9", 94)]))
+                let report = try await desk.importReturns(text, tenantID: h.acme, on: LocalDate(iso: "2026-09-23")!, actor: "test")
+                #expect(report.corrected.map(\.display) == ["checking ····1234 at 011000015"] && report.problems.isEmpty)
+                let (_, methods, _) = try await client.call(.get, "/v1/accounts/\(account)/payment-methods", key: h.acmeAgent)
+                #expect((methods["items"] as? [[String: Any]])?.first?["display"] as? String == "checking ····1234 at 011000015")
+                let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=payment_method.corrected", key: h.acmeAdmin)
+                #expect((audit["items"] as? [Any])?.count == 1)
+            }
+        }
+    }
+}

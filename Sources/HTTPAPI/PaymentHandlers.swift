@@ -149,6 +149,54 @@ extension APIHandlers {
             methodID: try body.methodId.map { try parseUUID($0, "method_id") })
     }
 
+    func offerSettlement(_ input: Operations.OfferSettlement.Input) async throws -> Operations.OfferSettlement.Output {
+        let principal = try RequestPrincipal.require()
+        try principal.requireStaff("offer settlements")
+        let account = try parse(input.path.accountId, AccountID.self, "account_id")
+        guard case let .json(body) = input.body else { throw RecoupError.invalid([FieldProblem(field: "body", reason: "expected JSON")]) }
+        let terms: Settlements.Terms
+        switch (body.percentBp, body.amountMinor) {
+        case let (percent?, nil): terms = .percent(basisPoints: percent)
+        case let (nil, amount?): terms = .amount(amount)
+        default: throw RecoupError.invalid([FieldProblem(field: "percent_bp", reason: "give percent_bp or amount_minor, exactly one")])
+        }
+        guard let expires = LocalDate(iso: body.expiresOn) else {
+            throw RecoupError.invalid([FieldProblem(field: "expires_on", reason: "a date, YYYY-MM-DD")])
+        }
+        let settlement = try await services.settlements.offer(
+            account: account, terms, installments: body.installments, expiresOn: expires, scope: principal.scope, actor: principal.actor)
+        return .created(.init(body: .json(APIMapping.settlement(settlement))))
+    }
+
+    func listSettlements(_ input: Operations.ListSettlements.Input) async throws -> Operations.ListSettlements.Output {
+        let principal = try RequestPrincipal.require()
+        let account = try parse(input.path.accountId, AccountID.self, "account_id")
+        let items = try await services.settlements.settlements(account: account, scope: principal.scope)
+        return .ok(.init(body: .json(.init(items: items.map(APIMapping.settlement)))))
+    }
+
+    func approveSettlement(_ input: Operations.ApproveSettlement.Input) async throws -> Operations.ApproveSettlement.Output {
+        let principal = try RequestPrincipal.require()
+        guard principal.role.canApproveMoney else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot approve settlements") }
+        let id = try parseUUID(input.path.settlementId, "settlement_id")
+        let settlement = try await services.settlements.approve(id, scope: principal.scope, actor: principal.actor)
+        return .ok(.init(body: .json(APIMapping.settlement(settlement))))
+    }
+
+    func acceptSettlement(_ input: Operations.AcceptSettlement.Input) async throws -> Operations.AcceptSettlement.Output {
+        let principal = try RequestPrincipal.require()
+        try principal.requireStaff("record accepted settlements")
+        let id = try parseUUID(input.path.settlementId, "settlement_id")
+        guard case let .json(body) = input.body else { throw RecoupError.invalid([FieldProblem(field: "body", reason: "expected JSON")]) }
+        let first = try body.firstDate.map { text in
+            guard let date = LocalDate(iso: text) else { throw RecoupError.invalid([FieldProblem(field: "first_date", reason: "a date, YYYY-MM-DD")]) }
+            return date
+        }
+        let settlement = try await services.settlements.accept(
+            id, method: try body.methodId.map { try parseUUID($0, "method_id") }, firstDate: first, scope: principal.scope, actor: principal.actor)
+        return .ok(.init(body: .json(APIMapping.settlement(settlement))))
+    }
+
     /// The client in the caller's scope, or 404.
     func requireClient(_ id: ClientID, _ principal: Principal) async throws -> Client {
         guard let client = try await services.directory.clients(scope: principal.scope).first(where: { $0.id == id }) else {
@@ -208,6 +256,15 @@ extension APIMapping {
             failures: progress?.failures,
             installments: schedule.map { .init(number: $0.number, dueOn: $0.dueOn.iso, amountMinor: $0.amount) },
             createdAt: plan.createdAt)
+    }
+
+    static func settlement(_ settlement: SettlementRecord) -> Components.Schemas.Settlement {
+        .init(
+            id: settlement.id.uuidString.lowercased(), accountId: settlement.accountID.description, balance: money(settlement.balance),
+            amount: money(settlement.amount), installments: settlement.installments, expiresOn: settlement.expiresOn.iso,
+            status: .init(rawValue: settlement.status.rawValue) ?? .offered, approvalReasons: settlement.approvalReasons,
+            planId: settlement.planID?.uuidString.lowercased(), offeredBy: settlement.offeredBy, approvedBy: settlement.approvedBy,
+            createdAt: settlement.createdAt)
     }
 
     static func buckets(_ amounts: BucketAmounts) -> Components.Schemas.Buckets {

@@ -30,6 +30,7 @@ public struct APIServices: Sendable {
     /// Payment methods, payments, refunds, client terms and the ledger; card payments need a processor.
     public var payments: PaymentService
     public var plans: PlanService
+    public var settlements: SettlementService
     /// The card processor's webhook signing secret; nil: its webhook is not served.
     public var processorWebhookSecret: String?
     /// The agency's letterhead (name, dispute address, phone, licences) for a tenant's notices.
@@ -53,7 +54,8 @@ public struct APIServices: Sendable {
         decisionLog: any DecisionLog, outbox: any OutboxRepository, inbound: any InboundRepository, callRepository: any CallRepository,
         callTransport: (any CallTransport)? = nil, voiceURLs: VoiceWebhookURLs? = nil,
         templateRepository: any TemplateRepository, templateSender: TemplateSender = TemplateSender(),
-        paymentRepository: any PaymentRepository, planRepository: any PlanRepository, processor: (any PaymentProcessor)? = nil,
+        paymentRepository: any PaymentRepository, planRepository: any PlanRepository, settlementRepository: any SettlementRepository,
+        processor: (any PaymentProcessor)? = nil,
         clock: any Clock,
         letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
         databaseCheck: @escaping @Sendable () async -> Bool
@@ -75,8 +77,9 @@ public struct APIServices: Sendable {
         calls = OutboundCallService(calls: callRepository, snapshots: snapshots, transport: callTransport, urls: voiceURLs, clock: clock)
         voicemails = VoicemailDrops(outbox: outbox, contacts: contactRepository, clock: clock)
         returnedMail = ReturnedMailService(outbox: outbox, contacts: contactRepository, accounts: accounts, clock: clock)
-        payments = PaymentService(payments: paymentRepository, accounts: accounts, processor: processor, clock: clock)
+        payments = PaymentService(payments: paymentRepository, settlements: settlementRepository, accounts: accounts, processor: processor, clock: clock)
         plans = PlanService(plans: planRepository, payments: payments, clock: clock)
+        settlements = SettlementService(settlements: settlementRepository, plans: planRepository, payments: payments, clock: clock)
         self.letterhead = letterhead
         self.clock = clock
         self.databaseCheck = databaseCheck

@@ -27,7 +27,7 @@ public enum RecoupMigrations {
         CreateAgentCalls(),
         CreateTextSuppressions(),
         CreatePaymentsAndLedger(),
-        CreatePlansAndACHFiles(),
+        CreatePlansSettlementsAndACHFiles(),
     ]
 }
 
@@ -621,8 +621,8 @@ struct CreatePaymentsAndLedger: AsyncMigration {
     }
 }
 
-/// Payment plans (their installments derive from these terms) and the NACHA files of ACH debits.
-struct CreatePlansAndACHFiles: AsyncMigration {
+/// Payment plans (their installments derive from these terms), settlement offers and the NACHA files of ACH debits.
+struct CreatePlansSettlementsAndACHFiles: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("payment_plans")
             .field("id", .string, .identifier(auto: false))
@@ -642,6 +642,25 @@ struct CreatePlansAndACHFiles: AsyncMigration {
             .field("created_at", .datetime, .required)
             .field("updated_at", .datetime, .required)
             .create()
+        try await database.schema("settlements")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("account_id", .string, .required, .references("accounts", "id"))
+            .field("client_id", .string, .required, .references("clients", "id"))
+            .field("balance_minor", .int64, .required)
+            .field("amount_minor", .int64, .required)
+            .field("currency", .string, .required)
+            .field("installments", .int64, .required)
+            .field("expires_on", .string, .required)
+            .field("status", .string, .required)
+            .field("approval_reasons", .string, .required)
+            .field("balance_at_acceptance", .int64)
+            .field("plan_id", .string)
+            .field("offered_by", .string, .required)
+            .field("approved_by", .string)
+            .field("created_at", .datetime, .required)
+            .field("updated_at", .datetime, .required)
+            .create()
         try await database.schema("ach_files")
             .field("id", .string, .identifier(auto: false))
             .field("tenant_id", .string, .required, .references("tenants", "id"))
@@ -657,10 +676,10 @@ struct CreatePlansAndACHFiles: AsyncMigration {
         try await sql.raw("CREATE INDEX payment_plans_account ON payment_plans (tenant_id, account_id, created_at)").run()
         try await sql.raw("CREATE INDEX payment_plans_status ON payment_plans (tenant_id, status)").run()
         try await sql.raw("CREATE INDEX payments_pending ON payments (tenant_id, rail, status, created_at)").run()
+        try await sql.raw("CREATE INDEX settlements_account ON settlements (tenant_id, account_id, created_at)").run()
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema("ach_files").delete()
-        try await database.schema("payment_plans").delete()
+        for table in ["ach_files", "settlements", "payment_plans"] { try await database.schema(table).delete() }
     }
 }

@@ -206,6 +206,11 @@ extension SQLStore: PaymentRepository {
                 .set("updated_at", to: SQLBind(at))
                 .where("tenant_id", .equal, tenant).where("id", .equal, id)
                 .run()
+            if let settlement = change.completedSettlement {
+                try await sql.update("settlements").set("status", to: SQLBind(SettlementStatus.completed.rawValue))
+                    .set("updated_at", to: SQLBind(at))
+                    .where("tenant_id", .equal, tenant).where("id", .equal, settlement.uuidString.lowercased()).run()
+            }
             if let status = change.accountStatus {
                 try await sql.update("accounts").set("status", to: SQLBind(status.rawValue))
                     .where("tenant_id", .equal, tenant).where("id", .equal, account).run()

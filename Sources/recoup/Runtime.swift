@@ -39,7 +39,7 @@ struct Runtime {
     var placements: PlacementService { PlacementService(placements: store, directory: store, clock: clock) }
 
     var payments: PaymentService {
-        PaymentService(payments: store, accounts: accounts, processor: settings.processor, clock: clock)
+        PaymentService(payments: store, settlements: store, accounts: accounts, processor: settings.processor, clock: clock)
     }
     var plans: PlanService { PlanService(plans: store, payments: payments, clock: clock) }
 

@@ -19,7 +19,7 @@ struct PlansAndACHTests {
     /// The plan runner and the ACH desk as the CLI builds them, on the harness's store and clock.
     static func desk(_ h: APIHarness) -> (PlanService, ACHFiling) {
         let payments = PaymentService(
-            payments: h.store, accounts: AccountService(accounts: h.store, clock: h.clock), processor: h.processor, clock: h.clock)
+            payments: h.store, settlements: h.store, accounts: AccountService(accounts: h.store, clock: h.clock), processor: h.processor, clock: h.clock)
         let plans = PlanService(plans: h.store, payments: payments, clock: h.clock)
         return (plans, ACHFiling(payments: payments, plans: plans, repository: h.store, originator: originator))
     }

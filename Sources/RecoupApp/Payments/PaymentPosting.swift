@@ -22,25 +22,43 @@ public enum PaymentPosting {
 
     /// Money for `payment` arrived (a card charge succeeded, an ACH debit was filed): post it, allocated in the client's
     /// order and split at its contingency rate, unless it is already posted or was declined.
+    ///
+    /// With an accepted `settlement`, the payment that completes it also posts the write-down of the rest, and the
+    /// account is settled in full, in the same transaction.
     public static func received(
         _ payment: Payment, account: Account, terms: ClientTerms, stored: [PostedEntry], status: PaymentStatus, reference: String?,
-        on date: LocalDate, actor: String
+        on date: LocalDate, settlement: SettlementRecord? = nil, actor: String
     ) throws -> PaymentTransition? {
         guard payment.entryID == nil, payment.status == .pending || payment.status == .processing else { return nil }
         let (ledger, opening) = try ledger(account, terms: terms, stored: stored)
-        let entry = try ledger.payment(payment.amount, on: max(date, ledger.itemizationDate), policy: terms.allocation, memo: payment.rail.rawValue)
+        let postedOn = max(date, ledger.itemizationDate)
+        let entry = try ledger.payment(payment.amount, on: postedOn, policy: terms.allocation, memo: payment.rail.rawValue)
         let split = RemittanceSplit.of(payment.amount.minorUnits, contingencyBasisPoints: terms.contingencyBasisPoints)
-        let paidOff = (ledger.balance + entry.amounts).total == 0
-        return PaymentTransition(
-            status: status, processorRef: reference ?? payment.processorRef,
-            post: opening + [PostedEntry(entry: entry, paymentID: payment.id, split: split)],
-            accountStatus: paidOff && account.status == .active ? .paid : nil,
+        let after = try ledger.appending(entry)
+        var post = opening + [PostedEntry(entry: entry, paymentID: payment.id, split: split)]
+        var audit: [AuditEntry] = []
+        var accountStatus: AccountStatus? = after.balance.total == 0 && account.status == .active ? .paid : nil
+        var completed: UUID?
+        if let settlement, settlement.status == .accepted, after.balance.total > 0, settlement.remaining(atBalance: after.balance.total) <= 0 {
+            let writeDown = try after.settlementWriteDown(on: postedOn)
+            post.append(PostedEntry(entry: writeDown))
+            accountStatus = .settled
+            completed = settlement.id
+            audit.append(AuditEntry(
+                actor: actor, action: "settlement.completed", subjectType: "account", subjectID: account.id.description,
+                details: ["settlement_id": settlement.id.uuidString.lowercased(), "written_down": "\(-writeDown.amounts.total)",
+                          "entry_id": writeDown.id.uuidString.lowercased()]))
+        }
+        var transition = PaymentTransition(
+            status: status, processorRef: reference ?? payment.processorRef, post: post, accountStatus: accountStatus,
             audit: [AuditEntry(
                 actor: actor, action: "payment.posted", subjectType: "account", subjectID: account.id.description,
                 details: ["payment_id": payment.id.uuidString.lowercased(), "entry_id": entry.id.uuidString.lowercased(),
                           "amount": payment.amount.decimalString, "currency": payment.amount.currency.code,
                           "principal": "\(-entry.amounts.principal)", "interest": "\(-entry.amounts.interest)", "fees": "\(-entry.amounts.fees)",
-                          "client_share": "\(split.clientShare)", "agency_fee": "\(split.agencyFee)"])])
+                          "client_share": "\(split.clientShare)", "agency_fee": "\(split.agencyFee)"])] + audit)
+        transition.completedSettlement = completed
+        return transition
     }
 
     /// The charge was declined: nothing posts. Ignored once the payment has an outcome.

@@ -18,12 +18,17 @@ public struct LedgerView: Sendable {
 /// processor leaves it pending: the same request again (same `Idempotency-Key`) asks again with the same key.
 public struct PaymentService: Sendable {
     let payments: any PaymentRepository
+    let settlements: any SettlementRepository
     let accounts: AccountService
     let processor: (any PaymentProcessor)?
     let clock: any Clock
 
-    public init(payments: any PaymentRepository, accounts: AccountService, processor: (any PaymentProcessor)?, clock: any Clock) {
+    public init(
+        payments: any PaymentRepository, settlements: any SettlementRepository, accounts: AccountService, processor: (any PaymentProcessor)?,
+        clock: any Clock
+    ) {
         self.payments = payments
+        self.settlements = settlements
         self.accounts = accounts
         self.processor = processor
         self.clock = clock
@@ -171,11 +176,13 @@ public struct PaymentService: Sendable {
         guard let payment = try await payments.payment(paymentID, tenantID: tenantID) else { return nil }
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
+        let settlement = try await acceptedSettlement(account)
         return try await payments.transition(paymentID, tenantID: tenantID, at: clock.now()) { payment, stored in
             switch outcome {
             case .succeeded:
                 try PaymentPosting.received(
-                    payment, account: account, terms: terms, stored: stored, status: .succeeded, reference: reference, on: today, actor: actor)
+                    payment, account: account, terms: terms, stored: stored, status: .succeeded, reference: reference, on: today,
+                    settlement: settlement, actor: actor)
             case .processing:
                 payment.status == .pending
                     ? PaymentTransition(status: .processing, processorRef: reference, audit: []) : nil
@@ -258,11 +265,18 @@ public struct PaymentService: Sendable {
         guard let payment = try await payments.payment(paymentID, tenantID: tenantID) else { return nil }
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
+        let settlement = try await acceptedSettlement(account)
         let today = LocalDate(utc: clock.now())
         return try await payments.transition(paymentID, tenantID: tenantID, at: clock.now()) { payment, stored in
             try PaymentPosting.received(
-                payment, account: account, terms: terms, stored: stored, status: .processing, reference: trace, on: today, actor: actor)
+                payment, account: account, terms: terms, stored: stored, status: .processing, reference: trace, on: today,
+                settlement: settlement, actor: actor)
         }
+    }
+
+    /// The settlement the consumer accepted on the account, if any: payments complete it.
+    func acceptedSettlement(_ account: Account) async throws -> SettlementRecord? {
+        try await settlements.settlements(account: account.id, tenantID: account.tenantID).first { $0.status == .accepted }
     }
 
     /// The bank returned the debit filed under `trace`: its entry is reversed. Nil when no payment has that trace.

@@ -135,8 +135,10 @@ public struct PaymentTransition: Sendable {
     public var processorRef: String?
     public var failureReason: String?
     public var post: [PostedEntry]
-    /// The account's new status when the posting changes it (paid off; active again after a reversal).
+    /// The account's new status when the posting changes it (paid off, settled; active again after a reversal).
     public var accountStatus: AccountStatus?
+    /// The settlement this posting completed.
+    public var completedSettlement: UUID?
     public var audit: [AuditEntry]
 
     public init(

@@ -1,0 +1,85 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import RecoupApp
+import RecoupCore
+import RecoupTestSupport
+import Testing
+
+/// Settlements through the API on both databases: inside the client's authority at once, outside it only with a
+/// manager's approval; the payment that completes one writes the rest down and settles the account in full.
+@Suite(.serialized)
+struct SettlementsAPITests {
+    @Test(arguments: TestDatabase.available)
+    func aSixtyPercentSettlementWithinRangeCompletesAndTheAccountShowsSettled(_ kind: TestDatabase) async throws {
+        try await PaymentsAPITests.withProcessor(kind) { h, _ in
+            try await h.app.test(.router) { client in
+                let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
+                let (offered, offer, text) = try await client.call(.post, "/v1/accounts/\(account)/settlements", key: h.acmeAgent,
+                                                                  body: #"{"percent_bp": 6000, "installments": 1, "expires_on": "2026-10-15"}"#)
+                #expect(offered == .created && offer["status"] as? String == "offered", "\(text)")
+                #expect((offer["amount"] as? [String: Any])?["amount_minor"] as? Int == 6_000)
+                let id = try #require(offer["id"] as? String)
+                let (accepted, _, acceptText) = try await client.call(.post, "/v1/settlements/\(id)/accept", key: h.acmeAgent, body: "{}")
+                #expect(accepted == .ok, "\(acceptText)")
+
+                let card = try await client.addCard(account, token: "pm_card_visa", h)
+                let (paid, payment) = try await client.pay(account, method: card, minor: 6_000, key: "settle", h)
+                #expect(paid == .created && payment["status"] as? String == "succeeded")
+                let (_, ledger, _) = try await client.call(.get, "/v1/accounts/\(account)/ledger", key: h.acmeAdmin)
+                let entries = PaymentsAPITests.stored(ledger)
+                #expect(entries.map { $0["kind"] as? String } == ["opening_balance", "payment", "settlement_write_down"])
+                #expect(PaymentsAPITests.total(ledger) == 0)
+                let itemization = try #require(ledger["itemization"] as? [String: Any])
+                #expect(itemization["payments"] as? Int == 6_000 && itemization["credits"] as? Int == 4_000 && itemization["current"] as? Int == 0)
+                let (_, detail, _) = try await client.call(.get, "/v1/accounts/\(account)", key: h.acmeAdmin)
+                #expect(detail["status"] as? String == "settled")
+                let (_, list, _) = try await client.call(.get, "/v1/accounts/\(account)/settlements", key: h.bankKey)
+                #expect((list["items"] as? [[String: Any]])?.first?["status"] as? String == "completed", "the creditor sees it settled")
+                let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=settlement.completed", key: h.acmeAdmin)
+                #expect((audit["items"] as? [Any])?.count == 1)
+                let (again, _, _) = try await client.call(.post, "/v1/accounts/\(account)/settlements", key: h.acmeAgent,
+                                                          body: #"{"percent_bp": 6000, "installments": 1, "expires_on": "2026-10-15"}"#)
+                #expect(again == .conflict, "a settled account takes no new offer")
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func anOfferOutsideTheClientsAuthorityWaitsForAManagerAndThenRunsOnAutopay(_ kind: TestDatabase) async throws {
+        try await PaymentsAPITests.withProcessor(kind) { h, processor in
+            try await h.app.test(.router) { client in
+                let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
+                let (_, offer, _) = try await client.call(.post, "/v1/accounts/\(account)/settlements", key: h.acmeAgent,
+                                                          body: #"{"amount_minor": 5000, "installments": 2, "expires_on": "2026-12-31"}"#)
+                #expect(offer["status"] as? String == "pending_approval")
+                let reasons = offer["approval_reasons"] as? [String] ?? []
+                #expect(reasons.count == 2 && reasons[0].contains("below the client's floor of 60 %") && reasons[1].contains("30 days"), "\(reasons)")
+                let id = try #require(offer["id"] as? String)
+                let card = try await client.addCard(account, token: "pm_card_visa", h)
+                let (early, _, _) = try await client.call(.post, "/v1/settlements/\(id)/accept", key: h.acmeAgent, body: #"{"method_id": "\#(card)"}"#)
+                #expect(early == .conflict, "not before a manager approves")
+                let (agentApproves, _, _) = try await client.call(.post, "/v1/settlements/\(id)/approve", key: h.acmeAgent)
+                #expect(agentApproves == .forbidden)
+                let (approved, approval, _) = try await client.call(.post, "/v1/settlements/\(id)/approve", key: h.acmeAdmin)
+                #expect(approved == .ok && approval["status"] as? String == "offered" && approval["approved_by"] as? String != nil)
+                let (_, accepted, _) = try await client.call(.post, "/v1/settlements/\(id)/accept", key: h.acmeAgent,
+                                                             body: #"{"method_id": "\#(card)", "first_date": "2026-09-21"}"#)
+                #expect(accepted["status"] as? String == "accepted" && accepted["plan_id"] as? String != nil)
+
+                let (runner, _) = PlansAndACHTests.desk(h)
+                #expect(try await runner.runAutopay(tenantID: h.acme, on: LocalDate(iso: "2026-09-21")!, actor: "test").charged == 1)
+                let (_, midway, _) = try await client.call(.get, "/v1/accounts/\(account)", key: h.acmeAdmin)
+                #expect(midway["status"] as? String == "active")
+                let october = try await runner.runAutopay(tenantID: h.acme, on: LocalDate(iso: "2026-10-21")!, actor: "test")
+                #expect(october.charged == 1 && october.completed == 1, "the second installment completes plan and settlement")
+                #expect(processor.intents.map(\.amount) == [2_500, 2_500])
+                let (_, detail, _) = try await client.call(.get, "/v1/accounts/\(account)", key: h.acmeAdmin)
+                #expect(detail["status"] as? String == "settled")
+                let (_, ledger, _) = try await client.call(.get, "/v1/accounts/\(account)/ledger", key: h.acmeAdmin)
+                #expect(PaymentsAPITests.stored(ledger).last?["kind"] as? String == "settlement_write_down" && PaymentsAPITests.total(ledger) == 0)
+            }
+        }
+    }
+}

@@ -47,7 +47,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // Pure rendering of letters: HTML and a pure-Swift PDF writer.
-        .target(name: "Messaging", dependencies: ["RecoupCore", "Compliance"], swiftSettings: strict),
+        .target(name: "Messaging", dependencies: ["RecoupCore", "Compliance", "Ledger"], swiftSettings: strict),
         // Pure ledger: entries, balances by bucket, allocation, reversals, interest accrual, the derived itemization.
         .target(name: "Ledger", dependencies: ["RecoupCore"], swiftSettings: strict),
         // Bank files and card processors: the NACHA writer and return parser, the card processor's REST client.

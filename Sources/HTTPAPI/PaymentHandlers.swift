@@ -1,6 +1,8 @@
 import APISpec
 import Foundation
 import Ledger
+import Messaging
+import OpenAPIRuntime
 import RecoupApp
 import RecoupCore
 
@@ -197,6 +199,38 @@ extension APIHandlers {
         return .ok(.init(body: .json(APIMapping.settlement(settlement))))
     }
 
+    func issueRemittance(_ input: Operations.IssueRemittance.Input) async throws -> Operations.IssueRemittance.Output {
+        let principal = try RequestPrincipal.require()
+        guard principal.role.canApproveMoney else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot issue remittances") }
+        let client = try parse(input.path.clientId, ClientID.self, "client_id")
+        guard case let .json(body) = input.body else { throw RecoupError.invalid([FieldProblem(field: "body", reason: "expected JSON")]) }
+        guard let from = LocalDate(iso: body.from), let to = LocalDate(iso: body.to) else {
+            throw RecoupError.invalid([FieldProblem(field: "from", reason: "from and to are dates, YYYY-MM-DD")])
+        }
+        let record = try await services.remittances.issue(client: client, from: from, to: to, scope: principal.scope, actor: principal.actor)
+        return .created(.init(body: .json(APIMapping.remittance(record))))
+    }
+
+    func listRemittances(_ input: Operations.ListRemittances.Input) async throws -> Operations.ListRemittances.Output {
+        let principal = try RequestPrincipal.require()
+        let client = try parse(input.path.clientId, ClientID.self, "client_id")
+        let (records, trust) = try await services.remittances.remittances(client: client, scope: principal.scope)
+        return .ok(.init(body: .json(.init(items: records.map(APIMapping.remittance),
+                                           trustBalance: APIMapping.money(Money(minorUnits: trust, currency: .usd))))))
+    }
+
+    func getRemittanceStatement(_ input: Operations.GetRemittanceStatement.Input) async throws -> Operations.GetRemittanceStatement.Output {
+        let principal = try RequestPrincipal.require()
+        let id = try parseUUID(input.path.remittanceId, "remittance_id")
+        let statement = try await services.remittances.statement(of: id, scope: principal.scope)
+        if input.query.format == .pdf {
+            let agency = try await services.letterhead(principal.scope.tenantID).name
+            let pdf = PDFRenderer.render(RemittanceStatementLetter.letter(statement, agency: agency))
+            return .ok(.init(body: .pdf(HTTPBody([UInt8](pdf)))))
+        }
+        return .ok(.init(body: .csv(HTTPBody(statement.csv))))
+    }
+
     /// The client in the caller's scope, or 404.
     func requireClient(_ id: ClientID, _ principal: Principal) async throws -> Client {
         guard let client = try await services.directory.clients(scope: principal.scope).first(where: { $0.id == id }) else {
@@ -213,7 +247,8 @@ extension APIMapping {
             planMaxMonths: terms.plans.maxMonths, planMinimumInstallmentMinor: terms.plans.minimumInstallment,
             planMinimumDownPaymentBp: terms.plans.minimumDownPaymentBasisPoints, settlementMinimumBp: terms.settlements.minimumBasisPoints,
             settlementMaxInstallments: terms.settlements.maxInstallments, settlementMaxValidDays: terms.settlements.maxValidDays,
-            contingencyBp: terms.contingencyBasisPoints, graceDays: terms.graceDays, missesToBreak: terms.missesToBreak)
+            contingencyBp: terms.contingencyBasisPoints, graceDays: terms.graceDays, missesToBreak: terms.missesToBreak,
+            remit: .init(rawValue: terms.remit.rawValue))
     }
 
     static func terms(_ body: Components.Schemas.ClientTerms) throws -> ClientTerms {
@@ -226,7 +261,8 @@ extension APIMapping {
                              minimumDownPaymentBasisPoints: body.planMinimumDownPaymentBp),
             settlements: SettlementRules(minimumBasisPoints: body.settlementMinimumBp, maxInstallments: body.settlementMaxInstallments,
                                          maxValidDays: body.settlementMaxValidDays),
-            contingencyBasisPoints: body.contingencyBp, graceDays: body.graceDays, missesToBreak: body.missesToBreak)
+            contingencyBasisPoints: body.contingencyBp, graceDays: body.graceDays, missesToBreak: body.missesToBreak,
+            remit: body.remit.flatMap { RemitMethod(rawValue: $0.rawValue) } ?? .net)
     }
 
     static func method(_ method: PaymentMethod) -> Components.Schemas.PaymentMethod {
@@ -265,6 +301,16 @@ extension APIMapping {
             status: .init(rawValue: settlement.status.rawValue) ?? .offered, approvalReasons: settlement.approvalReasons,
             planId: settlement.planID?.uuidString.lowercased(), offeredBy: settlement.offeredBy, approvedBy: settlement.approvedBy,
             createdAt: settlement.createdAt)
+    }
+
+    static func remittance(_ record: RemittanceRecord) -> Components.Schemas.Remittance {
+        func amount(_ minor: Int64) -> Components.Schemas.Money { money(Money(minorUnits: minor, currency: record.currency)) }
+        return .init(
+            id: record.id.uuidString.lowercased(), clientId: record.clientID.description, from: record.from.iso, to: record.to.iso,
+            method: .init(rawValue: record.method.rawValue) ?? .net, collected: amount(record.collected),
+            clientShare: amount(record.split.clientShare), agencyFee: amount(record.split.agencyFee),
+            remitted: amount(record.method == .net ? record.split.clientShare : record.collected), lines: record.lineCount,
+            createdAt: record.createdAt)
     }
 
     static func buckets(_ amounts: BucketAmounts) -> Components.Schemas.Buckets {

@@ -31,6 +31,7 @@ public struct APIServices: Sendable {
     public var payments: PaymentService
     public var plans: PlanService
     public var settlements: SettlementService
+    public var remittances: RemittanceService
     /// The card processor's webhook signing secret; nil: its webhook is not served.
     public var processorWebhookSecret: String?
     /// The agency's letterhead (name, dispute address, phone, licences) for a tenant's notices.
@@ -55,6 +56,7 @@ public struct APIServices: Sendable {
         callTransport: (any CallTransport)? = nil, voiceURLs: VoiceWebhookURLs? = nil,
         templateRepository: any TemplateRepository, templateSender: TemplateSender = TemplateSender(),
         paymentRepository: any PaymentRepository, planRepository: any PlanRepository, settlementRepository: any SettlementRepository,
+        remittanceRepository: any RemittanceRepository,
         processor: (any PaymentProcessor)? = nil,
         clock: any Clock,
         letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
@@ -80,6 +82,7 @@ public struct APIServices: Sendable {
         payments = PaymentService(payments: paymentRepository, settlements: settlementRepository, accounts: accounts, processor: processor, clock: clock)
         plans = PlanService(plans: planRepository, payments: payments, clock: clock)
         settlements = SettlementService(settlements: settlementRepository, plans: planRepository, payments: payments, clock: clock)
+        remittances = RemittanceService(remittances: remittanceRepository, directory: directory, payments: payments, clock: clock)
         self.letterhead = letterhead
         self.clock = clock
         self.databaseCheck = databaseCheck

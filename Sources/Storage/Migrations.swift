@@ -27,7 +27,7 @@ public enum RecoupMigrations {
         CreateAgentCalls(),
         CreateTextSuppressions(),
         CreatePaymentsAndLedger(),
-        CreatePlansSettlementsAndACHFiles(),
+        CreatePlansSettlementsRemittancesAndACHFiles(),
     ]
 }
 
@@ -539,6 +539,7 @@ struct CreatePaymentsAndLedger: AsyncMigration {
             .field("contingency_bp", .int64, .required)
             .field("grace_days", .int64, .required)
             .field("misses_to_break", .int64, .required)
+            .field("remit", .string, .required)
             .field("updated_at", .datetime, .required)
             .unique(on: "tenant_id", "client_id")
             .create()
@@ -621,8 +622,9 @@ struct CreatePaymentsAndLedger: AsyncMigration {
     }
 }
 
-/// Payment plans (their installments derive from these terms), settlement offers and the NACHA files of ACH debits.
-struct CreatePlansSettlementsAndACHFiles: AsyncMigration {
+/// Payment plans (their installments derive from these terms), settlement offers, remittance statements issued to
+/// clients and the NACHA files of ACH debits.
+struct CreatePlansSettlementsRemittancesAndACHFiles: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("payment_plans")
             .field("id", .string, .identifier(auto: false))
@@ -661,6 +663,21 @@ struct CreatePlansSettlementsAndACHFiles: AsyncMigration {
             .field("created_at", .datetime, .required)
             .field("updated_at", .datetime, .required)
             .create()
+        try await database.schema("remittances")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("client_id", .string, .required, .references("clients", "id"))
+            .field("period_from", .string, .required)
+            .field("period_to", .string, .required)
+            .field("method", .string, .required)
+            .field("currency", .string, .required)
+            .field("collected_minor", .int64, .required)
+            .field("client_share_minor", .int64, .required)
+            .field("agency_fee_minor", .int64, .required)
+            .field("line_count", .int64, .required)
+            .field("created_by", .string, .required)
+            .field("created_at", .datetime, .required)
+            .create()
         try await database.schema("ach_files")
             .field("id", .string, .identifier(auto: false))
             .field("tenant_id", .string, .required, .references("tenants", "id"))
@@ -680,6 +697,6 @@ struct CreatePlansSettlementsAndACHFiles: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["ach_files", "settlements", "payment_plans"] { try await database.schema(table).delete() }
+        for table in ["ach_files", "remittances", "settlements", "payment_plans"] { try await database.schema(table).delete() }
     }
 }

@@ -22,7 +22,7 @@ extension SQLStore: PaymentRepository {
                                          maxInstallments: Int(try int("settlement_max_installments")),
                                          maxValidDays: Int(try int("settlement_max_valid_days"))),
             contingencyBasisPoints: try int("contingency_bp"), graceDays: Int(try int("grace_days")),
-            missesToBreak: Int(try int("misses_to_break")))
+            missesToBreak: Int(try int("misses_to_break")), remit: try Self.enumValue(row, "remit"))
     }
 
     public func setTerms(_ terms: ClientTerms, client: ClientID, tenantID: TenantID, audit: AuditEntry, at: Date) async throws {
@@ -32,14 +32,14 @@ extension SQLStore: PaymentRepository {
             try await sql.insert(into: "client_terms")
                 .columns("tenant_id", "client_id", "allocation", "plan_max_months", "plan_minimum_installment", "plan_minimum_down_bp",
                          "settlement_minimum_bp", "settlement_max_installments", "settlement_max_valid_days", "contingency_bp",
-                         "grace_days", "misses_to_break", "updated_at")
+                         "grace_days", "misses_to_break", "remit", "updated_at")
                 .values(
                     SQLBind(tenantID.description), SQLBind(client.description),
                     SQLBind(terms.allocation.order.map(\.rawValue).joined(separator: ",")), SQLBind(Int64(terms.plans.maxMonths)),
                     SQLBind(terms.plans.minimumInstallment), SQLBind(terms.plans.minimumDownPaymentBasisPoints),
                     SQLBind(terms.settlements.minimumBasisPoints), SQLBind(Int64(terms.settlements.maxInstallments)),
                     SQLBind(Int64(terms.settlements.maxValidDays)), SQLBind(terms.contingencyBasisPoints), SQLBind(Int64(terms.graceDays)),
-                    SQLBind(Int64(terms.missesToBreak)), SQLBind(at))
+                    SQLBind(Int64(terms.missesToBreak)), SQLBind(terms.remit.rawValue), SQLBind(at))
                 .run()
             try await self.append([audit], tenantID: tenantID, at: at, on: sql)
         }

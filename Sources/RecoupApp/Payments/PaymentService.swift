@@ -343,6 +343,7 @@ public struct PaymentService: Sendable {
          "settlement_minimum_bp": "\(terms.settlements.minimumBasisPoints)",
          "settlement_max_installments": "\(terms.settlements.maxInstallments)",
          "settlement_max_valid_days": "\(terms.settlements.maxValidDays)",
-         "contingency_bp": "\(terms.contingencyBasisPoints)", "grace_days": "\(terms.graceDays)", "misses_to_break": "\(terms.missesToBreak)"]
+         "contingency_bp": "\(terms.contingencyBasisPoints)", "grace_days": "\(terms.graceDays)", "misses_to_break": "\(terms.missesToBreak)",
+         "remit": terms.remit.rawValue]
     }
 }

@@ -162,4 +162,7 @@ extension LocalDate {
     public init(utc instant: Date) {
         self.init(dayNumber: Int((instant.timeIntervalSince1970 / 86_400).rounded(.down)))
     }
+
+    /// The instant the day begins in UTC: the other half of ``init(utc:)``, for "posted during these days" queries.
+    public var utcStart: Date { Date(timeIntervalSince1970: TimeInterval(LocalDate(utc: Date(timeIntervalSince1970: 0)).days(until: self)) * 86_400) }
 }

@@ -1,0 +1,81 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import RecoupApp
+import RecoupCore
+import RecoupTestSupport
+import Testing
+
+/// Remittance statements through the API on both databases: every dollar collected for a client in a period,
+/// split into its share and the agency's fee, as JSON, CSV and PDF; periods never remitted twice; the trust balance;
+/// one client never sees another's.
+@Suite(.serialized)
+struct RemittanceAPITests {
+    @Test(arguments: TestDatabase.available)
+    func theStatementSplitsEveryDollarAndPeriodsAreRemittedOnce(_ kind: TestDatabase) async throws {
+        try await PaymentsAPITests.withProcessor(kind) { h, _ in
+            try await h.app.test(.router) { client in
+                let csv = placementHeader + "\n" + placementRow("A-1") + "\n" + placementRow("A-2", ssn: "123-45-6780")
+                _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
+                let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
+                let accounts = try #require((page["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String })
+                #expect(accounts.count == 2)
+                var payments: [String] = []
+                for (index, (account, minor)) in zip(accounts + accounts, [Int64(1_001), 2_500, 3_333, 999]).enumerated() {
+                    let card = try await client.addCard(account, token: "pm_card_visa", h)
+                    let (_, payment) = try await client.pay(account, method: card, minor: minor, key: "k-\(index)", h)
+                    payments.append(try #require(payment["id"] as? String))
+                }
+                let (_, _, refundText) = try await client.call(.post, "/v1/payments/\(payments[1])/refund", key: h.acmeAdmin,
+                                                               body: #"{"reason": "duplicate"}"#)
+                #expect(!refundText.isEmpty)
+                let (_, before, _) = try await client.call(.get, "/v1/clients/\(h.acmeBank)/remittances", key: h.bankKey)
+                // 25 % of 10.01, 33.33 and 9.99 (the refunded 25.00 nets to nothing): 7.51 + 25.00 + 7.49 to the client.
+                #expect((before["trust_balance"] as? [String: Any])?["amount_minor"] as? Int == 751 + 2_500 + 749)
+
+                let (early, _, _) = try await client.call(.post, "/v1/clients/\(h.acmeBank)/remittances", key: h.acmeAdmin,
+                                                          body: #"{"from": "2026-09-01", "to": "2026-09-30"}"#)
+                #expect(early == .badRequest, "a period is remitted once it has ended")
+                h.clock.advance(by: 30 * 86_400)
+                let (bankTries, _, _) = try await client.call(.post, "/v1/clients/\(h.acmeBank)/remittances", key: h.bankKey,
+                                                              body: #"{"from": "2026-09-01", "to": "2026-09-30"}"#)
+                #expect(bankTries == .forbidden)
+                let (issued, remittance, text) = try await client.call(.post, "/v1/clients/\(h.acmeBank)/remittances", key: h.acmeAdmin,
+                                                                       body: #"{"from": "2026-09-01", "to": "2026-09-30"}"#)
+                #expect(issued == .created, "\(text)")
+                func minor(_ key: String) -> Int? { (remittance[key] as? [String: Any])?["amount_minor"] as? Int }
+                #expect(minor("collected") == 1_001 + 3_333 + 999 && remittance["lines"] as? Int == 5)
+                #expect(minor("client_share") == 4_000 && minor("agency_fee") == 1_333 && minor("remitted") == 4_000)
+                let (overlap, _, _) = try await client.call(.post, "/v1/clients/\(h.acmeBank)/remittances", key: h.acmeAdmin,
+                                                            body: #"{"from": "2026-09-15", "to": "2026-10-01"}"#)
+                #expect(overlap == .conflict, "no dollar is remitted twice")
+                let (_, after, _) = try await client.call(.get, "/v1/clients/\(h.acmeBank)/remittances", key: h.bankKey)
+                #expect((after["trust_balance"] as? [String: Any])?["amount_minor"] as? Int == 0)
+                #expect((after["items"] as? [Any])?.count == 1)
+
+                let id = try #require(remittance["id"] as? String)
+                let (csvStatus, _, statement) = try await client.call(.get, "/v1/remittances/\(id)/statement", key: h.bankKey)
+                #expect(csvStatus == .ok)
+                let rows = statement.split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+                #expect(rows.first?.joined(separator: ",") == "posted_on,account_number,reference,kind,collected,client_share,agency_fee")
+                #expect(rows.dropFirst().dropLast().map { String($0[3]) } == ["payment", "payment", "payment", "payment", "reversal"])
+                #expect(rows.last?.suffix(3).map(String.init) == ["53.33", "40.00", "13.33"], "the total row")
+                for row in rows.dropFirst() {
+                    let cents = row.suffix(3).map { Int(Double(String($0))! * 100 + ($0.hasPrefix("-") ? -0.5 : 0.5)) }
+                    #expect(cents[0] == cents[1] + cents[2], "every line splits exactly: \(row)")
+                }
+                let pdf = try await client.execute(uri: "/v1/remittances/\(id)/statement?format=pdf", method: .get,
+                                                   headers: [.authorization: "Bearer \(h.acmeAdmin)"]) { response in
+                    (response.status, response.headers[.contentType], String(buffer: response.body))
+                }
+                #expect(pdf.0 == .ok && pdf.1 == "application/pdf" && pdf.2.hasPrefix("%PDF-"))
+
+                let (clinic, _, _) = try await client.call(.get, "/v1/clients/\(h.acmeClinic)/remittances", key: h.bankKey)
+                #expect(clinic == .notFound, "a client sees only its own remittances")
+                let (other, _, _) = try await client.call(.get, "/v1/remittances/\(id)/statement", key: h.otherAdmin)
+                #expect(other == .notFound)
+            }
+        }
+    }
+}

@@ -33,8 +33,10 @@ extension SQLStore: RemittanceRepository {
     public func trustTotals(client: ClientID, tenantID: TenantID) async throws -> (collected: Int64, remitted: Int64) {
         let tenant = tenantID.description
         let row = try await db.sql.raw("""
-            SELECT (SELECT COALESCE(SUM(client_share_minor), 0) FROM ledger_entries WHERE tenant_id = \(bind: tenant) AND client_id = \(bind: client.description)) AS collected,
-                   (SELECT COALESCE(SUM(client_share_minor), 0) FROM remittances WHERE tenant_id = \(bind: tenant) AND client_id = \(bind: client.description)) AS remitted
+            SELECT CAST((SELECT COALESCE(SUM(client_share_minor), 0) FROM ledger_entries
+                         WHERE tenant_id = \(bind: tenant) AND client_id = \(bind: client.description)) AS BIGINT) AS collected,
+                   CAST((SELECT COALESCE(SUM(client_share_minor), 0) FROM remittances
+                         WHERE tenant_id = \(bind: tenant) AND client_id = \(bind: client.description)) AS BIGINT) AS remitted
             """).first()
         return (try row?.decode(column: "collected", as: Int64.self) ?? 0, try row?.decode(column: "remitted", as: Int64.self) ?? 0)
     }

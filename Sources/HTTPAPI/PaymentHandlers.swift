@@ -231,6 +231,24 @@ extension APIHandlers {
         return .ok(.init(body: .csv(HTTPBody(statement.csv))))
     }
 
+    func makePromise(_ input: Operations.MakePromise.Input) async throws -> Operations.MakePromise.Output {
+        let principal = try RequestPrincipal.require()
+        try principal.requireStaff("record promises")
+        let account = try parse(input.path.accountId, AccountID.self, "account_id")
+        guard case let .json(body) = input.body else { throw RecoupError.invalid([FieldProblem(field: "body", reason: "expected JSON")]) }
+        guard let due = LocalDate(iso: body.dueOn) else { throw RecoupError.invalid([FieldProblem(field: "due_on", reason: "a date, YYYY-MM-DD")]) }
+        let promise = try await services.promises.promise(
+            account: account, amount: body.amountMinor, dueOn: due, source: .agent, scope: principal.scope, actor: principal.actor)
+        return .created(.init(body: .json(APIMapping.promise(promise, .open))))
+    }
+
+    func listPromises(_ input: Operations.ListPromises.Input) async throws -> Operations.ListPromises.Output {
+        let principal = try RequestPrincipal.require()
+        let account = try parse(input.path.accountId, AccountID.self, "account_id")
+        let items = try await services.promises.promises(account: account, scope: principal.scope)
+        return .ok(.init(body: .json(.init(items: items.map(APIMapping.promise)))))
+    }
+
     /// The client in the caller's scope, or 404.
     func requireClient(_ id: ClientID, _ principal: Principal) async throws -> Client {
         guard let client = try await services.directory.clients(scope: principal.scope).first(where: { $0.id == id }) else {
@@ -311,6 +329,13 @@ extension APIMapping {
             clientShare: amount(record.split.clientShare), agencyFee: amount(record.split.agencyFee),
             remitted: amount(record.method == .net ? record.split.clientShare : record.collected), lines: record.lineCount,
             createdAt: record.createdAt)
+    }
+
+    static func promise(_ promise: PromiseRecord, _ standing: PromiseStanding) -> Components.Schemas.Promise {
+        .init(
+            id: promise.id.uuidString.lowercased(), accountId: promise.accountID.description, amount: money(promise.amount),
+            dueOn: promise.dueOn.iso, source: .init(rawValue: promise.source.rawValue) ?? .agent, madeBy: promise.madeBy,
+            status: .init(rawValue: standing.rawValue) ?? .open, createdAt: promise.createdAt)
     }
 
     static func buckets(_ amounts: BucketAmounts) -> Components.Schemas.Buckets {

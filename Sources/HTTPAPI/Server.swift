@@ -32,6 +32,7 @@ public struct APIServices: Sendable {
     public var plans: PlanService
     public var settlements: SettlementService
     public var remittances: RemittanceService
+    public var promises: PromiseService
     /// The card processor's webhook signing secret; nil: its webhook is not served.
     public var processorWebhookSecret: String?
     /// The agency's letterhead (name, dispute address, phone, licences) for a tenant's notices.
@@ -56,7 +57,7 @@ public struct APIServices: Sendable {
         callTransport: (any CallTransport)? = nil, voiceURLs: VoiceWebhookURLs? = nil,
         templateRepository: any TemplateRepository, templateSender: TemplateSender = TemplateSender(),
         paymentRepository: any PaymentRepository, planRepository: any PlanRepository, settlementRepository: any SettlementRepository,
-        remittanceRepository: any RemittanceRepository,
+        remittanceRepository: any RemittanceRepository, promiseRepository: any PromiseRepository,
         processor: (any PaymentProcessor)? = nil,
         clock: any Clock,
         letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
@@ -75,7 +76,6 @@ public struct APIServices: Sendable {
         templates = TemplateService(templates: templateRepository, accounts: accounts, clock: clock, sender: templateSender)
         messages = MessageService(snapshots: snapshots, outbox: outbox, clock: clock, templates: templates)
         self.inbound = InboundTextService(inbound: inbound, snapshots: snapshots, clock: clock)
-        ivr = IVRService(inbound: inbound, snapshots: snapshots, clock: clock)
         calls = OutboundCallService(calls: callRepository, snapshots: snapshots, transport: callTransport, urls: voiceURLs, clock: clock)
         voicemails = VoicemailDrops(outbox: outbox, contacts: contactRepository, clock: clock)
         returnedMail = ReturnedMailService(outbox: outbox, contacts: contactRepository, accounts: accounts, clock: clock)
@@ -83,6 +83,8 @@ public struct APIServices: Sendable {
         plans = PlanService(plans: planRepository, payments: payments, clock: clock)
         settlements = SettlementService(settlements: settlementRepository, plans: planRepository, payments: payments, clock: clock)
         remittances = RemittanceService(remittances: remittanceRepository, directory: directory, payments: payments, clock: clock)
+        promises = PromiseService(promises: promiseRepository, payments: payments, clock: clock)
+        ivr = IVRService(inbound: inbound, snapshots: snapshots, clock: clock, promises: promises)
         self.letterhead = letterhead
         self.clock = clock
         self.databaseCheck = databaseCheck

@@ -27,7 +27,7 @@ public enum RecoupMigrations {
         CreateAgentCalls(),
         CreateTextSuppressions(),
         CreatePaymentsAndLedger(),
-        CreatePlansSettlementsRemittancesAndACHFiles(),
+        CreatePlansSettlementsPromisesRemittancesAndACHFiles(),
     ]
 }
 
@@ -622,9 +622,9 @@ struct CreatePaymentsAndLedger: AsyncMigration {
     }
 }
 
-/// Payment plans (their installments derive from these terms), settlement offers, remittance statements issued to
-/// clients and the NACHA files of ACH debits.
-struct CreatePlansSettlementsRemittancesAndACHFiles: AsyncMigration {
+/// Payment plans (their installments derive from these terms), settlement offers, promises to pay, remittance
+/// statements issued to clients and the NACHA files of ACH debits.
+struct CreatePlansSettlementsPromisesRemittancesAndACHFiles: AsyncMigration {
     func prepare(on database: any Database) async throws {
         try await database.schema("payment_plans")
             .field("id", .string, .identifier(auto: false))
@@ -663,6 +663,20 @@ struct CreatePlansSettlementsRemittancesAndACHFiles: AsyncMigration {
             .field("created_at", .datetime, .required)
             .field("updated_at", .datetime, .required)
             .create()
+        try await database.schema("promises")
+            .field("id", .string, .identifier(auto: false))
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("account_id", .string, .required, .references("accounts", "id"))
+            .field("client_id", .string, .required, .references("clients", "id"))
+            .field("amount_minor", .int64, .required)
+            .field("currency", .string, .required)
+            .field("due_on", .string, .required)
+            .field("source", .string, .required)
+            .field("made_by", .string, .required)
+            .field("idempotency_key", .string)
+            .field("created_at", .datetime, .required)
+            .unique(on: "tenant_id", "idempotency_key")
+            .create()
         try await database.schema("remittances")
             .field("id", .string, .identifier(auto: false))
             .field("tenant_id", .string, .required, .references("tenants", "id"))
@@ -694,9 +708,10 @@ struct CreatePlansSettlementsRemittancesAndACHFiles: AsyncMigration {
         try await sql.raw("CREATE INDEX payment_plans_status ON payment_plans (tenant_id, status)").run()
         try await sql.raw("CREATE INDEX payments_pending ON payments (tenant_id, rail, status, created_at)").run()
         try await sql.raw("CREATE INDEX settlements_account ON settlements (tenant_id, account_id, created_at)").run()
+        try await sql.raw("CREATE INDEX promises_account ON promises (tenant_id, account_id, created_at)").run()
     }
 
     func revert(on database: any Database) async throws {
-        for table in ["ach_files", "remittances", "settlements", "payment_plans"] { try await database.schema(table).delete() }
+        for table in ["ach_files", "remittances", "promises", "settlements", "payment_plans"] { try await database.schema(table).delete() }
     }
 }

@@ -35,7 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
                 audit: runtime.audit, contactRepository: store, factRepository: store, decisionLog: store, outbox: store, inbound: store,
                 callRepository: store, callTransport: runtime.textProvider.map { VoiceProviderTransport($0) },
                 voiceURLs: runtime.settings.publicURL.map(VoiceWebhookURLs.init),
-                templateRepository: store, templateSender: runtime.templateSender, paymentRepository: store, planRepository: store, settlementRepository: store, remittanceRepository: store,
+                templateRepository: store, templateSender: runtime.templateSender, paymentRepository: store, planRepository: store, settlementRepository: store, remittanceRepository: store, promiseRepository: store,
                 processor: runtime.settings.processor, clock: runtime.clock,
                 letterhead: runtime.letterhead,
                 databaseCheck: { (try? await store.tenants()) != nil })

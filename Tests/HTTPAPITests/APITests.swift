@@ -97,7 +97,7 @@ struct APIHarness {
             audit: AuditTrailService(audit: store, checkpointKey: nil), contactRepository: store, factRepository: store, decisionLog: store, outbox: store, inbound: store,
             callRepository: store, callTransport: calls, voiceURLs: VoiceWebhookURLs(publicURL: "https://pay.acme.test"),
             templateRepository: store, templateSender: TemplateSender(agencyPhone: "(512) 555-0199", portalURL: "https://pay.acme.test"),
-            paymentRepository: store, planRepository: store, settlementRepository: store, remittanceRepository: store, processor: processor, clock: clock,
+            paymentRepository: store, planRepository: store, settlementRepository: store, remittanceRepository: store, promiseRepository: store, processor: processor, clock: clock,
             letterhead: { tenantID in
                 CollectorDetails(name: tenantID == acme.id ? "Acme" : "Other", mailingAddress: ["PO Box 1234", "Austin, TX 78701"])
             },

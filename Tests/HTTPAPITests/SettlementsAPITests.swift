@@ -83,3 +83,32 @@ struct SettlementsAPITests {
         }
     }
 }
+
+/// Promises to pay: kept by a payment in time, broken when the date and the grace days pass without one.
+@Suite(.serialized)
+struct PromisesAPITests {
+    @Test(arguments: TestDatabase.available)
+    func aPromiseIsKeptByAPaymentInTimeAndBrokenWithout(_ kind: TestDatabase) async throws {
+        try await PaymentsAPITests.withProcessor(kind) { h, _ in
+            try await h.app.test(.router) { client in
+                let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
+                let (made, first, text) = try await client.call(.post, "/v1/accounts/\(account)/promises", key: h.acmeAgent,
+                                                                body: #"{"amount_minor": 3000, "due_on": "2026-09-25"}"#)
+                #expect(made == .created && first["status"] as? String == "open" && first["source"] as? String == "agent", "\(text)")
+                let (tooMuch, _, _) = try await client.call(.post, "/v1/accounts/\(account)/promises", key: h.acmeAgent,
+                                                            body: #"{"amount_minor": 30000, "due_on": "2026-09-25"}"#)
+                #expect(tooMuch == .badRequest)
+                let card = try await client.addCard(account, token: "pm_card_visa", h)
+                h.clock.advance(by: 60)
+                _ = try await client.pay(account, method: card, minor: 3_000, key: "kept", h)
+                h.clock.advance(by: 60)
+                _ = try await client.call(.post, "/v1/accounts/\(account)/promises", key: h.acmeAgent,
+                                          body: #"{"amount_minor": 1000, "due_on": "2026-10-01"}"#)
+                h.clock.advance(by: 20 * 86_400)
+                let (_, listed, _) = try await client.call(.get, "/v1/accounts/\(account)/promises", key: h.bankKey)
+                let statuses = (listed["items"] as? [[String: Any]])?.compactMap { $0["status"] as? String }
+                #expect(statuses == ["broken", "kept"], "newest first: the second was never paid; the first was, in time")
+            }
+        }
+    }
+}

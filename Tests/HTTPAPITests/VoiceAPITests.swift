@@ -78,6 +78,10 @@ struct VoiceAPITests {
             #expect(Set(open.compactMap { $0["intent"] as? String }) == ["promise_to_pay", "callback_request", "dispute"])
             #expect(open.first { $0["intent"] as? String == "promise_to_pay" }?["body"] as? String == "promise to pay $50.00 on 2026-12-25")
             #expect(open.allSatisfy { $0["account_ids"] as? [String] == [accountID] && $0["channel"] as? String == "call" })
+            let (_, promises, _) = try await client.call(.get, "/v1/accounts/\(accountID)/promises", key: h.acmeAgent)
+            let promise = try #require((promises["items"] as? [[String: Any]])?.first)
+            #expect(promise["source"] as? String == "ivr" && promise["due_on"] as? String == "2026-12-25" && promise["status"] as? String == "open")
+            #expect((promise["amount"] as? [String: Any])?["amount_minor"] as? Int == 5_000, "the payments module tracks the IVR's promise")
 
             // Calls to that number are refused from now on, even an agent's manual call (a Regulation F medium request).
             let (_, contactability, _) = try await client.call(.get, "/v1/accounts/\(accountID)/contactability", key: h.acmeAgent)

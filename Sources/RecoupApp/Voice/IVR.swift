@@ -46,23 +46,20 @@ public struct IVRRequest: Sendable {
 /// request, recorded at once), an agent. Every call and every action writes an audit event; an action is recorded
 /// once per call however often the provider retries the webhook.
 ///
-/// Promises to pay wait in the agents' inbox until the payments module takes them (``PaymentPromise`` is the seam).
+/// A promise to pay is recorded in the agents' inbox and, with ``promises``, as a promise the payments module tracks
+/// (kept or broken), once per call.
 public struct IVRService: Sendable {
     let inbound: any InboundRepository
     let snapshots: AccountSnapshots
     let clock: any Clock
+    /// Where promises taken on the phone are tracked; nil: they stay in the inbox only.
+    public var promises: PromiseService?
 
-    public init(inbound: any InboundRepository, snapshots: AccountSnapshots, clock: any Clock) {
+    public init(inbound: any InboundRepository, snapshots: AccountSnapshots, clock: any Clock, promises: PromiseService? = nil) {
         self.inbound = inbound
         self.snapshots = snapshots
         self.clock = clock
-    }
-
-    /// A promise to pay taken by the IVR: what the payments module will receive.
-    public struct PaymentPromise: Sendable, Equatable {
-        public var account: AccountID
-        public var amount: Money
-        public var on: LocalDate
+        self.promises = promises
     }
 
     public func handle(_ request: IVRRequest, collector: CollectorDetails) async throws -> [VoiceVerb] {
@@ -187,10 +184,19 @@ public struct IVRService: Sendable {
             guard let accountID = request.state["acct"].flatMap(AccountID.init), let dollars = request.state["amount"].flatMap(Int64.init),
                   let digits = request.digits, let day = Self.nextDate(mmdd: digits, after: LocalDate(utc: clock.now()))
             else { return menu([say(script.notUnderstood)]) }
-            let promise = PaymentPromise(account: accountID, amount: Money(minorUnits: dollars * 100, currency: .usd), on: day)
+            let amount = Money(minorUnits: dollars * 100, currency: .usd)
             try await record(request, "promise", intent: "promise_to_pay", accounts: [accountID], status: .open,
-                             body: "promise to pay \(promise.amount.formatted(.enUS)) on \(promise.on.iso)")
-            return menu([say(script.promiseRecorded(promise.amount.formatted(language == "es" ? .esUS : .enUS), promise.on.iso))])
+                             body: "promise to pay \(amount.formatted(.enUS)) on \(day.iso)")
+            if let promises {
+                do {
+                    _ = try await promises.promise(
+                        account: accountID, amount: amount.minorUnits, dueOn: day, source: .ivr, idempotencyKey: "ivr:\(request.callID)",
+                        scope: AccessScope(tenantID: request.tenantID), actor: "ivr:\(request.callID)")
+                } catch RecoupError.invalid {
+                    // More than is owed: the inbox item is there for an agent to call back about.
+                }
+            }
+            return menu([say(script.promiseRecorded(amount.formatted(language == "es" ? .esUS : .enUS), day.iso))])
 
         default:
             return [.redirect(base + "?step=start")]

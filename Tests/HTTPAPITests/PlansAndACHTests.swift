@@ -117,9 +117,20 @@ struct PlansAndACHTests {
                     body: #"{"installments": 12, "frequency": "monthly", "first_date": "2026-09-21", "method_id": "\#(method)"}"#)
                 let planID = try #require(plan["id"] as? String)
 
+                // A card plan on another account, with no processor configured: named in the run, which goes on.
+                _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin,
+                                          body: placementHeader + "\n" + placementRow("A-2", ssn: "123-45-6780"), contentType: "text/csv")
+                let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
+                let cardAccount = try #require((page["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }.first { $0 != account })
+                let card = try await client.addCard(cardAccount, token: "pm_card_visa", h)
+                let (_, cardPlan, _) = try await client.call(.post, "/v1/accounts/\(cardAccount)/plans", key: h.acmeAgent,
+                    body: #"{"installments": 12, "frequency": "monthly", "first_date": "2026-09-21", "method_id": "\#(card)"}"#)
+
                 let (runner, desk) = Self.desk(h)
                 let september = LocalDate(iso: "2026-09-21")!
-                #expect(try await runner.runAutopay(tenantID: h.acme, on: september, actor: "test").queued == 1)
+                let firstRun = try await runner.runAutopay(tenantID: h.acme, on: september, actor: "test")
+                #expect(firstRun.queued == 1 && firstRun.errors.map { $0.plan.uuidString.lowercased() } == [cardPlan["id"] as? String])
+                #expect(firstRun.errors.first?.reason.contains("no card processor") == true)
                 #expect(try await runner.runAutopay(tenantID: h.acme, on: september, actor: "test").queued == 0, "queued once")
                 let files = try await desk.export(tenantID: h.acme, effectiveDate: LocalDate(iso: "2026-09-22")!, at: h.clock.now(), actor: "test")
                 let file = try #require(files.first)

@@ -31,7 +31,14 @@ public struct AutopayReport: Sendable, Equatable {
     public var queued = 0
     public var completed = 0
     public var broken = 0
+    /// Plans the run could not charge (no processor configured, the account gone), with why; the others still ran.
+    public var errors: [(plan: UUID, reason: String)] = []
     public init() {}
+
+    public static func == (lhs: AutopayReport, rhs: AutopayReport) -> Bool {
+        (lhs.charged, lhs.declined, lhs.queued, lhs.completed, lhs.broken) == (rhs.charged, rhs.declined, rhs.queued, rhs.completed, rhs.broken)
+            && lhs.errors.map(\.plan) == rhs.errors.map(\.plan)
+    }
 }
 
 /// Payment plans: quotes inside the client's rules, plans with autopay, re-arranging (the old plan is kept as
@@ -138,32 +145,42 @@ public struct PlanService: Sendable {
     /// names both, so two runs at once charge once), and the plan is looked at again.
     public func runAutopay(tenantID: TenantID, on date: LocalDate, actor: String) async throws -> AutopayReport {
         var report = AutopayReport()
-        let scope = AccessScope(tenantID: tenantID)
         for plan in try await plans.activePlans(tenantID: tenantID) {
-            if try await review(plan, on: date, actor: actor, report: &report) != .active { continue }
-            guard let methodID = plan.methodID else { continue }
-            let made = try await payments.payments.payments(account: plan.accountID, tenantID: tenantID)
-            let terms = try await payments.payments.terms(client: plan.clientID, tenantID: tenantID)
-            let progress = PlanProgress.of(plan, payments: made, on: date, terms: terms)
-            // An ACH debit still waiting for its file (or for the bank) is not charged again.
-            let inFlight = made.contains { $0.planID == plan.id && ($0.status == .pending || ($0.status == .processing && $0.entryID == nil)) }
-            guard progress.arrears > 0, !inFlight else { continue }
-            let balance = try await payments.ledger(account: plan.accountID, scope: scope).ledger.balance.total
-            guard balance > 0 else { continue }
-            let installment = progress.standing.nextDue?.number ?? plan.schedule.last { $0.dueOn <= date }?.number
-            let (payment, _) = try await payments.pay(
-                account: plan.accountID, method: methodID, amount: Money(minorUnits: min(progress.arrears, balance), currency: plan.amount.currency),
-                idempotencyKey: "autopay:\(plan.id.uuidString.lowercased()):\(date.iso)", plan: (plan.id, installment ?? 0), scope: scope,
-                actor: actor)
-            switch payment.status {
-            case .succeeded: report.charged += 1
-            case .failed: report.declined += 1
-            case .pending where payment.rail == .ach: report.queued += 1
-            default: break
+            do {
+                try await autopay(plan, on: date, actor: actor, report: &report)
+            } catch {
+                report.errors.append((plan.id, "\(error)"))
             }
-            _ = try await review(plan, on: date, actor: actor, report: &report)
         }
         return report
+    }
+
+    /// One plan's turn in the run.
+    func autopay(_ plan: PlanRecord, on date: LocalDate, actor: String, report: inout AutopayReport) async throws {
+        let tenantID = plan.tenantID
+        let scope = AccessScope(tenantID: tenantID)
+        if try await review(plan, on: date, actor: actor, report: &report) != .active { return }
+        guard let methodID = plan.methodID else { return }
+        let made = try await payments.payments.payments(account: plan.accountID, tenantID: tenantID)
+        let terms = try await payments.payments.terms(client: plan.clientID, tenantID: tenantID)
+        let progress = PlanProgress.of(plan, payments: made, on: date, terms: terms)
+        // An ACH debit still waiting for its file (or for the bank) is not charged again.
+        let inFlight = made.contains { $0.planID == plan.id && ($0.status == .pending || ($0.status == .processing && $0.entryID == nil)) }
+        guard progress.arrears > 0, !inFlight else { return }
+        let balance = try await payments.ledger(account: plan.accountID, scope: scope).ledger.balance.total
+        guard balance > 0 else { return }
+        let installment = progress.standing.nextDue?.number ?? plan.schedule.last { $0.dueOn <= date }?.number
+        let (payment, _) = try await payments.pay(
+            account: plan.accountID, method: methodID, amount: Money(minorUnits: min(progress.arrears, balance), currency: plan.amount.currency),
+            idempotencyKey: "autopay:\(plan.id.uuidString.lowercased()):\(date.iso)", plan: (plan.id, installment ?? 0), scope: scope,
+            actor: actor)
+        switch payment.status {
+        case .succeeded: report.charged += 1
+        case .failed: report.declined += 1
+        case .pending where payment.rail == .ach: report.queued += 1
+        default: break
+        }
+        _ = try await review(plan, on: date, actor: actor, report: &report)
     }
 
     /// Marks `plan` completed or broken when its payments say so; answers its status afterwards.

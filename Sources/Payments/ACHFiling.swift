@@ -83,6 +83,10 @@ public struct ACHFiling: Sendable {
                 continue
             }
             report.returned.append(payment)
+            if item.reason?.revokesAuthorization == true || item.reason?.needsNewAccount == true {
+                // The consumer revoked the debit or the account is gone: never debit that method again.
+                try await payments.revoke(payment.methodID, because: reason, tenantID: tenantID, actor: actor)
+            }
             if let planID = payment.planID, let plan = try? await plans.plan(planID, scope: AccessScope(tenantID: tenantID)),
                try await plans.review(plan, on: date, actor: actor) == .broken {
                 report.brokenPlans.append(planID)

@@ -559,6 +559,7 @@ struct CreatePaymentsAndLedger: AsyncMigration {
             .field("authorization", .string, .required)
             .field("authorized_via", .string, .required)
             .field("created_at", .datetime, .required)
+            .field("revoked", .string)
             .create()
         try await database.schema("payments")
             .field("id", .string, .identifier(auto: false))

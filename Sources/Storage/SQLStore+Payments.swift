@@ -96,7 +96,8 @@ extension SQLStore: PaymentRepository {
         return PaymentMethod(
             id: try Self.uuid(row, "id"), tenantID: try Self.id(row, "tenant_id"), accountID: try Self.id(row, "account_id"),
             details: details, authorization: try row.decode(column: "authorization", as: String.self),
-            authorizedVia: try row.decode(column: "authorized_via", as: String.self), createdAt: try row.decode(column: "created_at", as: Date.self))
+            authorizedVia: try row.decode(column: "authorized_via", as: String.self), createdAt: try row.decode(column: "created_at", as: Date.self),
+            revoked: try row.decode(column: "revoked", as: String?.self))
     }
 
     // MARK: Payments

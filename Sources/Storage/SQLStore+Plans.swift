@@ -87,14 +87,17 @@ extension SQLStore {
     }
 
     public func updateMethod(_ method: PaymentMethod, audit: AuditEntry, at: Date) async throws {
-        guard case let .bank(routing, number, checking, holder) = method.details else { return }
-        let sealedNumber = try cipher.seal(number)
-        let sealedHolder = try cipher.seal(holder)
-        try await transaction { sql in
-            try await sql.update("payment_methods")
-                .set("routing", to: SQLBind(routing)).set("bank_account_sealed", to: SQLBind(sealedNumber))
-                .set("last4", to: SQLBind(String(number.suffix(4)))).set("checking", to: SQLBind(checking))
-                .set("holder_sealed", to: SQLBind(sealedHolder))
+        var bank: (routing: String, number: String, last4: String, checking: Bool, holder: String)?
+        if case let .bank(routing, number, checking, holder) = method.details {
+            bank = (routing, try cipher.seal(number), String(number.suffix(4)), checking, try cipher.seal(holder))
+        }
+        try await transaction { [bank] sql in
+            var update = sql.update("payment_methods").set("revoked", to: SQLBind(method.revoked))
+            if let bank {
+                update = update.set("routing", to: SQLBind(bank.routing)).set("bank_account_sealed", to: SQLBind(bank.number))
+                    .set("last4", to: SQLBind(bank.last4)).set("checking", to: SQLBind(bank.checking)).set("holder_sealed", to: SQLBind(bank.holder))
+            }
+            try await update
                 .where("tenant_id", .equal, method.tenantID.description).where("id", .equal, method.id.uuidString.lowercased())
                 .run()
             try await self.append([audit], tenantID: method.tenantID, at: at, on: sql)

@@ -198,6 +198,16 @@ struct PlansAndACHTests {
                         + "\r\n" + change + "\r\n" + Self.record([("9", 94)]))
                 let report = try await desk.importReturns(text, tenantID: h.acme, on: LocalDate(iso: "2026-09-23")!, actor: "test")
                 #expect(report.corrected.map(\.display) == ["checking ····1234 at 011000015"] && report.problems.isEmpty)
+                // The consumer then tells the bank the debit was unauthorised (R10): the method is never debited again.
+                let revoked = try await desk.importReturns(Self.returnFile([(file.debits[0].trace, "R10")]), tenantID: h.acme,
+                                                           on: LocalDate(iso: "2026-09-24")!, actor: "test")
+                #expect(revoked.returned.count == 1)
+                headers[HTTPField.Name("Idempotency-Key")!] = "ach-2"
+                let refused = try await client.execute(uri: "/v1/accounts/\(account)/payments", method: .post, headers: headers,
+                                                       body: .init(string: #"{"method_id": "\#(method)", "amount_minor": 2000}"#)) {
+                    ($0.status, String(buffer: $0.body))
+                }
+                #expect(refused.0 == .badRequest && refused.1.contains("may not be charged any more: R10"), "\(refused)")
                 let (_, methods, _) = try await client.call(.get, "/v1/accounts/\(account)/payment-methods", key: h.acmeAgent)
                 #expect((methods["items"] as? [[String: Any]])?.first?["display"] as? String == "checking ····1234 at 011000015")
                 let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=payment_method.corrected", key: h.acmeAdmin)

@@ -124,6 +124,9 @@ public struct PaymentService: Sendable {
         guard let method = try await payments.method(methodID, tenantID: scope.tenantID), method.accountID == account.id else {
             throw RecoupError.invalid([FieldProblem(field: "method_id", reason: "no such payment method on this account")])
         }
+        if let revoked = method.revoked {
+            throw RecoupError.invalid([FieldProblem(field: "method_id", reason: "this method may not be charged any more: \(revoked)")])
+        }
         let digest = Self.digest("\(account.id)|\(method.id)|\(amount.minorUnits)|\(amount.currency.code)|\(plan?.id.uuidString ?? "")")
         let now = clock.now()
         let candidate = Payment(
@@ -177,7 +180,7 @@ public struct PaymentService: Sendable {
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
         let settlement = try await acceptedSettlement(account)
-        return try await payments.transition(paymentID, tenantID: tenantID, at: clock.now()) { payment, stored in
+        return try await transition(paymentID, tenantID: tenantID) { payment, stored in
             switch outcome {
             case .succeeded:
                 try PaymentPosting.received(
@@ -197,7 +200,7 @@ public struct PaymentService: Sendable {
         let today = LocalDate(utc: clock.now())
         guard let payment = try await payments.payment(paymentID, tenantID: tenantID) else { return nil }
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
-        return try await payments.transition(paymentID, tenantID: tenantID, at: clock.now()) { payment, stored in
+        return try await transition(paymentID, tenantID: tenantID) { payment, stored in
             try PaymentPosting.undone(payment, account: account, stored: stored, status: status, reason: reason, on: today, actor: actor)
         }
     }
@@ -267,10 +270,22 @@ public struct PaymentService: Sendable {
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
         let settlement = try await acceptedSettlement(account)
         let today = LocalDate(utc: clock.now())
-        return try await payments.transition(paymentID, tenantID: tenantID, at: clock.now()) { payment, stored in
+        return try await transition(paymentID, tenantID: tenantID) { payment, stored in
             try PaymentPosting.received(
                 payment, account: account, terms: terms, stored: stored, status: .processing, reference: trace, on: today,
                 settlement: settlement, actor: actor)
+        }
+    }
+
+    /// Runs a posting decision under the account's lock. What the ledger refuses (more than is owed, after a race
+    /// with another payment) becomes a conflict to show the agent, with nothing changed.
+    func transition(
+        _ paymentID: UUID, tenantID: TenantID, decide: @escaping @Sendable (Payment, [PostedEntry]) throws -> PaymentTransition?
+    ) async throws -> Payment? {
+        do {
+            return try await payments.transition(paymentID, tenantID: tenantID, at: clock.now(), decide: decide)
+        } catch let refusal as LedgerError {
+            throw RecoupError.conflict("the ledger refused the posting: \(refusal)")
         }
     }
 
@@ -307,6 +322,15 @@ public struct PaymentService: Sendable {
                                         "after": method.display]),
             at: clock.now())
         return method
+    }
+
+    /// The method may not be charged again (an ACH return that revokes the authorization or closes the account).
+    public func revoke(_ methodID: UUID, because reason: String, tenantID: TenantID, actor: String) async throws {
+        guard var method = try await payments.method(methodID, tenantID: tenantID), method.revoked == nil else { return }
+        method.revoked = reason
+        try await payments.updateMethod(method, audit: AuditEntry(
+            actor: actor, action: "payment_method.revoked", subjectType: "account", subjectID: method.accountID.description,
+            details: ["method_id": methodID.uuidString.lowercased(), "reason": reason]), at: clock.now())
     }
 
     // MARK: Ledger

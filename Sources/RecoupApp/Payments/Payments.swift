@@ -26,10 +26,12 @@ public struct PaymentMethod: Sendable, Equatable {
     public var authorization: String
     public var authorizedVia: String
     public var createdAt: Date
+    /// Why the method may no longer be charged (the consumer revoked the debit authorization, the account closed).
+    public var revoked: String?
 
     public init(
         id: UUID = UUID(), tenantID: TenantID, accountID: AccountID, details: Details, authorization: String, authorizedVia: String,
-        createdAt: Date
+        createdAt: Date, revoked: String? = nil
     ) {
         self.id = id
         self.tenantID = tenantID
@@ -38,6 +40,7 @@ public struct PaymentMethod: Sendable, Equatable {
         self.authorization = authorization
         self.authorizedVia = authorizedVia
         self.createdAt = createdAt
+        self.revoked = revoked
     }
 
     public var rail: PaymentRail {
@@ -185,7 +188,7 @@ public protocol PaymentRepository: Sendable {
     func noteEvent(_ id: String, type: String, tenantID: TenantID, at: Date) async throws -> Bool
     /// Payments on `rail` still `pending`, oldest first (ACH debits waiting for the next file).
     func pendingPayments(rail: PaymentRail, tenantID: TenantID) async throws -> [Payment]
-    /// Replaces a bank method's details (a notification of change); audited.
+    /// Replaces a bank method's details (a notification of change), or records its revocation; audited.
     func updateMethod(_ method: PaymentMethod, audit: AuditEntry, at: Date) async throws
     /// Stores a NACHA file being built (its debits are then filed one by one) or marks it `ready`.
     func saveACHFile(_ file: ACHFileRecord, audit: AuditEntry?) async throws

@@ -11,7 +11,7 @@ struct PaymentsCommand: AsyncParsableCommand {
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Charge what fell due on active plans with autopay (cards through the processor; bank debits wait for the next NACHA file), and mark plans completed or broken. Safe to run twice a day: each plan is charged once per date. A plan that cannot be charged is named and the others still run; exit 1 then.")
+            abstract: "Queue reminders of installments due within 3 days, charge what fell due on active plans with autopay (cards through the processor; bank debits wait for the next NACHA file), and mark plans completed or broken. Safe to run twice a day: each plan is charged once per date. A plan that cannot be charged is named and the others still run; exit 1 then.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "Tenant id.") var tenant: String
         @Option(help: "The run's date, YYYY-MM-DD (default: today, UTC).") var date: String?
@@ -22,12 +22,12 @@ struct PaymentsCommand: AsyncParsableCommand {
                 let day = try date.map { try parseDate($0, "--date") } ?? LocalDate(utc: runtime.clock.now())
                 return try await runtime.plans.runAutopay(tenantID: tenantID, on: day, actor: cliActor)
             }
-            let lines = ["charged \(report.charged), declined \(report.declined), queued for ACH \(report.queued), completed \(report.completed), broken \(report.broken), errors \(report.errors.count)"]
+            let lines = ["charged \(report.charged), declined \(report.declined), queued for ACH \(report.queued), completed \(report.completed), broken \(report.broken), reminded \(report.reminded), errors \(report.errors.count)"]
                 + report.errors.map { "  plan \($0.plan.uuidString.lowercased()): \($0.reason)" }
             Output.emit(
                 options, text: lines.joined(separator: "\n"),
                 json: ["charged": report.charged, "declined": report.declined, "queued": report.queued, "completed": report.completed,
-                       "broken": report.broken,
+                       "broken": report.broken, "reminded": report.reminded,
                        "errors": report.errors.map { ["plan": $0.plan.uuidString.lowercased(), "reason": $0.reason] }])
             if !report.errors.isEmpty { throw ExitCode(1) }
         }

@@ -41,7 +41,11 @@ struct Runtime {
     var payments: PaymentService {
         PaymentService(payments: store, settlements: store, accounts: accounts, processor: settings.processor, clock: clock)
     }
-    var plans: PlanService { PlanService(plans: store, payments: payments, clock: clock) }
+    /// Plans, with reminders of coming installments queued in the outbox.
+    var plans: PlanService {
+        PlanService(plans: store, payments: payments, clock: clock,
+                    reminders: InstallmentReminders(messages: messages, agencyName: { try await collectorName($0) }))
+    }
 
     var snapshots: AccountSnapshots { AccountSnapshots(accounts: accounts, contacts: store, facts: store, bulk: store) }
     var messages: MessageService {

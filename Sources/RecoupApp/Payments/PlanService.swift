@@ -1,3 +1,4 @@
+import Compliance
 import Foundation
 import Ledger
 import RecoupCore
@@ -23,6 +24,28 @@ public struct PlanProposal: Sendable, Equatable {
     }
 }
 
+/// Reminders of coming installments, sent through the outbox (so the compliance engine decides each at send time).
+public struct InstallmentReminders: Sendable {
+    let messages: MessageService
+    /// The agency's name for a tenant, as messages are signed.
+    let agencyName: @Sendable (TenantID) async throws -> String
+    /// How many days before an installment falls due its reminder goes out.
+    let daysBefore: Int
+
+    public init(messages: MessageService, agencyName: @escaping @Sendable (TenantID) async throws -> String, daysBefore: Int = 3) {
+        self.messages = messages
+        self.agencyName = agencyName
+        self.daysBefore = daysBefore
+    }
+
+    /// The reminder's words: the amount, the date, and how it will be paid.
+    static func text(_ installment: Installment, currency: Currency, autopay: Bool) -> String {
+        let amount = Money(minorUnits: installment.amount, currency: currency).formatted(.enUS)
+        return "Your plan payment of \(amount) is due on \(installment.dueOn.iso)."
+            + (autopay ? " It will be charged to the payment method you gave us." : " Please pay by then to keep your plan.")
+    }
+}
+
 /// What one autopay run did.
 public struct AutopayReport: Sendable, Equatable {
     public var charged = 0
@@ -31,12 +54,15 @@ public struct AutopayReport: Sendable, Equatable {
     public var queued = 0
     public var completed = 0
     public var broken = 0
+    /// Reminders queued for installments coming up.
+    public var reminded = 0
     /// Plans the run could not charge (no processor configured, the account gone), with why; the others still ran.
     public var errors: [(plan: UUID, reason: String)] = []
     public init() {}
 
     public static func == (lhs: AutopayReport, rhs: AutopayReport) -> Bool {
-        (lhs.charged, lhs.declined, lhs.queued, lhs.completed, lhs.broken) == (rhs.charged, rhs.declined, rhs.queued, rhs.completed, rhs.broken)
+        (lhs.charged, lhs.declined, lhs.queued, lhs.completed, lhs.broken, lhs.reminded)
+            == (rhs.charged, rhs.declined, rhs.queued, rhs.completed, rhs.broken, rhs.reminded)
             && lhs.errors.map(\.plan) == rhs.errors.map(\.plan)
     }
 }
@@ -47,11 +73,14 @@ public struct PlanService: Sendable {
     let plans: any PlanRepository
     let payments: PaymentService
     let clock: any Clock
+    /// Where reminders of coming installments go; nil: none are sent.
+    public var reminders: InstallmentReminders?
 
-    public init(plans: any PlanRepository, payments: PaymentService, clock: any Clock) {
+    public init(plans: any PlanRepository, payments: PaymentService, clock: any Clock, reminders: InstallmentReminders? = nil) {
         self.plans = plans
         self.payments = payments
         self.clock = clock
+        self.reminders = reminders
     }
 
     /// The schedule the proposal would have, checked against the client's rules and the balance; nothing is stored.
@@ -160,6 +189,7 @@ public struct PlanService: Sendable {
         let tenantID = plan.tenantID
         let scope = AccessScope(tenantID: tenantID)
         if try await review(plan, on: date, actor: actor, report: &report) != .active { return }
+        if try await remind(plan, on: date, actor: actor) { report.reminded += 1 }
         guard let methodID = plan.methodID else { return }
         let made = try await payments.payments.payments(account: plan.accountID, tenantID: tenantID)
         let terms = try await payments.payments.terms(client: plan.clientID, tenantID: tenantID)
@@ -181,6 +211,35 @@ public struct PlanService: Sendable {
         default: break
         }
         _ = try await review(plan, on: date, actor: actor, report: &report)
+    }
+
+    /// Queues a reminder of the plan's next installment when it falls due within the reminder days: by email, else by
+    /// text; once per installment (the key names it), whichever day the run first sees it. False when nothing was
+    /// queued (no reminders configured, nothing coming, refused by the compliance engine, no address).
+    func remind(_ plan: PlanRecord, on date: LocalDate, actor: String) async throws -> Bool {
+        guard let reminders else { return false }
+        let made = try await payments.payments.payments(account: plan.accountID, tenantID: plan.tenantID)
+        let terms = try await payments.payments.terms(client: plan.clientID, tenantID: plan.tenantID)
+        guard let next = PlanProgress.of(plan, payments: made, on: date, terms: terms).standing.nextDue,
+              next.dueOn > date, date.days(until: next.dueOn) <= reminders.daysBefore
+        else { return false }
+        let text = InstallmentReminders.text(next, currency: plan.amount.currency, autopay: plan.methodID != nil)
+        let agency = try await reminders.agencyName(plan.tenantID)
+        let key = "plan-reminder:\(plan.id.uuidString.lowercased()):\(next.number)"
+        for (channel, subject) in [(ProposedChannel.email, "Your payment plan: next payment \(next.dueOn.iso)"), (.sms, nil)] {
+            do {
+                switch try await reminders.messages.send(
+                    channel, account: plan.accountID, subject: subject, text: text, scope: AccessScope(tenantID: plan.tenantID),
+                    actor: actor, collectorName: agency, idempotencyKey: key + ":" + channel.rawValue)
+                {
+                case let .queued(_, created): return created
+                case .refused: continue
+                }
+            } catch RecoupError.invalid {
+                continue  // no address for this channel
+            }
+        }
+        return false
     }
 
     /// Marks `plan` completed or broken when its payments say so; answers its status afterwards.

@@ -184,7 +184,9 @@ def test_done_means_on_the_demo_tenant(recoup, recoup_bin, tmp_path) -> None:
                 assert exported["entries"] == 1, exported
                 text = out.read_text(encoding="ascii")
                 assert validate(text) == {"ok": True, "errors": []}
-                entry = parse(text)["batches"][0]["entries"][0]
+                batch = parse(text)["batches"][0]
+                assert batch["sec"] == "TEL", "authorised on a recorded call"
+                entry = batch["entries"][0]
                 assert entry["amount_cents"] == exported["total_minor"] and entry["txn_code"] == 27
                 returns = tmp_path / f"returns-{attempt}.txt"
                 returns.write_text(return_file(text, "R01"), encoding="ascii")

@@ -270,9 +270,22 @@ extension APIMapping {
     }
 
     static func terms(_ body: Components.Schemas.ClientTerms) throws -> ClientTerms {
-        guard let allocation = AllocationPolicy(order: body.allocation.compactMap { Bucket(rawValue: $0.rawValue) }) else {
-            throw RecoupError.invalid([FieldProblem(field: "allocation", reason: "name principal, interest and fees once each")])
+        var problems: [FieldProblem] = []
+        func within<T: Comparable>(_ value: T, _ range: ClosedRange<T>, _ field: String) {
+            if !range.contains(value) { problems.append(FieldProblem(field: field, reason: "must be from \(range.lowerBound) to \(range.upperBound)")) }
         }
+        within(body.planMaxMonths, 1...120, "plan_max_months")
+        within(body.planMinimumInstallmentMinor, 0...100_000_000, "plan_minimum_installment_minor")
+        within(body.planMinimumDownPaymentBp, 0...10_000, "plan_minimum_down_payment_bp")
+        within(body.settlementMinimumBp, 0...10_000, "settlement_minimum_bp")
+        within(body.settlementMaxInstallments, 1...24, "settlement_max_installments")
+        within(body.settlementMaxValidDays, 1...365, "settlement_max_valid_days")
+        within(body.contingencyBp, 0...10_000, "contingency_bp")
+        within(body.graceDays, 0...60, "grace_days")
+        within(body.missesToBreak, 1...12, "misses_to_break")
+        let allocation = AllocationPolicy(order: body.allocation.compactMap { Bucket(rawValue: $0.rawValue) })
+        if allocation == nil { problems.append(FieldProblem(field: "allocation", reason: "name principal, interest and fees once each")) }
+        guard problems.isEmpty, let allocation else { throw RecoupError.invalid(problems) }
         return ClientTerms(
             allocation: allocation,
             plans: PlanRules(maxMonths: body.planMaxMonths, minimumInstallment: body.planMinimumInstallmentMinor,

@@ -62,6 +62,7 @@ struct Problem: Encodable, Sendable {
         case .unusableInput: Problem(status: .badRequest, detail: error.description)
         case .conflict: Problem(status: .conflict, detail: error.description)
         case .reusedIdempotencyKey: Problem(status: .unprocessableContent, detail: error.description)
+        case .unavailable: Problem(status: .serviceUnavailable, detail: error.description)
         }
     }
 

@@ -81,7 +81,7 @@ public struct APIServices: Sendable {
         returnedMail = ReturnedMailService(outbox: outbox, contacts: contactRepository, accounts: accounts, clock: clock)
         payments = PaymentService(payments: paymentRepository, settlements: settlementRepository, accounts: accounts, processor: processor, clock: clock)
         plans = PlanService(plans: planRepository, payments: payments, clock: clock)
-        settlements = SettlementService(settlements: settlementRepository, plans: planRepository, payments: payments, clock: clock)
+        settlements = SettlementService(settlements: settlementRepository, plans: plans, payments: payments, clock: clock)
         remittances = RemittanceService(remittances: remittanceRepository, directory: directory, payments: payments, clock: clock)
         promises = PromiseService(promises: promiseRepository, payments: payments, clock: clock)
         ivr = IVRService(inbound: inbound, snapshots: snapshots, clock: clock, promises: promises)

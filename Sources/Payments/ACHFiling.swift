@@ -4,9 +4,10 @@ import RecoupCore
 
 /// The agency's side of ACH: the day's NACHA file of pending debits, and the bank's return file back.
 ///
-/// An export first stores the file (its debits and trace numbers) as `building`, then files each debit (which posts
-/// it), then marks the file `ready`; an export interrupted half way is resumed by the next one, which files what
-/// was left and hands the same file out again, so a debit is never in two files and never posted twice.
+/// An export first stores the file as `building`, claiming each of its debits with its trace number in the same
+/// transaction (a debit another export claimed meanwhile fails this one, which then changes nothing), then files each
+/// debit (which posts it), then marks the file `ready`. An export interrupted half way is resumed by the next one,
+/// which files what was left and hands the same file out again: a debit is in one file and posted once.
 public struct ACHFiling: Sendable {
     let payments: PaymentService
     let plans: PlanService
@@ -23,8 +24,7 @@ public struct ACHFiling: Sendable {
     /// The files this export produced: an interrupted one resumed, then a new one of the debits waiting (if any).
     public func export(tenantID: TenantID, effectiveDate: LocalDate, at now: Date, actor: String) async throws -> [ACHFileRecord] {
         var files: [ACHFileRecord] = []
-        let earlier = try await repository.achFiles(tenantID: tenantID)
-        for unfinished in earlier where unfinished.status == .building {
+        for unfinished in try await repository.achFiles(tenantID: tenantID) where unfinished.status == .building {
             files.append(try await finish(unfinished, actor: actor))
         }
         let due = try await payments.achDue(tenantID: tenantID)
@@ -34,9 +34,10 @@ public struct ACHFiling: Sendable {
             return NACHADebit(
                 routing: routing, accountNumber: number, account: checking ? .checking : .savings, amount: payment.amount,
                 individualID: account.referenceCode, individualName: holder,
-                entryClass: method.authorizedVia == "portal" ? .web : .ppd, recurring: payment.planID != nil)
+                entryClass: Self.entryClass(authorizedVia: method.authorizedVia), recurring: payment.planID != nil)
         }
-        let sequence = earlier.reduce(0) { $0 + $1.debits.count } + files.reduce(0) { $0 + $1.debits.count } + 1
+        // Trace numbers continue the originator's sequence across its tenants, so each names one debit.
+        let sequence = try await repository.achDebitsFiled() + 1
         let written = try NACHAFile.write(debits, originator: originator, effectiveDate: effectiveDate, createdAt: now, firstTraceSequence: sequence)
         let file = ACHFileRecord(
             tenantID: tenantID, effectiveDate: effectiveDate, createdAt: now, status: .building,
@@ -116,6 +117,16 @@ public struct ACHFiling: Sendable {
             report.corrected.append(method)
         }
         return report
+    }
+
+    /// The Standard Entry Class of the consumer's authorization: online (WEB), on a recorded call (TEL), else written
+    /// (PPD).
+    static func entryClass(authorizedVia: String) -> StandardEntryClass {
+        switch authorizedVia {
+        case "portal", "web": .web
+        case "phone", "tel": .tel
+        default: .ppd
+        }
     }
 
     /// Debit and credit codes of checking accounts start with 2; savings with 3.

@@ -9,9 +9,10 @@ import RecoupCore
 /// bearer secret key, payment intents confirmed off-session on a stored customer's payment method, refunds by
 /// intent, and an `Idempotency-Key` on every request so a retry after a timeout is the same charge.
 ///
-/// Answers are classified for ``PaymentService``: 2xx with the intent's status; 402 (a card error) is a decline with
-/// the processor's message; 429, 5xx, 401/403 (credentials an operator can fix), a refused connection or a timeout
-/// is ``ProcessorUnavailable`` (outcome unknown; the payment stays pending); any other 4xx is a decline of this request.
+/// Answers are classified for ``PaymentService``: 2xx with the intent's status; 402 (a card error) or 400 (a request
+/// the processor refuses, such as a detached payment method) is a decline with the processor's message; anything
+/// else (429, 5xx, 401/403 credentials an operator can fix, 404 a wrong URL, 409 the same key still in flight, a
+/// refused connection, a timeout) is ``ProcessorUnavailable``: the outcome is unknown and the payment stays pending.
 public struct CardProcessorClient: PaymentProcessor {
     public var baseURL: String
     public var secretKey: String
@@ -32,12 +33,13 @@ public struct CardProcessorClient: PaymentProcessor {
             ("description", charge.description), ("metadata[payment_id]", charge.paymentID.uuidString.lowercased()),
         ]
         let (status, json) = try await post("/v1/payment_intents", form: form, idempotencyKey: charge.idempotencyKey)
-        if status == 402 || (400..<500).contains(status) {
+        if status == 400 || status == 402 {
             let error = json["error"] as? [String: Any] ?? [:]
             let intent = (error["payment_intent"] as? [String: Any])?["id"] as? String
             let message = error["message"] as? String ?? "declined (\(status))"
-            return ProcessorCharge(reference: intent ?? "", outcome: .declined(message))
+            return ProcessorCharge(reference: intent, outcome: .declined(message))
         }
+        guard (200..<300).contains(status) else { throw ProcessorUnavailable("answered \(status)") }
         guard let id = json["id"] as? String else { throw ProcessorUnavailable("answered \(status) without an intent id") }
         switch json["status"] as? String {
         case "succeeded": return ProcessorCharge(reference: id, outcome: .succeeded)
@@ -50,7 +52,8 @@ public struct CardProcessorClient: PaymentProcessor {
 
     public func refund(reference: String, idempotencyKey: String) async throws -> String {
         let (status, json) = try await post("/v1/refunds", form: [("payment_intent", reference)], idempotencyKey: idempotencyKey)
-        guard (200..<300).contains(status), let id = json["id"] as? String else {
+        guard status == 400 || status == 402 || (200..<300).contains(status) else { throw ProcessorUnavailable("answered \(status)") }
+        guard let id = json["id"] as? String else {
             let message = (json["error"] as? [String: Any])?["message"] as? String ?? "answered \(status)"
             throw RecoupError.conflict("the processor refused the refund: \(message)")
         }
@@ -74,9 +77,6 @@ public struct CardProcessorClient: PaymentProcessor {
             throw ProcessorUnavailable("\(error)")
         }
         let status = Int(response.status.code)
-        if status == 429 || status >= 500 || status == 401 || status == 403 {
-            throw ProcessorUnavailable("answered \(status)")
-        }
         let json = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
         return (status, json)
     }

@@ -27,9 +27,10 @@ public struct NACHAOriginator: Hashable, Sendable {
     }
 }
 
-/// The Standard Entry Class of a consumer debit: a written or oral authorization (PPD), or one given online (WEB).
+/// The Standard Entry Class of a consumer debit: a written authorization (PPD), one given online (WEB), or one
+/// given on a recorded telephone call (TEL).
 public enum StandardEntryClass: String, CaseIterable, Sendable, Codable {
-    case ppd = "PPD", web = "WEB"
+    case ppd = "PPD", web = "WEB", tel = "TEL"
 }
 
 /// One consumer debit to collect.
@@ -44,7 +45,7 @@ public struct NACHADebit: Hashable, Sendable {
     public var individualID: String
     public var individualName: String
     public var entryClass: StandardEntryClass
-    /// For WEB: a recurring (plan) or single payment.
+    /// For WEB and TEL: a recurring (plan) or single payment.
     public var recurring: Bool
 
     public init(routing: String, accountNumber: String, account: Account, amount: Money, individualID: String, individualName: String,
@@ -139,7 +140,7 @@ public enum NACHAFile {
                 let trace = originator.originatingDFI + numeric(sequence, 7)
                 sequence += 1
                 traces[index] = trace
-                let discretionary = entryClass == .web ? (debit.recurring ? "R " : "S ") : "  "
+                let discretionary = entryClass == .ppd ? "  " : (debit.recurring ? "R " : "S ")
                 records.append("6" + debit.transactionCode + debit.routing + alpha(debit.accountNumber, 17) + numeric(debit.amount.minorUnits, 10)
                     + alpha(debit.individualID, 15) + alpha(debit.individualName, 22) + discretionary + "0" + trace)
                 hash += Int64(debit.routing.prefix(8))!

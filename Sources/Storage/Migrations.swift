@@ -612,7 +612,9 @@ struct CreatePaymentsAndLedger: AsyncMigration {
         let sql = try database.sqlDatabase()
         try await sql.raw("CREATE INDEX payment_methods_account ON payment_methods (tenant_id, account_id)").run()
         try await sql.raw("CREATE INDEX payments_account ON payments (tenant_id, account_id, created_at)").run()
-        try await sql.raw("CREATE INDEX payments_reference ON payments (tenant_id, processor_ref)").run()
+        // A processor's charge id or an ACH trace number names one payment, whichever tenant it is (the originator
+        // and the processor account are shared), so a return can never reach another tenant's debit.
+        try await sql.raw("CREATE UNIQUE INDEX payments_reference ON payments (processor_ref)").run()
         try await sql.raw("CREATE INDEX ledger_entries_client ON ledger_entries (tenant_id, client_id, created_at)").run()
     }
 
@@ -707,6 +709,7 @@ struct CreatePlansSettlementsPromisesRemittancesAndACHFiles: AsyncMigration {
         let sql = try database.sqlDatabase()
         try await sql.raw("CREATE INDEX payment_plans_account ON payment_plans (tenant_id, account_id, created_at)").run()
         try await sql.raw("CREATE INDEX payment_plans_status ON payment_plans (tenant_id, status)").run()
+        try await sql.raw("CREATE UNIQUE INDEX payment_plans_one_active ON payment_plans (tenant_id, account_id) WHERE status = 'active'").run()
         try await sql.raw("CREATE INDEX payments_pending ON payments (tenant_id, rail, status, created_at)").run()
         try await sql.raw("CREATE INDEX settlements_account ON settlements (tenant_id, account_id, created_at)").run()
         try await sql.raw("CREATE INDEX promises_account ON promises (tenant_id, account_id, created_at)").run()

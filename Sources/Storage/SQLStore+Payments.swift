@@ -135,6 +135,13 @@ extension SQLStore: PaymentRepository {
             .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.uuidString.lowercased()).first().map(Self.payment)
     }
 
+    public func payment(idempotencyKey: String, tenantID: TenantID) async throws -> (Payment, requestDigest: String)? {
+        guard let row = try await db.sql.select().column(SQLLiteral.all).from("payments")
+            .where("tenant_id", .equal, tenantID.description).where("idempotency_key", .equal, idempotencyKey).first()
+        else { return nil }
+        return (try Self.payment(row), try row.decode(column: "request_digest", as: String.self))
+    }
+
     public func payment(reference: String, tenantID: TenantID) async throws -> Payment? {
         try await db.sql.select().column(SQLLiteral.all).from("payments")
             .where("tenant_id", .equal, tenantID.description).where("processor_ref", .equal, reference).first().map(Self.payment)
@@ -207,9 +214,9 @@ extension SQLStore: PaymentRepository {
                 .set("updated_at", to: SQLBind(at))
                 .where("tenant_id", .equal, tenant).where("id", .equal, id)
                 .run()
-            if let settlement = change.completedSettlement {
-                try await sql.update("settlements").set("status", to: SQLBind(SettlementStatus.completed.rawValue))
-                    .set("updated_at", to: SQLBind(at))
+            for (settlement, status) in [(change.completedSettlement, SettlementStatus.completed), (change.reopenedSettlement, .accepted)] {
+                guard let settlement else { continue }
+                try await sql.update("settlements").set("status", to: SQLBind(status.rawValue)).set("updated_at", to: SQLBind(at))
                     .where("tenant_id", .equal, tenant).where("id", .equal, settlement.uuidString.lowercased()).run()
             }
             if let status = change.accountStatus {
@@ -219,6 +226,11 @@ extension SQLStore: PaymentRepository {
             try await self.append(change.audit, tenantID: tenantID, at: at, on: sql)
             return updated
         }
+    }
+
+    public func eventNoted(_ id: String, tenantID: TenantID) async throws -> Bool {
+        try await db.sql.select().column("event_id").from("processor_events")
+            .where("tenant_id", .equal, tenantID.description).where("event_id", .equal, id).first() != nil
     }
 
     public func noteEvent(_ id: String, type: String, tenantID: TenantID, at: Date) async throws -> Bool {

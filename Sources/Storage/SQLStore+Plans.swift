@@ -8,13 +8,13 @@ extension SQLStore: PlanRepository {
     public func createPlan(_ plan: PlanRecord, audit: [AuditEntry]) async throws {
         let tenant = plan.tenantID.description
         try await transaction { sql in
-            if let replaced = plan.replaces {
-                try await sql.update("payment_plans").set("status", to: SQLBind(PlanStatus.replaced.rawValue))
-                    .set("updated_at", to: SQLBind(plan.createdAt))
-                    .where("tenant_id", .equal, tenant).where("id", .equal, replaced.uuidString.lowercased())
-                    .where("status", .equal, PlanStatus.active.rawValue)
-                    .run()
-            }
+            // Whatever plan is active on the account now is the one re-arranged (the partial unique index keeps one
+            // active plan per account, so two agreed at once cannot both be).
+            try await sql.update("payment_plans").set("status", to: SQLBind(PlanStatus.replaced.rawValue))
+                .set("updated_at", to: SQLBind(plan.createdAt))
+                .where("tenant_id", .equal, tenant).where("account_id", .equal, plan.accountID.description)
+                .where("status", .equal, PlanStatus.active.rawValue)
+                .run()
             try await sql.insert(into: "payment_plans")
                 .columns("id", "tenant_id", "account_id", "client_id", "amount_minor", "currency", "down_payment_minor", "installments",
                          "frequency", "first_date", "method_id", "status", "replaces", "created_by", "created_at", "updated_at")
@@ -82,7 +82,7 @@ extension SQLStore {
     public func pendingPayments(rail: PaymentRail, tenantID: TenantID) async throws -> [Payment] {
         try await db.sql.select().column(SQLLiteral.all).from("payments")
             .where("tenant_id", .equal, tenantID.description).where("rail", .equal, rail.rawValue)
-            .where("status", .equal, PaymentStatus.pending.rawValue)
+            .where("status", .equal, PaymentStatus.pending.rawValue).where("processor_ref", .is, SQLLiteral.null)
             .orderBy("created_at").all().map(Self.payment)
     }
 
@@ -104,9 +104,28 @@ extension SQLStore {
         }
     }
 
+    public func achDebitsFiled() async throws -> Int {
+        let row = try await db.sql.raw("SELECT CAST(COALESCE(SUM(entry_count), 0) AS BIGINT) AS filed FROM ach_files").first()
+        return Int(try row?.decode(column: "filed", as: Int64.self) ?? 0)
+    }
+
     public func saveACHFile(_ file: ACHFileRecord, audit: AuditEntry?) async throws {
         let debits = file.debits.map { "\($0.paymentID.uuidString.lowercased()):\($0.trace)" }.joined(separator: ",")
+        let tenant = file.tenantID.description
         try await transaction { sql in
+            if file.status == .building, audit != nil {
+                for (paymentID, trace) in file.debits {
+                    let claimed = try await sql.raw("""
+                        UPDATE payments SET processor_ref = \(bind: trace)
+                        WHERE tenant_id = \(bind: tenant) AND id = \(bind: paymentID.uuidString.lowercased())
+                          AND status = \(bind: PaymentStatus.pending.rawValue) AND processor_ref IS NULL
+                        RETURNING id
+                        """).first()
+                    guard claimed != nil else {
+                        throw RecoupError.conflict("debit \(paymentID.uuidString.lowercased()) was filed by another export meanwhile; run the export again")
+                    }
+                }
+            }
             try await sql.delete(from: "ach_files")
                 .where("tenant_id", .equal, file.tenantID.description).where("id", .equal, file.id.uuidString.lowercased()).run()
             try await sql.insert(into: "ach_files")

@@ -42,7 +42,18 @@ extension SQLStore: RemittanceRepository {
     }
 
     public func saveRemittance(_ remittance: RemittanceRecord, audit: AuditEntry) async throws {
+        let (tenant, client) = (remittance.tenantID.description, remittance.clientID.description)
         try await transaction { sql in
+            _ = try await sql.raw("UPDATE clients SET name = name WHERE tenant_id = \(bind: tenant) AND id = \(bind: client) RETURNING id").first()
+            if let overlap = try await sql.select().columns("id", "period_from", "period_to").from("remittances")
+                .where("tenant_id", .equal, tenant).where("client_id", .equal, client)
+                .where("period_from", .lessThanOrEqual, remittance.to.iso).where("period_to", .greaterThanOrEqual, remittance.from.iso).first()
+            {
+                throw RecoupError.conflict("""
+                    \(try overlap.decode(column: "period_from", as: String.self)) to \(try overlap.decode(column: "period_to", as: String.self)) \
+                    was already remitted (statement \(try overlap.decode(column: "id", as: String.self)))
+                    """)
+            }
             try await sql.insert(into: "remittances")
                 .columns("id", "tenant_id", "client_id", "period_from", "period_to", "method", "currency", "collected_minor", "client_share_minor",
                          "agency_fee_minor", "line_count", "created_by", "created_at")

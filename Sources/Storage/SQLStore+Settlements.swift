@@ -4,9 +4,18 @@ import RecoupCore
 import SQLKit
 
 extension SQLStore: SettlementRepository {
-    public func saveSettlement(_ settlement: SettlementRecord, audit: AuditEntry) async throws {
+    public func saveSettlement(_ settlement: SettlementRecord, expecting: SettlementStatus?, audit: AuditEntry) async throws {
         let tenant = settlement.tenantID.description
         try await transaction { sql in
+            if let expecting {
+                // Locks the row and checks nobody moved it since it was read.
+                let current = try await sql.raw("""
+                    UPDATE settlements SET updated_at = updated_at
+                    WHERE tenant_id = \(bind: tenant) AND id = \(bind: settlement.id.uuidString.lowercased()) AND status = \(bind: expecting.rawValue)
+                    RETURNING id
+                    """).first()
+                guard current != nil else { throw RecoupError.conflict("the settlement changed meanwhile; look at it again") }
+            }
             try await sql.delete(from: "settlements")
                 .where("tenant_id", .equal, tenant).where("id", .equal, settlement.id.uuidString.lowercased()).run()
             try await sql.insert(into: "settlements")

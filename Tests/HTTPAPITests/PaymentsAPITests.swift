@@ -112,6 +112,11 @@ struct PaymentsAPITests {
                 #expect(Self.total(ledger) == 0)
                 let (_, detail, _) = try await client.call(.get, "/v1/accounts/\(account)", key: h.acmeAdmin)
                 #expect(detail["status"] as? String == "paid", "paid off in full")
+                let (retried, replay) = try await client.pay(account, method: method, minor: 10_000, key: "k-early", h)
+                #expect(retried == .ok && replay["id"] as? String == payment["id"] as? String,
+                        "a retry after the payoff answers the payment, not 'more than owed'")
+                let (fresh, _) = try await client.pay(account, method: method, minor: 100, key: "k-after", h)
+                #expect(fresh == .conflict, "a paid account takes no new payment")
             }
         }
     }
@@ -127,11 +132,6 @@ struct PaymentsAPITests {
                 #expect(payment["failure_reason"] as? String == "Your card was declined." && payment["processor_ref"] as? String == "pi_1")
                 let (_, ledger, _) = try await client.call(.get, "/v1/accounts/\(account)/ledger", key: h.acmeAdmin)
                 #expect(Self.stored(ledger).map { $0["kind"] as? String } == ["opening_balance"] && Self.total(ledger) == 10_000)
-                // A late success for a declined payment is not believed over the decline.
-                let intent = try #require(processor.intents.first)
-                #expect(try await client.processorEvent("payment_intent.succeeded", intent, id: "evt_late", h) == .ok)
-                let (_, after, _) = try await client.call(.get, "/v1/payments/\(payment["id"] as? String ?? "")", key: h.acmeAdmin)
-                #expect(after["status"] as? String == "failed")
 
                 let flaky = try await client.addCard(account, token: "pm_card_unavailable", h)
                 let (pendingStatus, pending) = try await client.pay(account, method: flaky, minor: 2_500, key: "k-u", h)
@@ -141,6 +141,12 @@ struct PaymentsAPITests {
                 #expect(try await client.processorEvent("payment_intent.succeeded", news, id: "evt_u", h) == .ok)
                 let (_, settled, _) = try await client.call(.get, "/v1/payments/\(id)", key: h.acmeAdmin)
                 #expect(settled["status"] as? String == "succeeded" && settled["processor_ref"] as? String == "pi_77")
+
+                // A success the processor reports after a decline is believed: it holds the money, so it posts.
+                let declinedIntent = try #require(processor.intents.first)
+                #expect(try await client.processorEvent("payment_intent.succeeded", declinedIntent, id: "evt_late", h) == .ok)
+                let (_, after, _) = try await client.call(.get, "/v1/payments/\(payment["id"] as? String ?? "")", key: h.acmeAdmin)
+                #expect(after["status"] as? String == "succeeded" && after["entry_id"] as? String != nil)
             }
         }
     }
@@ -261,6 +267,10 @@ struct PaymentsAPITests {
                     .put, "/v1/clients/\(h.acmeBank)/terms", key: h.acmeAdmin,
                     body: terms.replacingOccurrences(of: #"["principal", "interest", "fees"]"#, with: #"["principal", "principal", "fees"]"#))
                 #expect(bad == .badRequest && "\(problem)".contains("allocation"))
+                let (overFee, feeProblem, _) = try await client.call(
+                    .put, "/v1/clients/\(h.acmeBank)/terms", key: h.acmeAdmin,
+                    body: terms.replacingOccurrences(of: #""contingency_bp": 3333"#, with: #""contingency_bp": 10001"#))
+                #expect(overFee == .badRequest && "\(feeProblem)".contains("contingency_bp"), "a fee above 100 % would pay the client less than nothing")
 
                 let method = try await client.addCard(account, token: "pm_card_visa", h)
                 _ = try await client.pay(account, method: method, minor: 1_001, key: "k", h)

@@ -132,9 +132,18 @@ struct PlansAndACHTests {
                 #expect(firstRun.queued == 1 && firstRun.errors.map { $0.plan.uuidString.lowercased() } == [cardPlan["id"] as? String])
                 #expect(firstRun.errors.first?.reason.contains("no card processor") == true)
                 #expect(try await runner.runAutopay(tenantID: h.acme, on: september, actor: "test").queued == 0, "queued once")
-                let files = try await desk.export(tenantID: h.acme, effectiveDate: LocalDate(iso: "2026-09-22")!, at: h.clock.now(), actor: "test")
-                let file = try #require(files.first)
-                #expect(files.count == 1 && file.debits.count == 1 && file.totalMinor == 833)
+                // Two exports at once: the debit goes into one file only; the other export files nothing.
+                let exports = await withTaskGroup(of: [ACHFileRecord].self) { group in
+                    for _ in 0..<2 {
+                        group.addTask {
+                            (try? await desk.export(tenantID: h.acme, effectiveDate: LocalDate(iso: "2026-09-22")!, at: h.clock.now(), actor: "test")) ?? []
+                        }
+                    }
+                    return await group.reduce(into: [ACHFileRecord]()) { $0 += $1 }
+                }
+                let file = try #require(exports.first)
+                #expect(exports.count == 1 && file.debits.count == 1 && file.totalMinor == 833, "\(exports.map(\.debits.count))")
+                #expect(file.text.contains("TEL"), "authorised on a recorded call: a TEL entry")
                 #expect(file.text.split(whereSeparator: \.isNewline).allSatisfy { $0.count == 94 })
                 #expect(file.text.contains("000123456789") && file.text.contains("PAT DOE") || file.text.contains("Pat Doe"))
                 #expect(try await desk.export(tenantID: h.acme, effectiveDate: september, at: h.clock.now(), actor: "test").isEmpty,

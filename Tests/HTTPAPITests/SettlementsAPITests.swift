@@ -42,6 +42,19 @@ struct SettlementsAPITests {
                 let (again, _, _) = try await client.call(.post, "/v1/accounts/\(account)/settlements", key: h.acmeAgent,
                                                           body: #"{"percent_bp": 6000, "installments": 1, "expires_on": "2026-10-15"}"#)
                 #expect(again == .conflict, "a settled account takes no new offer")
+
+                // The settling payment is refunded: the write-down is undone too and the settlement is open again.
+                let (refunded, _, refundText) = try await client.call(.post, "/v1/payments/\(payment["id"] as? String ?? "")/refund",
+                                                                      key: h.acmeAdmin, body: #"{"reason": "card reported stolen"}"#)
+                #expect(refunded == .ok, "\(refundText)")
+                let (_, reopened, _) = try await client.call(.get, "/v1/accounts/\(account)/ledger", key: h.acmeAdmin)
+                #expect(PaymentsAPITests.stored(reopened).map { $0["kind"] as? String }
+                    == ["opening_balance", "payment", "settlement_write_down", "reversal", "reversal"])
+                #expect(PaymentsAPITests.total(reopened) == 10_000, "all of it is owed again")
+                let (_, active, _) = try await client.call(.get, "/v1/accounts/\(account)", key: h.acmeAdmin)
+                #expect(active["status"] as? String == "active")
+                let (_, open, _) = try await client.call(.get, "/v1/accounts/\(account)/settlements", key: h.acmeAdmin)
+                #expect((open["items"] as? [[String: Any]])?.first?["status"] as? String == "accepted")
             }
         }
     }

@@ -29,7 +29,8 @@ public enum PaymentPosting {
         _ payment: Payment, account: Account, terms: ClientTerms, stored: [PostedEntry], status: PaymentStatus, reference: String?,
         on date: LocalDate, settlement: SettlementRecord? = nil, actor: String
     ) throws -> PaymentTransition? {
-        guard payment.entryID == nil, payment.status == .pending || payment.status == .processing else { return nil }
+        // A success reported after a decline is believed: the processor holds the money.
+        guard payment.entryID == nil, [.pending, .processing, .failed].contains(payment.status) else { return nil }
         let (ledger, opening) = try ledger(account, terms: terms, stored: stored)
         let postedOn = max(date, ledger.itemizationDate)
         let entry = try ledger.payment(payment.amount, on: postedOn, policy: terms.allocation, memo: payment.rail.rawValue)
@@ -71,23 +72,41 @@ public enum PaymentPosting {
     }
 
     /// A posted payment was undone (`status`: returned, refunded or charged back): its entry is reversed exactly, the
-    /// remittance split with it, and a paid-off account is active again. Ignored unless the payment is posted.
+    /// remittance split with it, and a paid-off account is active again. When the payment had completed `settled`
+    /// (the settlement it completed), the write-down is reversed too and the settlement is open again: what it forgave
+    /// is owed once more. Ignored unless the payment is posted.
     public static func undone(
-        _ payment: Payment, account: Account, stored: [PostedEntry], status: PaymentStatus, reason: String, on date: LocalDate, actor: String
+        _ payment: Payment, account: Account, terms: ClientTerms, stored: [PostedEntry], status: PaymentStatus, reason: String,
+        on date: LocalDate, settled: SettlementRecord? = nil, actor: String
     ) throws -> PaymentTransition? {
         guard let entryID = payment.entryID, payment.status == .succeeded || payment.status == .processing,
-              let original = stored.first(where: { $0.entry.id == entryID })
+              let position = stored.firstIndex(where: { $0.entry.id == entryID })
         else { return nil }
-        let ledger = AccountLedger(
-            currency: account.itemization.currentBalance.currency, itemizationDate: account.itemization.itemizationDate,
-            entries: stored.map(\.entry))
-        let reversal = try ledger.reversal(of: entryID, on: max(date, ledger.itemizationDate), reason: reason)
-        return PaymentTransition(
-            status: status, failureReason: reason, post: [PostedEntry(entry: reversal, paymentID: payment.id, split: -original.split)],
-            accountStatus: account.status == .paid ? .active : nil,
-            audit: [AuditEntry(
-                actor: actor, action: "payment.\(status.rawValue)", subjectType: "account", subjectID: account.id.description,
-                details: ["payment_id": payment.id.uuidString.lowercased(), "reversal_id": reversal.id.uuidString.lowercased(),
-                          "amount": payment.amount.decimalString, "reason": reason])])
+        let original = stored[position]
+        var (ledger, _) = try ledger(account, terms: terms, stored: stored)
+        let postedOn = max(date, ledger.itemizationDate)
+        let reversal = try ledger.reversal(of: entryID, on: postedOn, reason: reason)
+        ledger = try ledger.appending(reversal)
+        var post = [PostedEntry(entry: reversal, paymentID: payment.id, split: -original.split)]
+        var audit = [AuditEntry(
+            actor: actor, action: "payment.\(status.rawValue)", subjectType: "account", subjectID: account.id.description,
+            details: ["payment_id": payment.id.uuidString.lowercased(), "reversal_id": reversal.id.uuidString.lowercased(),
+                      "amount": payment.amount.decimalString, "reason": reason])]
+        var accountStatus: AccountStatus? = account.status == .paid ? .active : nil
+        var reopened: UUID?
+        if let settled, account.status == .settled,
+           let writeDown = stored[position...].last(where: { $0.entry.kind == .settlementWriteDown }),
+           !stored.contains(where: { $0.entry.reverses == writeDown.entry.id }) {
+            let undoWriteDown = try ledger.reversal(of: writeDown.entry.id, on: postedOn, reason: "settlement payment \(status.rawValue)")
+            post.append(PostedEntry(entry: undoWriteDown))
+            accountStatus = .active
+            reopened = settled.id
+            audit.append(AuditEntry(
+                actor: actor, action: "settlement.reopened", subjectType: "account", subjectID: account.id.description,
+                details: ["settlement_id": settled.id.uuidString.lowercased(), "because": payment.id.uuidString.lowercased()]))
+        }
+        var transition = PaymentTransition(status: status, failureReason: reason, post: post, accountStatus: accountStatus, audit: audit)
+        transition.reopenedSettlement = reopened
+        return transition
     }
 }

@@ -29,12 +29,12 @@ public enum ChargeOutcome: Sendable, Equatable {
     case declined(String)
 }
 
-/// The processor's answer: its id for the charge and the outcome.
+/// The processor's answer: its id for the charge (absent when it refused before creating one) and the outcome.
 public struct ProcessorCharge: Sendable, Equatable {
-    public var reference: String
+    public var reference: String?
     public var outcome: ChargeOutcome
 
-    public init(reference: String, outcome: ChargeOutcome) {
+    public init(reference: String?, outcome: ChargeOutcome) {
         self.reference = reference
         self.outcome = outcome
     }
@@ -89,7 +89,8 @@ public struct ProcessorEvent: Sendable, Equatable {
         case "payment_intent.payment_failed":
             .failed(((object["last_payment_error"] as? [String: Any])?["message"] as? String) ?? "declined")
         case "charge.dispute.created": .chargeback
-        case "charge.refunded": .refunded
+        // Only a full refund undoes the payment; a partial one is left for staff (partial refunds are not posted).
+        case "charge.refunded": (object["refunded"] as? Bool ?? true) ? .refunded : .ignored
         default: .ignored
         }
         // Disputes and refunds name the charge's intent in `payment_intent`; intents are the object itself.

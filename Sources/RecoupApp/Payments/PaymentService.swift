@@ -117,21 +117,30 @@ public struct PaymentService: Sendable {
     /// Takes a payment of `amount` on `account` with a stored method. The same `idempotencyKey` with the same request
     /// answers the same payment (`created` false); with a different request it is refused.
     public func pay(
-        account accountID: AccountID, method methodID: UUID, amount: Money, idempotencyKey: String, plan: (id: UUID, installment: Int)? = nil,
+        account accountID: AccountID, method methodID: UUID, amount: Money, idempotencyKey: String, plan: (id: UUID, installment: Int?)? = nil,
         scope: AccessScope, actor: String
     ) async throws -> (Payment, created: Bool) {
         let account = try await accounts.account(accountID, scope: scope)
+        let digest = Self.digest("\(account.id)|\(methodID)|\(amount.minorUnits)|\(amount.currency.code)|\(plan?.id.uuidString ?? "")")
+        // A retry answers what the first request did, even if the account has been paid off by it since.
+        if let (earlier, recordedDigest) = try await payments.payment(idempotencyKey: idempotencyKey, tenantID: scope.tenantID) {
+            guard recordedDigest == digest else { throw RecoupError.reusedIdempotencyKey(idempotencyKey) }
+            guard earlier.status == .pending, earlier.rail == .card, let method = try await payments.method(methodID, tenantID: scope.tenantID)
+            else { return (earlier, false) }
+            return (try await charge(earlier, method: method, account: account, actor: actor), false)
+        }
+        guard account.status == .active else { throw RecoupError.conflict("the account is \(account.status.rawValue): it takes no payments") }
         guard let method = try await payments.method(methodID, tenantID: scope.tenantID), method.accountID == account.id else {
             throw RecoupError.invalid([FieldProblem(field: "method_id", reason: "no such payment method on this account")])
         }
         if let revoked = method.revoked {
             throw RecoupError.invalid([FieldProblem(field: "method_id", reason: "this method may not be charged any more: \(revoked)")])
         }
-        let digest = Self.digest("\(account.id)|\(method.id)|\(amount.minorUnits)|\(amount.currency.code)|\(plan?.id.uuidString ?? "")")
+        if method.rail == .card, processor == nil { throw Self.noProcessor }
         let now = clock.now()
         let candidate = Payment(
             tenantID: scope.tenantID, accountID: account.id, clientID: account.clientID, methodID: method.id, rail: method.rail,
-            amount: amount, planID: plan?.id, installment: plan?.installment, createdBy: actor, createdAt: now, updatedAt: now)
+            amount: amount, planID: plan?.id, installment: plan?.installment ?? nil, createdBy: actor, createdAt: now, updatedAt: now)
         try await check(amount, against: account)
         let (payment, recordedDigest, created) = try await payments.begin(
             candidate, idempotencyKey: idempotencyKey, requestDigest: digest,
@@ -157,8 +166,10 @@ public struct PaymentService: Sendable {
         }
     }
 
+    static let noProcessor = RecoupError.unavailable("no card processor is configured (RECOUP_PROCESSOR_URL)")
+
     func charge(_ payment: Payment, method: PaymentMethod, account: Account, actor: String) async throws -> Payment {
-        guard let processor else { throw RecoupError.conflict("no card processor is configured (RECOUP_PROCESSOR_URL)") }
+        guard let processor else { throw Self.noProcessor }
         guard case let .card(customer, token, _, _) = method.details else { return payment }
         let answer: ProcessorCharge
         do {
@@ -195,13 +206,17 @@ public struct PaymentService: Sendable {
         }
     }
 
-    /// Undoes a posted payment (`status` returned, refunded or charged back) by reversing its entry.
+    /// Undoes a posted payment (`status` returned, refunded or charged back) by reversing its entry (and the
+    /// write-down of a settlement it completed).
     func undo(_ paymentID: UUID, tenantID: TenantID, status: PaymentStatus, reason: String, actor: String) async throws -> Payment? {
         let today = LocalDate(utc: clock.now())
         guard let payment = try await payments.payment(paymentID, tenantID: tenantID) else { return nil }
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
+        let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
+        let settled = try await settlements.settlements(account: account.id, tenantID: tenantID).first { $0.status == .completed }
         return try await transition(paymentID, tenantID: tenantID) { payment, stored in
-            try PaymentPosting.undone(payment, account: account, stored: stored, status: status, reason: reason, on: today, actor: actor)
+            try PaymentPosting.undone(
+                payment, account: account, terms: terms, stored: stored, status: status, reason: reason, on: today, settled: settled, actor: actor)
         }
     }
 
@@ -212,23 +227,29 @@ public struct PaymentService: Sendable {
             if payment.status == .refunded { return payment }
             throw RecoupError.conflict("only a succeeded card payment can be refunded (this one is \(payment.status.rawValue))")
         }
-        guard let processor else { throw RecoupError.conflict("no card processor is configured (RECOUP_PROCESSOR_URL)") }
-        _ = try await processor.refund(reference: reference, idempotencyKey: "refund-\(payment.id.uuidString.lowercased())")
+        guard let processor else { throw Self.noProcessor }
+        do {
+            _ = try await processor.refund(reference: reference, idempotencyKey: "refund-\(payment.id.uuidString.lowercased())")
+        } catch let failure as ProcessorUnavailable {
+            throw RecoupError.unavailable("\(failure): nothing was refunded; try again")
+        }
         if let refunded = try await undo(payment.id, tenantID: scope.tenantID, status: .refunded, reason: reason, actor: actor) {
             return refunded
         }
         return try await self.payment(paymentID, scope: scope)
     }
 
-    /// A processor webhook for `tenantID`, its signature already checked: a replayed event id changes nothing.
+    /// A processor webhook for `tenantID`, its signature already checked. An event is noted once it has been applied,
+    /// so a delivery that failed half way is applied when the processor retries it, and a replay of an applied one
+    /// changes nothing (every decision also ignores news the payment has moved past). An event for no payment of
+    /// this tenant is answered and ignored.
     public func receive(_ event: ProcessorEvent, tenantID: TenantID) async throws {
-        guard try await payments.noteEvent(event.id, type: event.type, tenantID: tenantID, at: clock.now()) else { return }
         // Disputes name the charge, not Recoup's payment: find it by the processor's reference.
-        var paymentID = event.paymentID
-        if paymentID == nil, let reference = event.reference {
-            paymentID = try await payments.payment(reference: reference, tenantID: tenantID)?.id
-        }
-        guard let paymentID else { return }
+        var found: Payment?
+        if let id = event.paymentID { found = try await payments.payment(id, tenantID: tenantID) }
+        if found == nil, let reference = event.reference { found = try await payments.payment(reference: reference, tenantID: tenantID) }
+        guard let paymentID = found?.id else { return }
+        if try await payments.eventNoted(event.id, tenantID: tenantID) { return }
         let actor = "processor:\(event.id)"
         switch event.kind {
         case .succeeded: _ = try await apply(.succeeded, reference: event.reference, to: paymentID, tenantID: tenantID, actor: actor)
@@ -237,6 +258,7 @@ public struct PaymentService: Sendable {
         case .refunded: _ = try await undo(paymentID, tenantID: tenantID, status: .refunded, reason: "refunded at the processor", actor: actor)
         case .ignored: break
         }
+        _ = try await payments.noteEvent(event.id, type: event.type, tenantID: tenantID, at: clock.now())
     }
 
     public func payment(_ id: UUID, scope: AccessScope) async throws -> Payment {
@@ -257,7 +279,8 @@ public struct PaymentService: Sendable {
     public func achDue(tenantID: TenantID) async throws -> [(Payment, PaymentMethod, Account)] {
         var due: [(Payment, PaymentMethod, Account)] = []
         for payment in try await payments.pendingPayments(rail: .ach, tenantID: tenantID) {
-            guard let method = try await payments.method(payment.methodID, tenantID: tenantID) else { continue }
+            // A revoked authorization is never debited, even for a payment queued before the return came.
+            guard let method = try await payments.method(payment.methodID, tenantID: tenantID), method.revoked == nil else { continue }
             due.append((payment, method, try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))))
         }
         return due
@@ -277,15 +300,23 @@ public struct PaymentService: Sendable {
         }
     }
 
-    /// Runs a posting decision under the account's lock. What the ledger refuses (more than is owed, after a race
-    /// with another payment) becomes a conflict to show the agent, with nothing changed.
+    /// Runs a posting decision under the account's lock. When the ledger refuses it (a charge that succeeded after
+    /// another payment took the balance below its amount), nothing posts: the payment keeps its status, is marked for
+    /// review with the reason (the excess is the agency's to refund), and the audit trail says so.
     func transition(
         _ paymentID: UUID, tenantID: TenantID, decide: @escaping @Sendable (Payment, [PostedEntry]) throws -> PaymentTransition?
     ) async throws -> Payment? {
         do {
             return try await payments.transition(paymentID, tenantID: tenantID, at: clock.now(), decide: decide)
         } catch let refusal as LedgerError {
-            throw RecoupError.conflict("the ledger refused the posting: \(refusal)")
+            let reason = "needs review: the ledger refused the posting (\(refusal))"
+            return try await payments.transition(paymentID, tenantID: tenantID, at: clock.now()) { payment, _ in
+                PaymentTransition(
+                    status: payment.status, failureReason: reason,
+                    audit: [AuditEntry(actor: "system", action: "payment.needs_review", subjectType: "account",
+                                       subjectID: payment.accountID.description,
+                                       details: ["payment_id": payment.id.uuidString.lowercased(), "reason": reason])])
+            }
         }
     }
 

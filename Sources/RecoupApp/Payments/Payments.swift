@@ -140,8 +140,9 @@ public struct PaymentTransition: Sendable {
     public var post: [PostedEntry]
     /// The account's new status when the posting changes it (paid off, settled; active again after a reversal).
     public var accountStatus: AccountStatus?
-    /// The settlement this posting completed.
+    /// The settlement this posting completed, or (a reversal of its last payment) opened again.
     public var completedSettlement: UUID?
+    public var reopenedSettlement: UUID?
     public var audit: [AuditEntry]
 
     public init(
@@ -175,6 +176,8 @@ public protocol PaymentRepository: Sendable {
         -> (Payment, requestDigest: String, created: Bool)
     func payment(_ id: UUID, tenantID: TenantID) async throws -> Payment?
     func payment(reference: String, tenantID: TenantID) async throws -> Payment?
+    /// The payment recorded under an idempotency key, with the digest of the request that created it.
+    func payment(idempotencyKey: String, tenantID: TenantID) async throws -> (Payment, requestDigest: String)?
     func payments(account: AccountID, tenantID: TenantID) async throws -> [Payment]
     /// The account's stored entries in posting order (none until its first payment: the opening entries are stored
     /// with it).
@@ -184,14 +187,19 @@ public protocol PaymentRepository: Sendable {
         _ paymentID: UUID, tenantID: TenantID, at: Date,
         decide: @escaping @Sendable (Payment, [PostedEntry]) throws -> PaymentTransition?
     ) async throws -> Payment?
-    /// Notes a processor event id; false when it was noted before (a replayed delivery).
+    /// Notes a processor event id once it has been applied; false when it was noted before.
     func noteEvent(_ id: String, type: String, tenantID: TenantID, at: Date) async throws -> Bool
-    /// Payments on `rail` still `pending`, oldest first (ACH debits waiting for the next file).
+    func eventNoted(_ id: String, tenantID: TenantID) async throws -> Bool
+    /// Payments on `rail` still `pending` and not claimed by a file, oldest first (ACH debits waiting for the next file).
     func pendingPayments(rail: PaymentRail, tenantID: TenantID) async throws -> [Payment]
     /// Replaces a bank method's details (a notification of change), or records its revocation; audited.
     func updateMethod(_ method: PaymentMethod, audit: AuditEntry, at: Date) async throws
-    /// Stores a NACHA file being built (its debits are then filed one by one) or marks it `ready`.
+    /// Stores a NACHA file being built, claiming its debits (each takes its trace number, and only if it is still
+    /// pending and unclaimed: two exports at once cannot both take one; the loser's export fails and changes
+    /// nothing), or marks a file `ready`.
     func saveACHFile(_ file: ACHFileRecord, audit: AuditEntry?) async throws
+    /// How many ACH debits were ever filed under the originator, all tenants together: trace numbers continue it.
+    func achDebitsFiled() async throws -> Int
     func achFiles(tenantID: TenantID) async throws -> [ACHFileRecord]
 }
 

@@ -121,17 +121,25 @@ public struct PlanService: Sendable {
         return (plan, schedule)
     }
 
-    /// Agrees a plan; an active plan on the account is re-arranged (kept, marked replaced).
+    /// Agrees a plan inside the client's rules; an active plan on the account is re-arranged (kept, marked replaced).
     public func create(account: AccountID, _ proposal: PlanProposal, scope: AccessScope, actor: String) async throws -> PlanRecord {
-        var (plan, schedule) = try await quote(account: account, proposal, scope: scope)
+        var (plan, _) = try await quote(account: account, proposal, scope: scope)
         plan.createdBy = actor
-        let previous = try await plans.plans(account: plan.accountID, tenantID: scope.tenantID).first { $0.status == .active }
+        return try await agree(plan, actor: actor)
+    }
+
+    /// Stores an agreed plan (checked by whoever agreed it: the client's plan rules, or a settlement's), re-arranging
+    /// the account's active plan, with the audit events of both.
+    func agree(_ plan: PlanRecord, actor: String, details: [String: String] = [:]) async throws -> PlanRecord {
+        var plan = plan
+        let previous = try await plans.plans(account: plan.accountID, tenantID: plan.tenantID).first { $0.status == .active }
         plan.replaces = previous?.id
         var audit = [AuditEntry(
             actor: actor, action: "plan.created", subjectType: "account", subjectID: plan.accountID.description,
-            details: ["plan_id": plan.id.uuidString.lowercased(), "amount": plan.amount.decimalString, "installments": "\(plan.installmentCount)",
-                      "frequency": plan.frequency.rawValue, "first_date": plan.firstDate.iso, "last_date": schedule.last?.dueOn.iso ?? "",
-                      "autopay": plan.methodID == nil ? "no" : "yes"])]
+            details: details.merging(
+                ["plan_id": plan.id.uuidString.lowercased(), "amount": plan.amount.decimalString, "installments": "\(plan.installmentCount)",
+                 "frequency": plan.frequency.rawValue, "first_date": plan.firstDate.iso, "last_date": plan.schedule.last?.dueOn.iso ?? "",
+                 "autopay": plan.methodID == nil ? "no" : "yes"]) { $1 })]
         if let previous {
             audit.append(AuditEntry(actor: actor, action: "plan.replaced", subjectType: "account", subjectID: plan.accountID.description,
                                     details: ["plan_id": previous.id.uuidString.lowercased(), "by": plan.id.uuidString.lowercased()]))
@@ -199,10 +207,11 @@ public struct PlanService: Sendable {
         guard progress.arrears > 0, !inFlight else { return }
         let balance = try await payments.ledger(account: plan.accountID, scope: scope).ledger.balance.total
         guard balance > 0 else { return }
-        let installment = progress.standing.nextDue?.number ?? plan.schedule.last { $0.dueOn <= date }?.number
+        // The oldest installment the arrears cover: the first not yet kept.
+        let installment = plan.schedule.dropFirst(progress.standing.kept).first?.number
         let (payment, _) = try await payments.pay(
             account: plan.accountID, method: methodID, amount: Money(minorUnits: min(progress.arrears, balance), currency: plan.amount.currency),
-            idempotencyKey: "autopay:\(plan.id.uuidString.lowercased()):\(date.iso)", plan: (plan.id, installment ?? 0), scope: scope,
+            idempotencyKey: "autopay:\(plan.id.uuidString.lowercased()):\(date.iso)", plan: (plan.id, installment), scope: scope,
             actor: actor)
         switch payment.status {
         case .succeeded: report.charged += 1

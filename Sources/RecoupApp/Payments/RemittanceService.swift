@@ -42,6 +42,8 @@ public protocol RemittanceRepository: Sendable {
     func remittanceLines(client: ClientID, tenantID: TenantID, from: LocalDate, to: LocalDate) async throws -> [RemittanceLine]
     /// The client's share of everything ever collected for it, and of what statements already remitted.
     func trustTotals(client: ClientID, tenantID: TenantID) async throws -> (collected: Int64, remitted: Int64)
+    /// Stores an issued statement unless its period overlaps one of the client's issued before (a conflict naming
+    /// it), checked and stored under a lock on the client so two issued at once cannot both pass.
     func saveRemittance(_ remittance: RemittanceRecord, audit: AuditEntry) async throws
     func remittances(client: ClientID, tenantID: TenantID) async throws -> [RemittanceRecord]
     func remittance(_ id: UUID, tenantID: TenantID) async throws -> RemittanceRecord?
@@ -68,9 +70,6 @@ public struct RemittanceService: Sendable {
         let today = LocalDate(utc: clock.now())
         guard to < today else { throw RecoupError.invalid([FieldProblem(field: "to", reason: "a period is remitted once it has ended (before \(today.iso))")]) }
         let statement = try await self.statement(client: client, from: from, to: to, scope: scope)
-        if let overlap = try await remittances.remittances(client: client, tenantID: scope.tenantID).first(where: { $0.from <= to && from <= $0.to }) {
-            throw RecoupError.conflict("\(overlap.from.iso) to \(overlap.to.iso) was already remitted (statement \(overlap.id.uuidString.lowercased()))")
-        }
         let record = RemittanceRecord(
             tenantID: scope.tenantID, clientID: client, from: from, to: to, method: statement.method, currency: statement.currency,
             collected: statement.collected, split: statement.totals, lineCount: statement.lines.count, createdBy: actor, createdAt: clock.now())
@@ -91,9 +90,12 @@ public struct RemittanceService: Sendable {
         return RemittanceStatement(client: named.name, from: from, to: to, currency: .usd, method: terms.remit, lines: lines)
     }
 
+    /// An issued statement, as it was issued (its remittance method then, whatever the client's terms say now).
     public func statement(of id: UUID, scope: AccessScope) async throws -> RemittanceStatement {
         let record = try await remittance(id, scope: scope)
-        return try await statement(client: record.clientID, from: record.from, to: record.to, scope: scope)
+        var statement = try await statement(client: record.clientID, from: record.from, to: record.to, scope: scope)
+        statement.method = record.method
+        return statement
     }
 
     public func remittance(_ id: UUID, scope: AccessScope) async throws -> RemittanceRecord {

@@ -12,7 +12,6 @@ public enum SettlementStatus: String, Sendable, CaseIterable {
     case accepted
     /// Paid: the rest was written down and the account is settled in full.
     case completed
-    case declined
 }
 
 /// A settlement offer on an account.
@@ -69,7 +68,9 @@ public struct SettlementRecord: Sendable, Equatable {
 
 /// Stores settlement offers.
 public protocol SettlementRepository: Sendable {
-    func saveSettlement(_ settlement: SettlementRecord, audit: AuditEntry) async throws
+    /// Stores a new settlement (`expecting` nil) or changes one that is still `expecting` (else a conflict: another
+    /// request moved it first).
+    func saveSettlement(_ settlement: SettlementRecord, expecting: SettlementStatus?, audit: AuditEntry) async throws
     func settlement(_ id: UUID, tenantID: TenantID) async throws -> SettlementRecord?
     func settlements(account: AccountID, tenantID: TenantID) async throws -> [SettlementRecord]
 }

@@ -7,11 +7,11 @@ import RecoupCore
 /// an accepted settlement posts the write-down and settles the account (see ``PaymentPosting``).
 public struct SettlementService: Sendable {
     let settlements: any SettlementRepository
-    let plans: any PlanRepository
+    let plans: PlanService
     let payments: PaymentService
     let clock: any Clock
 
-    public init(settlements: any SettlementRepository, plans: any PlanRepository, payments: PaymentService, clock: any Clock) {
+    public init(settlements: any SettlementRepository, plans: PlanService, payments: PaymentService, clock: any Clock) {
         self.settlements = settlements
         self.plans = plans
         self.payments = payments
@@ -38,7 +38,7 @@ public struct SettlementService: Sendable {
             balance: Money(minorUnits: balance, currency: currency), amount: Money(minorUnits: offer.amount, currency: currency),
             installments: offer.installments, expiresOn: expiresOn, status: offer.needsApproval ? .pendingApproval : .offered,
             approvalReasons: offer.approvalReasons, offeredBy: actor, createdAt: now, updatedAt: now)
-        try await settlements.saveSettlement(settlement, audit: AuditEntry(
+        try await settlements.saveSettlement(settlement, expecting: nil, audit: AuditEntry(
             actor: actor, action: "settlement.offered", subjectType: "account", subjectID: view.account.id.description,
             details: ["settlement_id": settlement.id.uuidString.lowercased(), "balance": settlement.balance.decimalString,
                       "amount": settlement.amount.decimalString, "installments": "\(settlement.installments)", "expires_on": expiresOn.iso,
@@ -55,7 +55,7 @@ public struct SettlementService: Sendable {
         settlement.status = .offered
         settlement.approvedBy = actor
         settlement.updatedAt = clock.now()
-        try await settlements.saveSettlement(settlement, audit: AuditEntry(
+        try await settlements.saveSettlement(settlement, expecting: .pendingApproval, audit: AuditEntry(
             actor: actor, action: "settlement.approved", subjectType: "account", subjectID: settlement.accountID.description,
             details: ["settlement_id": id.uuidString.lowercased(), "reasons": settlement.approvalReasons.joined(separator: "; ")]))
         return settlement
@@ -80,24 +80,22 @@ public struct SettlementService: Sendable {
         settlement.status = .accepted
         settlement.balanceAtAcceptance = view.ledger.balance.total
         settlement.updatedAt = now
-        if settlement.installments > 1 || method != nil {
-            let plan = PlanRecord(
-                tenantID: scope.tenantID, accountID: settlement.accountID, clientID: settlement.clientID, amount: settlement.amount,
-                downPayment: 0, installmentCount: settlement.installments, frequency: .monthly, firstDate: max(firstDate ?? today, today),
-                methodID: method, createdBy: actor, createdAt: now, updatedAt: now)
-            let previous = try await plans.plans(account: settlement.accountID, tenantID: scope.tenantID).first { $0.status == .active }
-            var withReplaced = plan
-            withReplaced.replaces = previous?.id
-            try await plans.createPlan(withReplaced, audit: [AuditEntry(
-                actor: actor, action: "plan.created", subjectType: "account", subjectID: settlement.accountID.description,
-                details: ["plan_id": plan.id.uuidString.lowercased(), "settlement_id": id.uuidString.lowercased(),
-                          "amount": plan.amount.decimalString, "installments": "\(plan.installmentCount)"])])
-            settlement.planID = plan.id
-        }
-        try await settlements.saveSettlement(settlement, audit: AuditEntry(
+        // Claimed before the plan is made: of two acceptances at once, one fails here and makes no plan.
+        try await settlements.saveSettlement(settlement, expecting: .offered, audit: AuditEntry(
             actor: actor, action: "settlement.accepted", subjectType: "account", subjectID: settlement.accountID.description,
-            details: ["settlement_id": id.uuidString.lowercased(), "balance_at_acceptance": "\(view.ledger.balance.total)",
-                      "plan_id": settlement.planID?.uuidString.lowercased() ?? ""]))
+            details: ["settlement_id": id.uuidString.lowercased(), "balance_at_acceptance": "\(view.ledger.balance.total)"]))
+        if settlement.installments > 1 || method != nil {
+            let plan = try await plans.agree(
+                PlanRecord(
+                    tenantID: scope.tenantID, accountID: settlement.accountID, clientID: settlement.clientID, amount: settlement.amount,
+                    downPayment: 0, installmentCount: settlement.installments, frequency: .monthly, firstDate: max(firstDate ?? today, today),
+                    methodID: method, createdBy: actor, createdAt: now, updatedAt: now),
+                actor: actor, details: ["settlement_id": id.uuidString.lowercased()])
+            settlement.planID = plan.id
+            try await settlements.saveSettlement(settlement, expecting: .accepted, audit: AuditEntry(
+                actor: actor, action: "settlement.plan_agreed", subjectType: "account", subjectID: settlement.accountID.description,
+                details: ["settlement_id": id.uuidString.lowercased(), "plan_id": plan.id.uuidString.lowercased()]))
+        }
         return settlement
     }
 

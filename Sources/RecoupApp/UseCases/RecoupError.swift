@@ -24,6 +24,8 @@ public enum RecoupError: Error, Hashable, Sendable, CustomStringConvertible {
     case conflict(String)
     /// An `Idempotency-Key` already used for a different request: replaying it must not mean something else.
     case reusedIdempotencyKey(String)
+    /// A service Recoup depends on (the card processor) is not configured or not answering: try again later.
+    case unavailable(String)
 
     public var description: String {
         switch self {
@@ -34,6 +36,7 @@ public enum RecoupError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .unusableInput(why): why
         case let .conflict(why): why
         case let .reusedIdempotencyKey(key): "Idempotency-Key \(key) was used for a different request"
+        case let .unavailable(why): why
         }
     }
 }

@@ -1,8 +1,8 @@
 """Payments on the demo tenant, end to end, the way an agency runs them: `recoup serve --demo` charges cards through a
 processor of the common REST shape (an in-test one here, over HTTP), takes its signed webhooks, runs plans with
 `recoup payments run`, files ACH debits with `recoup nacha export` (checked by achkit, an independent NACHA parser)
-and takes the bank's returns with `recoup nacha import-returns`; settlements complete; the remittance statement
-splits every dollar."""
+and takes the bank's returns with `recoup nacha import-returns`; settlements complete; the processor's report
+reconciles (`recoup payments reconcile`); the remittance statement splits every dollar."""
 
 from __future__ import annotations
 
@@ -210,6 +210,13 @@ def test_done_means_on_the_demo_tenant(recoup, recoup_bin, tmp_path) -> None:
             assert offer["amount"]["amount_minor"] == -(-settle_balance * 6 // 10)
             _, detail = api(server, "GET", f"/v1/accounts/{settle_account['id']}")
             assert detail["status"] == "settled"
+
+            # The processor's settlement report reconciles with the card payments posted today.
+            report = tmp_path / "payouts.csv"
+            report.write_text("id,amount,type\n" + "".join(f"{i['id']},{i['amount'] / 100:.2f},charge\n" for i in processor.intents))
+            reconciled = cli("payments", "reconcile", "--tenant", tenant, "--file", str(report), "--from", today.isoformat(),
+                             "--to", today.isoformat())
+            assert reconciled["matched"] == len(processor.intents) and reconciled["in_recoup_only"] == [], reconciled
 
         # Two days on, the period is over: the remittance statement splits every dollar.
         later = dict(env, RECOUP_CLOCK_OFFSET=str(2 * 86_400))

@@ -153,6 +153,13 @@ extension SQLStore: PaymentRepository {
             .orderBy("created_at", .descending).all().map(Self.payment)
     }
 
+    public func payments(rail: PaymentRail, tenantID: TenantID, from: LocalDate, to: LocalDate) async throws -> [Payment] {
+        try await db.sql.select().column(SQLLiteral.all).from("payments")
+            .where("tenant_id", .equal, tenantID.description).where("rail", .equal, rail.rawValue)
+            .where("created_at", .greaterThanOrEqual, SQLBind(from.utcStart)).where("created_at", .lessThan, SQLBind(to.adding(days: 1).utcStart))
+            .orderBy("created_at").all().map(Self.payment)
+    }
+
     public func entries(account: AccountID, tenantID: TenantID) async throws -> [PostedEntry] {
         try await entries(account: account, tenantID: tenantID, on: db.sql)
     }

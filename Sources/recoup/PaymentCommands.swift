@@ -7,7 +7,7 @@ import RecoupCore
 /// `recoup payments run`: the daily autopay run (cron it once a day per tenant).
 struct PaymentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "payments", abstract: "Payment plans' daily run.", subcommands: [Run.self])
+        commandName: "payments", abstract: "Payment plans' daily run; reconciliation with the processor.", subcommands: [Run.self, Reconcile.self])
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -30,6 +30,42 @@ struct PaymentsCommand: AsyncParsableCommand {
                        "broken": report.broken, "reminded": report.reminded,
                        "errors": report.errors.map { ["plan": $0.plan.uuidString.lowercased(), "reason": $0.reason] }])
             if !report.errors.isEmpty { throw ExitCode(1) }
+        }
+    }
+}
+
+extension PaymentsCommand {
+    struct Reconcile: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reconcile the processor's settlement report (CSV: id, amount, type) against the card payments posted for the same days. Every line and payment that does not match is named; exit 1 then.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Tenant id.") var tenant: String
+        @Option(help: "The processor's settlement report (CSV).") var file: String
+        @Option(help: "First day the report covers, YYYY-MM-DD.") var from: String
+        @Option(help: "Last day it covers, YYYY-MM-DD.") var to: String
+
+        func run() async throws {
+            let tenantID = try parseID(tenant, TenantID.self, "--tenant")
+            let (first, last) = (try parseDate(from, "--from"), try parseDate(to, "--to"))
+            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            let (lines, problems) = Reconciliation.parse(String(decoding: data, as: UTF8.self))
+            let payments = try await Runtime.with(options) { runtime in
+                try await runtime.payments.payments(rail: .card, from: first, to: last, tenantID: tenantID)
+            }
+            var report = Reconciliation.reconcile(lines, payments: payments)
+            report.problems = problems
+            let text = ["matched \(report.matched) (collected \(report.matchedCollected), returned \(report.matchedReturned) minor units), "
+                        + "at the processor only \(report.atProcessorOnly.count), in Recoup only \(report.inRecoupOnly.count), unreadable \(problems.count)"]
+                + report.atProcessorOnly.map { "  line \($0.line): \($0.reason)" }
+                + report.inRecoupOnly.map { "  payment \($0.id.uuidString.lowercased()) (\($0.processorRef ?? "")): \($0.amount.decimalString) not in the report" }
+                + problems.map { "  line \($0.line): \($0.reason)" }
+            Output.emit(options, text: text.joined(separator: "\n"), json: [
+                "matched": report.matched, "matched_collected_minor": report.matchedCollected, "matched_returned_minor": report.matchedReturned,
+                "at_processor_only": report.atProcessorOnly.map { ["line": $0.line, "reason": $0.reason] as [String: Any] },
+                "in_recoup_only": report.inRecoupOnly.map { $0.id.uuidString.lowercased() },
+                "problems": problems.map { ["line": $0.line, "reason": $0.reason] as [String: Any] },
+            ])
+            if !report.isClean { throw ExitCode(1) }
         }
     }
 }

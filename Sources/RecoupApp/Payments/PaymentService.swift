@@ -268,6 +268,11 @@ public struct PaymentService: Sendable {
         return payment
     }
 
+    /// The tenant's payments on `rail` taken in a period, for reconciliation.
+    public func payments(rail: PaymentRail, from: LocalDate, to: LocalDate, tenantID: TenantID) async throws -> [Payment] {
+        try await payments.payments(rail: rail, tenantID: tenantID, from: from, to: to)
+    }
+
     public func payments(account: AccountID, scope: AccessScope) async throws -> [Payment] {
         let account = try await accounts.account(account, scope: scope)
         return try await payments.payments(account: account.id, tenantID: scope.tenantID)

@@ -179,6 +179,8 @@ public protocol PaymentRepository: Sendable {
     /// The payment recorded under an idempotency key, with the digest of the request that created it.
     func payment(idempotencyKey: String, tenantID: TenantID) async throws -> (Payment, requestDigest: String)?
     func payments(account: AccountID, tenantID: TenantID) async throws -> [Payment]
+    /// The tenant's payments on `rail` taken from `from` to `to` (UTC days, both included), oldest first.
+    func payments(rail: PaymentRail, tenantID: TenantID, from: LocalDate, to: LocalDate) async throws -> [Payment]
     /// The account's stored entries in posting order (none until its first payment: the opening entries are stored
     /// with it).
     func entries(account: AccountID, tenantID: TenantID) async throws -> [PostedEntry]

@@ -231,5 +231,15 @@ def test_done_means_on_the_demo_tenant(recoup, recoup_bin, tmp_path) -> None:
             assert lines and all(cents(r["collected"]) == cents(r["client_share"]) + cents(r["agency_fee"]) for r in lines)
             assert sum(cents(r["collected"]) for r in lines) == cents(total["collected"]) == remittance["collected"]["amount_minor"]
             assert cents(total["client_share"]) == remittance["remitted"]["amount_minor"]
+            admin = (server.data_dir / "demo-admin.key").read_text().strip()
+            request = urllib.request.Request(f"{server.base}/v1/remittances/{remittance['id']}/statement?format=pdf",
+                                             headers={"Authorization": f"Bearer {admin}"})
+            with urllib.request.urlopen(request, timeout=15) as response:
+                pdf = tmp_path / "remittance.pdf"
+                pdf.write_bytes(response.read())
+            words = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+            assert "Remittance statement" in words and "Remitted (net of fees)" in words
+            assert f"${remittance['remitted']['amount']}" in words.replace(",", ""), "the PDF says what the JSON says"
+            print(f"\nremittance statement: {pdf}")
     finally:
         processor.shutdown()

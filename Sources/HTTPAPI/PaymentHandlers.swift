@@ -266,7 +266,8 @@ extension APIMapping {
             planMinimumDownPaymentBp: terms.plans.minimumDownPaymentBasisPoints, settlementMinimumBp: terms.settlements.minimumBasisPoints,
             settlementMaxInstallments: terms.settlements.maxInstallments, settlementMaxValidDays: terms.settlements.maxValidDays,
             contingencyBp: terms.contingencyBasisPoints, graceDays: terms.graceDays, missesToBreak: terms.missesToBreak,
-            remit: .init(rawValue: terms.remit.rawValue))
+            remit: .init(rawValue: terms.remit.rawValue), interestBp: terms.interest?.annualRateBasisPoints,
+            dayCount: terms.interest.flatMap { .init(rawValue: $0.dayCount.rawValue) })
     }
 
     static func terms(_ body: Components.Schemas.ClientTerms) throws -> ClientTerms {
@@ -283,6 +284,7 @@ extension APIMapping {
         within(body.contingencyBp, 0...10_000, "contingency_bp")
         within(body.graceDays, 0...60, "grace_days")
         within(body.missesToBreak, 1...12, "misses_to_break")
+        if let rate = body.interestBp { within(rate, 1...3_600, "interest_bp") }
         let allocation = AllocationPolicy(order: body.allocation.compactMap { Bucket(rawValue: $0.rawValue) })
         if allocation == nil { problems.append(FieldProblem(field: "allocation", reason: "name principal, interest and fees once each")) }
         guard problems.isEmpty, let allocation else { throw RecoupError.invalid(problems) }
@@ -293,7 +295,10 @@ extension APIMapping {
             settlements: SettlementRules(minimumBasisPoints: body.settlementMinimumBp, maxInstallments: body.settlementMaxInstallments,
                                          maxValidDays: body.settlementMaxValidDays),
             contingencyBasisPoints: body.contingencyBp, graceDays: body.graceDays, missesToBreak: body.missesToBreak,
-            remit: body.remit.flatMap { RemitMethod(rawValue: $0.rawValue) } ?? .net)
+            remit: body.remit.flatMap { RemitMethod(rawValue: $0.rawValue) } ?? .net,
+            interest: body.interestBp.map {
+                InterestTerms(annualRateBasisPoints: $0, dayCount: body.dayCount.flatMap { DayCount(rawValue: $0.rawValue) } ?? .actual365)
+            })
     }
 
     static func method(_ method: PaymentMethod) -> Components.Schemas.PaymentMethod {

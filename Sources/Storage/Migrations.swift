@@ -540,6 +540,8 @@ struct CreatePaymentsAndLedger: AsyncMigration {
             .field("grace_days", .int64, .required)
             .field("misses_to_break", .int64, .required)
             .field("remit", .string, .required)
+            .field("interest_bp", .int64)
+            .field("day_count", .string)
             .field("updated_at", .datetime, .required)
             .unique(on: "tenant_id", "client_id")
             .create()

@@ -22,7 +22,10 @@ extension SQLStore: PaymentRepository {
                                          maxInstallments: Int(try int("settlement_max_installments")),
                                          maxValidDays: Int(try int("settlement_max_valid_days"))),
             contingencyBasisPoints: try int("contingency_bp"), graceDays: Int(try int("grace_days")),
-            missesToBreak: Int(try int("misses_to_break")), remit: try Self.enumValue(row, "remit"))
+            missesToBreak: Int(try int("misses_to_break")), remit: try Self.enumValue(row, "remit"),
+            interest: try row.decode(column: "interest_bp", as: Int64?.self).map {
+                InterestTerms(annualRateBasisPoints: $0, dayCount: DayCount(rawValue: try row.decode(column: "day_count", as: String?.self) ?? "") ?? .actual365)
+            })
     }
 
     public func setTerms(_ terms: ClientTerms, client: ClientID, tenantID: TenantID, audit: AuditEntry, at: Date) async throws {
@@ -32,14 +35,15 @@ extension SQLStore: PaymentRepository {
             try await sql.insert(into: "client_terms")
                 .columns("tenant_id", "client_id", "allocation", "plan_max_months", "plan_minimum_installment", "plan_minimum_down_bp",
                          "settlement_minimum_bp", "settlement_max_installments", "settlement_max_valid_days", "contingency_bp",
-                         "grace_days", "misses_to_break", "remit", "updated_at")
+                         "grace_days", "misses_to_break", "remit", "interest_bp", "day_count", "updated_at")
                 .values(
                     SQLBind(tenantID.description), SQLBind(client.description),
                     SQLBind(terms.allocation.order.map(\.rawValue).joined(separator: ",")), SQLBind(Int64(terms.plans.maxMonths)),
                     SQLBind(terms.plans.minimumInstallment), SQLBind(terms.plans.minimumDownPaymentBasisPoints),
                     SQLBind(terms.settlements.minimumBasisPoints), SQLBind(Int64(terms.settlements.maxInstallments)),
                     SQLBind(Int64(terms.settlements.maxValidDays)), SQLBind(terms.contingencyBasisPoints), SQLBind(Int64(terms.graceDays)),
-                    SQLBind(Int64(terms.missesToBreak)), SQLBind(terms.remit.rawValue), SQLBind(at))
+                    SQLBind(Int64(terms.missesToBreak)), SQLBind(terms.remit.rawValue), SQLBind(terms.interest?.annualRateBasisPoints),
+                    SQLBind(terms.interest?.dayCount.rawValue), SQLBind(at))
                 .run()
             try await self.append([audit], tenantID: tenantID, at: at, on: sql)
         }
@@ -181,13 +185,7 @@ extension SQLStore: PaymentRepository {
                 .where("tenant_id", .equal, tenant).where("id", .equal, id).first()
             else { return nil }
             let account = try row.decode(column: "account_id", as: String.self)
-            // Lock the account (a no-op update takes the row lock on PostgreSQL; SQLite has one writer) so every
-            // posting to it decides against the entries the previous one left.
-            guard let locked = try await sql.raw("""
-                UPDATE accounts SET status = status WHERE tenant_id = \(bind: tenant) AND id = \(bind: account) RETURNING client_id
-                """).first()
-            else { return nil }
-            let clientID = try locked.decode(column: "client_id", as: String.self)
+            guard let clientID = try await Self.lock(account: account, tenant: tenant, on: sql) else { return nil }
             guard let current = try await sql.select().column(SQLLiteral.all).from("payments")
                 .where("tenant_id", .equal, tenant).where("id", .equal, id).first().map(Self.payment)
             else { return nil }
@@ -202,19 +200,7 @@ extension SQLStore: PaymentRepository {
                let posted = change.post.first(where: { $0.paymentID == paymentID && $0.entry.kind == .payment }) {
                 updated.entryID = posted.entry.id
             }
-            var insert = sql.insert(into: "ledger_entries").columns(
-                "id", "tenant_id", "account_id", "client_id", "position", "posted_on", "kind", "principal_minor", "interest_minor",
-                "fees_minor", "reverses", "memo", "payment_id", "client_share_minor", "agency_fee_minor", "created_at")
-            for (offset, posted) in change.post.enumerated() {
-                let entry = posted.entry
-                insert = insert.values(
-                    SQLBind(entry.id.uuidString.lowercased()), SQLBind(tenant), SQLBind(account), SQLBind(clientID),
-                    SQLBind(Int64(stored.count + offset)), SQLBind(entry.postedOn.iso), SQLBind(entry.kind.rawValue),
-                    SQLBind(entry.amounts.principal), SQLBind(entry.amounts.interest), SQLBind(entry.amounts.fees),
-                    SQLBind(entry.reverses?.uuidString.lowercased()), SQLBind(entry.memo), SQLBind(posted.paymentID?.uuidString.lowercased()),
-                    SQLBind(posted.split.clientShare), SQLBind(posted.split.agencyFee), SQLBind(at))
-            }
-            if !change.post.isEmpty { try await insert.run() }
+            try await Self.insert(change.post, after: stored.count, account: account, client: clientID, tenant: tenant, at: at, on: sql)
             try await sql.update("payments")
                 .set("status", to: SQLBind(updated.status.rawValue)).set("processor_ref", to: SQLBind(updated.processorRef))
                 .set("failure_reason", to: SQLBind(updated.failureReason)).set("entry_id", to: SQLBind(updated.entryID?.uuidString.lowercased()))
@@ -238,6 +224,49 @@ extension SQLStore: PaymentRepository {
     public func eventNoted(_ id: String, tenantID: TenantID) async throws -> Bool {
         try await db.sql.select().column("event_id").from("processor_events")
             .where("tenant_id", .equal, tenantID.description).where("event_id", .equal, id).first() != nil
+    }
+
+    public func post(
+        to account: AccountID, tenantID: TenantID, at: Date,
+        decide: @escaping @Sendable ([PostedEntry]) throws -> (post: [PostedEntry], audit: [AuditEntry])?
+    ) async throws -> [PostedEntry] {
+        let tenant = tenantID.description
+        return try await transaction { sql in
+            guard let clientID = try await Self.lock(account: account.description, tenant: tenant, on: sql) else { return [] }
+            let stored = try await self.entries(account: account, tenantID: tenantID, on: sql)
+            guard let (post, audit) = try decide(stored), !post.isEmpty else { return [] }
+            try await Self.insert(post, after: stored.count, account: account.description, client: clientID, tenant: tenant, at: at, on: sql)
+            try await self.append(audit, tenantID: tenantID, at: at, on: sql)
+            return post
+        }
+    }
+
+    /// Locks an account's row (a no-op update takes the row lock on PostgreSQL; SQLite has one writer) so every
+    /// posting to it decides against the entries the previous one left; answers its client, nil when there is none.
+    static func lock(account: String, tenant: String, on sql: any SQLDatabase) async throws -> String? {
+        try await sql.raw("""
+            UPDATE accounts SET status = status WHERE tenant_id = \(bind: tenant) AND id = \(bind: account) RETURNING client_id
+            """).first()?.decode(column: "client_id", as: String.self)
+    }
+
+    /// Appends entries to an account's ledger after its `after` stored ones.
+    static func insert(_ post: [PostedEntry], after count: Int, account: String, client: String, tenant: String, at: Date, on sql: any SQLDatabase)
+        async throws
+    {
+        guard !post.isEmpty else { return }
+        var insert = sql.insert(into: "ledger_entries").columns(
+            "id", "tenant_id", "account_id", "client_id", "position", "posted_on", "kind", "principal_minor", "interest_minor",
+            "fees_minor", "reverses", "memo", "payment_id", "client_share_minor", "agency_fee_minor", "created_at")
+        for (offset, posted) in post.enumerated() {
+            let entry = posted.entry
+            insert = insert.values(
+                SQLBind(entry.id.uuidString.lowercased()), SQLBind(tenant), SQLBind(account), SQLBind(client),
+                SQLBind(Int64(count + offset)), SQLBind(entry.postedOn.iso), SQLBind(entry.kind.rawValue),
+                SQLBind(entry.amounts.principal), SQLBind(entry.amounts.interest), SQLBind(entry.amounts.fees),
+                SQLBind(entry.reverses?.uuidString.lowercased()), SQLBind(entry.memo), SQLBind(posted.paymentID?.uuidString.lowercased()),
+                SQLBind(posted.split.clientShare), SQLBind(posted.split.agencyFee), SQLBind(at))
+        }
+        try await insert.run()
     }
 
     public func noteEvent(_ id: String, type: String, tenantID: TenantID, at: Date) async throws -> Bool {

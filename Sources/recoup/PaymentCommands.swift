@@ -11,23 +11,27 @@ struct PaymentsCommand: AsyncParsableCommand {
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Queue reminders of installments due within 3 days, charge what fell due on active plans with autopay (cards through the processor; bank debits wait for the next NACHA file), and mark plans completed or broken. Safe to run twice a day: each plan is charged once per date. A plan that cannot be charged is named and the others still run; exit 1 then.")
+            abstract: "Post the interest clients allow on active accounts, queue reminders of installments due within 3 days, charge what fell due on active plans with autopay (cards through the processor; bank debits wait for the next NACHA file), and mark plans completed or broken. Safe to run twice a day: each plan is charged once per date. A plan that cannot be charged is named and the others still run; exit 1 then.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "Tenant id.") var tenant: String
         @Option(help: "The run's date, YYYY-MM-DD (default: today, UTC).") var date: String?
 
         func run() async throws {
             let tenantID = try parseID(tenant, TenantID.self, "--tenant")
-            let report = try await Runtime.with(options) { runtime in
+            let (report, interest) = try await Runtime.with(options) { runtime in
                 let day = try date.map { try parseDate($0, "--date") } ?? LocalDate(utc: runtime.clock.now())
-                return try await runtime.plans.runAutopay(tenantID: tenantID, on: day, actor: cliActor)
+                let clients = try await runtime.directory.clients(scope: AccessScope(tenantID: tenantID)).map(\.id)
+                let interest = try await runtime.payments.accrueInterest(tenantID: tenantID, clients: clients, through: day, actor: cliActor)
+                return (try await runtime.plans.runAutopay(tenantID: tenantID, on: day, actor: cliActor), interest)
             }
-            let lines = ["charged \(report.charged), declined \(report.declined), queued for ACH \(report.queued), completed \(report.completed), broken \(report.broken), reminded \(report.reminded), errors \(report.errors.count)"]
+            let lines = ["charged \(report.charged), declined \(report.declined), queued for ACH \(report.queued), completed \(report.completed), broken \(report.broken), reminded \(report.reminded), errors \(report.errors.count); "
+                + "interest on \(interest.accounts) accounts, \(interest.interest) minor units"]
                 + report.errors.map { "  plan \($0.plan.uuidString.lowercased()): \($0.reason)" }
             Output.emit(
                 options, text: lines.joined(separator: "\n"),
                 json: ["charged": report.charged, "declined": report.declined, "queued": report.queued, "completed": report.completed,
-                       "broken": report.broken, "reminded": report.reminded,
+                       "broken": report.broken, "reminded": report.reminded, "interest_accounts": interest.accounts,
+                       "interest_minor": interest.interest,
                        "errors": report.errors.map { ["plan": $0.plan.uuidString.lowercased(), "reason": $0.reason] }])
             if !report.errors.isEmpty { throw ExitCode(1) }
         }

@@ -79,3 +79,42 @@ struct RemittanceAPITests {
         }
     }
 }
+
+/// Interest only where the client allows it: simple daily on the principal, posted by the daily run once per day.
+@Suite(.serialized)
+struct InterestAPITests {
+    @Test(arguments: TestDatabase.available)
+    func interestAccruesOnlyWhereTheClientAllowsIt(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+            try await h.app.test(.router) { client in
+                let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
+                let terms = """
+                    {"allocation": ["fees", "interest", "principal"], "plan_max_months": 12, "plan_minimum_installment_minor": 2500,
+                     "plan_minimum_down_payment_bp": 0, "settlement_minimum_bp": 6000, "settlement_max_installments": 3,
+                     "settlement_max_valid_days": 30, "contingency_bp": 2500, "grace_days": 5, "misses_to_break": 2,
+                     "interest_bp": 1825, "day_count": "actual/365"}
+                    """
+                let (saved, echoed, text) = try await client.call(.put, "/v1/clients/\(h.acmeBank)/terms", key: h.acmeAdmin, body: terms)
+                #expect(saved == .ok && echoed["interest_bp"] as? Int == 1_825 && echoed["day_count"] as? String == "actual/365", "\(text)")
+                let (tooHigh, _, _) = try await client.call(.put, "/v1/clients/\(h.acmeBank)/terms", key: h.acmeAdmin,
+                                                            body: terms.replacingOccurrences(of: "1825", with: "9999"))
+                #expect(tooHigh == .badRequest, "36 % a year at most")
+
+                let payments = PaymentService(
+                    payments: h.store, settlements: h.store, accounts: AccountService(accounts: h.store, clock: h.clock), processor: nil, clock: h.clock)
+                let day = LocalDate(iso: "2026-09-21")!
+                let accrued = try await payments.accrueInterest(tenantID: h.acme, clients: [h.acmeBank, h.acmeClinic], through: day, actor: "test")
+                // 100.00 at 18.25 % for the 448 days since the itemization date (2025-06-30), actual/365: 22.40.
+                #expect(accrued.accounts == 1 && accrued.interest == 2_240)
+                let again = try await payments.accrueInterest(tenantID: h.acme, clients: [h.acmeBank], through: day, actor: "test")
+                #expect(again.accounts == 0, "once per day")
+                let (_, ledger, _) = try await client.call(.get, "/v1/accounts/\(account)/ledger", key: h.acmeAdmin)
+                #expect(PaymentsAPITests.stored(ledger).map { $0["kind"] as? String } == ["opening_balance", "interest_accrual"])
+                let itemization = try #require(ledger["itemization"] as? [String: Any])
+                #expect(itemization["interest"] as? Int == 2_240 && itemization["current"] as? Int == 12_240)
+                let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=interest.accrued", key: h.acmeAdmin)
+                #expect((audit["items"] as? [Any])?.count == 1)
+            }
+        }
+    }
+}

@@ -369,6 +369,49 @@ public struct PaymentService: Sendable {
             details: ["method_id": methodID.uuidString.lowercased(), "reason": reason]), at: clock.now())
     }
 
+    // MARK: Interest
+
+    /// Posts the interest the client allows on an active account through `date` (simple daily on the principal,
+    /// from the last accrual or the itemization date); nothing when the client allows none or none is due. The first
+    /// posting also stores the opening entries. Answers the accrual posted, if any.
+    public func accrueInterest(account id: AccountID, through date: LocalDate, tenantID: TenantID, actor: String) async throws -> LedgerEntry? {
+        let account = try await accounts.account(id, scope: AccessScope(tenantID: tenantID))
+        let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
+        guard account.status == .active, let interest = terms.interest else { return nil }
+        let posted = try await payments.post(to: id, tenantID: tenantID, at: clock.now()) { stored in
+            let (ledger, opening) = try PaymentPosting.ledger(account, terms: terms, stored: stored)
+            guard let accrual = ledger.interestAccrual(through: date, terms: interest) else { return nil }
+            return (opening + [PostedEntry(entry: accrual)], [AuditEntry(
+                actor: actor, action: "interest.accrued", subjectType: "account", subjectID: id.description,
+                details: ["entry_id": accrual.id.uuidString.lowercased(), "interest_minor": "\(accrual.amounts.interest)",
+                          "through": date.iso, "terms": accrual.memo ?? ""])])
+        }
+        return posted.last { $0.entry.kind == .interestAccrual }?.entry
+    }
+
+    /// The daily accrual for every active account of `clients` whose terms allow interest; answers the interest
+    /// posted (minor units) and on how many accounts.
+    public func accrueInterest(tenantID: TenantID, clients: [ClientID], through date: LocalDate, actor: String) async throws
+        -> (accounts: Int, interest: Int64)
+    {
+        var total = (accounts: 0, interest: Int64(0))
+        let scope = AccessScope(tenantID: tenantID)
+        for client in clients where try await payments.terms(client: client, tenantID: tenantID).interest != nil {
+            var cursor: String?
+            repeat {
+                let page = try await accounts.list(scope: scope, filter: AccountFilter(clientID: client, status: .active), limit: 500, cursor: cursor)
+                for summary in page.items {
+                    if let accrual = try await accrueInterest(account: summary.id, through: date, tenantID: tenantID, actor: actor) {
+                        total.accounts += 1
+                        total.interest += accrual.amounts.interest
+                    }
+                }
+                cursor = page.nextCursor
+            } while cursor != nil
+        }
+        return total
+    }
+
     // MARK: Ledger
 
     public func ledger(account: AccountID, scope: AccessScope) async throws -> LedgerView {
@@ -404,6 +447,7 @@ public struct PaymentService: Sendable {
          "settlement_max_installments": "\(terms.settlements.maxInstallments)",
          "settlement_max_valid_days": "\(terms.settlements.maxValidDays)",
          "contingency_bp": "\(terms.contingencyBasisPoints)", "grace_days": "\(terms.graceDays)", "misses_to_break": "\(terms.missesToBreak)",
-         "remit": terms.remit.rawValue]
+         "remit": terms.remit.rawValue,
+         "interest": terms.interest.map { "\($0.annualRateBasisPoints) bp \($0.dayCount.rawValue)" } ?? "none"]
     }
 }

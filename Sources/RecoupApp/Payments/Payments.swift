@@ -189,6 +189,12 @@ public protocol PaymentRepository: Sendable {
         _ paymentID: UUID, tenantID: TenantID, at: Date,
         decide: @escaping @Sendable (Payment, [PostedEntry]) throws -> PaymentTransition?
     ) async throws -> Payment?
+    /// Posts entries that belong to no payment (interest accrual) under the account's lock: `decide` sees the stored
+    /// entries and answers what to post and its audit events, or nil. Answers what was posted.
+    func post(
+        to account: AccountID, tenantID: TenantID, at: Date,
+        decide: @escaping @Sendable ([PostedEntry]) throws -> (post: [PostedEntry], audit: [AuditEntry])?
+    ) async throws -> [PostedEntry]
     /// Notes a processor event id once it has been applied; false when it was noted before.
     func noteEvent(_ id: String, type: String, tenantID: TenantID, at: Date) async throws -> Bool
     func eventNoted(_ id: String, tenantID: TenantID) async throws -> Bool

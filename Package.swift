@@ -50,7 +50,8 @@ let package = Package(
         .target(name: "Messaging", dependencies: ["RecoupCore", "Compliance", "Ledger"], swiftSettings: strict),
         // Pure ledger: entries, balances by bucket, allocation, reversals, interest accrual, the derived itemization.
         .target(name: "Ledger", dependencies: ["RecoupCore"], swiftSettings: strict),
-        // Bank files and card processors: the NACHA writer and return parser, the card processor's REST client.
+        // Money's adapters: the card processor's REST client, NACHA files (writer, return parser, export and import),
+        // reconciliation of the processor's report.
         .target(
             name: "Payments",
             dependencies: [

@@ -6,7 +6,7 @@ import OpenAPIRuntime
 import RecoupApp
 import RecoupCore
 
-/// Payments, payment methods, refunds, the ledger and client terms.
+/// Money: client terms, payment methods, payments and refunds, the ledger, plans, settlements, promises and remittances.
 extension APIHandlers {
     func getClientTerms(_ input: Operations.GetClientTerms.Input) async throws -> Operations.GetClientTerms.Output {
         let principal = try RequestPrincipal.require()

@@ -23,11 +23,11 @@ public struct InterestTerms: Hashable, Sendable {
 }
 
 extension AccountLedger {
-    /// The simple daily interest on the principal from the day after the last accrual (or the itemization date)
-    /// through `date`, following the principal as entries changed it, as one entry; nil when none is due. Computed
-    /// exactly (128-bit) for the whole period and rounded once to the minor unit, half up.
-    public func interestAccrual(through date: LocalDate, terms: InterestTerms) -> LedgerEntry? {
-        let since = entries.filter { $0.kind == .interestAccrual }.map(\.postedOn).max() ?? itemizationDate
+    /// The simple daily interest on the principal from the day after the last accrual (or `start`, by default the
+    /// itemization date) through `date`, following the principal as entries changed it, as one entry; nil when none
+    /// is due. Computed exactly (128-bit) for the whole period and rounded once to the minor unit, half up.
+    public func interestAccrual(through date: LocalDate, terms: InterestTerms, from start: LocalDate? = nil) -> LedgerEntry? {
+        let since = max(entries.filter { $0.kind == .interestAccrual }.map(\.postedOn).max() ?? itemizationDate, start ?? itemizationDate)
         guard date > since, terms.annualRateBasisPoints > 0 else { return nil }
         // Principal at the end of each day: entries count from the day they are posted.
         let changes = entries.sorted { $0.postedOn < $1.postedOn }

@@ -12,12 +12,17 @@ public struct ACHFiling: Sendable {
     let payments: PaymentService
     let plans: PlanService
     let repository: any PaymentRepository
+    let planRepository: any PlanRepository
     let originator: NACHAOriginator
 
-    public init(payments: PaymentService, plans: PlanService, repository: any PaymentRepository, originator: NACHAOriginator) {
+    public init(
+        payments: PaymentService, plans: PlanService, repository: any PaymentRepository, planRepository: any PlanRepository,
+        originator: NACHAOriginator
+    ) {
         self.payments = payments
         self.plans = plans
         self.repository = repository
+        self.planRepository = planRepository
         self.originator = originator
     }
 
@@ -27,7 +32,7 @@ public struct ACHFiling: Sendable {
         for unfinished in try await repository.achFiles(tenantID: tenantID) where unfinished.status == .building {
             files.append(try await finish(unfinished, actor: actor))
         }
-        let due = try await payments.achDue(tenantID: tenantID)
+        let due = try await payments.achDue(tenantID: tenantID, plans: planRepository, actor: actor)
         guard !due.isEmpty else { return files }
         let debits = due.map { payment, method, account in
             guard case let .bank(routing, number, checking, holder) = method.details else { preconditionFailure("ACH payment on a card") }
@@ -42,10 +47,17 @@ public struct ACHFiling: Sendable {
         let file = ACHFileRecord(
             tenantID: tenantID, effectiveDate: effectiveDate, createdAt: now, status: .building,
             debits: zip(due, written.traceNumbers).map { ($0.0.id, $1) }, totalMinor: written.totalDebit, text: written.text)
-        try await repository.saveACHFile(file, audit: AuditEntry(
-            actor: actor, action: "nacha.exported", subjectType: "ach_file", subjectID: file.id.uuidString.lowercased(),
-            details: ["entries": "\(written.entryCount)", "total_minor": "\(written.totalDebit)", "effective_date": effectiveDate.iso,
-                      "entry_hash": "\(written.entryHash)"]))
+        do {
+            try await repository.saveACHFile(file, audit: AuditEntry(
+                actor: actor, action: "nacha.exported", subjectType: "ach_file", subjectID: file.id.uuidString.lowercased(),
+                details: ["entries": "\(written.entryCount)", "total_minor": "\(written.totalDebit)", "effective_date": effectiveDate.iso,
+                          "entry_hash": "\(written.entryHash)"]))
+        } catch let error as RecoupError {
+            throw error
+        } catch {
+            // Another tenant's export took the same trace numbers a moment earlier (they are unique): nothing was stored.
+            throw RecoupError.conflict("another export filed at the same moment (\(error)); run the export again")
+        }
         files.append(try await finish(file, actor: actor))
         return files
     }

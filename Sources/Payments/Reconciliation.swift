@@ -63,11 +63,12 @@ public enum Reconciliation {
         return (lines, problems)
     }
 
-    /// Matches `lines` against the tenant's card `payments` of the same days.
-    public static func reconcile(_ lines: [SettlementReportLine], payments: [Payment]) -> ReconciliationReport {
+    /// Matches `lines` against the payments their charge ids name (`byReference`: whatever day they were taken, so a
+    /// refund of an older charge matches), and names the tenant's card `payments` of the report's days it lacks.
+    public static func reconcile(_ lines: [SettlementReportLine], byReference found: [Payment], payments: [Payment]) -> ReconciliationReport {
         var report = ReconciliationReport()
         let card = payments.filter { $0.rail == .card && $0.processorRef != nil }
-        let byReference = Dictionary(card.map { ($0.processorRef!.lowercased(), $0) }) { first, _ in first }
+        let byReference = Dictionary((found + card).compactMap { payment in payment.processorRef.map { ($0.lowercased(), payment) } }) { first, _ in first }
         var seen: Set<String> = []
         for line in lines {
             guard let payment = byReference[line.reference] else {

@@ -53,10 +53,14 @@ extension PaymentsCommand {
             let (first, last) = (try parseDate(from, "--from"), try parseDate(to, "--to"))
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
             let (lines, problems) = Reconciliation.parse(String(decoding: data, as: UTF8.self))
-            let payments = try await Runtime.with(options) { runtime in
-                try await runtime.payments.payments(rail: .card, from: first, to: last, tenantID: tenantID)
+            let (payments, found) = try await Runtime.with(options) { runtime in
+                var found: [Payment] = []
+                for reference in Set(lines.map(\.reference)) {
+                    if let payment = try await runtime.payments.payment(reference: reference, tenantID: tenantID) { found.append(payment) }
+                }
+                return (try await runtime.payments.payments(rail: .card, from: first, to: last, tenantID: tenantID), found)
             }
-            var report = Reconciliation.reconcile(lines, payments: payments)
+            var report = Reconciliation.reconcile(lines, byReference: found, payments: payments)
             report.problems = problems
             let text = ["matched \(report.matched) (collected \(report.matchedCollected), returned \(report.matchedReturned) minor units), "
                         + "at the processor only \(report.atProcessorOnly.count), in Recoup only \(report.inRecoupOnly.count), unreadable \(problems.count)"]
@@ -72,6 +76,15 @@ extension PaymentsCommand {
             if !report.isClean { throw ExitCode(1) }
         }
     }
+}
+
+/// The agency's ACH desk with its bank as `RECOUP_ACH_ORIGINATOR` names it.
+func achDesk(_ runtime: Runtime) throws -> ACHFiling {
+    guard let originator = runtime.settings.achOriginator else {
+        throw ValidationError("RECOUP_ACH_ORIGINATOR is not set: ROUTING,BANK NAME,COMPANY ID,COMPANY NAME")
+    }
+    return ACHFiling(payments: runtime.payments, plans: runtime.plans, repository: runtime.store, planRepository: runtime.store,
+                     originator: originator)
 }
 
 /// `recoup nacha export` and `recoup nacha import-returns`: the agency's ACH files with its bank.
@@ -91,10 +104,7 @@ struct NACHACommand: AsyncParsableCommand {
             let tenantID = try parseID(tenant, TenantID.self, "--tenant")
             let effective = try parseDate(date, "--date")
             let files = try await Runtime.with(options) { runtime in
-                guard let originator = runtime.settings.achOriginator else {
-                    throw ValidationError("RECOUP_ACH_ORIGINATOR is not set: ROUTING,BANK NAME,COMPANY ID,COMPANY NAME")
-                }
-                return try await ACHFiling(payments: runtime.payments, plans: runtime.plans, repository: runtime.store, originator: originator)
+                try await achDesk(runtime)
                     .export(tenantID: tenantID, effectiveDate: effective, at: runtime.clock.now(), actor: cliActor)
             }
             var written: [String] = []
@@ -124,10 +134,7 @@ struct NACHACommand: AsyncParsableCommand {
             let tenantID = try parseID(tenant, TenantID.self, "--tenant")
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
             let report = try await Runtime.with(options) { runtime in
-                guard let originator = runtime.settings.achOriginator else {
-                    throw ValidationError("RECOUP_ACH_ORIGINATOR is not set: ROUTING,BANK NAME,COMPANY ID,COMPANY NAME")
-                }
-                return try await ACHFiling(payments: runtime.payments, plans: runtime.plans, repository: runtime.store, originator: originator)
+                try await achDesk(runtime)
                     .importReturns(String(decoding: data, as: UTF8.self), tenantID: tenantID, on: LocalDate(utc: runtime.clock.now()),
                                    actor: cliActor)
             }

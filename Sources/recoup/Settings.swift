@@ -47,10 +47,11 @@ struct Settings {
     var publicURL: String?
     /// Seconds added to the system clock (`RECOUP_CLOCK_OFFSET`), for reproducible demos and tests.
     var clockOffset: TimeInterval?
-    /// The card processor (`RECOUP_PROCESSOR_URL`, its secret key as the URL's user) and its webhooks' signing secret.
+    /// The card processor (`RECOUP_PROCESSOR_URL`, its secret key as the URL's user).
     var processor: CardProcessorClient?
     /// The agency as its bank set it up for ACH (`RECOUP_ACH_ORIGINATOR`).
     var achOriginator: NACHAOriginator?
+    /// The signing secret of the processor's webhooks (`RECOUP_PROCESSOR_WEBHOOK_SECRET`).
     var processorWebhookSecret: String?
 
     /// Environment keys (swift-configuration maps `database.url` to `DATABASE_URL`):

@@ -21,7 +21,7 @@ struct PlansAndACHTests {
         let payments = PaymentService(
             payments: h.store, settlements: h.store, accounts: AccountService(accounts: h.store, clock: h.clock), processor: h.processor, clock: h.clock)
         let plans = PlanService(plans: h.store, payments: payments, clock: h.clock)
-        return (plans, ACHFiling(payments: payments, plans: plans, repository: h.store, originator: originator))
+        return (plans, ACHFiling(payments: payments, plans: plans, repository: h.store, planRepository: h.store, originator: originator))
     }
 
     /// A 94-character record from its fields, each padded or cut to its width.
@@ -175,6 +175,18 @@ struct PlansAndACHTests {
                 #expect(broken["status"] as? String == "broken" && broken["failures"] as? Int == 2)
                 #expect(try await runner.runAutopay(tenantID: h.acme, on: october.adding(days: 1), actor: "test").queued == 0,
                         "a broken plan is not charged again")
+
+                // A debit queued before its plan was cancelled is never filed: it fails, naming why.
+                let (_, rearranged, _) = try await client.call(.post, "/v1/accounts/\(account)/plans", key: h.acmeAgent,
+                    body: #"{"installments": 6, "frequency": "monthly", "first_date": "2026-10-22", "method_id": "\#(method)"}"#)
+                #expect(try await runner.runAutopay(tenantID: h.acme, on: LocalDate(iso: "2026-10-22")!, actor: "test").queued == 1)
+                let (cancelled, _, _) = try await client.call(.post, "/v1/plans/\(rearranged["id"] as? String ?? "")/cancel", key: h.acmeAgent,
+                                                              body: #"{"reason": "consumer asked"}"#)
+                #expect(cancelled == .ok)
+                #expect(try await desk.export(tenantID: h.acme, effectiveDate: LocalDate(iso: "2026-10-23")!, at: h.clock.now(), actor: "test").isEmpty)
+                let (_, afterCancel, _) = try await client.call(.get, "/v1/accounts/\(account)/payments", key: h.acmeAdmin)
+                let unfiled = try #require((afterCancel["items"] as? [[String: Any]])?.first)
+                #expect(unfiled["status"] as? String == "failed" && unfiled["failure_reason"] as? String == "not filed: its plan is cancelled")
                 let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=plan.broken", key: h.acmeAdmin)
                 #expect((audit["items"] as? [Any])?.count == 1)
             }

@@ -102,16 +102,19 @@ struct InterestAPITests {
 
                 let payments = PaymentService(
                     payments: h.store, settlements: h.store, accounts: AccountService(accounts: h.store, clock: h.clock), processor: nil, clock: h.clock)
-                let day = LocalDate(iso: "2026-09-21")!
+                #expect(try await payments.accrueInterest(tenantID: h.acme, clients: [h.acmeBank], through: LocalDate(iso: "2026-09-21")!,
+                                                          actor: "test").accounts == 0, "nothing on the day it was placed")
+                let day = LocalDate(iso: "2026-10-21")!
                 let accrued = try await payments.accrueInterest(tenantID: h.acme, clients: [h.acmeBank, h.acmeClinic], through: day, actor: "test")
-                // 100.00 at 18.25 % for the 448 days since the itemization date (2025-06-30), actual/365: 22.40.
-                #expect(accrued.accounts == 1 && accrued.interest == 2_240)
+                // 100.00 at 18.25 % for the 30 days since placement (2026-09-21; what accrued before is in the placed
+                // amounts), actual/365: 1.50.
+                #expect(accrued.accounts == 1 && accrued.interest == 150)
                 let again = try await payments.accrueInterest(tenantID: h.acme, clients: [h.acmeBank], through: day, actor: "test")
                 #expect(again.accounts == 0, "once per day")
                 let (_, ledger, _) = try await client.call(.get, "/v1/accounts/\(account)/ledger", key: h.acmeAdmin)
                 #expect(PaymentsAPITests.stored(ledger).map { $0["kind"] as? String } == ["opening_balance", "interest_accrual"])
                 let itemization = try #require(ledger["itemization"] as? [String: Any])
-                #expect(itemization["interest"] as? Int == 2_240 && itemization["current"] as? Int == 12_240)
+                #expect(itemization["interest"] as? Int == 150 && itemization["current"] as? Int == 10_150)
                 let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=interest.accrued", key: h.acmeAdmin)
                 #expect((audit["items"] as? [Any])?.count == 1)
             }

@@ -268,6 +268,11 @@ public struct PaymentService: Sendable {
         return payment
     }
 
+    /// The tenant's payment with a processor charge id or trace number, for reconciliation.
+    public func payment(reference: String, tenantID: TenantID) async throws -> Payment? {
+        try await payments.payment(reference: reference, tenantID: tenantID)
+    }
+
     /// The tenant's payments on `rail` taken in a period, for reconciliation.
     public func payments(rail: PaymentRail, from: LocalDate, to: LocalDate, tenantID: TenantID) async throws -> [Payment] {
         try await payments.payments(rail: rail, tenantID: tenantID, from: from, to: to)
@@ -280,13 +285,26 @@ public struct PaymentService: Sendable {
 
     // MARK: ACH
 
-    /// The ACH debits waiting for the next file, each with its bank details and account.
-    public func achDue(tenantID: TenantID) async throws -> [(Payment, PaymentMethod, Account)] {
+    /// The ACH debits waiting for the next file, each with its bank details and account. A debit that must no longer
+    /// be taken (a revoked authorization, an account no longer active, more than is now owed, a plan ended since it
+    /// was queued) is failed with the reason instead, so the bank never takes money that cannot be posted.
+    public func achDue(tenantID: TenantID, plans: (any PlanRepository)? = nil, actor: String) async throws -> [(Payment, PaymentMethod, Account)] {
         var due: [(Payment, PaymentMethod, Account)] = []
         for payment in try await payments.pendingPayments(rail: .ach, tenantID: tenantID) {
-            // A revoked authorization is never debited, even for a payment queued before the return came.
-            guard let method = try await payments.method(payment.methodID, tenantID: tenantID), method.revoked == nil else { continue }
-            due.append((payment, method, try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))))
+            let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
+            let method = try await payments.method(payment.methodID, tenantID: tenantID)
+            var refusal: String?
+            if let revoked = method?.revoked { refusal = "the authorization was revoked (\(revoked))" }
+            if account.status != .active { refusal = "the account is \(account.status.rawValue)" }
+            if payment.amount.minorUnits > (try await ledger(account: account)).ledger.balance.total { refusal = "more than is now owed" }
+            if let planID = payment.planID, let plan = try await plans?.plan(planID, tenantID: tenantID), plan.status != .active {
+                refusal = "its plan is \(plan.status.rawValue)"
+            }
+            if let refusal {
+                _ = try await apply(.declined("not filed: \(refusal)"), reference: nil, to: payment.id, tenantID: tenantID, actor: actor)
+            } else if let method {
+                due.append((payment, method, account))
+            }
         }
         return due
     }
@@ -372,15 +390,17 @@ public struct PaymentService: Sendable {
     // MARK: Interest
 
     /// Posts the interest the client allows on an active account through `date` (simple daily on the principal,
-    /// from the last accrual or the itemization date); nothing when the client allows none or none is due. The first
+    /// from the last accrual or the day it was placed: what accrued before placement is in the placed amounts);
+    /// nothing when the client allows none, none is due, or a settlement is accepted (its amount is fixed). The first
     /// posting also stores the opening entries. Answers the accrual posted, if any.
     public func accrueInterest(account id: AccountID, through date: LocalDate, tenantID: TenantID, actor: String) async throws -> LedgerEntry? {
         let account = try await accounts.account(id, scope: AccessScope(tenantID: tenantID))
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
-        guard account.status == .active, let interest = terms.interest else { return nil }
+        guard account.status == .active, let interest = terms.interest, try await acceptedSettlement(account) == nil else { return nil }
+        let placed = LocalDate(utc: account.placedAt)
         let posted = try await payments.post(to: id, tenantID: tenantID, at: clock.now()) { stored in
             let (ledger, opening) = try PaymentPosting.ledger(account, terms: terms, stored: stored)
-            guard let accrual = ledger.interestAccrual(through: date, terms: interest) else { return nil }
+            guard let accrual = ledger.interestAccrual(through: date, terms: interest, from: placed) else { return nil }
             return (opening + [PostedEntry(entry: accrual)], [AuditEntry(
                 actor: actor, action: "interest.accrued", subjectType: "account", subjectID: id.description,
                 details: ["entry_id": accrual.id.uuidString.lowercased(), "interest_minor": "\(accrual.amounts.interest)",

@@ -21,7 +21,8 @@ public enum PaymentPosting {
     }
 
     /// Money for `payment` arrived (a card charge succeeded, an ACH debit was filed): post it, allocated in the client's
-    /// order and split at its contingency rate, unless it is already posted or was declined.
+    /// order and split at its contingency rate, unless it is already posted (a success after a decline posts: the
+    /// processor holds the money).
     ///
     /// With an accepted `settlement`, the payment that completes it also posts the write-down of the rest, and the
     /// account is settled in full, in the same transaction.
@@ -29,7 +30,6 @@ public enum PaymentPosting {
         _ payment: Payment, account: Account, terms: ClientTerms, stored: [PostedEntry], status: PaymentStatus, reference: String?,
         on date: LocalDate, settlement: SettlementRecord? = nil, actor: String
     ) throws -> PaymentTransition? {
-        // A success reported after a decline is believed: the processor holds the money.
         guard payment.entryID == nil, [.pending, .processing, .failed].contains(payment.status) else { return nil }
         let (ledger, opening) = try ledger(account, terms: terms, stored: stored)
         let postedOn = max(date, ledger.itemizationDate)

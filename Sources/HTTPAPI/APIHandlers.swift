@@ -299,15 +299,7 @@ struct APIHandlers: APIProtocol {
         try principal.requireStaff("produce notices")
         let id = try parse(input.path.accountId, AccountID.self, "account_id")
         let language: NoticeLanguage = input.query.language == .es ? .spanish : .english
-        let day: LocalDate
-        if let text = input.query.providedOn {
-            guard let parsed = LocalDate(iso: text) else {
-                throw RecoupError.invalid([FieldProblem(field: "provided_on", reason: "must be a date, YYYY-MM-DD")])
-            }
-            day = parsed
-        } else {
-            day = LocalDate(utc: Date())
-        }
+        let day = try input.query.providedOn.map { try parseDate($0, "provided_on") } ?? LocalDate(utc: Date())
         let notice = try await services.notices.validationNotice(
             id, scope: principal.scope, language: language, providedOn: day,
             collector: try await services.letterhead(principal.scope.tenantID))
@@ -440,6 +432,14 @@ struct APIHandlers: APIProtocol {
 
     func parse<Kind>(_ text: String, _ type: Identifier<Kind>.Type, _ field: String) throws -> Identifier<Kind> {
         Identifier<Kind>(try parseUUID(text, field))
+    }
+
+    /// A calendar date field, or a 400 naming it.
+    func parseDate(_ text: String, _ field: String) throws -> LocalDate {
+        guard let date = LocalDate(iso: text) else {
+            throw RecoupError.invalid([FieldProblem(field: field, reason: "must be a date, YYYY-MM-DD")])
+        }
+        return date
     }
 
     /// A malformed id can name nothing in the caller's scope: 404, the same as another tenant's id.

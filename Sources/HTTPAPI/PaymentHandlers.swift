@@ -142,9 +142,7 @@ extension APIHandlers {
     }
 
     func proposal(_ body: Components.Schemas.PlanInput) throws -> PlanProposal {
-        guard let first = LocalDate(iso: body.firstDate) else {
-            throw RecoupError.invalid([FieldProblem(field: "first_date", reason: "a date, YYYY-MM-DD")])
-        }
+        let first = try parseDate(body.firstDate, "first_date")
         return PlanProposal(
             amount: body.amountMinor, downPayment: body.downPaymentMinor ?? 0, installments: body.installments,
             frequency: InstallmentFrequency(rawValue: body.frequency.rawValue) ?? .monthly, firstDate: first,
@@ -162,9 +160,7 @@ extension APIHandlers {
         case let (nil, amount?): terms = .amount(amount)
         default: throw RecoupError.invalid([FieldProblem(field: "percent_bp", reason: "give percent_bp or amount_minor, exactly one")])
         }
-        guard let expires = LocalDate(iso: body.expiresOn) else {
-            throw RecoupError.invalid([FieldProblem(field: "expires_on", reason: "a date, YYYY-MM-DD")])
-        }
+        let expires = try parseDate(body.expiresOn, "expires_on")
         let settlement = try await services.settlements.offer(
             account: account, terms, installments: body.installments, expiresOn: expires, scope: principal.scope, actor: principal.actor)
         return .created(.init(body: .json(APIMapping.settlement(settlement))))
@@ -190,10 +186,7 @@ extension APIHandlers {
         try principal.requireStaff("record accepted settlements")
         let id = try parseUUID(input.path.settlementId, "settlement_id")
         guard case let .json(body) = input.body else { throw RecoupError.invalid([FieldProblem(field: "body", reason: "expected JSON")]) }
-        let first = try body.firstDate.map { text in
-            guard let date = LocalDate(iso: text) else { throw RecoupError.invalid([FieldProblem(field: "first_date", reason: "a date, YYYY-MM-DD")]) }
-            return date
-        }
+        let first = try body.firstDate.map { try parseDate($0, "first_date") }
         let settlement = try await services.settlements.accept(
             id, method: try body.methodId.map { try parseUUID($0, "method_id") }, firstDate: first, scope: principal.scope, actor: principal.actor)
         return .ok(.init(body: .json(APIMapping.settlement(settlement))))
@@ -204,9 +197,7 @@ extension APIHandlers {
         guard principal.role.canApproveMoney else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot issue remittances") }
         let client = try parse(input.path.clientId, ClientID.self, "client_id")
         guard case let .json(body) = input.body else { throw RecoupError.invalid([FieldProblem(field: "body", reason: "expected JSON")]) }
-        guard let from = LocalDate(iso: body.from), let to = LocalDate(iso: body.to) else {
-            throw RecoupError.invalid([FieldProblem(field: "from", reason: "from and to are dates, YYYY-MM-DD")])
-        }
+        let (from, to) = (try parseDate(body.from, "from"), try parseDate(body.to, "to"))
         let record = try await services.remittances.issue(client: client, from: from, to: to, scope: principal.scope, actor: principal.actor)
         return .created(.init(body: .json(APIMapping.remittance(record))))
     }
@@ -236,7 +227,7 @@ extension APIHandlers {
         try principal.requireStaff("record promises")
         let account = try parse(input.path.accountId, AccountID.self, "account_id")
         guard case let .json(body) = input.body else { throw RecoupError.invalid([FieldProblem(field: "body", reason: "expected JSON")]) }
-        guard let due = LocalDate(iso: body.dueOn) else { throw RecoupError.invalid([FieldProblem(field: "due_on", reason: "a date, YYYY-MM-DD")]) }
+        let due = try parseDate(body.dueOn, "due_on")
         let promise = try await services.promises.promise(
             account: account, amount: body.amountMinor, dueOn: due, source: .agent, scope: principal.scope, actor: principal.actor)
         return .created(.init(body: .json(APIMapping.promise(promise, .open))))

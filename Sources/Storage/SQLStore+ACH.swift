@@ -68,9 +68,7 @@ extension SQLStore {
     public func achFiles(tenantID: TenantID) async throws -> [ACHFileRecord] {
         try await db.sql.select().column(SQLLiteral.all).from("ach_files")
             .where("tenant_id", .equal, tenantID.description).orderBy("created_at").all().map { row in
-                guard let effective = LocalDate(iso: try row.decode(column: "effective_date", as: String.self)) else {
-                    throw StorageError.corrupt("ach_files.effective_date")
-                }
+                let effective = try Self.localDate(row, "effective_date")
                 let debits: [(paymentID: UUID, trace: String)] = try row.decode(column: "debits", as: String.self)
                     .split(separator: ",").map { pair in
                         let parts = pair.split(separator: ":")

@@ -221,6 +221,19 @@ extension SQLStore: AccountRepository {
         return id
     }
 
+    /// A calendar date stored as `YYYY-MM-DD`.
+    static func localDate(_ row: any SQLRow, _ column: String) throws -> LocalDate {
+        guard let date = LocalDate(iso: try row.decode(column: column, as: String.self)) else {
+            throw StorageError.corrupt("\(column) is not a date")
+        }
+        return date
+    }
+
+    /// A nullable UUID column.
+    static func optionalUUID(_ row: any SQLRow, _ column: String) throws -> UUID? {
+        try row.decode(column: column, as: String?.self).flatMap(UUID.init(uuidString:))
+    }
+
     static func enumValue<E: RawRepresentable>(_ row: any SQLRow, _ column: String) throws -> E where E.RawValue == String {
         let raw = try row.decode(column: column, as: String.self)
         guard let value = E(rawValue: raw) else { throw StorageError.corrupt("\(column) has unknown value \(raw)") }

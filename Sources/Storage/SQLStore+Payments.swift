@@ -288,26 +288,24 @@ extension SQLStore: PaymentRepository {
             amount: Money(minorUnits: try row.decode(column: "amount_minor", as: Int64.self), currency: currency),
             status: try enumValue(row, "status"), processorRef: try row.decode(column: "processor_ref", as: String?.self),
             failureReason: try row.decode(column: "failure_reason", as: String?.self),
-            entryID: try row.decode(column: "entry_id", as: String?.self).flatMap(UUID.init(uuidString:)),
-            planID: try row.decode(column: "plan_id", as: String?.self).flatMap(UUID.init(uuidString:)),
+            entryID: try Self.optionalUUID(row, "entry_id"),
+            planID: try Self.optionalUUID(row, "plan_id"),
             installment: try row.decode(column: "installment", as: Int64?.self).map(Int.init),
             createdBy: try row.decode(column: "created_by", as: String.self), createdAt: try row.decode(column: "created_at", as: Date.self),
             updatedAt: try row.decode(column: "updated_at", as: Date.self))
     }
 
     static func postedEntry(_ row: any SQLRow) throws -> PostedEntry {
-        guard let postedOn = LocalDate(iso: try row.decode(column: "posted_on", as: String.self)) else {
-            throw StorageError.corrupt("ledger_entries.posted_on")
-        }
+        let postedOn = try Self.localDate(row, "posted_on")
         let entry = LedgerEntry(
             id: try uuid(row, "id"), postedOn: postedOn, kind: try enumValue(row, "kind"),
             amounts: BucketAmounts(principal: try row.decode(column: "principal_minor", as: Int64.self),
                                    interest: try row.decode(column: "interest_minor", as: Int64.self),
                                    fees: try row.decode(column: "fees_minor", as: Int64.self)),
-            reverses: try row.decode(column: "reverses", as: String?.self).flatMap(UUID.init(uuidString:)),
+            reverses: try Self.optionalUUID(row, "reverses"),
             memo: try row.decode(column: "memo", as: String?.self))
         return PostedEntry(
-            entry: entry, paymentID: try row.decode(column: "payment_id", as: String?.self).flatMap(UUID.init(uuidString:)),
+            entry: entry, paymentID: try Self.optionalUUID(row, "payment_id"),
             split: RemittanceSplit(clientShare: try row.decode(column: "client_share_minor", as: Int64.self),
                                    agencyFee: try row.decode(column: "agency_fee_minor", as: Int64.self)))
     }

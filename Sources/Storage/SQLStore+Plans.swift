@@ -62,17 +62,15 @@ extension SQLStore: PlanRepository {
     }
 
     static func plan(_ row: any SQLRow) throws -> PlanRecord {
-        guard let first = LocalDate(iso: try row.decode(column: "first_date", as: String.self)) else {
-            throw StorageError.corrupt("payment_plans.first_date")
-        }
+        let first = try Self.localDate(row, "first_date")
         return PlanRecord(
             id: try uuid(row, "id"), tenantID: try id(row, "tenant_id"), accountID: try id(row, "account_id"),
             clientID: try id(row, "client_id"),
             amount: Money(minorUnits: try row.decode(column: "amount_minor", as: Int64.self), currency: try currency(row)),
             downPayment: try row.decode(column: "down_payment_minor", as: Int64.self),
             installmentCount: Int(try row.decode(column: "installments", as: Int64.self)), frequency: try enumValue(row, "frequency"),
-            firstDate: first, methodID: try row.decode(column: "method_id", as: String?.self).flatMap(UUID.init(uuidString:)),
-            status: try enumValue(row, "status"), replaces: try row.decode(column: "replaces", as: String?.self).flatMap(UUID.init(uuidString:)),
+            firstDate: first, methodID: try Self.optionalUUID(row, "method_id"),
+            status: try enumValue(row, "status"), replaces: try Self.optionalUUID(row, "replaces"),
             createdBy: try row.decode(column: "created_by", as: String.self), createdAt: try row.decode(column: "created_at", as: Date.self),
             updatedAt: try row.decode(column: "updated_at", as: Date.self))
     }

@@ -34,7 +34,7 @@ extension SQLStore: PromiseRepository {
     }
 
     static func promise(_ row: any SQLRow) throws -> PromiseRecord {
-        guard let due = LocalDate(iso: try row.decode(column: "due_on", as: String.self)) else { throw StorageError.corrupt("promises.due_on") }
+        let due = try Self.localDate(row, "due_on")
         return PromiseRecord(
             id: try uuid(row, "id"), tenantID: try id(row, "tenant_id"), accountID: try id(row, "account_id"), clientID: try id(row, "client_id"),
             amount: Money(minorUnits: try row.decode(column: "amount_minor", as: Int64.self), currency: try currency(row)), dueOn: due,

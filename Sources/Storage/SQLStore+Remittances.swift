@@ -16,9 +16,7 @@ extension SQLStore: RemittanceRepository {
             ORDER BY e.created_at, e.account_id, e.position
             """).all()
         return try rows.map { row in
-            guard let posted = LocalDate(iso: try row.decode(column: "posted_on", as: String.self)) else {
-                throw StorageError.corrupt("ledger_entries.posted_on")
-            }
+            let posted = try Self.localDate(row, "posted_on")
             let moved = try row.decode(column: "principal_minor", as: Int64.self) + row.decode(column: "interest_minor", as: Int64.self)
                 + row.decode(column: "fees_minor", as: Int64.self)
             let account: AccountID = try Self.id(row, "account_id")
@@ -79,11 +77,9 @@ extension SQLStore: RemittanceRepository {
     }
 
     static func remittance(_ row: any SQLRow) throws -> RemittanceRecord {
-        guard let from = LocalDate(iso: try row.decode(column: "period_from", as: String.self)),
-              let to = LocalDate(iso: try row.decode(column: "period_to", as: String.self))
-        else { throw StorageError.corrupt("remittances period") }
-        return RemittanceRecord(
-            id: try uuid(row, "id"), tenantID: try id(row, "tenant_id"), clientID: try id(row, "client_id"), from: from, to: to,
+        RemittanceRecord(
+            id: try uuid(row, "id"), tenantID: try id(row, "tenant_id"), clientID: try id(row, "client_id"),
+            from: try localDate(row, "period_from"), to: try localDate(row, "period_to"),
             method: try enumValue(row, "method"), currency: try currency(row), collected: try row.decode(column: "collected_minor", as: Int64.self),
             split: RemittanceSplit(clientShare: try row.decode(column: "client_share_minor", as: Int64.self),
                                    agencyFee: try row.decode(column: "agency_fee_minor", as: Int64.self)),

@@ -46,9 +46,7 @@ extension SQLStore: SettlementRepository {
 
     static func settlement(_ row: any SQLRow) throws -> SettlementRecord {
         let currency = try currency(row)
-        guard let expires = LocalDate(iso: try row.decode(column: "expires_on", as: String.self)) else {
-            throw StorageError.corrupt("settlements.expires_on")
-        }
+        let expires = try Self.localDate(row, "expires_on")
         let reasons = try row.decode(column: "approval_reasons", as: String.self)
         return SettlementRecord(
             id: try uuid(row, "id"), tenantID: try id(row, "tenant_id"), accountID: try id(row, "account_id"), clientID: try id(row, "client_id"),
@@ -57,7 +55,7 @@ extension SQLStore: SettlementRepository {
             installments: Int(try row.decode(column: "installments", as: Int64.self)), expiresOn: expires, status: try enumValue(row, "status"),
             approvalReasons: reasons.isEmpty ? [] : reasons.components(separatedBy: "\n"),
             balanceAtAcceptance: try row.decode(column: "balance_at_acceptance", as: Int64?.self),
-            planID: try row.decode(column: "plan_id", as: String?.self).flatMap(UUID.init(uuidString:)),
+            planID: try Self.optionalUUID(row, "plan_id"),
             offeredBy: try row.decode(column: "offered_by", as: String.self), approvedBy: try row.decode(column: "approved_by", as: String?.self),
             createdAt: try row.decode(column: "created_at", as: Date.self), updatedAt: try row.decode(column: "updated_at", as: Date.self))
     }

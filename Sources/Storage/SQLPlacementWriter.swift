@@ -20,9 +20,33 @@ struct SQLPlacementWriter: PlacementWriter {
     /// Rows written so far in this transaction, to refresh PostgreSQL's planner statistics as they grow.
     let progress = WriteProgress()
 
-    func write(_ debts: [PlacedDebt], actor: String) async throws -> PlacementBatchResult {
-        let result = try await write(debts, actor: actor, on: sql)
-        if progress.add(debts.count), sql is any PostgresDatabase {
+    /// A debt with everything its storage needs that depends on nothing stored.
+    struct PreparedDebt: Sendable {
+        var debt: PlacedDebt
+        var keys: ConsumerKeys
+        /// Keyed hash of the row's content: an unchanged re-placement is recognised without comparing fields.
+        var digest: String
+        var sealedDateOfBirth: String?
+        var sealedSSN: String?
+    }
+
+    func prepare(_ debts: [PlacedDebt]) throws -> [PreparedDebt] {
+        let cipher = store.cipher
+        return try debts.map { debt in
+            PreparedDebt(
+                debt: debt,
+                keys: keys(for: debt.consumer, address: debt.consumer.contactPoints.lazy.compactMap { point -> PostalAddress? in
+                    if case let .postal(address) = point.kind { address } else { nil }
+                }.first),
+                digest: cipher.searchHash("record", debt.canonicalContent),
+                sealedDateOfBirth: try debt.consumer.dateOfBirth.map { try cipher.seal($0.iso) },
+                sealedSSN: try debt.consumer.ssn.map { try cipher.seal($0.digits) })
+        }
+    }
+
+    func write(_ batch: [PreparedDebt], actor: String) async throws -> PlacementBatchResult {
+        let result = try await write(batch, actor: actor, on: sql)
+        if progress.add(batch.count), sql is any PostgresDatabase {
             // A file is one transaction, so autovacuum never sees the tables grow and the planner keeps the
             // statistics of the empty tables: it then filters the look-ups above row by row instead of probing the
             // index, and each batch costs more than the last. ANALYZE inside the transaction samples its own new
@@ -32,13 +56,24 @@ struct SQLPlacementWriter: PlacementWriter {
         return result
     }
 
+    private struct Party: Hashable {
+        var account: AccountID
+        var consumer: ConsumerID
+    }
+
+    /// A stored contact point by its owner and ``pointKey(_:)``.
+    private struct PointOwner: Hashable {
+        var consumer: ConsumerID
+        var key: String
+    }
+
     private struct ExistingAccount {
         var id: AccountID
         var digest: String
         var status: String
     }
 
-    private struct ConsumerKeys {
+    struct ConsumerKeys: Sendable {
         var ssnHash: String?
         var identityHash: String?
         var ssnLast4Hash: String?
@@ -61,7 +96,7 @@ struct SQLPlacementWriter: PlacementWriter {
         return keys
     }
 
-    private func write(_ debts: [PlacedDebt], actor: String, on sql: any SQLDatabase) async throws
+    private func write(_ batch: [PreparedDebt], actor: String, on sql: any SQLDatabase) async throws
         -> PlacementBatchResult
     {
         let tenant = report.placement.tenantID.description
@@ -71,7 +106,7 @@ struct SQLPlacementWriter: PlacementWriter {
 
         // 1. What already exists.
         var existingAccounts: [String: ExistingAccount] = [:]
-        let numbers = Array(Set(debts.map(\.account.clientAccountNumber)))
+        let numbers = Array(Set(batch.map(\.debt.account.clientAccountNumber)))
         for chunk in numbers.chunks(of: 500) {
             let rows = try await sql.select().columns("id", "client_account_number", "record_digest", "status")
                 .from("accounts").where("tenant_id", .equal, tenant).where("client_id", .equal, client)
@@ -90,11 +125,7 @@ struct SQLPlacementWriter: PlacementWriter {
                 knownParties[try SQLStore.id(row, "account_id"), default: []].insert(try SQLStore.id(row, "consumer_id"))
             }
         }
-        let consumerKeys = debts.map { debt in
-            keys(for: debt.consumer, address: debt.consumer.contactPoints.lazy.compactMap { point -> PostalAddress? in
-                if case let .postal(address) = point.kind { address } else { nil }
-            }.first)
-        }
+        let consumerKeys = batch.map(\.keys)
         var consumerBySSN: [String: ConsumerID] = [:]
         var consumerByIdentity: [String: ConsumerID] = [:]
         /// The SSN hash each known consumer has (nil: none on file), so an identity match never merges two people
@@ -117,7 +148,7 @@ struct SQLPlacementWriter: PlacementWriter {
         }
         var knownPoints: [ConsumerID: Set<String>] = [:]
         /// Stored phone and email attributes by consumer and point key, to catch a changed consent or type.
-        var storedAttributes: [String: (id: String, attributes: String)] = [:]
+        var storedAttributes: [PointOwner: (id: String, attributes: String)] = [:]
         let matchedConsumers = Array(Set(consumerBySSN.values).union(consumerByIdentity.values))
         for chunk in matchedConsumers.map(\.description).chunks(of: 500) {
             let rows = try await sql.select().columns("id", "consumer_id", "kind", "value", "phone_type", "source", "consent")
@@ -126,7 +157,7 @@ struct SQLPlacementWriter: PlacementWriter {
                 let id: ConsumerID = try SQLStore.id(row, "consumer_id")
                 let key = "\(try row.decode(column: "kind", as: String.self)):\(try row.decode(column: "value", as: String.self))"
                 knownPoints[id, default: []].insert(key)
-                storedAttributes["\(id)|\(key)"] = (
+                storedAttributes[PointOwner(consumer: id, key: key)] = (
                     try row.decode(column: "id", as: String.self),
                     Self.attributes(
                         type: try row.decode(column: "phone_type", as: String?.self),
@@ -136,21 +167,20 @@ struct SQLPlacementWriter: PlacementWriter {
         }
 
         // 2. Decide, row by row, in file order.
-        var newConsumers: [ConsumerID: (Consumer, ConsumerKeys)] = [:]
+        var newConsumers: [ConsumerID: PreparedDebt] = [:]
         var newConsumerOrder: [ConsumerID] = []
-        var consumerUpdates: [ConsumerID: (Consumer, ConsumerKeys)] = [:]
+        var consumerUpdates: [ConsumerID: PreparedDebt] = [:]
         var newPoints: [(ConsumerID, ContactPoint, Int)] = []
         /// Existing contact points whose type, source or consent the creditor changed: (row id, point).
         var changedPoints: [String: ContactPoint] = [:]
         var newAccounts: [String: (AccountID, PlacedDebt, ConsumerID, String)] = [:]
         var newAccountOrder: [String] = []
         var accountUpdates: [String: (AccountID, PlacedDebt, ConsumerID, String)] = [:]
-        var parties: [String: (AccountID, ConsumerID, ConsumerRole)] = [:]
+        var parties: [Party: ConsumerRole] = [:]
         var audit: [AuditEntry] = []
 
-        for (index, debt) in debts.enumerated() {
-            let keys = consumerKeys[index]
-            let digest = store.cipher.searchHash("record", debt.canonicalContent)
+        for prepared in batch {
+            let debt = prepared.debt, keys = prepared.keys, digest = prepared.digest
             // The consumer: matched, made earlier in this batch, or new.
             let consumerID: ConsumerID
             let byIdentity = keys.identityHash.flatMap { consumerByIdentity[$0] }.flatMap { id -> ConsumerID? in
@@ -163,7 +193,7 @@ struct SQLPlacementWriter: PlacementWriter {
                 if (ssnOfConsumer[id] ?? nil) == nil, let hash = keys.ssnHash { ssnOfConsumer[id] = .some(hash) }
             } else {
                 consumerID = debt.consumer.id
-                newConsumers[consumerID] = (debt.consumer, keys)
+                newConsumers[consumerID] = prepared
                 newConsumerOrder.append(consumerID)
                 ssnOfConsumer[consumerID] = .some(keys.ssnHash)
             }
@@ -215,18 +245,18 @@ struct SQLPlacementWriter: PlacementWriter {
                     newAccountOrder.append(number)
                     newAccounts[number] = (accountID, primary, consumerID, digest)
                     result.imported += 1
-                    parties["\(accountID)|\(consumerID)"] = (accountID, consumerID, .primary)
+                    parties[Party(account: accountID, consumer: consumerID)] = .primary
                     continue
                 }
                 // A joint or co-signing debtor: the row changes the account when it adds a party.
-                if parties["\(accountID)|\(consumerID)"] == nil, !(knownParties[accountID]?.contains(consumerID) ?? false) {
+                if parties[Party(account: accountID, consumer: consumerID)] == nil, !(knownParties[accountID]?.contains(consumerID) ?? false) {
                     result.updated += 1
                 } else {
                     result.unchanged += 1
                 }
             }
-            let partyKey = "\(accountID)|\(consumerID)"
-            if parties[partyKey] == nil { parties[partyKey] = (accountID, consumerID, debt.role) }
+            let party = Party(account: accountID, consumer: consumerID)
+            if parties[party] == nil { parties[party] = debt.role }
 
             // Contact points the consumer does not have yet; fill personal data that was missing.
             if changed || isNewAccount {
@@ -235,7 +265,7 @@ struct SQLPlacementWriter: PlacementWriter {
                     let key = Self.pointKey(point)
                     if known.insert(key).inserted {
                         newPoints.append((consumerID, point, known.count))
-                    } else if let stored = storedAttributes["\(consumerID)|\(key)"],
+                    } else if let stored = storedAttributes[PointOwner(consumer: consumerID, key: key)],
                               stored.attributes != Self.attributes(of: point)
                     {
                         // A revoked consent or a corrected line type must reach the stored record (TCPA).
@@ -243,12 +273,11 @@ struct SQLPlacementWriter: PlacementWriter {
                     }
                 }
                 knownPoints[consumerID] = known
-                if newConsumers[consumerID] == nil { consumerUpdates[consumerID] = (debt.consumer, keys) }
+                if newConsumers[consumerID] == nil { consumerUpdates[consumerID] = prepared }
             }
         }
 
         // 3. Apply.
-        let cipher = store.cipher
         let bulk = BulkInserter(sql: sql)
         try await bulk.insert(
             into: "consumers",
@@ -256,22 +285,23 @@ struct SQLPlacementWriter: PlacementWriter {
                 "id", "tenant_id", "first_name", "middle_name", "last_name", "dob_sealed", "ssn_sealed", "ssn_hash",
                 "ssn_last4_hash", "identity_hash", "language", "flags", "created_at", "updated_at",
             ],
-            rows: try newConsumerOrder.compactMap { id -> [BulkValue]? in
-                guard let (consumer, keys) = newConsumers[id] else { return nil }
+            rows: newConsumerOrder.compactMap { id -> [BulkValue]? in
+                guard let prepared = newConsumers[id] else { return nil }
+                let consumer = prepared.debt.consumer, keys = prepared.keys
                 return [
                     .text(id.description), .text(tenant), .text(consumer.name.first), .text(consumer.name.middle),
-                    .text(consumer.name.last), .text(try consumer.dateOfBirth.map { try cipher.seal($0.iso) }),
-                    .text(try consumer.ssn.map { try cipher.seal($0.digits) }), .text(keys.ssnHash),
+                    .text(consumer.name.last), .text(prepared.sealedDateOfBirth), .text(prepared.sealedSSN), .text(keys.ssnHash),
                     .text(keys.ssnLast4Hash), .text(keys.identityHash ?? "unmatched:\(id)"), .text(consumer.language),
                     .integer(Int64(consumer.flags.rawValue)), .timestamp(now), .timestamp(now),
                 ]
             })
-        for (id, (consumer, keys)) in consumerUpdates {
+        for (id, prepared) in consumerUpdates {
+            let consumer = prepared.debt.consumer, keys = prepared.keys
             try await sql.raw("""
                 UPDATE consumers SET first_name = \(bind: consumer.name.first), middle_name = \(bind: consumer.name.middle),
                 last_name = \(bind: consumer.name.last), language = \(bind: consumer.language),
-                dob_sealed = COALESCE(dob_sealed, \(bind: try consumer.dateOfBirth.map { try cipher.seal($0.iso) })),
-                ssn_sealed = COALESCE(ssn_sealed, \(bind: try consumer.ssn.map { try cipher.seal($0.digits) })),
+                dob_sealed = COALESCE(dob_sealed, \(bind: prepared.sealedDateOfBirth)),
+                ssn_sealed = COALESCE(ssn_sealed, \(bind: prepared.sealedSSN)),
                 ssn_hash = COALESCE(ssn_hash, \(bind: keys.ssnHash)),
                 ssn_last4_hash = COALESCE(ssn_last4_hash, \(bind: keys.ssnLast4Hash)),
                 updated_at = \(bind: now)
@@ -323,8 +353,8 @@ struct SQLPlacementWriter: PlacementWriter {
         }
         try await bulk.insert(
             into: "account_parties", columns: ["account_id", "consumer_id", "tenant_id", "role"],
-            rows: parties.values.filter { !(knownParties[$0.0]?.contains($0.1) ?? false) }.map { accountID, consumerID, role in
-                [.text(accountID.description), .text(consumerID.description), .text(tenant), .text(role.rawValue)]
+            rows: parties.filter { !(knownParties[$0.key.account]?.contains($0.key.consumer) ?? false) }.map { party, role in
+                [.text(party.account.description), .text(party.consumer.description), .text(tenant), .text(role.rawValue)]
             })
         result.audit = audit
         return result

@@ -34,8 +34,11 @@ struct StorageTests {
             tenantID: agency.tenant.id, clientID: agency.client.id, fileName: "test.csv", fileDigest: "abc",
             counts: ImportCounts(), receivedAt: at)
         let report = PlacementReport(placement: placement, mode: .acceptValid, outcome: .processed, ignoredColumns: [])
+        @Sendable func write(_ writer: some PlacementWriter) async throws -> PlacementBatchResult {
+            try await writer.write(writer.prepare(debts), actor: "test")
+        }
         return try await store.importing(report, actor: "test") { writer in
-            let result = try await writer.write(debts, actor: "test")
+            let result = try await write(writer)
             var final = report
             final.placement.counts = ImportCounts(
                 rows: debts.count, imported: result.imported, updated: result.updated, unchanged: result.unchanged)

@@ -90,10 +90,17 @@ public struct PlacementReport: Hashable, Sendable {
 
 /// Writes one placement's rows. Obtained from ``PlacementRepository/importing(_:actor:_:)``.
 public protocol PlacementWriter: Sendable {
+    /// What ``prepare(_:)`` computes for a batch.
+    associatedtype PreparedBatch: Sendable
+
+    /// The work on a batch that needs no database (keyed hashes, sealed personal data, record digests), so the
+    /// importer can do it for the next batch on another core while this one is written.
+    func prepare(_ debts: [PlacedDebt]) throws -> PreparedBatch
+
     /// Matches each debt to an existing account (same client account number) and consumer (same SSN, or same
     /// name, date of birth and address), then inserts or updates; one `account.updated` audit event per changed
     /// account.
-    func write(_ debts: [PlacedDebt], actor: String) async throws -> PlacementBatchResult
+    func write(_ batch: PreparedBatch, actor: String) async throws -> PlacementBatchResult
 }
 
 /// Placements as stored.

@@ -12,7 +12,7 @@ public struct PlacementRequest: Sendable {
     public var strict: Bool
     public var mapping: PlacementMapping?
     public var actor: String
-    /// Called with the number of data rows read so far after each stored batch, for long imports.
+    /// Called with the number of data rows read so far after each batch handed to the database, for long imports.
     public var progress: (@Sendable (Int) -> Void)?
 
     public init(
@@ -39,7 +39,7 @@ public struct PlacementOutcome: Sendable {
 /// Imports placement files: streams bytes through the CSV reader and the row validator, writes valid rows in
 /// batches, and records the placement with its counts, row errors, file digest and audit event.
 ///
-/// Memory stays flat whatever the file size: one batch of rows is held at a time (plus the row errors, which a
+/// Memory stays flat whatever the file size: two batches of rows are held at a time, one being written while the next is read (plus the row errors, which a
 /// client needs in full in the report). The whole file is one transaction.
 public struct PlacementService: Sendable {
     let placements: any PlacementRepository
@@ -90,7 +90,6 @@ extension PlacementService {
             tenantID: placement.tenantID, clientID: placement.clientID, placementID: placement.id, placedAt: now,
             today: LocalDate(utc: now))
         let initial = PlacementReport(placement: placement, mode: request.mode, outcome: .processed, ignoredColumns: [])
-        let allOrNothing = request.mode == .allOrNothing
         let parser: PlacementParser
         do {
             parser = try PlacementParser(mapping: request.mapping, strict: request.strict, context: context)
@@ -99,61 +98,84 @@ extension PlacementService {
         }
 
         let (report, errors) = try await placements.importing(initial, actor: request.actor) { writer in
-            var state = parser
-            var errors: [RowError] = []
-            var batch: [PlacedDebt] = []
-            batch.reserveCapacity(Self.batchSize)
-            var counts = ImportCounts()
-            var audit: [AuditEntry] = []
-            var hasher = SHA256()
-            func flush() async throws {
-                guard !batch.isEmpty else { return }
-                // Once all-or-nothing has seen a bad row, the rest is only validated: it will all be rolled back.
-                if !(allOrNothing && !errors.isEmpty) {
-                    let result = try await writer.write(batch, actor: request.actor)
-                    counts.imported += result.imported
-                    counts.updated += result.updated
-                    counts.unchanged += result.unchanged
-                    audit += result.audit
-                }
-                batch.removeAll(keepingCapacity: true)
-            }
-            func collect(_ verdict: RowValidation) {
-                switch verdict {
-                case let .valid(debt): batch.append(debt)
-                case let .invalid(rowErrors): errors += rowErrors
-                }
-            }
-            do {
-                for try await chunk in chunks {
-                    hasher.update(data: chunk)
-                    try state.feed(chunk, collect)
-                    if batch.count >= Self.batchSize {
-                        try await flush()
-                        request.progress?(state.rows)
-                    }
-                }
-                try state.finish(collect)
-            } catch let error as PlacementFileError {
-                throw RecoupError.unusableInput(error.description)
-            }
-            try await flush()
-            var final = initial
-            final.placement.fileDigest = Data(hasher.finalize()).hexString
-            final.ignoredColumns = state.ignoredColumns
-            counts.rows = state.rows
-            counts.rejected = state.rejectedRows
-            final.placement.counts = counts
-            if allOrNothing, !errors.isEmpty {
-                final.outcome = .rejected
-                final.placement.counts.imported = 0
-                final.placement.counts.updated = 0
-                final.placement.counts.unchanged = 0
-                throw PlacementRejection(report: final, errors: errors)
-            }
-            return (final, errors, audit)
+            try await Self.importRows(chunks, parser: parser, request: request, initial: initial, into: writer)
         }
         return PlacementOutcome(report: report, errors: errors)
+    }
+
+    /// Reads, validates and writes every row of one file inside the repository's transaction.
+    ///
+    /// Three stages overlap: while the writer stores one batch, the next is parsed, validated and prepared (hashed,
+    /// sealed) on another core. At most one write is in flight, so batches reach the writer in file order.
+    private static func importRows<Chunks: AsyncSequence, Writer: PlacementWriter>(
+        _ chunks: Chunks, parser: PlacementParser, request: PlacementRequest, initial: PlacementReport, into writer: Writer
+    ) async throws -> (PlacementReport, [RowError], [AuditEntry]) where Chunks.Element == [UInt8] {
+        let allOrNothing = request.mode == .allOrNothing
+        var state = parser
+        var errors: [RowError] = []
+        var batch: [PlacedDebt] = []
+        batch.reserveCapacity(Self.batchSize)
+        var counts = ImportCounts()
+        var audit: [AuditEntry] = []
+        var hasher = SHA256()
+        var writing: Task<PlacementBatchResult, any Error>?
+        func settle() async throws {
+            guard let task = writing else { return }
+            writing = nil
+            let result = try await task.value
+            counts.imported += result.imported
+            counts.updated += result.updated
+            counts.unchanged += result.unchanged
+            audit += result.audit
+        }
+        func flush() async throws {
+            guard !batch.isEmpty else { return }
+            // Once all-or-nothing has seen a bad row, the rest is only validated: it will all be rolled back.
+            if !(allOrNothing && !errors.isEmpty) {
+                let prepared = try writer.prepare(batch), actor = request.actor
+                try await settle()
+                writing = Task { try await writer.write(prepared, actor: actor) }
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
+        func collect(_ verdict: RowValidation) {
+            switch verdict {
+            case let .valid(debt): batch.append(debt)
+            case let .invalid(rowErrors): errors += rowErrors
+            }
+        }
+        do {
+            for try await chunk in chunks {
+                hasher.update(data: chunk)
+                try state.feed(chunk, collect)
+                if batch.count >= Self.batchSize {
+                    try await flush()
+                    request.progress?(state.rows)
+                }
+            }
+            try state.finish(collect)
+            try await flush()
+            try await settle()
+        } catch {
+            // Never leave a write running on the transaction that is about to roll back.
+            _ = try? await writing?.value
+            if let error = error as? PlacementFileError { throw RecoupError.unusableInput(error.description) }
+            throw error
+        }
+        var final = initial
+        final.placement.fileDigest = Data(hasher.finalize()).hexString
+        final.ignoredColumns = state.ignoredColumns
+        counts.rows = state.rows
+        counts.rejected = state.rejectedRows
+        final.placement.counts = counts
+        if allOrNothing, !errors.isEmpty {
+            final.outcome = .rejected
+            final.placement.counts.imported = 0
+            final.placement.counts.updated = 0
+            final.placement.counts.unchanged = 0
+            throw PlacementRejection(report: final, errors: errors)
+        }
+        return (final, errors, audit)
     }
 }
 

@@ -61,6 +61,7 @@ EXPECTED = {
     ("get", "/v1/accounts/{account_id}/payments"): "listPayments",
     ("get", "/v1/payments/{payment_id}"): "getPayment",
     ("post", "/v1/payments/{payment_id}/refund"): "refundPayment",
+    ("get", "/v1/accounts/{account_id}/convenience-fee"): "quoteConvenienceFee",
     ("get", "/v1/accounts/{account_id}/ledger"): "getLedger",
     ("post", "/v1/accounts/{account_id}/plans/quote"): "quotePlan",
     ("post", "/v1/accounts/{account_id}/plans"): "createPlan",

@@ -1,8 +1,8 @@
 """Payments on the demo tenant, end to end, the way an agency runs them: `recoup serve --demo` charges cards through a
 processor of the common REST shape (an in-test one here, over HTTP), takes its signed webhooks, runs plans with
 `recoup payments run`, files ACH debits with `recoup nacha export` (checked by achkit, an independent NACHA parser)
-and takes the bank's returns with `recoup nacha import-returns`; settlements complete; the processor's report
-reconciles (`recoup payments reconcile`); the remittance statement splits every dollar."""
+and takes the bank's returns with `recoup nacha import-returns`; settlements complete; the processor's report and
+the bank statement reconcile (`recoup payments reconcile`, `reconcile-bank`); the remittance statement splits every dollar."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import holidays
 from achkit.parse import parse
 from achkit.validate import validate
 
@@ -113,6 +114,15 @@ def return_file(exported: str, code: str) -> str:
     return "\r\n".join(records + ["9".ljust(94, "9")]) + "\r\n"
 
 
+def settlement_day(effective: dt.date) -> dt.date:
+    """The first business day on or after an effective entry date: the day the bank credits the batch."""
+    federal = holidays.US(years=range(effective.year, effective.year + 2))
+    day = effective
+    while day.weekday() >= 5 or day in federal:
+        day += dt.timedelta(days=1)
+    return day
+
+
 def test_done_means_on_the_demo_tenant(recoup, recoup_bin, tmp_path) -> None:
     processor = Processor()
     threading.Thread(target=processor.serve_forever, daemon=True).start()
@@ -176,6 +186,7 @@ def test_done_means_on_the_demo_tenant(recoup, recoup_bin, tmp_path) -> None:
             status, ach_plan = api(server, "POST", f"/v1/accounts/{ach_account['id']}/plans", {
                 "installments": 12, "frequency": "monthly", "first_date": today.isoformat(), "method_id": bank["id"]})
             assert status == 201, ach_plan
+            statement = ["date,amount,type,reference,description"]
             for attempt, day in enumerate([today, today + dt.timedelta(days=32)]):
                 queued = cli("payments", "run", "--tenant", tenant, "--date", day.isoformat())
                 assert queued["queued"] == 1, queued
@@ -192,6 +203,19 @@ def test_done_means_on_the_demo_tenant(recoup, recoup_bin, tmp_path) -> None:
                 returns.write_text(return_file(text, "R01"), encoding="ascii")
                 imported = cli("nacha", "import-returns", "--tenant", tenant, "--file", str(returns))
                 assert len(imported["returned"]) == 1 and imported["problems"] == [], imported
+                # What the clearing account's statement shows: the batch credited, then the return debited.
+                statement.append(f"{settlement_day(day + dt.timedelta(days=1))},{exported['total_minor'] / 100:.2f},settlement,,ACH SETTLEMENT")
+                statement.append(f"{today},-{entry['amount_cents'] / 100:.2f},return,{text.splitlines()[2][79:94]},R01")
+            bank = tmp_path / "statement.csv"
+            bank.write_text("\n".join(statement) + "\n")
+            reconciled = cli("payments", "reconcile-bank", "--tenant", tenant, "--file", str(bank), "--from", today.isoformat(),
+                             "--to", (today + dt.timedelta(days=40)).isoformat())
+            assert (reconciled["settled"], reconciled["returned"]) == (2, 2), reconciled
+            bank.write_text("\n".join(statement[:-1]) + "\n")
+            missing = subprocess.run([str(recoup_bin), "payments", "reconcile-bank", "--tenant", tenant, "--file", str(bank), "--from",
+                                      today.isoformat(), "--to", (today + dt.timedelta(days=40)).isoformat()],
+                                     capture_output=True, text=True, env=env, timeout=120)
+            assert missing.returncode == 1 and "returned in Recoup, not debited by the bank" in missing.stdout, missing.stdout
             _, plans = api(server, "GET", f"/v1/accounts/{ach_account['id']}/plans")
             assert plans["items"][0]["status"] == "broken" and plans["items"][0]["failures"] == 2
             _, payments = api(server, "GET", f"/v1/accounts/{ach_account['id']}/payments")

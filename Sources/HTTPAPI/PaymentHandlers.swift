@@ -74,9 +74,19 @@ extension APIHandlers {
         } ?? account.itemization.currentBalance.currency
         let (payment, created) = try await services.payments.pay(
             account: account.id, method: method, amount: Money(minorUnits: body.amountMinor, currency: currency),
-            idempotencyKey: input.headers.idempotencyKey, scope: principal.scope, actor: principal.actor)
+            acceptedFee: body.convenienceFeeMinor, idempotencyKey: input.headers.idempotencyKey, scope: principal.scope, actor: principal.actor)
         let answer = APIMapping.payment(payment)
         return created ? .created(.init(body: .json(answer))) : .ok(.init(body: .json(answer)))
+    }
+
+    func quoteConvenienceFee(_ input: Operations.QuoteConvenienceFee.Input) async throws -> Operations.QuoteConvenienceFee.Output {
+        let principal = try RequestPrincipal.require()
+        let accountID = try parse(input.path.accountId, AccountID.self, "account_id")
+        let method = try parseUUID(input.query.methodId, "method_id")
+        let account = try await services.accounts.account(accountID, scope: principal.scope)
+        let fee = try await services.payments.convenienceFee(account: account.id, method: method, scope: principal.scope)
+        let currency = account.itemization.currentBalance.currency
+        return .ok(.init(body: .json(.init(fee: APIMapping.money(Money(minorUnits: fee.minorUnits, currency: currency)), reason: fee.reason))))
     }
 
     func listPayments(_ input: Operations.ListPayments.Input) async throws -> Operations.ListPayments.Output {
@@ -258,7 +268,10 @@ extension APIMapping {
             settlementMaxInstallments: terms.settlements.maxInstallments, settlementMaxValidDays: terms.settlements.maxValidDays,
             contingencyBp: terms.contingencyBasisPoints, graceDays: terms.graceDays, missesToBreak: terms.missesToBreak,
             remit: .init(rawValue: terms.remit.rawValue), interestBp: terms.interest?.annualRateBasisPoints,
-            dayCount: terms.interest.flatMap { .init(rawValue: $0.dayCount.rawValue) })
+            dayCount: terms.interest.flatMap { .init(rawValue: $0.dayCount.rawValue) },
+            convenienceFee: terms.convenienceFee.map { fee in
+                .init(cardMinor: fee.cardMinor, bankMinor: fee.bankMinor, states: fee.permittedStates.map(\.code).sorted())
+            })
     }
 
     static func terms(_ body: Components.Schemas.ClientTerms) throws -> ClientTerms {
@@ -276,6 +289,17 @@ extension APIMapping {
         within(body.graceDays, 0...60, "grace_days")
         within(body.missesToBreak, 1...12, "misses_to_break")
         if let rate = body.interestBp { within(rate, 1...3_600, "interest_bp") }
+        var feeStates: Set<USState> = []
+        if let fee = body.convenienceFee {
+            for (name, value) in [("card_minor", fee.cardMinor), ("bank_minor", fee.bankMinor)] {
+                if let value { within(value, 1...10_000, "convenience_fee.\(name)") }
+            }
+            for (index, code) in fee.states.enumerated() {
+                if let state = USState(rawValue: code) { feeStates.insert(state) } else {
+                    problems.append(FieldProblem(field: "convenience_fee.states[\(index)]", reason: "\(code) is not a USPS state code"))
+                }
+            }
+        }
         let allocation = AllocationPolicy(order: body.allocation.compactMap { Bucket(rawValue: $0.rawValue) })
         if allocation == nil { problems.append(FieldProblem(field: "allocation", reason: "name principal, interest and fees once each")) }
         guard problems.isEmpty, let allocation else { throw RecoupError.invalid(problems) }
@@ -289,7 +313,8 @@ extension APIMapping {
             remit: body.remit.flatMap { RemitMethod(rawValue: $0.rawValue) } ?? .net,
             interest: body.interestBp.map {
                 InterestTerms(annualRateBasisPoints: $0, dayCount: body.dayCount.flatMap { DayCount(rawValue: $0.rawValue) } ?? .actual365)
-            })
+            },
+            convenienceFee: body.convenienceFee.map { ConvenienceFeeTerms(cardMinor: $0.cardMinor, bankMinor: $0.bankMinor, permittedStates: feeStates) })
     }
 
     static func method(_ method: PaymentMethod) -> Components.Schemas.PaymentMethod {
@@ -302,7 +327,7 @@ extension APIMapping {
         .init(
             id: payment.id.uuidString.lowercased(), accountId: payment.accountID.description, methodId: payment.methodID.uuidString.lowercased(),
             rail: .init(rawValue: payment.rail.rawValue) ?? .card, amount: money(payment.amount),
-            status: .init(rawValue: payment.status.rawValue) ?? .pending, processorRef: payment.processorRef,
+            convenienceFee: money(payment.convenienceFee), status: .init(rawValue: payment.status.rawValue) ?? .pending, processorRef: payment.processorRef,
             failureReason: payment.failureReason, entryId: payment.entryID?.uuidString.lowercased(),
             planId: payment.planID?.uuidString.lowercased(), installment: payment.installment, createdBy: payment.createdBy,
             createdAt: payment.createdAt, updatedAt: payment.updatedAt)

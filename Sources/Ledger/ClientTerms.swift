@@ -17,10 +17,12 @@ public struct ClientTerms: Hashable, Sendable {
     public var remit: RemitMethod
     /// Interest the client allows after placement (simple daily, on the principal); nil: none accrues.
     public var interest: InterestTerms?
+    /// The convenience fee the client authorises on payments; nil: none (the default).
+    public var convenienceFee: ConvenienceFeeTerms?
 
     public init(
         allocation: AllocationPolicy, plans: PlanRules, settlements: SettlementRules, contingencyBasisPoints: Int64, graceDays: Int,
-        missesToBreak: Int, remit: RemitMethod = .net, interest: InterestTerms? = nil
+        missesToBreak: Int, remit: RemitMethod = .net, interest: InterestTerms? = nil, convenienceFee: ConvenienceFeeTerms? = nil
     ) {
         self.allocation = allocation
         self.plans = plans
@@ -30,11 +32,12 @@ public struct ClientTerms: Hashable, Sendable {
         self.missesToBreak = missesToBreak
         self.remit = remit
         self.interest = interest
+        self.convenienceFee = convenienceFee
     }
 
     /// The terms of a client that has not configured its own: the common card-issuer shape (fees, interest, then
     /// principal; plans up to 12 months of at least $25; settlements from 60 % in up to 3 payments within 30 days;
-    /// 25 % contingency remitted net; a plan breaks on the second miss after 5 days' grace; no interest).
+    /// 25 % contingency remitted net; a plan breaks on the second miss after 5 days' grace; no interest; no convenience fee).
     public static let standard = ClientTerms(
         allocation: .feesInterestPrincipal,
         plans: PlanRules(maxMonths: 12, minimumInstallment: 2_500),

@@ -37,7 +37,7 @@ public struct ACHFiling: Sendable {
         let debits = due.map { payment, method, account in
             guard case let .bank(routing, number, checking, holder) = method.details else { preconditionFailure("ACH payment on a card") }
             return NACHADebit(
-                routing: routing, accountNumber: number, account: checking ? .checking : .savings, amount: payment.amount,
+                routing: routing, accountNumber: number, account: checking ? .checking : .savings, amount: payment.charged,
                 individualID: account.referenceCode, individualName: holder,
                 entryClass: Self.entryClass(authorizedVia: method.authorizedVia), recurring: payment.planID != nil)
         }

@@ -35,19 +35,16 @@ public enum Reconciliation {
     /// Reads the report: CSV with a header naming `id` (or `payment_intent`), `amount` (a decimal) and `type`
     /// (`charge`/`payment`, `refund`, `dispute`/`chargeback`). Unreadable lines are named; the rest is kept.
     public static func parse(_ text: String) -> (lines: [SettlementReportLine], problems: [(line: Int, reason: String)]) {
-        let rows = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\""))).lowercased()
-        } }
-        guard let header = rows.first else { return ([], [(1, "the report is empty")]) }
+        let (header, rows) = ReportCSV.rows(text)
+        guard let header else { return ([], [(1, "the report is empty")]) }
         guard let id = header.firstIndex(where: { $0 == "id" || $0 == "payment_intent" }), let amount = header.firstIndex(of: "amount"),
               let type = header.firstIndex(of: "type")
         else { return ([], [(1, "the header must name id (or payment_intent), amount and type")]) }
         var lines: [SettlementReportLine] = []
         var problems: [(line: Int, reason: String)] = []
-        for (offset, row) in rows.enumerated().dropFirst() {
-            let number = offset + 1
+        for (number, row) in rows {
             guard row.count > max(id, amount, type) else { problems.append((number, "has \(row.count) fields")); continue }
-            guard let money = Money(decimal: row[amount].replacingOccurrences(of: "-", with: ""), currency: .usd), money.minorUnits > 0 else {
+            guard let money = ReportCSV.amount(row[amount]) else {
                 problems.append((number, "amount \(row[amount]) is not an amount"))
                 continue
             }
@@ -58,7 +55,7 @@ public enum Reconciliation {
             case "dispute", "chargeback": kind = .chargeback
             default: problems.append((number, "type \(row[type]) is not charge, refund or dispute")); continue
             }
-            lines.append(SettlementReportLine(reference: row[id], kind: kind, amount: money.minorUnits, line: number))
+            lines.append(SettlementReportLine(reference: row[id], kind: kind, amount: money, line: number))
         }
         return (lines, problems)
     }
@@ -75,8 +72,9 @@ public enum Reconciliation {
                 report.atProcessorOnly.append((line.line, "\(line.kind.rawValue) \(line.reference) is no payment of this tenant"))
                 continue
             }
-            guard payment.amount.minorUnits == line.amount else {
-                report.atProcessorOnly.append((line.line, "\(line.reference): \(line.amount) minor units at the processor, \(payment.amount.minorUnits) in Recoup"))
+            // The processor took the amount and any convenience fee together.
+            guard payment.charged.minorUnits == line.amount else {
+                report.atProcessorOnly.append((line.line, "\(line.reference): \(line.amount) minor units at the processor, \(payment.charged.minorUnits) in Recoup"))
                 continue
             }
             let consistent: Bool = switch line.kind {

@@ -28,6 +28,7 @@ public enum RecoupMigrations {
         CreateTextSuppressions(),
         CreatePaymentsAndLedger(),
         CreatePlansSettlementsPromisesRemittancesAndACHFiles(),
+        AddConvenienceFees(),
     ]
 }
 
@@ -719,5 +720,25 @@ struct CreatePlansSettlementsPromisesRemittancesAndACHFiles: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         for table in ["ach_files", "remittances", "promises", "settlements", "payment_plans"] { try await database.schema(table).delete() }
+    }
+}
+
+/// Convenience fees: the client's permission in its terms (off unless set) and the fee each payment carried on top
+/// of what it paid on the debt.
+struct AddConvenienceFees: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let sql = try database.sqlDatabase()
+        try await sql.raw("ALTER TABLE client_terms ADD COLUMN convenience_card_minor BIGINT").run()
+        try await sql.raw("ALTER TABLE client_terms ADD COLUMN convenience_bank_minor BIGINT").run()
+        try await sql.raw("ALTER TABLE client_terms ADD COLUMN convenience_states TEXT").run()
+        try await sql.raw("ALTER TABLE payments ADD COLUMN convenience_fee_minor BIGINT NOT NULL DEFAULT 0").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = try database.sqlDatabase()
+        for (table, column) in [("payments", "convenience_fee_minor"), ("client_terms", "convenience_states"),
+                                ("client_terms", "convenience_bank_minor"), ("client_terms", "convenience_card_minor")] {
+            try await sql.raw("ALTER TABLE \(unsafeRaw: table) DROP COLUMN \(unsafeRaw: column)").run()
+        }
     }
 }

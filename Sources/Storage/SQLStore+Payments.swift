@@ -25,6 +25,15 @@ extension SQLStore: PaymentRepository {
             missesToBreak: Int(try int("misses_to_break")), remit: try Self.enumValue(row, "remit"),
             interest: try row.decode(column: "interest_bp", as: Int64?.self).map {
                 InterestTerms(annualRateBasisPoints: $0, dayCount: DayCount(rawValue: try row.decode(column: "day_count", as: String?.self) ?? "") ?? .actual365)
+            },
+            convenienceFee: try row.decode(column: "convenience_states", as: String?.self).map { states in
+                ConvenienceFeeTerms(
+                    cardMinor: try row.decode(column: "convenience_card_minor", as: Int64?.self),
+                    bankMinor: try row.decode(column: "convenience_bank_minor", as: Int64?.self),
+                    permittedStates: Set(try states.split(separator: ",").map { code in
+                        guard let state = USState(rawValue: String(code)) else { throw StorageError.corrupt("client_terms.convenience_states") }
+                        return state
+                    }))
             })
     }
 
@@ -35,7 +44,8 @@ extension SQLStore: PaymentRepository {
             try await sql.insert(into: "client_terms")
                 .columns("tenant_id", "client_id", "allocation", "plan_max_months", "plan_minimum_installment", "plan_minimum_down_bp",
                          "settlement_minimum_bp", "settlement_max_installments", "settlement_max_valid_days", "contingency_bp",
-                         "grace_days", "misses_to_break", "remit", "interest_bp", "day_count", "updated_at")
+                         "grace_days", "misses_to_break", "remit", "interest_bp", "day_count", "convenience_card_minor",
+                         "convenience_bank_minor", "convenience_states", "updated_at")
                 .values(
                     SQLBind(tenantID.description), SQLBind(client.description),
                     SQLBind(terms.allocation.order.map(\.rawValue).joined(separator: ",")), SQLBind(Int64(terms.plans.maxMonths)),
@@ -43,7 +53,9 @@ extension SQLStore: PaymentRepository {
                     SQLBind(terms.settlements.minimumBasisPoints), SQLBind(Int64(terms.settlements.maxInstallments)),
                     SQLBind(Int64(terms.settlements.maxValidDays)), SQLBind(terms.contingencyBasisPoints), SQLBind(Int64(terms.graceDays)),
                     SQLBind(Int64(terms.missesToBreak)), SQLBind(terms.remit.rawValue), SQLBind(terms.interest?.annualRateBasisPoints),
-                    SQLBind(terms.interest?.dayCount.rawValue), SQLBind(at))
+                    SQLBind(terms.interest?.dayCount.rawValue), SQLBind(terms.convenienceFee?.cardMinor),
+                    SQLBind(terms.convenienceFee?.bankMinor),
+                    SQLBind(terms.convenienceFee.map { $0.permittedStates.map(\.code).sorted().joined(separator: ",") }), SQLBind(at))
                 .run()
             try await self.append([audit], tenantID: tenantID, at: at, on: sql)
         }
@@ -113,11 +125,12 @@ extension SQLStore: PaymentRepository {
         return try await transaction { sql in
             // Concurrent requests with one key: PostgreSQL makes the second wait for the first's commit, then do nothing.
             let inserted = try await sql.raw("""
-                INSERT INTO payments (id, tenant_id, account_id, client_id, method_id, rail, amount_minor, currency, status,
-                    plan_id, installment, idempotency_key, request_digest, created_by, created_at, updated_at)
+                INSERT INTO payments (id, tenant_id, account_id, client_id, method_id, rail, amount_minor, convenience_fee_minor,
+                    currency, status, plan_id, installment, idempotency_key, request_digest, created_by, created_at, updated_at)
                 VALUES (\(bind: payment.id.uuidString.lowercased()), \(bind: tenant), \(bind: payment.accountID.description),
                     \(bind: payment.clientID.description), \(bind: payment.methodID.uuidString.lowercased()), \(bind: payment.rail.rawValue),
-                    \(bind: payment.amount.minorUnits), \(bind: payment.amount.currency.code), \(bind: payment.status.rawValue),
+                    \(bind: payment.amount.minorUnits), \(bind: payment.convenienceFee.minorUnits), \(bind: payment.amount.currency.code),
+                    \(bind: payment.status.rawValue),
                     \(bind: payment.planID?.uuidString.lowercased()), \(bind: payment.installment.map(Int64.init)), \(bind: idempotencyKey),
                     \(bind: requestDigest), \(bind: payment.createdBy), \(bind: payment.createdAt), \(bind: payment.updatedAt))
                 ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
@@ -162,6 +175,14 @@ extension SQLStore: PaymentRepository {
             .where("tenant_id", .equal, tenantID.description).where("rail", .equal, rail.rawValue)
             .where("created_at", .greaterThanOrEqual, SQLBind(from.utcStart)).where("created_at", .lessThan, SQLBind(to.adding(days: 1).utcStart))
             .orderBy("created_at").all().map(Self.payment)
+    }
+
+    public func returnedDebits(tenantID: TenantID, from: LocalDate, to: LocalDate) async throws -> [Payment] {
+        try await db.sql.select().column(SQLLiteral.all).from("payments")
+            .where("tenant_id", .equal, tenantID.description).where("rail", .equal, PaymentRail.ach.rawValue)
+            .where("status", .equal, PaymentStatus.returned.rawValue)
+            .where("updated_at", .greaterThanOrEqual, SQLBind(from.utcStart)).where("updated_at", .lessThan, SQLBind(to.adding(days: 1).utcStart))
+            .orderBy("updated_at").all().map(Self.payment)
     }
 
     public func entries(account: AccountID, tenantID: TenantID) async throws -> [PostedEntry] {
@@ -286,6 +307,7 @@ extension SQLStore: PaymentRepository {
             id: try uuid(row, "id"), tenantID: try id(row, "tenant_id"), accountID: try id(row, "account_id"),
             clientID: try id(row, "client_id"), methodID: try uuid(row, "method_id"), rail: try enumValue(row, "rail"),
             amount: Money(minorUnits: try row.decode(column: "amount_minor", as: Int64.self), currency: currency),
+            convenienceFee: Money(minorUnits: try row.decode(column: "convenience_fee_minor", as: Int64.self), currency: currency),
             status: try enumValue(row, "status"), processorRef: try row.decode(column: "processor_ref", as: String?.self),
             failureReason: try row.decode(column: "failure_reason", as: String?.self),
             entryID: try Self.optionalUUID(row, "entry_id"),

@@ -3,11 +3,12 @@ import Foundation
 import Payments
 import RecoupApp
 import RecoupCore
+import Storage
 
 /// `recoup payments run`: the daily autopay run (cron it once a day per tenant).
 struct PaymentsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "payments", abstract: "Payment plans' daily run; reconciliation with the processor.", subcommands: [Run.self, Reconcile.self])
+        commandName: "payments", abstract: "Payment plans' daily run; reconciliation with the processor and the bank.", subcommands: [Run.self, Reconcile.self, ReconcileBank.self])
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -71,6 +72,50 @@ extension PaymentsCommand {
                 "matched": report.matched, "matched_collected_minor": report.matchedCollected, "matched_returned_minor": report.matchedReturned,
                 "at_processor_only": report.atProcessorOnly.map { ["line": $0.line, "reason": $0.reason] as [String: Any] },
                 "in_recoup_only": report.inRecoupOnly.map { $0.id.uuidString.lowercased() },
+                "problems": problems.map { ["line": $0.line, "reason": $0.reason] as [String: Any] },
+            ])
+            if !report.isClean { throw ExitCode(1) }
+        }
+    }
+}
+
+extension PaymentsCommand {
+    struct ReconcileBank: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reconcile-bank",
+            abstract: "Reconcile the ACH clearing account's bank statement (CSV: date, amount, type settlement|return, reference) against the NACHA files filed and the returns posted for the same days: each filed batch (or whole file) should be credited from its effective date to two business days later, each return debited under its trace number. Every line, batch and return that does not match is named; exit 1 then.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Tenant id.") var tenant: String
+        @Option(help: "The bank statement (CSV).") var file: String
+        @Option(help: "First day the statement covers, YYYY-MM-DD.") var from: String
+        @Option(help: "Last day it covers, YYYY-MM-DD.") var to: String
+
+        func run() async throws {
+            let tenantID = try parseID(tenant, TenantID.self, "--tenant")
+            let (first, last) = (try parseDate(from, "--from"), try parseDate(to, "--to"))
+            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            let (lines, problems) = BankReconciliation.parse(String(decoding: data, as: UTF8.self))
+            var report = try await Runtime.with(options) { runtime in
+                let files = try await runtime.store.achFiles(tenantID: tenantID)
+                var byTrace: [Payment] = []
+                for trace in Set(lines.filter { $0.kind == .return }.map(\.reference)) {
+                    if let payment = try await runtime.payments.payment(reference: trace, tenantID: tenantID) { byTrace.append(payment) }
+                }
+                let returned = try await runtime.payments.returnedDebits(from: first, to: last, tenantID: tenantID)
+                return BankReconciliation.reconcile(lines, days: first...last, files: files, byTrace: byTrace, returnedPayments: returned)
+            }
+            report.problems = problems
+            let text = ["settled \(report.settled) (\(report.settledAmount) minor units), returned \(report.returned) (\(report.returnedAmount) minor units), "
+                        + "at the bank only \(report.atBankOnly.count), unsettled batches \(report.unsettled.count), returns not on the statement \(report.unreportedReturns.count), unreadable \(problems.count)"]
+                + report.atBankOnly.map { "  line \($0.line): \($0.reason)" }
+                + report.unsettled.map { "  file \($0.file.uuidString.lowercased()) batch \($0.batch): \($0.amount) minor units filed, not credited" }
+                + report.unreportedReturns.map { "  payment \($0.id.uuidString.lowercased()) (trace \($0.processorRef ?? "")): returned in Recoup, not debited by the bank" }
+                + problems.map { "  line \($0.line): \($0.reason)" }
+            Output.emit(options, text: text.joined(separator: "\n"), json: [
+                "settled": report.settled, "settled_minor": report.settledAmount, "returned": report.returned, "returned_minor": report.returnedAmount,
+                "at_bank_only": report.atBankOnly.map { ["line": $0.line, "reason": $0.reason] as [String: Any] },
+                "unsettled": report.unsettled.map { ["file": $0.file.uuidString.lowercased(), "batch": $0.batch, "amount_minor": $0.amount] as [String: Any] },
+                "returns_not_on_statement": report.unreportedReturns.map { $0.id.uuidString.lowercased() },
                 "problems": problems.map { ["line": $0.line, "reason": $0.reason] as [String: Any] },
             ])
             if !report.isClean { throw ExitCode(1) }

@@ -32,12 +32,15 @@ extension TestClientProtocol {
         return try #require(method["id"] as? String)
     }
 
-    /// Takes a payment; answers status and body.
-    func pay(_ account: String, method: String, minor: Int64, key: String, _ h: APIHarness) async throws -> (HTTPResponse.Status, [String: Any]) {
+    /// Takes a payment (with the convenience fee the consumer accepted, if any); answers status and body.
+    func pay(_ account: String, method: String, minor: Int64, fee: Int64? = nil, key: String, _ h: APIHarness) async throws
+        -> (HTTPResponse.Status, [String: Any])
+    {
         var headers: HTTPFields = [.authorization: "Bearer \(h.acmeAgent)", .contentType: "application/json"]
         headers[HTTPField.Name("Idempotency-Key")!] = key
+        let accepted = fee.map { #", "convenience_fee_minor": \#($0)"# } ?? ""
         return try await execute(uri: "/v1/accounts/\(account)/payments", method: .post, headers: headers,
-                                 body: ByteBuffer(string: #"{"method_id": "\#(method)", "amount_minor": \#(minor)}"#)) { response in
+                                 body: ByteBuffer(string: #"{"method_id": "\#(method)", "amount_minor": \#(minor)\#(accepted)}"#)) { response in
             (response.status, (try? JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8))) as? [String: Any] ?? [:])
         }
     }

@@ -1,3 +1,4 @@
+import Compliance
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -6,6 +7,7 @@ import Payments
 import RecoupApp
 import RecoupCore
 import RecoupTestSupport
+import Storage
 import Testing
 
 /// Plans agreed through the API inside the client's rules, their daily autopay run, ACH debits filed in a NACHA file
@@ -17,10 +19,10 @@ struct PlansAndACHTests {
         companyName: "Acme Recovery", companyID: "1234567890", originatingDFI: "09100001")
 
     /// The plan runner and the ACH desk as the CLI builds them, on the harness's store and clock.
-    static func desk(_ h: APIHarness) -> (PlanService, ACHFiling) {
+    static func desk(_ h: APIHarness, reminders: InstallmentReminders? = nil) -> (PlanService, ACHFiling) {
         let payments = PaymentService(
             payments: h.store, settlements: h.store, accounts: AccountService(accounts: h.store, clock: h.clock), processor: h.processor, clock: h.clock)
-        let plans = PlanService(plans: h.store, payments: payments, clock: h.clock)
+        let plans = PlanService(plans: h.store, payments: payments, clock: h.clock, reminders: reminders)
         return (plans, ACHFiling(payments: payments, plans: plans, repository: h.store, planRepository: h.store, originator: originator))
     }
 
@@ -233,6 +235,38 @@ struct PlansAndACHTests {
                 #expect((methods["items"] as? [[String: Any]])?.first?["display"] as? String == "checking ····1234 at 011000015")
                 let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=payment_method.corrected", key: h.acmeAdmin)
                 #expect((audit["items"] as? [Any])?.count == 1)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func installmentRemindersGoOutOnceInTheConsumersLanguage(_ kind: TestDatabase) async throws {
+        try await PaymentsAPITests.withProcessor(kind) { h, _ in
+            try await h.app.test(.router) { client in
+                let account = try await client.placeForAcme(placementHeader + ",language\n" + placementRow("A-1") + ",es", h)
+                try await Self.setTerms(client, h, minimumInstallment: 500, missesToBreak: 2)
+                let card = try await client.addCard(account, token: "pm_card_visa", h)
+                let (created, _, text) = try await client.call(
+                    .post, "/v1/accounts/\(account)/plans", key: h.acmeAgent,
+                    body: #"{"installments": 12, "frequency": "monthly", "first_date": "2026-09-21", "method_id": "\#(card)"}"#)
+                #expect(created == .created, "\(text)")
+                let messages = MessageService(
+                    snapshots: AccountSnapshots(accounts: AccountService(accounts: h.store, clock: h.clock), contacts: h.store, facts: h.store),
+                    outbox: h.store, clock: h.clock)
+                let (runner, _) = Self.desk(h, reminders: InstallmentReminders(messages: messages, agencyName: { _ in "Acme Recovery" }))
+                #expect(try await runner.runAutopay(tenantID: h.acme, on: LocalDate(iso: "2026-09-21")!, actor: "test").reminded == 0,
+                        "the next installment is a month away")
+                let threeDaysBefore = LocalDate(iso: "2026-10-18")!
+                #expect(try await runner.runAutopay(tenantID: h.acme, on: threeDaysBefore, actor: "test").reminded == 1)
+                #expect(try await runner.runAutopay(tenantID: h.acme, on: threeDaysBefore.adding(days: 1), actor: "test").reminded == 0,
+                        "once per installment")
+                let queued = try await h.store.messages(account: try #require(AccountID(account)), tenantID: h.acme)
+                #expect(queued.count == 1)
+                let email = try #require(queued.first)
+                #expect(email.channel == .email && email.language == "es")
+                #expect(email.subject == "Su plan de pagos: próximo pago el 21 de octubre de 2026")
+                #expect(email.body.contains("Su pago del plan de \(Money(minorUnits: 833, currency: .usd).formatted(.esUS)) vence el 21 de octubre de 2026. "
+                                            + "Se cargará al método de pago que nos dio."), "\(email.body)")
             }
         }
     }

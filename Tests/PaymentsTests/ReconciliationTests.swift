@@ -42,4 +42,14 @@ struct ReconciliationTests {
         #expect(Reconciliation.reconcile([], byReference: [], payments: []).isClean)
         #expect(Reconciliation.parse("reference,total\n").problems.first?.reason.contains("header") == true)
     }
+
+    @Test func theProcessorTakesTheAmountAndTheConvenienceFeeTogether() {
+        var payment = Self.payment("pi_fee", 4_000, .succeeded)
+        payment.convenienceFee = Money(minorUnits: 300, currency: .usd)
+        let (lines, _) = Reconciliation.parse("id,amount,type\npi_fee,43.00,charge\n")
+        #expect(Reconciliation.reconcile(lines, byReference: [], payments: [payment]).isClean)
+        let (short, _) = Reconciliation.parse("id,amount,type\npi_fee,40.00,charge\n")
+        #expect(Reconciliation.reconcile(short, byReference: [], payments: [payment]).atProcessorOnly.first?.reason
+            == "pi_fee: 4000 minor units at the processor, 4300 in Recoup")
+    }
 }

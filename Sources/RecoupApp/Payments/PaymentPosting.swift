@@ -55,8 +55,8 @@ public enum PaymentPosting {
             audit: [AuditEntry(
                 actor: actor, action: "payment.posted", subjectType: "account", subjectID: account.id.description,
                 details: ["payment_id": payment.id.uuidString.lowercased(), "entry_id": entry.id.uuidString.lowercased(),
-                          "amount": payment.amount.decimalString, "currency": payment.amount.currency.code,
-                          "principal": "\(-entry.amounts.principal)", "interest": "\(-entry.amounts.interest)", "fees": "\(-entry.amounts.fees)",
+                          "amount": payment.amount.decimalString, "convenience_fee": payment.convenienceFee.decimalString,
+                          "currency": payment.amount.currency.code, "principal": "\(-entry.amounts.principal)", "interest": "\(-entry.amounts.interest)", "fees": "\(-entry.amounts.fees)",
                           "client_share": "\(split.clientShare)", "agency_fee": "\(split.agencyFee)"])] + audit)
         transition.completedSettlement = completed
         return transition

@@ -116,12 +116,18 @@ public struct PaymentService: Sendable {
 
     /// Takes a payment of `amount` on `account` with a stored method. The same `idempotencyKey` with the same request
     /// answers the same payment (`created` false); with a different request it is refused.
+    ///
+    /// `acceptedFee` is the convenience fee (minor units) the consumer was told of and agreed to, as
+    /// ``convenienceFee(account:method:scope:)`` quoted it: a payment is refused unless it names exactly the fee the
+    /// client's terms and the consumer's state allow, so no fee is ever charged unannounced or where it is not lawful.
+    /// A plan's installments carry none (the consumer agreed to the plan's amounts).
     public func pay(
-        account accountID: AccountID, method methodID: UUID, amount: Money, idempotencyKey: String, plan: (id: UUID, installment: Int?)? = nil,
-        scope: AccessScope, actor: String
+        account accountID: AccountID, method methodID: UUID, amount: Money, acceptedFee: Int64? = nil, idempotencyKey: String,
+        plan: (id: UUID, installment: Int?)? = nil, scope: AccessScope, actor: String
     ) async throws -> (Payment, created: Bool) {
         let account = try await accounts.account(accountID, scope: scope)
-        let digest = Self.digest("\(account.id)|\(methodID)|\(amount.minorUnits)|\(amount.currency.code)|\(plan?.id.uuidString ?? "")")
+        let digest = Self.digest(
+            "\(account.id)|\(methodID)|\(amount.minorUnits)|\(amount.currency.code)|\(plan?.id.uuidString ?? "")|\(acceptedFee ?? 0)")
         // A retry answers what the first request did, even if the account has been paid off by it since.
         if let (earlier, recordedDigest) = try await payments.payment(idempotencyKey: idempotencyKey, tenantID: scope.tenantID) {
             guard recordedDigest == digest else { throw RecoupError.reusedIdempotencyKey(idempotencyKey) }
@@ -137,20 +143,55 @@ public struct PaymentService: Sendable {
             throw RecoupError.invalid([FieldProblem(field: "method_id", reason: "this method may not be charged any more: \(revoked)")])
         }
         if method.rail == .card, processor == nil { throw Self.noProcessor }
+        let fee = plan == nil ? try await convenienceFee(account, rail: method.rail, scope: scope) : nil
+        guard (acceptedFee ?? 0) == (fee?.minorUnits ?? 0) else {
+            let quoted = Money(minorUnits: fee?.minorUnits ?? 0, currency: amount.currency)
+            throw RecoupError.invalid([FieldProblem(
+                field: "convenience_fee_minor",
+                reason: quoted.minorUnits > 0
+                    ? "this payment carries a convenience fee of \(quoted.decimalString) (\(fee!.reason)): tell the consumer, and send it once they agree"
+                    : "no convenience fee may be charged on this payment: \(fee?.reason ?? "a plan's installments carry none")")])
+        }
         let now = clock.now()
         let candidate = Payment(
             tenantID: scope.tenantID, accountID: account.id, clientID: account.clientID, methodID: method.id, rail: method.rail,
-            amount: amount, planID: plan?.id, installment: plan?.installment ?? nil, createdBy: actor, createdAt: now, updatedAt: now)
+            amount: amount, convenienceFee: Money(minorUnits: fee?.minorUnits ?? 0, currency: amount.currency), planID: plan?.id,
+            installment: plan?.installment ?? nil, createdBy: actor, createdAt: now, updatedAt: now)
         try await check(amount, against: account)
         let (payment, recordedDigest, created) = try await payments.begin(
             candidate, idempotencyKey: idempotencyKey, requestDigest: digest,
             audit: AuditEntry(actor: actor, action: "payment.created", subjectType: "account", subjectID: account.id.description,
                               details: ["payment_id": candidate.id.uuidString.lowercased(), "amount": amount.decimalString,
-                                        "currency": amount.currency.code, "rail": method.rail.rawValue, "method": method.display]))
+                                        "convenience_fee": candidate.convenienceFee.decimalString, "currency": amount.currency.code,
+                                        "rail": method.rail.rawValue, "method": method.display]))
         guard recordedDigest == digest else { throw RecoupError.reusedIdempotencyKey(idempotencyKey) }
         // A replay of a payment still pending asks the processor again, with the same key: it charges once.
         guard payment.status == .pending, method.rail == .card else { return (payment, created) }
         return (try await charge(payment, method: method, account: account, actor: actor), created)
+    }
+
+    /// The convenience fee a payment on `account` by `method` would carry, with the reason to tell the consumer (zero
+    /// and why not, when none may be charged): the client's terms, and the states of every address on file for every
+    /// party to the debt.
+    public func convenienceFee(account accountID: AccountID, method methodID: UUID, scope: AccessScope) async throws -> ConvenienceFee {
+        let account = try await accounts.account(accountID, scope: scope)
+        guard let method = try await payments.method(methodID, tenantID: scope.tenantID), method.accountID == account.id else {
+            throw RecoupError.invalid([FieldProblem(field: "method_id", reason: "no such payment method on this account")])
+        }
+        return try await convenienceFee(account, rail: method.rail, scope: scope)
+    }
+
+    func convenienceFee(_ account: Account, rail: PaymentRail, scope: AccessScope) async throws -> ConvenienceFee {
+        guard let terms = try await payments.terms(client: account.clientID, tenantID: scope.tenantID).convenienceFee else {
+            return ConvenienceFee(minorUnits: 0, reason: "the client authorises no convenience fee")
+        }
+        var states: Set<USState> = []
+        for party in account.parties {
+            for point in try await accounts.consumer(party.consumerID, scope: scope).0.contactPoints {
+                if case let .postal(address) = point.kind { states.insert(address.state) }
+            }
+        }
+        return terms.fee(card: rail == .card, consumerStates: states)
     }
 
     /// Refuses an amount the account does not owe (the excess would have nowhere to go) before anything is recorded.
@@ -174,7 +215,7 @@ public struct PaymentService: Sendable {
         let answer: ProcessorCharge
         do {
             answer = try await processor.charge(CardCharge(
-                idempotencyKey: payment.id.uuidString.lowercased(), amount: payment.amount, customer: customer, token: token,
+                idempotencyKey: payment.id.uuidString.lowercased(), amount: payment.charged, customer: customer, token: token,
                 paymentID: payment.id, description: "Account \(account.referenceCode)"))
         } catch is ProcessorUnavailable {
             // Unknown outcome: stays pending for the webhook or a retry with the same key.
@@ -276,6 +317,11 @@ public struct PaymentService: Sendable {
     /// The tenant's payments on `rail` taken in a period, for reconciliation.
     public func payments(rail: PaymentRail, from: LocalDate, to: LocalDate, tenantID: TenantID) async throws -> [Payment] {
         try await payments.payments(rail: rail, tenantID: tenantID, from: from, to: to)
+    }
+
+    /// The tenant's ACH debits returned in a period, for the bank side of reconciliation.
+    public func returnedDebits(from: LocalDate, to: LocalDate, tenantID: TenantID) async throws -> [Payment] {
+        try await payments.returnedDebits(tenantID: tenantID, from: from, to: to)
     }
 
     public func payments(account: AccountID, scope: AccessScope) async throws -> [Payment] {
@@ -468,6 +514,10 @@ public struct PaymentService: Sendable {
          "settlement_max_valid_days": "\(terms.settlements.maxValidDays)",
          "contingency_bp": "\(terms.contingencyBasisPoints)", "grace_days": "\(terms.graceDays)", "misses_to_break": "\(terms.missesToBreak)",
          "remit": terms.remit.rawValue,
-         "interest": terms.interest.map { "\($0.annualRateBasisPoints) bp \($0.dayCount.rawValue)" } ?? "none"]
+         "interest": terms.interest.map { "\($0.annualRateBasisPoints) bp \($0.dayCount.rawValue)" } ?? "none",
+         "convenience_fee": terms.convenienceFee.map { fee in
+             "card \(fee.cardMinor.map(String.init) ?? "none"), bank \(fee.bankMinor.map(String.init) ?? "none") in "
+                 + fee.permittedStates.map(\.code).sorted().joined(separator: ",")
+         } ?? "none"]
     }
 }

@@ -80,7 +80,10 @@ public struct Payment: Sendable, Equatable {
     public var clientID: ClientID
     public var methodID: UUID
     public var rail: PaymentRail
+    /// What the payment pays on the debt: the amount posted to the ledger.
     public var amount: Money
+    /// The convenience fee charged on top (zero: none), the agency's and never posted to the debt.
+    public var convenienceFee: Money
     public var status: PaymentStatus
     /// The processor's payment-intent id, or the ACH trace number once filed.
     public var processorRef: String?
@@ -96,7 +99,7 @@ public struct Payment: Sendable, Equatable {
 
     public init(
         id: UUID = UUID(), tenantID: TenantID, accountID: AccountID, clientID: ClientID, methodID: UUID, rail: PaymentRail, amount: Money,
-        status: PaymentStatus = .pending, processorRef: String? = nil, failureReason: String? = nil, entryID: UUID? = nil,
+        convenienceFee: Money? = nil, status: PaymentStatus = .pending, processorRef: String? = nil, failureReason: String? = nil, entryID: UUID? = nil,
         planID: UUID? = nil, installment: Int? = nil, createdBy: String, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
@@ -106,6 +109,7 @@ public struct Payment: Sendable, Equatable {
         self.methodID = methodID
         self.rail = rail
         self.amount = amount
+        self.convenienceFee = convenienceFee ?? Money(minorUnits: 0, currency: amount.currency)
         self.status = status
         self.processorRef = processorRef
         self.failureReason = failureReason
@@ -116,6 +120,9 @@ public struct Payment: Sendable, Equatable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
+
+    /// What is taken from the consumer's card or bank account: the amount and the convenience fee.
+    public var charged: Money { Money(minorUnits: amount.minorUnits + convenienceFee.minorUnits, currency: amount.currency) }
 }
 
 /// A ledger entry as stored: the entry, the payment it belongs to, and the client's and agency's shares of it.
@@ -181,6 +188,8 @@ public protocol PaymentRepository: Sendable {
     func payments(account: AccountID, tenantID: TenantID) async throws -> [Payment]
     /// The tenant's payments on `rail` taken from `from` to `to` (UTC days, both included), oldest first.
     func payments(rail: PaymentRail, tenantID: TenantID, from: LocalDate, to: LocalDate) async throws -> [Payment]
+    /// The tenant's ACH debits a return file took back from `from` to `to` (UTC days of the return, both included).
+    func returnedDebits(tenantID: TenantID, from: LocalDate, to: LocalDate) async throws -> [Payment]
     /// The account's stored entries in posting order (none until its first payment: the opening entries are stored
     /// with it).
     func entries(account: AccountID, tenantID: TenantID) async throws -> [PostedEntry]

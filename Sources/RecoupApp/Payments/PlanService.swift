@@ -38,11 +38,23 @@ public struct InstallmentReminders: Sendable {
         self.daysBefore = daysBefore
     }
 
-    /// The reminder's words: the amount, the date, and how it will be paid.
-    static func text(_ installment: Installment, currency: Currency, autopay: Bool) -> String {
-        let amount = Money(minorUnits: installment.amount, currency: currency).formatted(.enUS)
-        return "Your plan payment of \(amount) is due on \(installment.dueOn.iso)."
-            + (autopay ? " It will be charged to the payment method you gave us." : " Please pay by then to keep your plan.")
+    /// The reminder's subject and words in the consumer's language: the amount, the date, and how it will be paid.
+    static func message(_ installment: Installment, currency: Currency, autopay: Bool, language: NoticeLanguage)
+        -> (subject: String, text: String)
+    {
+        let date = LocalizedDate.text(installment.dueOn, language)
+        switch language {
+        case .english:
+            let amount = Money(minorUnits: installment.amount, currency: currency).formatted(.enUS)
+            return ("Your payment plan: next payment \(date)",
+                    "Your plan payment of \(amount) is due on \(date)."
+                        + (autopay ? " It will be charged to the payment method you gave us." : " Please pay by then to keep your plan."))
+        case .spanish:
+            let amount = Money(minorUnits: installment.amount, currency: currency).formatted(.esUS)
+            return ("Su plan de pagos: próximo pago el \(date)",
+                    "Su pago del plan de \(amount) vence el \(date)."
+                        + (autopay ? " Se cargará al método de pago que nos dio." : " Por favor, pague antes de esa fecha para mantener su plan."))
+        }
     }
 }
 
@@ -232,13 +244,21 @@ public struct PlanService: Sendable {
         guard let next = PlanProgress.of(plan, payments: made, on: date, terms: terms).standing.nextDue,
               next.dueOn > date, date.days(until: next.dueOn) <= reminders.daysBefore
         else { return false }
-        let text = InstallmentReminders.text(next, currency: plan.amount.currency, autopay: plan.methodID != nil)
+        let scope = AccessScope(tenantID: plan.tenantID)
+        let account = try await payments.accounts.account(plan.accountID, scope: scope)
+        var language = NoticeLanguage.english
+        if let party = account.primaryParty,
+           let spoken = NoticeLanguage(rawValue: try await payments.accounts.consumer(party.consumerID, scope: scope).0.language)
+        {
+            language = spoken
+        }
+        let (subject, text) = InstallmentReminders.message(next, currency: plan.amount.currency, autopay: plan.methodID != nil, language: language)
         let agency = try await reminders.agencyName(plan.tenantID)
         let key = "plan-reminder:\(plan.id.uuidString.lowercased()):\(next.number)"
-        for (channel, subject) in [(ProposedChannel.email, "Your payment plan: next payment \(next.dueOn.iso)"), (.sms, nil)] {
+        for (channel, subject) in [(ProposedChannel.email, subject), (.sms, nil)] {
             do {
                 switch try await reminders.messages.send(
-                    channel, account: plan.accountID, subject: subject, text: text, scope: AccessScope(tenantID: plan.tenantID),
+                    channel, account: plan.accountID, subject: subject, text: text, scope: scope,
                     actor: actor, collectorName: agency, idempotencyKey: key + ":" + channel.rawValue)
                 {
                 case let .queued(_, created): return created

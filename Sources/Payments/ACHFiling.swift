@@ -7,7 +7,8 @@ import RecoupCore
 /// An export first stores the file as `building`, claiming each of its debits with its trace number in the same
 /// transaction (a debit another export claimed meanwhile fails this one, which then changes nothing), then files each
 /// debit (which posts it), then marks the file `ready`. An export interrupted half way is resumed by the next one,
-/// which files what was left and hands the same file out again: a debit is in one file and posted once.
+/// which files what was left and hands the same file out again: a debit is in one file and posted once, and of two
+/// exports finishing one file at the same moment only the one that marks it ready hands it out.
 public struct ACHFiling: Sendable {
     let payments: PaymentService
     let plans: PlanService
@@ -30,7 +31,7 @@ public struct ACHFiling: Sendable {
     public func export(tenantID: TenantID, effectiveDate: LocalDate, at now: Date, actor: String) async throws -> [ACHFileRecord] {
         var files: [ACHFileRecord] = []
         for unfinished in try await repository.achFiles(tenantID: tenantID) where unfinished.status == .building {
-            files.append(try await finish(unfinished, actor: actor))
+            if let finished = try await finish(unfinished, actor: actor) { files.append(finished) }
         }
         let due = try await payments.achDue(tenantID: tenantID, plans: planRepository, actor: actor)
         guard !due.isEmpty else { return files }
@@ -58,18 +59,19 @@ public struct ACHFiling: Sendable {
             // Another tenant's export took the same trace numbers a moment earlier (they are unique): nothing was stored.
             throw RecoupError.conflict("another export filed at the same moment (\(error)); run the export again")
         }
-        files.append(try await finish(file, actor: actor))
+        if let finished = try await finish(file, actor: actor) { files.append(finished) }
         return files
     }
 
-    /// Files every debit of `file` (each posts once, whatever happened before) and marks it ready.
-    func finish(_ file: ACHFileRecord, actor: String) async throws -> ACHFileRecord {
+    /// Files every debit of `file` (each posts once, whatever happened before) and marks it ready; nil when another
+    /// export marked it ready first (that one hands it out).
+    func finish(_ file: ACHFileRecord, actor: String) async throws -> ACHFileRecord? {
         for (paymentID, trace) in file.debits {
             _ = try await payments.filed(paymentID, trace: trace, tenantID: file.tenantID, actor: actor)
         }
+        guard try await repository.markACHFileReady(file.id, tenantID: file.tenantID) else { return nil }
         var ready = file
         ready.status = .ready
-        try await repository.saveACHFile(ready, audit: nil)
         return ready
     }
 

@@ -35,25 +35,21 @@ extension SQLStore {
         return Int(try row?.decode(column: "filed", as: Int64.self) ?? 0)
     }
 
-    public func saveACHFile(_ file: ACHFileRecord, audit: AuditEntry?) async throws {
+    public func saveACHFile(_ file: ACHFileRecord, audit: AuditEntry) async throws {
         let debits = file.debits.map { "\($0.paymentID.uuidString.lowercased()):\($0.trace)" }.joined(separator: ",")
         let tenant = file.tenantID.description
         try await transaction { sql in
-            if file.status == .building, audit != nil {
-                for (paymentID, trace) in file.debits {
-                    let claimed = try await sql.raw("""
-                        UPDATE payments SET processor_ref = \(bind: trace)
-                        WHERE tenant_id = \(bind: tenant) AND id = \(bind: paymentID.uuidString.lowercased())
-                          AND status = \(bind: PaymentStatus.pending.rawValue) AND processor_ref IS NULL
-                        RETURNING id
-                        """).first()
-                    guard claimed != nil else {
-                        throw RecoupError.conflict("debit \(paymentID.uuidString.lowercased()) was filed by another export meanwhile; run the export again")
-                    }
+            for (paymentID, trace) in file.debits {
+                let claimed = try await sql.raw("""
+                    UPDATE payments SET processor_ref = \(bind: trace)
+                    WHERE tenant_id = \(bind: tenant) AND id = \(bind: paymentID.uuidString.lowercased())
+                      AND status = \(bind: PaymentStatus.pending.rawValue) AND processor_ref IS NULL
+                    RETURNING id
+                    """).first()
+                guard claimed != nil else {
+                    throw RecoupError.conflict("debit \(paymentID.uuidString.lowercased()) was filed by another export meanwhile; run the export again")
                 }
             }
-            try await sql.delete(from: "ach_files")
-                .where("tenant_id", .equal, file.tenantID.description).where("id", .equal, file.id.uuidString.lowercased()).run()
             try await sql.insert(into: "ach_files")
                 .columns("id", "tenant_id", "effective_date", "created_at", "status", "debits", "entry_count", "total_minor", "text")
                 .values(
@@ -61,8 +57,17 @@ extension SQLStore {
                     SQLBind(file.createdAt), SQLBind(file.status.rawValue), SQLBind(debits), SQLBind(Int64(file.debits.count)),
                     SQLBind(file.totalMinor), SQLBind(file.text))
                 .run()
-            if let audit { try await self.append([audit], tenantID: file.tenantID, at: file.createdAt, on: sql) }
+            try await self.append([audit], tenantID: file.tenantID, at: file.createdAt, on: sql)
         }
+    }
+
+    public func markACHFileReady(_ id: UUID, tenantID: TenantID) async throws -> Bool {
+        try await db.sql.raw("""
+            UPDATE ach_files SET status = \(bind: ACHFileRecord.Status.ready.rawValue)
+            WHERE tenant_id = \(bind: tenantID.description) AND id = \(bind: id.uuidString.lowercased())
+              AND status = \(bind: ACHFileRecord.Status.building.rawValue)
+            RETURNING id
+            """).first() != nil
     }
 
     public func achFiles(tenantID: TenantID) async throws -> [ACHFileRecord] {

@@ -197,7 +197,7 @@ extension SQLStore: PaymentRepository {
 
     public func transition(
         _ paymentID: UUID, tenantID: TenantID, at: Date,
-        decide: @escaping @Sendable (Payment, [PostedEntry]) throws -> PaymentTransition?
+        decide: @escaping @Sendable (Payment, AccountStatus, [PostedEntry]) throws -> PaymentTransition?
     ) async throws -> Payment? {
         let tenant = tenantID.description
         let id = paymentID.uuidString.lowercased()
@@ -206,12 +206,12 @@ extension SQLStore: PaymentRepository {
                 .where("tenant_id", .equal, tenant).where("id", .equal, id).first()
             else { return nil }
             let account = try row.decode(column: "account_id", as: String.self)
-            guard let clientID = try await Self.lock(account: account, tenant: tenant, on: sql) else { return nil }
+            guard let (clientID, status) = try await Self.lock(account: account, tenant: tenant, on: sql) else { return nil }
             guard let current = try await sql.select().column(SQLLiteral.all).from("payments")
                 .where("tenant_id", .equal, tenant).where("id", .equal, id).first().map(Self.payment)
             else { return nil }
             let stored = try await self.entries(account: current.accountID, tenantID: tenantID, on: sql)
-            guard let change = try decide(current, stored) else { return current }
+            guard let change = try decide(current, status, stored) else { return current }
             var updated = current
             updated.status = change.status
             updated.processorRef = change.processorRef ?? current.processorRef
@@ -253,7 +253,7 @@ extension SQLStore: PaymentRepository {
     ) async throws -> [PostedEntry] {
         let tenant = tenantID.description
         return try await transaction { sql in
-            guard let clientID = try await Self.lock(account: account.description, tenant: tenant, on: sql) else { return [] }
+            guard let clientID = try await Self.lock(account: account.description, tenant: tenant, on: sql)?.client else { return [] }
             let stored = try await self.entries(account: account, tenantID: tenantID, on: sql)
             guard let (post, audit) = try decide(stored), !post.isEmpty else { return [] }
             try await Self.insert(post, after: stored.count, account: account.description, client: clientID, tenant: tenant, at: at, on: sql)
@@ -264,10 +264,16 @@ extension SQLStore: PaymentRepository {
 
     /// Locks an account's row (a no-op update takes the row lock on PostgreSQL; SQLite has one writer) so every
     /// posting to it decides against the entries the previous one left; answers its client, nil when there is none.
-    static func lock(account: String, tenant: String, on sql: any SQLDatabase) async throws -> String? {
-        try await sql.raw("""
-            UPDATE accounts SET status = status WHERE tenant_id = \(bind: tenant) AND id = \(bind: account) RETURNING client_id
-            """).first()?.decode(column: "client_id", as: String.self)
+    /// Locks the account row for the transaction (PostgreSQL: other writers wait; SQLite holds the write lock) and
+    /// reads its client and its status as of the lock, which is what a posting decision must see.
+    static func lock(account: String, tenant: String, on sql: any SQLDatabase) async throws
+        -> (client: String, status: AccountStatus)?
+    {
+        guard let row = try await sql.raw("""
+            UPDATE accounts SET status = status WHERE tenant_id = \(bind: tenant) AND id = \(bind: account) RETURNING client_id, status
+            """).first()
+        else { return nil }
+        return (try row.decode(column: "client_id", as: String.self), try enumValue(row, "status"))
     }
 
     /// Appends entries to an account's ledger after its `after` stored ones.

@@ -270,4 +270,41 @@ struct PlansAndACHTests {
             }
         }
     }
+
+    @Test(arguments: TestDatabase.available)
+    func twoExportsResumingOneInterruptedFileHandItOutOnce(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+            try await h.app.test(.router) { client in
+                let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
+                try await Self.setTerms(client, h, minimumInstallment: 500, missesToBreak: 2)
+                let (_, bank, text) = try await client.call(.post, "/v1/accounts/\(account)/payment-methods", key: h.acmeAgent, body: """
+                    {"type": "bank", "routing": "011000015", "account_number": "000123456789", "holder": "Pat Doe",
+                     "authorization": "I authorise Acme Recovery to debit my checking account monthly for my plan."}
+                    """)
+                let method = try #require(bank["id"] as? String, "\(text)")
+                _ = try await client.call(.post, "/v1/accounts/\(account)/plans", key: h.acmeAgent,
+                    body: #"{"installments": 12, "frequency": "monthly", "first_date": "2026-09-21", "method_id": "\#(method)"}"#)
+                let (runner, desk) = Self.desk(h)
+                #expect(try await runner.runAutopay(tenantID: h.acme, on: LocalDate(iso: "2026-09-21")!, actor: "test").queued == 1)
+                // An export that stored its file and claimed the debit, then died before filing it.
+                let debit = try #require(try await h.store.pendingPayments(rail: .ach, tenantID: h.acme).first)
+                let interrupted = ACHFileRecord(
+                    tenantID: h.acme, effectiveDate: LocalDate(iso: "2026-09-22")!, createdAt: h.clock.now(), status: .building,
+                    debits: [(debit.id, "091000010000001")], totalMinor: debit.charged.minorUnits, text: "the file as first written")
+                try await h.store.saveACHFile(interrupted, audit: AuditEntry(
+                    actor: "test", action: "nacha.exported", subjectType: "ach_file", subjectID: interrupted.id.uuidString.lowercased()))
+
+                let handedOut = try await withThrowingTaskGroup(of: [ACHFileRecord].self) { group in
+                    for _ in 0..<4 {
+                        group.addTask { try await desk.export(tenantID: h.acme, effectiveDate: LocalDate(iso: "2026-09-23")!, at: h.clock.now(), actor: "test") }
+                    }
+                    return try await group.reduce(into: [ACHFileRecord]()) { $0 += $1 }
+                }
+                #expect(handedOut.map(\.id) == [interrupted.id] && handedOut.first?.status == .ready, "one export hands the file out")
+                #expect(try await desk.export(tenantID: h.acme, effectiveDate: LocalDate(iso: "2026-09-23")!, at: h.clock.now(), actor: "test").isEmpty)
+                let (_, ledger, _) = try await client.call(.get, "/v1/accounts/\(account)/ledger", key: h.acmeAdmin)
+                #expect(PaymentsAPITests.stored(ledger).filter { $0["kind"] as? String == "payment" }.count == 1, "filed and posted once")
+            }
+        }
+    }
 }

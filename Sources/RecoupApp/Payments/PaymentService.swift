@@ -232,7 +232,7 @@ public struct PaymentService: Sendable {
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
         let settlement = try await acceptedSettlement(account)
-        return try await transition(paymentID, tenantID: tenantID) { payment, stored in
+        return try await transition(paymentID, account: account) { payment, account, stored in
             switch outcome {
             case .succeeded:
                 try PaymentPosting.received(
@@ -255,7 +255,7 @@ public struct PaymentService: Sendable {
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
         let settled = try await settlements.settlements(account: account.id, tenantID: tenantID).first { $0.status == .completed }
-        return try await transition(paymentID, tenantID: tenantID) { payment, stored in
+        return try await transition(paymentID, account: account) { payment, account, stored in
             try PaymentPosting.undone(
                 payment, account: account, terms: terms, stored: stored, status: status, reason: reason, on: today, settled: settled, actor: actor)
         }
@@ -362,24 +362,30 @@ public struct PaymentService: Sendable {
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
         let settlement = try await acceptedSettlement(account)
         let today = LocalDate(utc: clock.now())
-        return try await transition(paymentID, tenantID: tenantID) { payment, stored in
+        return try await transition(paymentID, account: account) { payment, account, stored in
             try PaymentPosting.received(
                 payment, account: account, terms: terms, stored: stored, status: .processing, reference: trace, on: today,
                 settlement: settlement, actor: actor)
         }
     }
 
-    /// Runs a posting decision under the account's lock. When the ledger refuses it (a charge that succeeded after
-    /// another payment took the balance below its amount), nothing posts: the payment keeps its status, is marked for
-    /// review with the reason (the excess is the agency's to refund), and the audit trail says so.
+    /// Runs a posting decision under the account's lock, on `account` as it stands under that lock (a payment that
+    /// settled or paid it off a moment earlier shows in its status). When the ledger refuses it (a charge that
+    /// succeeded after another payment took the balance below its amount), nothing posts: the payment keeps its
+    /// status, is marked for review with the reason (the excess is the agency's to refund), and the audit trail says so.
     func transition(
-        _ paymentID: UUID, tenantID: TenantID, decide: @escaping @Sendable (Payment, [PostedEntry]) throws -> PaymentTransition?
+        _ paymentID: UUID, account: Account, decide: @escaping @Sendable (Payment, Account, [PostedEntry]) throws -> PaymentTransition?
     ) async throws -> Payment? {
+        let tenantID = account.tenantID
         do {
-            return try await payments.transition(paymentID, tenantID: tenantID, at: clock.now(), decide: decide)
+            return try await payments.transition(paymentID, tenantID: tenantID, at: clock.now()) { payment, status, stored in
+                var locked = account
+                locked.status = status
+                return try decide(payment, locked, stored)
+            }
         } catch let refusal as LedgerError {
             let reason = "needs review: the ledger refused the posting (\(refusal))"
-            return try await payments.transition(paymentID, tenantID: tenantID, at: clock.now()) { payment, _ in
+            return try await payments.transition(paymentID, tenantID: tenantID, at: clock.now()) { payment, _, _ in
                 PaymentTransition(
                     status: payment.status, failureReason: reason,
                     audit: [AuditEntry(actor: "system", action: "payment.needs_review", subjectType: "account",

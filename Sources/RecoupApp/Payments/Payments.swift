@@ -167,8 +167,8 @@ public struct PaymentTransition: Sendable {
 
 /// Stores payment methods, payments, ledger entries and the processor's events.
 ///
-/// Money changes in ``transition(_:tenantID:at:decide:)``: in one transaction it locks the account, reads the
-/// payment and the account's stored entries, asks `decide` what to do (nil: nothing, e.g. the payment already
+/// Money changes in ``transition(_:tenantID:at:decide:)``: in one transaction it locks the account, reads its status,
+/// the payment and the account's stored entries, asks `decide` what to do (nil: nothing, e.g. the payment already
 /// moved on) and stores the result. Two deliveries of the same outcome (the API answer and a webhook, or a webhook
 /// replayed) therefore post once.
 public protocol PaymentRepository: Sendable {
@@ -196,7 +196,7 @@ public protocol PaymentRepository: Sendable {
     /// See the protocol's comment. Nil when there is no such payment or `decide` answered nil.
     func transition(
         _ paymentID: UUID, tenantID: TenantID, at: Date,
-        decide: @escaping @Sendable (Payment, [PostedEntry]) throws -> PaymentTransition?
+        decide: @escaping @Sendable (Payment, AccountStatus, [PostedEntry]) throws -> PaymentTransition?
     ) async throws -> Payment?
     /// Posts entries that belong to no payment (interest accrual) under the account's lock: `decide` sees the stored
     /// entries and answers what to post and its audit events, or nil. Answers what was posted.
@@ -213,8 +213,11 @@ public protocol PaymentRepository: Sendable {
     func updateMethod(_ method: PaymentMethod, audit: AuditEntry, at: Date) async throws
     /// Stores a NACHA file being built, claiming its debits (each takes its trace number, and only if it is still
     /// pending and unclaimed: two exports at once cannot both take one; the loser's export fails and changes
-    /// nothing), or marks a file `ready`.
-    func saveACHFile(_ file: ACHFileRecord, audit: AuditEntry?) async throws
+    /// nothing).
+    func saveACHFile(_ file: ACHFileRecord, audit: AuditEntry) async throws
+    /// Marks a file being built `ready`: true for the one caller that moved it, who alone hands the file out, so two
+    /// exports resuming the same file at once never both give it to the bank.
+    func markACHFileReady(_ id: UUID, tenantID: TenantID) async throws -> Bool
     /// How many ACH debits were ever filed under the originator, all tenants together: trace numbers continue it.
     func achDebitsFiled() async throws -> Int
     func achFiles(tenantID: TenantID) async throws -> [ACHFileRecord]

@@ -52,11 +52,13 @@ extension TestClientProtocol {
 @Suite(.serialized)
 struct PaymentsAPITests {
     /// Runs `body` with a harness whose processor is the in-test one.
-    static func withProcessor(_ kind: TestDatabase, _ body: @escaping @Sendable (APIHarness, TestProcessor) async throws -> Void) async throws {
+    static func withProcessor(
+        _ kind: TestDatabase, timeout: TimeAmount = .seconds(10), _ body: @escaping @Sendable (APIHarness, TestProcessor) async throws -> Void
+    ) async throws {
         let processor = TestProcessor()
         try await Application(router: processor.router).test(.live) { processorClient in
             let port = try #require(processorClient.port)
-            let client = CardProcessorClient(baseURL: "http://127.0.0.1:\(port)", secretKey: TestProcessor.secretKey, timeout: .seconds(10))
+            let client = CardProcessorClient(baseURL: "http://127.0.0.1:\(port)", secretKey: TestProcessor.secretKey, timeout: timeout)
             try await APIHarness.with(kind, processor: client) { h in try await body(h, processor) }
         }
     }
@@ -93,6 +95,31 @@ struct PaymentsAPITests {
 
                 let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=payment.posted", key: h.acmeAdmin)
                 #expect((audit["items"] as? [Any])?.count == 1, "posted once in the audit trail too")
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
+    func aProcessorThatTimesOutLeavesThePaymentPendingAndItPostsOnceWhenTheNewsComes(_ kind: TestDatabase) async throws {
+        try await Self.withProcessor(kind, timeout: .milliseconds(500)) { h, processor in
+            try await h.app.test(.router) { client in
+                let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
+                let method = try await client.addCard(account, token: "pm_card_slow", h)
+                // The processor charged the card but answered after the client gave up: the outcome is unknown.
+                let (status, payment) = try await client.pay(account, method: method, minor: 2_500, key: "k-slow", h)
+                #expect(status == .created && payment["status"] as? String == "pending", "\(payment)")
+                let intent = try #require(processor.intents.first)
+                #expect(processor.intents.count == 1 && intent.amount == 2_500)
+                // A retry with the same key asks again with the same idempotency key: the same charge, no second one.
+                let (_, retried) = try await client.pay(account, method: method, minor: 2_500, key: "k-slow", h)
+                #expect(retried["id"] as? String == payment["id"] as? String && processor.intents.count == 1)
+                // The webhook brings the news; a late answer to the retry or a replay posts nothing more.
+                #expect(try await client.processorEvent("payment_intent.succeeded", intent, id: "evt_slow", h) == .ok)
+                #expect(try await client.processorEvent("payment_intent.succeeded", intent, id: "evt_slow", h) == .ok)
+                let (_, ledger, _) = try await client.call(.get, "/v1/accounts/\(account)/ledger", key: h.acmeAdmin)
+                #expect(Self.stored(ledger).filter { $0["kind"] as? String == "payment" }.count == 1 && Self.total(ledger) == 7_500)
+                let (_, read, _) = try await client.call(.get, "/v1/payments/\(try #require(payment["id"] as? String))", key: h.acmeAdmin)
+                #expect(read["status"] as? String == "succeeded")
             }
         }
     }

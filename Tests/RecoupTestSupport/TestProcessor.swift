@@ -11,7 +11,8 @@ import RecoupApp
 /// - `pm_card_visa`: succeeds; `pm_card_processing`: accepted, result by webhook later;
 /// - `pm_card_chargeDeclined`: 402 card error naming the intent;
 /// - `pm_card_unavailable`: 503 (the client must treat the outcome as unknown);
-/// - `pm_card_webhookFirst`: succeeds, but ``beforeAnswer`` runs (and may deliver the webhook) before the answer.
+/// - `pm_card_webhookFirst`: succeeds, but ``beforeAnswer`` runs (and may deliver the webhook) before the answer;
+/// - `pm_card_slow`: succeeds at once, but the answer comes only after ``slowAnswer`` (past a client's timeout).
 public final class TestProcessor: @unchecked Sendable {
     public static let secretKey = "sk_test_recoup"
     public static let webhookSecret = "whsec_test_recoup"
@@ -39,6 +40,8 @@ public final class TestProcessor: @unchecked Sendable {
     private var requestCount = 0
     /// Runs before a `pm_card_webhookFirst` charge is answered, with the intent it created.
     public var beforeAnswer: (@Sendable (Intent) async throws -> Void)?
+    /// How long a `pm_card_slow` charge takes to answer.
+    public var slowAnswer: Duration = .milliseconds(1500)
 
     public init() {}
 
@@ -60,6 +63,7 @@ public final class TestProcessor: @unchecked Sendable {
             }
             let (answer, intent, fresh) = self.intent(key: key, form: form)
             if fresh, form["payment_method"] == "pm_card_webhookFirst", let beforeAnswer = self.beforeAnswer { try await beforeAnswer(intent) }
+            if form["payment_method"] == "pm_card_slow" { try await Task.sleep(for: self.slowAnswer) }
             return try Self.json(answer.status, answer.body)
         }
         router.post("/v1/refunds") { request, _ -> Response in

@@ -107,7 +107,9 @@ extension APIHandlers {
         guard principal.role.canApproveMoney else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot refund payments") }
         let id = try parseUUID(input.path.paymentId, "payment_id")
         guard case let .json(body) = input.body else { throw RecoupError.invalid([FieldProblem(field: "body", reason: "expected JSON")]) }
-        let payment = try await services.payments.refund(id, reason: body.reason, scope: principal.scope, actor: principal.actor)
+        let payment = try await services.payments.refund(
+            id, amount: body.amountMinor, idempotencyKey: input.headers.idempotencyKey, reason: body.reason, scope: principal.scope,
+            actor: principal.actor)
         return .ok(.init(body: .json(APIMapping.payment(payment))))
     }
 

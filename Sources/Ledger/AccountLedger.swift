@@ -93,23 +93,61 @@ public struct AccountLedger: Hashable, Sendable {
         return LedgerEntry(id: id, postedOn: date, kind: .settlementWriteDown, amounts: -balance, memo: "settled in full")
     }
 
-    /// The entry that undoes `entryID` exactly (a returned payment, a chargeback): the same amounts in each bucket,
-    /// opposite signs. An entry is reversed at most once; reversals and opening entries are not reversible.
+    /// The entry that undoes what is left of `entryID` (a returned payment, a chargeback): the same amounts in each
+    /// bucket, opposite signs, less what partial reversals already gave back; for an entry never reversed, exactly
+    /// what it changed. Reversals and opening entries are not reversible.
     public func reversal(of entryID: UUID, on date: LocalDate, reason: String, id: UUID = UUID()) throws(LedgerError) -> LedgerEntry {
+        let left = try unreversed(entryID)
+        guard left != .zero else { throw .alreadyReversed(entryID) }
+        guard date >= itemizationDate else { throw .beforeItemization(date) }
+        return LedgerEntry(id: id, postedOn: date, kind: .reversal, amounts: -left, reverses: entryID, memo: reason)
+    }
+
+    /// The entry that gives back `amount` minor units of a payment (a partial refund): taken from what the payment
+    /// reduced and no partial reversal has given back yet, bucket by bucket in `order` — the reverse of the allocation
+    /// order, so what was paid last is owed again first. Several partial reversals add up to at most the payment.
+    public func partialReversal(of entryID: UUID, amount: Int64, order: [Bucket], on date: LocalDate, reason: String, id: UUID = UUID())
+        throws(LedgerError) -> LedgerEntry
+    {
+        guard amount > 0 else { throw .notPositive(amount) }
+        let left = try unreversed(entryID)
+        guard left != .zero else { throw .alreadyReversed(entryID) }
+        guard amount <= abs(left.total) else { throw .reversalExceedsEntry(entryID, left: abs(left.total), asked: amount) }
+        guard date >= itemizationDate else { throw .beforeItemization(date) }
+        let sign: Int64 = left.total < 0 ? 1 : -1
+        var restored = BucketAmounts.zero
+        var remaining = amount
+        for bucket in order where remaining > 0 {
+            let take = min(remaining, Int64(left[bucket].magnitude))
+            restored[bucket] = sign * take
+            remaining -= take
+        }
+        return LedgerEntry(id: id, postedOn: date, kind: .reversal, amounts: restored, reverses: entryID, memo: reason)
+    }
+
+    /// What `entryID` changed that its reversals have not given back yet.
+    func unreversed(_ entryID: UUID) throws(LedgerError) -> BucketAmounts {
         guard let original = entries.first(where: { $0.id == entryID }) else { throw .unknownEntry(entryID) }
         guard [.payment, .credit, .fee, .interestAccrual, .adjustment, .settlementWriteDown].contains(original.kind) else {
             throw .notReversible(original.kind)
         }
-        guard !entries.contains(where: { $0.reverses == entryID }) else { throw .alreadyReversed(entryID) }
-        guard date >= itemizationDate else { throw .beforeItemization(date) }
-        return LedgerEntry(id: id, postedOn: date, kind: .reversal, amounts: -original.amounts, reverses: entryID, memo: reason)
+        return entries.filter { $0.reverses == entryID }.reduce(original.amounts) { $0 + $1.amounts }
     }
 
-    /// The ledger with `entry` added, once checked: no bucket below zero, a reversal of a known, unreversed entry.
+    /// The ledger with `entry` added, once checked: no bucket below zero; a reversal of a known entry that gives back,
+    /// with the entry's other reversals, no more than the entry changed in any bucket.
     public func appending(_ entry: LedgerEntry) throws(LedgerError) -> AccountLedger {
         if let reversed = entry.reverses {
-            guard entries.contains(where: { $0.id == reversed }) else { throw .unknownEntry(reversed) }
-            guard !entries.contains(where: { $0.reverses == reversed }) else { throw .alreadyReversed(reversed) }
+            let left = try unreversed(reversed)
+            for bucket in Bucket.allCases {
+                let after = left[bucket] + entry.amounts[bucket]
+                // Each bucket moves toward zero and not past it.
+                guard after.magnitude <= left[bucket].magnitude, after == 0 || (after < 0) == (left[bucket] < 0) else {
+                    throw left == .zero
+                        ? .alreadyReversed(reversed)
+                        : .reversalExceedsEntry(reversed, left: abs(left.total), asked: abs(entry.amounts.total))
+                }
+            }
         }
         let after = balance + entry.amounts
         for bucket in Bucket.allCases where after[bucket] < 0 { throw .negativeBucket(bucket) }

@@ -51,6 +51,8 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
     case overpayment(owed: Int64, paid: Int64)
     case unknownEntry(UUID)
     case alreadyReversed(UUID)
+    /// A reversal would give back more of the entry than is left of it.
+    case reversalExceedsEntry(UUID, left: Int64, asked: Int64)
     case notReversible(EntryKind)
     /// The entry would take a bucket below zero.
     case negativeBucket(Bucket)
@@ -63,6 +65,8 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .overpayment(owed, paid): "\(paid) minor units paid, \(owed) owed: the excess is not taken"
         case let .unknownEntry(id): "no entry \(id.uuidString.lowercased()) on this account"
         case let .alreadyReversed(id): "entry \(id.uuidString.lowercased()) is already reversed"
+        case let .reversalExceedsEntry(id, left, asked):
+            "\(asked) minor units asked back of entry \(id.uuidString.lowercased()), which has \(left) left to give back"
         case let .notReversible(kind): "a \(kind.rawValue) entry cannot be reversed"
         case let .negativeBucket(bucket): "the entry would take \(bucket.rawValue) below zero"
         case let .beforeItemization(date): "\(date.iso) is before the itemization date"

@@ -50,8 +50,9 @@ public struct CardProcessorClient: PaymentProcessor {
         }
     }
 
-    public func refund(reference: String, idempotencyKey: String) async throws -> String {
-        let (status, json) = try await post("/v1/refunds", form: [("payment_intent", reference)], idempotencyKey: idempotencyKey)
+    public func refund(reference: String, amount: Money?, idempotencyKey: String) async throws -> String {
+        let form = [("payment_intent", reference)] + (amount.map { [("amount", "\($0.minorUnits)")] } ?? [])
+        let (status, json) = try await post("/v1/refunds", form: form, idempotencyKey: idempotencyKey)
         guard status == 400 || status == 402 || (200..<300).contains(status) else { throw ProcessorUnavailable("answered \(status)") }
         guard let id = json["id"] as? String else {
             let message = (json["error"] as? [String: Any])?["message"] as? String ?? "answered \(status)"

@@ -216,6 +216,59 @@ struct PaymentsAPITests {
     }
 
     @Test(arguments: TestDatabase.available)
+    func partialRefundsGiveBackWhatWasPaidLastFirstAndAFullRefundTheRest(_ kind: TestDatabase) async throws {
+        try await Self.withProcessor(kind) { h, processor in
+            try await h.app.test(.router) { client in
+                // $100 principal and $20 interest; standard terms pay fees, then interest, then principal.
+                let row = placementRow("A-1").replacingOccurrences(of: ",100.00,0.00,100.00,", with: ",100.00,20.00,120.00,")
+                let account = try await client.placeForAcme(placementHeader + "\n" + row, h)
+                let method = try await client.addCard(account, token: "pm_card_visa", h)
+                let (_, paid) = try await client.pay(account, method: method, minor: 5_000, key: "k-1", h)
+                let paymentID = try #require(paid["id"] as? String)
+                func refund(_ body: String, key: String?) async throws -> (HTTPResponse.Status, [String: Any]) {
+                    var headers: HTTPFields = [.authorization: "Bearer \(h.acmeAdmin)", .contentType: "application/json"]
+                    if let key { headers[HTTPField.Name("Idempotency-Key")!] = key }
+                    return try await client.execute(uri: "/v1/payments/\(paymentID)/refund", method: .post, headers: headers,
+                                                    body: ByteBuffer(string: body)) { response in
+                        (response.status, (try? JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8))) as? [String: Any] ?? [:])
+                    }
+                }
+                func balance() async throws -> [String: Any] {
+                    let (_, ledger, _) = try await client.call(.get, "/v1/accounts/\(account)/ledger", key: h.acmeAdmin)
+                    return ledger["balance"] as? [String: Any] ?? [:]
+                }
+
+                let (noKey, problem) = try await refund(#"{"reason": "goodwill", "amount_minor": 1000}"#, key: nil)
+                #expect(noKey == .badRequest && "\(problem)".contains("Idempotency-Key"))
+                let (first, afterFirst) = try await refund(#"{"reason": "goodwill", "amount_minor": 1000}"#, key: "r-1")
+                #expect(first == .ok && afterFirst["status"] as? String == "succeeded", "\(afterFirst)")
+                var owed = try await balance()
+                #expect(owed["principal"] as? Int == 8_000 && owed["interest"] as? Int == 0, "principal, paid last, is owed again first: \(owed)")
+                let (again, _) = try await refund(#"{"reason": "goodwill", "amount_minor": 1000}"#, key: "r-1")
+                #expect(again == .ok && processor.refundAmounts == [1_000], "the same key refunds once")
+                #expect(try await balance()["total"] as? Int == 8_000, "and posts once")
+
+                let (tooMuch, tooMuchProblem) = try await refund(#"{"reason": "x", "amount_minor": 4500}"#, key: "r-2")
+                #expect(tooMuch == .badRequest && "\(tooMuchProblem)".contains("40.00 of this payment is left to refund"))
+                _ = try await refund(#"{"reason": "x", "amount_minor": 3500}"#, key: "r-3")
+                owed = try await balance()
+                #expect(owed["principal"] as? Int == 10_000 && owed["interest"] as? Int == 1_500, "\(owed)")
+
+                let (full, refunded) = try await refund(#"{"reason": "all of it"}"#, key: nil)
+                #expect(full == .ok && refunded["status"] as? String == "refunded")
+                #expect(processor.refundAmounts == [1_000, 3_500, nil], "the last refund takes what the charge has left")
+                owed = try await balance()
+                #expect(owed["principal"] as? Int == 10_000 && owed["interest"] as? Int == 2_000, "everything the payment paid is owed again")
+                let (_, ledger, _) = try await client.call(.get, "/v1/accounts/\(account)/ledger", key: h.acmeAdmin)
+                let shares = Self.stored(ledger).dropFirst(2).map { ($0["client_share_minor"] as? Int ?? 0, $0["agency_fee_minor"] as? Int ?? 0) }
+                #expect(shares.map(\.0) == [3_750, -750, -2_625, -375] && shares.map(\.1) == [1_250, -250, -875, -125], "\(shares)")
+                let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=payment.partially_refunded", key: h.acmeAdmin)
+                #expect((audit["items"] as? [Any])?.count == 2)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func idempotencyKeysAndBadInputAreRefusedClearly(_ kind: TestDatabase) async throws {
         try await Self.withProcessor(kind) { h, processor in
             try await h.app.test(.router) { client in

@@ -71,6 +71,33 @@ struct LedgerTests {
         }
     }
 
+    @Test func partialReversalsGiveBackWhatWasPaidLastFirstAndNeverMoreThanThePayment() throws {
+        var ledger = try AccountLedger.opening(placed(10_000, interest: 1_000, fees: 500), policy: .feesInterestPrincipal)
+        let before = ledger.balance
+        // 2,000 pays the 500 fees, the 1,000 interest, then 500 principal.
+        let payment = try ledger.payment(usd(2_000), on: itemized.adding(days: 5), policy: .feesInterestPrincipal)
+        ledger = try ledger.appending(payment)
+        let lastFirst = AllocationPolicy.feesInterestPrincipal.order.reversed() as [Bucket]
+        let first = try ledger.partialReversal(of: payment.id, amount: 700, order: lastFirst, on: itemized.adding(days: 6), reason: "goodwill")
+        #expect(first.amounts == BucketAmounts(principal: 500, interest: 200) && first.reverses == payment.id)
+        ledger = try ledger.appending(first)
+        #expect(ledger.itemization.payments == 1_300, "the itemization nets the refund against the payment")
+        #expect(throws: LedgerError.reversalExceedsEntry(payment.id, left: 1_300, asked: 1_301)) {
+            try ledger.partialReversal(of: payment.id, amount: 1_301, order: lastFirst, on: itemized.adding(days: 7), reason: "too much")
+        }
+        #expect(throws: LedgerError.reversalExceedsEntry(payment.id, left: 1_300, asked: 2_000)) { 
+            try ledger.appending(LedgerEntry(postedOn: itemized.adding(days: 7), kind: .reversal, amounts: -payment.amounts, reverses: payment.id))
+        }
+        // What is left reverses in full: the ledger is back where it was, and nothing more can be given back.
+        let rest = try ledger.reversal(of: payment.id, on: itemized.adding(days: 8), reason: "chargeback")
+        #expect(rest.amounts == BucketAmounts(interest: 800, fees: 500))
+        ledger = try ledger.appending(rest)
+        #expect(ledger.balance == before && ledger.itemization.payments == 0)
+        #expect(throws: LedgerError.alreadyReversed(payment.id)) {
+            try ledger.partialReversal(of: payment.id, amount: 1, order: lastFirst, on: itemized.adding(days: 9), reason: "again")
+        }
+    }
+
     @Test func aSettlementWritesDownWhatIsLeftToZero() throws {
         var ledger = try AccountLedger.opening(placed(10_000, interest: 1_000, fees: 500), policy: .feesInterestPrincipal)
         ledger = try ledger.appending(ledger.payment(usd(6_900), on: itemized.adding(days: 30), policy: .feesInterestPrincipal))

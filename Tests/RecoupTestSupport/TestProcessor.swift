@@ -37,6 +37,7 @@ public final class TestProcessor: @unchecked Sendable {
     private var intentsByKey: [String: (status: HTTPResponse.Status, body: [String: Any])] = [:]
     private var intentList: [Intent] = []
     private var refundsByKey: [String: String] = [:]
+    private var refundAmountList: [Int64?] = []
     private var requestCount = 0
     /// Runs before a `pm_card_webhookFirst` charge is answered, with the intent it created.
     public var beforeAnswer: (@Sendable (Intent) async throws -> Void)?
@@ -48,6 +49,8 @@ public final class TestProcessor: @unchecked Sendable {
     /// Every intent created, once per idempotency key.
     public var intents: [Intent] { lock.withLock { intentList } }
     public var refunds: Int { lock.withLock { refundsByKey.count } }
+    /// The amount each refund asked for (nil: all that was left), in the order they were made.
+    public var refundAmounts: [Int64?] { lock.withLock { refundAmountList } }
     /// Requests received, replays included.
     public var requests: Int { lock.withLock { requestCount } }
 
@@ -74,6 +77,7 @@ public final class TestProcessor: @unchecked Sendable {
                 if let known = self.refundsByKey[key] { return known }
                 let id = "re_\(self.refundsByKey.count + 1)"
                 self.refundsByKey[key] = id
+                self.refundAmountList.append(form["amount"].flatMap { Int64($0) })
                 return id
             }
             return try Self.json(.ok, ["id": id, "object": "refund", "payment_intent": form["payment_intent"] ?? "", "status": "succeeded"])

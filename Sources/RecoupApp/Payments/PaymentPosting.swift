@@ -82,12 +82,13 @@ public enum PaymentPosting {
         guard let entryID = payment.entryID, payment.status == .succeeded || payment.status == .processing,
               let position = stored.firstIndex(where: { $0.entry.id == entryID })
         else { return nil }
-        let original = stored[position]
         var (ledger, _) = try ledger(account, terms: terms, stored: stored)
         let postedOn = max(date, ledger.itemizationDate)
+        // What partial refunds gave back already stays given back: the rest is reversed, and the rest of the split.
         let reversal = try ledger.reversal(of: entryID, on: postedOn, reason: reason)
         ledger = try ledger.appending(reversal)
-        var post = [PostedEntry(entry: reversal, paymentID: payment.id, split: -original.split)]
+        let split = stored.filter { $0.entry.id == entryID || $0.entry.reverses == entryID }.reduce(RemittanceSplit.zero) { $0 + $1.split }
+        var post = [PostedEntry(entry: reversal, paymentID: payment.id, split: -split)]
         var audit = [AuditEntry(
             actor: actor, action: "payment.\(status.rawValue)", subjectType: "account", subjectID: account.id.description,
             details: ["payment_id": payment.id.uuidString.lowercased(), "reversal_id": reversal.id.uuidString.lowercased(),
@@ -108,5 +109,36 @@ public enum PaymentPosting {
         var transition = PaymentTransition(status: status, failureReason: reason, post: post, accountStatus: accountStatus, audit: audit)
         transition.reopenedSettlement = reopened
         return transition
+    }
+
+    /// Part of a posted card payment went back to the consumer (`amount` minor units, less than is left of it): a
+    /// partial reversal gives back what the payment paid last first (the reverse of the client's allocation order),
+    /// the split goes back at the contingency rate, and a paid-off account is active again; the payment stays
+    /// succeeded. `refundID` is the reversal entry's id, made from the request's idempotency key: a repeated request
+    /// finds it posted and changes nothing. A settlement's payment is refunded in full or not at all (refusal).
+    public static func refundedInPart(
+        _ payment: Payment, account: Account, terms: ClientTerms, stored: [PostedEntry], amount: Int64, refundID: UUID, reason: String,
+        on date: LocalDate, actor: String
+    ) throws -> PaymentTransition? {
+        guard !stored.contains(where: { $0.entry.id == refundID }) else { return nil }
+        guard let entryID = payment.entryID, payment.status == .succeeded else {
+            throw RecoupError.conflict("only a succeeded card payment can be refunded (this one is \(payment.status.rawValue))")
+        }
+        guard account.status != .settled else {
+            throw RecoupError.conflict("a payment that settled the account is refunded in full (which reopens the settlement), not in part")
+        }
+        let (ledger, _) = try ledger(account, terms: terms, stored: stored)
+        let reversal = try ledger.partialReversal(
+            of: entryID, amount: amount, order: terms.allocation.order.reversed(), on: max(date, ledger.itemizationDate), reason: reason,
+            id: refundID)
+        _ = try ledger.appending(reversal)
+        let split = -RemittanceSplit.of(amount, contingencyBasisPoints: terms.contingencyBasisPoints)
+        return PaymentTransition(
+            status: payment.status, post: [PostedEntry(entry: reversal, paymentID: payment.id, split: split)],
+            accountStatus: account.status == .paid ? .active : nil,
+            audit: [AuditEntry(
+                actor: actor, action: "payment.partially_refunded", subjectType: "account", subjectID: account.id.description,
+                details: ["payment_id": payment.id.uuidString.lowercased(), "reversal_id": refundID.uuidString.lowercased(),
+                          "amount": Money(minorUnits: amount, currency: payment.amount.currency).decimalString, "reason": reason])])
     }
 }

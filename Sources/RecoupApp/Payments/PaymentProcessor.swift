@@ -52,8 +52,9 @@ public struct ProcessorUnavailable: Error, Equatable, CustomStringConvertible {
 public protocol PaymentProcessor: Sendable {
     /// Charges a stored card. Throws ``ProcessorUnavailable`` when the outcome is unknown.
     func charge(_ charge: CardCharge) async throws -> ProcessorCharge
-    /// Refunds a charge in full; returns the refund's id. The same `idempotencyKey` refunds once.
-    func refund(reference: String, idempotencyKey: String) async throws -> String
+    /// Refunds `amount` of a charge, or all that is left of it (nil); returns the refund's id. The same
+    /// `idempotencyKey` refunds once.
+    func refund(reference: String, amount: Money?, idempotencyKey: String) async throws -> String
 }
 
 /// A processor webhook event of the common shape (`{"id": "evt_…", "type": "payment_intent.succeeded", "data":

@@ -261,23 +261,65 @@ public struct PaymentService: Sendable {
         }
     }
 
-    /// Refunds a card payment in full through the processor and reverses its entry.
-    public func refund(_ paymentID: UUID, reason: String, scope: AccessScope, actor: String) async throws -> Payment {
+    /// Refunds a card payment through the processor: in full (`amount` nil, or all that is left of it), which reverses
+    /// what is left of its entry and gives back any convenience fee, or in part, which gives back `amount` of what it
+    /// paid on the debt (``PaymentPosting/refundedInPart(_:account:terms:stored:amount:refundID:reason:on:actor:)``).
+    /// A partial refund needs the caller's `idempotencyKey`: the processor's refund and the reversal entry are both
+    /// keyed by it, so a retry refunds and posts once.
+    public func refund(
+        _ paymentID: UUID, amount: Int64? = nil, idempotencyKey: String? = nil, reason: String, scope: AccessScope, actor: String
+    ) async throws -> Payment {
         let payment = try await payment(paymentID, scope: scope)
-        guard payment.status == .succeeded, payment.rail == .card, let reference = payment.processorRef else {
+        guard payment.status == .succeeded, payment.rail == .card, let reference = payment.processorRef, let entryID = payment.entryID else {
             if payment.status == .refunded { return payment }
             throw RecoupError.conflict("only a succeeded card payment can be refunded (this one is \(payment.status.rawValue))")
         }
         guard let processor else { throw Self.noProcessor }
-        do {
-            _ = try await processor.refund(reference: reference, idempotencyKey: "refund-\(payment.id.uuidString.lowercased())")
-        } catch let failure as ProcessorUnavailable {
-            throw RecoupError.unavailable("\(failure): nothing was refunded; try again")
+        let stored = try await payments.entries(account: payment.accountID, tenantID: scope.tenantID)
+        let left = payment.amount.minorUnits - stored.filter { $0.entry.reverses == entryID }.reduce(0) { $0 + $1.entry.amounts.total }
+        if let amount, amount != left {
+            guard let key = idempotencyKey, !key.isEmpty else {
+                throw RecoupError.invalid([FieldProblem(field: "Idempotency-Key", reason: "a partial refund needs one, so that a retry refunds once")])
+            }
+            let refundID = Self.refundEntryID(payment: payment.id, key: key)
+            guard !stored.contains(where: { $0.entry.id == refundID }) else { return payment }
+            guard amount > 0, amount < left else {
+                throw RecoupError.invalid([FieldProblem(
+                    field: "amount_minor",
+                    reason: "\(Money(minorUnits: left, currency: payment.amount.currency).decimalString) of this payment is left to refund")])
+            }
+            try await refundAtProcessor(processor, reference: reference, amount: Money(minorUnits: amount, currency: payment.amount.currency),
+                                        key: "refund-\(payment.id.uuidString.lowercased())-\(key)")
+            let account = try await accounts.account(payment.accountID, scope: scope)
+            let terms = try await payments.terms(client: account.clientID, tenantID: scope.tenantID)
+            let today = LocalDate(utc: clock.now())
+            return try await transition(paymentID, account: account) { payment, account, stored in
+                try PaymentPosting.refundedInPart(
+                    payment, account: account, terms: terms, stored: stored, amount: amount, refundID: refundID, reason: reason, on: today,
+                    actor: actor)
+            } ?? payment
         }
+        try await refundAtProcessor(processor, reference: reference, amount: nil, key: "refund-\(payment.id.uuidString.lowercased())")
         if let refunded = try await undo(payment.id, tenantID: scope.tenantID, status: .refunded, reason: reason, actor: actor) {
             return refunded
         }
         return try await self.payment(paymentID, scope: scope)
+    }
+
+    func refundAtProcessor(_ processor: any PaymentProcessor, reference: String, amount: Money?, key: String) async throws {
+        do {
+            _ = try await processor.refund(reference: reference, amount: amount, idempotencyKey: key)
+        } catch let failure as ProcessorUnavailable {
+            throw RecoupError.unavailable("\(failure): nothing was refunded; try again")
+        }
+    }
+
+    /// The reversal entry of a partial refund: the same for the same payment and idempotency key, so a repeated
+    /// request finds its entry posted.
+    static func refundEntryID(payment: UUID, key: String) -> UUID {
+        let bytes = Array(SHA256.hash(data: Data("partial-refund|\(payment.uuidString.lowercased())|\(key)".utf8)))
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10],
+                           bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 
     /// A processor webhook for `tenantID`, its signature already checked. An event is noted once it has been applied,

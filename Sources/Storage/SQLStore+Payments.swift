@@ -197,7 +197,7 @@ extension SQLStore: PaymentRepository {
 
     public func transition(
         _ paymentID: UUID, tenantID: TenantID, at: Date,
-        decide: @escaping @Sendable (Payment, AccountStatus, [PostedEntry]) throws -> PaymentTransition?
+        decide: @escaping @Sendable (Payment, LockedAccount, [PostedEntry]) throws -> PaymentTransition?
     ) async throws -> Payment? {
         let tenant = tenantID.description
         let id = paymentID.uuidString.lowercased()
@@ -211,7 +211,8 @@ extension SQLStore: PaymentRepository {
                 .where("tenant_id", .equal, tenant).where("id", .equal, id).first().map(Self.payment)
             else { return nil }
             let stored = try await self.entries(account: current.accountID, tenantID: tenantID, on: sql)
-            guard let change = try decide(current, status, stored) else { return current }
+            let locked = LockedAccount(status: status, settlements: try await self.settlements(account: current.accountID, tenantID: tenantID, on: sql))
+            guard let change = try decide(current, locked, stored) else { return current }
             var updated = current
             updated.status = change.status
             updated.processorRef = change.processorRef ?? current.processorRef

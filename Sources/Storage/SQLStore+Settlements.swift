@@ -39,7 +39,11 @@ extension SQLStore: SettlementRepository {
     }
 
     public func settlements(account: AccountID, tenantID: TenantID) async throws -> [SettlementRecord] {
-        try await db.sql.select().column(SQLLiteral.all).from("settlements")
+        try await settlements(account: account, tenantID: tenantID, on: db.sql)
+    }
+
+    func settlements(account: AccountID, tenantID: TenantID, on sql: any SQLDatabase) async throws -> [SettlementRecord] {
+        try await sql.select().column(SQLLiteral.all).from("settlements")
             .where("tenant_id", .equal, tenantID.description).where("account_id", .equal, account.description)
             .orderBy("created_at", .descending).all().map(Self.settlement)
     }

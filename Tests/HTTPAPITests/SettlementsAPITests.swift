@@ -2,9 +2,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import RecoupApp
 import RecoupCore
 import RecoupTestSupport
+import Storage
 import Testing
 
 /// Settlements through the API on both databases: inside the client's authority at once, outside it only with a
@@ -42,6 +44,21 @@ struct SettlementsAPITests {
                 let (again, _, _) = try await client.call(.post, "/v1/accounts/\(account)/settlements", key: h.acmeAgent,
                                                           body: #"{"percent_bp": 6000, "installments": 1, "expires_on": "2026-10-15"}"#)
                 #expect(again == .conflict, "a settled account takes no new offer")
+                // Posting decisions see the account as it stands under its lock: settled, its settlement completed.
+                struct Seen: Error { let account: LockedAccount }
+                let paymentID = try #require(UUID(uuidString: payment["id"] as? String ?? ""))
+                do {
+                    _ = try await h.store.transition(paymentID, tenantID: h.acme, at: h.clock.now()) { _, locked, _ in throw Seen(account: locked) }
+                    Issue.record("the decision was not asked")
+                } catch let seen as Seen {
+                    #expect(seen.account.status == .settled && seen.account.settlements.map(\.status) == [.completed])
+                }
+                var partial: HTTPFields = [.authorization: "Bearer \(h.acmeAdmin)", .contentType: "application/json"]
+                partial[HTTPField.Name("Idempotency-Key")!] = "part-1"
+                let inPart = try await client.execute(
+                    uri: "/v1/payments/\(paymentID.uuidString.lowercased())/refund", method: .post, headers: partial,
+                    body: ByteBuffer(string: #"{"reason": "goodwill", "amount_minor": 1000}"#)) { $0.status }
+                #expect(inPart == .conflict, "a settlement's payment is refunded in full or not at all")
 
                 // The settling payment is refunded: the write-down is undone too and the settlement is open again.
                 let (refunded, _, refundText) = try await client.call(.post, "/v1/payments/\(payment["id"] as? String ?? "")/refund",

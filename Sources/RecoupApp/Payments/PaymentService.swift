@@ -231,13 +231,12 @@ public struct PaymentService: Sendable {
         guard let payment = try await payments.payment(paymentID, tenantID: tenantID) else { return nil }
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
-        let settlement = try await acceptedSettlement(account)
-        return try await transition(paymentID, account: account) { payment, account, stored in
+        return try await transition(paymentID, account: account) { payment, account, settlements, stored in
             switch outcome {
             case .succeeded:
                 try PaymentPosting.received(
                     payment, account: account, terms: terms, stored: stored, status: .succeeded, reference: reference, on: today,
-                    settlement: settlement, actor: actor)
+                    settlement: settlements.first { $0.status == .accepted }, actor: actor)
             case .processing:
                 payment.status == .pending
                     ? PaymentTransition(status: .processing, processorRef: reference, audit: []) : nil
@@ -254,10 +253,10 @@ public struct PaymentService: Sendable {
         guard let payment = try await payments.payment(paymentID, tenantID: tenantID) else { return nil }
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
-        let settled = try await settlements.settlements(account: account.id, tenantID: tenantID).first { $0.status == .completed }
-        return try await transition(paymentID, account: account) { payment, account, stored in
+        return try await transition(paymentID, account: account) { payment, account, settlements, stored in
             try PaymentPosting.undone(
-                payment, account: account, terms: terms, stored: stored, status: status, reason: reason, on: today, settled: settled, actor: actor)
+                payment, account: account, terms: terms, stored: stored, status: status, reason: reason, on: today,
+                settled: settlements.first { $0.status == .completed }, actor: actor)
         }
     }
 
@@ -293,7 +292,7 @@ public struct PaymentService: Sendable {
             let account = try await accounts.account(payment.accountID, scope: scope)
             let terms = try await payments.terms(client: account.clientID, tenantID: scope.tenantID)
             let today = LocalDate(utc: clock.now())
-            return try await transition(paymentID, account: account) { payment, account, stored in
+            return try await transition(paymentID, account: account) { payment, account, _, stored in
                 try PaymentPosting.refundedInPart(
                     payment, account: account, terms: terms, stored: stored, amount: amount, refundID: refundID, reason: reason, on: today,
                     actor: actor)
@@ -402,28 +401,28 @@ public struct PaymentService: Sendable {
         guard let payment = try await payments.payment(paymentID, tenantID: tenantID) else { return nil }
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
-        let settlement = try await acceptedSettlement(account)
         let today = LocalDate(utc: clock.now())
-        return try await transition(paymentID, account: account) { payment, account, stored in
+        return try await transition(paymentID, account: account) { payment, account, settlements, stored in
             try PaymentPosting.received(
                 payment, account: account, terms: terms, stored: stored, status: .processing, reference: trace, on: today,
-                settlement: settlement, actor: actor)
+                settlement: settlements.first { $0.status == .accepted }, actor: actor)
         }
     }
 
-    /// Runs a posting decision under the account's lock, on `account` as it stands under that lock (a payment that
-    /// settled or paid it off a moment earlier shows in its status). When the ledger refuses it (a charge that
+    /// Runs a posting decision under the account's lock, on `account` and its settlements as they stand under that
+    /// lock (a payment that settled or paid it off a moment earlier shows). When the ledger refuses it (a charge that
     /// succeeded after another payment took the balance below its amount), nothing posts: the payment keeps its
     /// status, is marked for review with the reason (the excess is the agency's to refund), and the audit trail says so.
     func transition(
-        _ paymentID: UUID, account: Account, decide: @escaping @Sendable (Payment, Account, [PostedEntry]) throws -> PaymentTransition?
+        _ paymentID: UUID, account: Account,
+        decide: @escaping @Sendable (Payment, Account, [SettlementRecord], [PostedEntry]) throws -> PaymentTransition?
     ) async throws -> Payment? {
         let tenantID = account.tenantID
         do {
-            return try await payments.transition(paymentID, tenantID: tenantID, at: clock.now()) { payment, status, stored in
-                var locked = account
-                locked.status = status
-                return try decide(payment, locked, stored)
+            return try await payments.transition(paymentID, tenantID: tenantID, at: clock.now()) { payment, locked, stored in
+                var current = account
+                current.status = locked.status
+                return try decide(payment, current, locked.settlements, stored)
             }
         } catch let refusal as LedgerError {
             let reason = "needs review: the ledger refused the posting (\(refusal))"
@@ -437,7 +436,7 @@ public struct PaymentService: Sendable {
         }
     }
 
-    /// The settlement the consumer accepted on the account, if any: payments complete it.
+    /// The settlement the consumer accepted on the account, if any: no interest accrues while it stands.
     func acceptedSettlement(_ account: Account) async throws -> SettlementRecord? {
         try await settlements.settlements(account: account.id, tenantID: account.tenantID).first { $0.status == .accepted }
     }

@@ -165,10 +165,23 @@ public struct PaymentTransition: Sendable {
     }
 }
 
+/// The account as a posting decision sees it, read under the account's row lock: a payment that paid it off or
+/// completed its settlement a moment earlier shows here.
+public struct LockedAccount: Sendable {
+    public var status: AccountStatus
+    /// The account's settlements, newest first.
+    public var settlements: [SettlementRecord]
+
+    public init(status: AccountStatus, settlements: [SettlementRecord]) {
+        self.status = status
+        self.settlements = settlements
+    }
+}
+
 /// Stores payment methods, payments, ledger entries and the processor's events.
 ///
-/// Money changes in ``transition(_:tenantID:at:decide:)``: in one transaction it locks the account, reads its status,
-/// the payment and the account's stored entries, asks `decide` what to do (nil: nothing, e.g. the payment already
+/// Money changes in ``transition(_:tenantID:at:decide:)``: in one transaction it locks the account, reads its status
+/// and settlements, the payment and the account's stored entries, asks `decide` what to do (nil: nothing, e.g. the payment already
 /// moved on) and stores the result. Two deliveries of the same outcome (the API answer and a webhook, or a webhook
 /// replayed) therefore post once.
 public protocol PaymentRepository: Sendable {
@@ -196,7 +209,7 @@ public protocol PaymentRepository: Sendable {
     /// See the protocol's comment. Nil when there is no such payment or `decide` answered nil.
     func transition(
         _ paymentID: UUID, tenantID: TenantID, at: Date,
-        decide: @escaping @Sendable (Payment, AccountStatus, [PostedEntry]) throws -> PaymentTransition?
+        decide: @escaping @Sendable (Payment, LockedAccount, [PostedEntry]) throws -> PaymentTransition?
     ) async throws -> Payment?
     /// Posts entries that belong to no payment (interest accrual) under the account's lock: `decide` sees the stored
     /// entries and answers what to post and its audit events, or nil. Answers what was posted.

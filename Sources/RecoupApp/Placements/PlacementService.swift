@@ -39,8 +39,8 @@ public struct PlacementOutcome: Sendable {
 /// Imports placement files: streams bytes through the CSV reader and the row validator, writes valid rows in
 /// batches, and records the placement with its counts, row errors, file digest and audit event.
 ///
-/// Memory stays flat whatever the file size: two batches of rows are held at a time, one being written while the next is read (plus the row errors, which a
-/// client needs in full in the report). The whole file is one transaction.
+/// Memory stays flat whatever the file size: two batches of rows are held at a time, one being written while the
+/// next is read (plus the row errors, which a client needs in full in the report). The whole file is one transaction.
 public struct PlacementService: Sendable {
     let placements: any PlacementRepository
     let directory: any DirectoryRepository

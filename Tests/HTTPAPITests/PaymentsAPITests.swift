@@ -264,6 +264,20 @@ struct PaymentsAPITests {
                 #expect(shares.map(\.0) == [3_750, -750, -2_625, -375] && shares.map(\.1) == [1_250, -250, -875, -125], "\(shares)")
                 let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=payment.partially_refunded", key: h.acmeAdmin)
                 #expect((audit["items"] as? [Any])?.count == 2)
+
+                // Half of a new payment back, then the same request again: now it asks for all that is left, and it
+                // is still the retry it is, not a refund of the rest.
+                let (_, second) = try await client.pay(account, method: method, minor: 2_000, key: "k-2", h)
+                let secondID = try #require(second["id"] as? String)
+                var headers: HTTPFields = [.authorization: "Bearer \(h.acmeAdmin)", .contentType: "application/json"]
+                headers[HTTPField.Name("Idempotency-Key")!] = "half"
+                for _ in 0..<2 {
+                    let status = try await client.execute(uri: "/v1/payments/\(secondID)/refund", method: .post, headers: headers,
+                                                          body: ByteBuffer(string: #"{"reason": "half", "amount_minor": 1000}"#)) { $0.status }
+                    #expect(status == .ok)
+                }
+                let (_, read, _) = try await client.call(.get, "/v1/payments/\(secondID)", key: h.acmeAdmin)
+                #expect(read["status"] as? String == "succeeded" && processor.refundAmounts.suffix(1) == [1_000] && processor.refunds == 4)
             }
         }
     }

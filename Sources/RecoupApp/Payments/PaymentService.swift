@@ -275,13 +275,17 @@ public struct PaymentService: Sendable {
         }
         guard let processor else { throw Self.noProcessor }
         let stored = try await payments.entries(account: payment.accountID, tenantID: scope.tenantID)
+        // A retry of a partial refund already posted answers the payment, whatever is left of it now.
+        if amount != nil, let key = idempotencyKey,
+           stored.contains(where: { $0.entry.id == Self.refundEntryID(payment: payment.id, key: key) }) {
+            return payment
+        }
         let left = payment.amount.minorUnits - stored.filter { $0.entry.reverses == entryID }.reduce(0) { $0 + $1.entry.amounts.total }
         if let amount, amount != left {
             guard let key = idempotencyKey, !key.isEmpty else {
                 throw RecoupError.invalid([FieldProblem(field: "Idempotency-Key", reason: "a partial refund needs one, so that a retry refunds once")])
             }
             let refundID = Self.refundEntryID(payment: payment.id, key: key)
-            guard !stored.contains(where: { $0.entry.id == refundID }) else { return payment }
             guard amount > 0, amount < left else {
                 throw RecoupError.invalid([FieldProblem(
                     field: "amount_minor",

@@ -171,18 +171,24 @@ extension SQLStore: PaymentRepository {
     }
 
     public func payments(rail: PaymentRail, tenantID: TenantID, from: LocalDate, to: LocalDate) async throws -> [Payment] {
-        try await db.sql.select().column(SQLLiteral.all).from("payments")
-            .where("tenant_id", .equal, tenantID.description).where("rail", .equal, rail.rawValue)
-            .where("created_at", .greaterThanOrEqual, SQLBind(from.utcStart)).where("created_at", .lessThan, SQLBind(to.adding(days: 1).utcStart))
-            .orderBy("created_at").all().map(Self.payment)
+        try await payments(rail: rail, tenantID: tenantID, by: "created_at", from: from, to: to)
     }
 
     public func returnedDebits(tenantID: TenantID, from: LocalDate, to: LocalDate) async throws -> [Payment] {
-        try await db.sql.select().column(SQLLiteral.all).from("payments")
-            .where("tenant_id", .equal, tenantID.description).where("rail", .equal, PaymentRail.ach.rawValue)
-            .where("status", .equal, PaymentStatus.returned.rawValue)
-            .where("updated_at", .greaterThanOrEqual, SQLBind(from.utcStart)).where("updated_at", .lessThan, SQLBind(to.adding(days: 1).utcStart))
-            .orderBy("updated_at").all().map(Self.payment)
+        try await payments(rail: .ach, status: .returned, tenantID: tenantID, by: "updated_at", from: from, to: to)
+    }
+
+    /// The tenant's payments on `rail` (in `status`, when given) whose `column` instant falls on the UTC days `from`
+    /// to `to`, both included, in that column's order.
+    private func payments(
+        rail: PaymentRail, status: PaymentStatus? = nil, tenantID: TenantID, by column: String, from: LocalDate, to: LocalDate
+    ) async throws -> [Payment] {
+        var query = db.sql.select().column(SQLLiteral.all).from("payments")
+            .where("tenant_id", .equal, tenantID.description).where("rail", .equal, rail.rawValue)
+            .where(SQLIdentifier(column), .greaterThanOrEqual, SQLBind(from.utcStart))
+            .where(SQLIdentifier(column), .lessThan, SQLBind(to.adding(days: 1).utcStart))
+        if let status { query = query.where("status", .equal, status.rawValue) }
+        return try await query.orderBy(SQLIdentifier(column)).all().map(Self.payment)
     }
 
     public func entries(account: AccountID, tenantID: TenantID) async throws -> [PostedEntry] {

@@ -50,15 +50,10 @@ extension PaymentsCommand {
         @Option(help: "Last day it covers, YYYY-MM-DD.") var to: String
 
         func run() async throws {
-            let tenantID = try parseID(tenant, TenantID.self, "--tenant")
-            let (first, last) = (try parseDate(from, "--from"), try parseDate(to, "--to"))
-            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-            let (lines, problems) = Reconciliation.parse(String(decoding: data, as: UTF8.self))
+            let (tenantID, first, last, csv) = try reconciliationInput(tenant: tenant, file: file, from: from, to: to)
+            let (lines, problems) = Reconciliation.parse(csv)
             let (payments, found) = try await Runtime.with(options) { runtime in
-                var found: [Payment] = []
-                for reference in Set(lines.map(\.reference)) {
-                    if let payment = try await runtime.payments.payment(reference: reference, tenantID: tenantID) { found.append(payment) }
-                }
+                let found = try await runtime.payments.payments(references: lines.map(\.reference), tenantID: tenantID)
                 return (try await runtime.payments.payments(rail: .card, from: first, to: last, tenantID: tenantID), found)
             }
             var report = Reconciliation.reconcile(lines, byReference: found, payments: payments)
@@ -70,9 +65,9 @@ extension PaymentsCommand {
                 + problems.map { "  line \($0.line): \($0.reason)" }
             Output.emit(options, text: text.joined(separator: "\n"), json: [
                 "matched": report.matched, "matched_collected_minor": report.matchedCollected, "matched_returned_minor": report.matchedReturned,
-                "at_processor_only": report.atProcessorOnly.map { ["line": $0.line, "reason": $0.reason] as [String: Any] },
+                "at_processor_only": lineReasons(report.atProcessorOnly),
                 "in_recoup_only": report.inRecoupOnly.map { $0.id.uuidString.lowercased() },
-                "problems": problems.map { ["line": $0.line, "reason": $0.reason] as [String: Any] },
+                "problems": lineReasons(problems),
             ])
             if !report.isClean { throw ExitCode(1) }
         }
@@ -91,16 +86,12 @@ extension PaymentsCommand {
         @Option(help: "Last day it covers, YYYY-MM-DD.") var to: String
 
         func run() async throws {
-            let tenantID = try parseID(tenant, TenantID.self, "--tenant")
-            let (first, last) = (try parseDate(from, "--from"), try parseDate(to, "--to"))
-            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
-            let (lines, problems) = BankReconciliation.parse(String(decoding: data, as: UTF8.self))
+            let (tenantID, first, last, csv) = try reconciliationInput(tenant: tenant, file: file, from: from, to: to)
+            let (lines, problems) = BankReconciliation.parse(csv)
             var report = try await Runtime.with(options) { runtime in
                 let files = try await runtime.store.achFiles(tenantID: tenantID)
-                var byTrace: [Payment] = []
-                for trace in Set(lines.filter { $0.kind == .return }.map(\.reference)) {
-                    if let payment = try await runtime.payments.payment(reference: trace, tenantID: tenantID) { byTrace.append(payment) }
-                }
+                let byTrace = try await runtime.payments.payments(
+                    references: lines.filter { $0.kind == .return }.map(\.reference), tenantID: tenantID)
                 let returned = try await runtime.payments.returnedDebits(from: first, to: last, tenantID: tenantID)
                 return BankReconciliation.reconcile(lines, days: first...last, files: files, byTrace: byTrace, returnedPayments: returned)
             }
@@ -113,14 +104,29 @@ extension PaymentsCommand {
                 + problems.map { "  line \($0.line): \($0.reason)" }
             Output.emit(options, text: text.joined(separator: "\n"), json: [
                 "settled": report.settled, "settled_minor": report.settledAmount, "returned": report.returned, "returned_minor": report.returnedAmount,
-                "at_bank_only": report.atBankOnly.map { ["line": $0.line, "reason": $0.reason] as [String: Any] },
+                "at_bank_only": lineReasons(report.atBankOnly),
                 "unsettled": report.unsettled.map { ["file": $0.file.uuidString.lowercased(), "batch": $0.batch, "amount_minor": $0.amount] as [String: Any] },
                 "returns_not_on_statement": report.unreportedReturns.map { $0.id.uuidString.lowercased() },
-                "problems": problems.map { ["line": $0.line, "reason": $0.reason] as [String: Any] },
+                "problems": lineReasons(problems),
             ])
             if !report.isClean { throw ExitCode(1) }
         }
     }
+}
+
+/// What both reconciliations read: the tenant, the days the report covers, and the report's text.
+func reconciliationInput(tenant: String, file: String, from: String, to: String) throws
+    -> (tenant: TenantID, first: LocalDate, last: LocalDate, text: String)
+{
+    let tenantID = try parseID(tenant, TenantID.self, "--tenant")
+    let (first, last) = (try parseDate(from, "--from"), try parseDate(to, "--to"))
+    guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+    return (tenantID, first, last, String(decoding: data, as: UTF8.self))
+}
+
+/// Report lines and why each is named, as JSON.
+func lineReasons(_ items: [(line: Int, reason: String)]) -> [[String: Any]] {
+    items.map { ["line": $0.line, "reason": $0.reason] }
 }
 
 /// The agency's ACH desk with its bank as `RECOUP_ACH_ORIGINATOR` names it.

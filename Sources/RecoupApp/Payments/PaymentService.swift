@@ -354,9 +354,13 @@ public struct PaymentService: Sendable {
         return payment
     }
 
-    /// The tenant's payment with a processor charge id or trace number, for reconciliation.
-    public func payment(reference: String, tenantID: TenantID) async throws -> Payment? {
-        try await payments.payment(reference: reference, tenantID: tenantID)
+    /// The tenant's payments a report names by charge id or trace number (references naming none are left out).
+    public func payments(references: some Sequence<String>, tenantID: TenantID) async throws -> [Payment] {
+        var found: [Payment] = []
+        for reference in Set(references) {
+            if let payment = try await payments.payment(reference: reference, tenantID: tenantID) { found.append(payment) }
+        }
+        return found
     }
 
     /// The tenant's payments on `rail` taken in a period, for reconciliation.

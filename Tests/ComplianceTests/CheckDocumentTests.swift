@@ -655,19 +655,17 @@ private func sampleDecision() throws -> ContactDecision {
         allowed: false, rule: "REGF-1006.14b2-7IN7",
         findings: [
             Finding(
-                rule: "REGF-1006.14b2-7IN7", citation: "12 CFR 1006.14(b)(2)(i)(A)", verdict: .block,
-                message: "7 counted calls to P1 about D1 on 2025-10-05..2025-10-11 (local)",
-                figures: [
+                rule: ContactRule("REGF-1006.14b2-7IN7", "12 CFR 1006.14(b)(2)(i)(A)", .federalFrequency) { _, _, _ in nil }, verdict: .block,
+                explanation: .stated(message: "7 counted calls to P1 about D1 on 2025-10-05..2025-10-11 (local)", figures: [
                     ("counted_calls_in_window", .int(7)), ("window_start", .date(try day("2025-10-05"))),
                     ("blocked_through", .instant(try instant("2025-10-13T03:59:59Z"))),
-                ]),
+                ])),
             Finding(
-                rule: "CO-5-16-105-TIME/ATTY/WORK", citation: "C.R.S. 5-16-105", verdict: .pass,
-                message: "Quote \" backslash \\ newline \n tab \t bell \u{7} café",
-                figures: [
+                rule: ContactRule("CO-5-16-105-TIME/ATTY/WORK", "C.R.S. 5-16-105", .time) { _, _, _ in nil }, verdict: .pass,
+                explanation: .stated(message: "Quote \" backslash \\ newline \n tab \t bell \u{7} café", figures: [
                     ("counted_calls_in_window", .int(99)), ("excluded_holidays", .dates([try day("2025-10-13")])),
                     ("local_time", .text("11:00")), ("consent_applies", .bool(false)),
-                ]),
+                ])),
         ],
         nextAllowedAt: try instant("2025-10-13T12:00:00Z"), zone: zone, ruleSetVersion: "2025.10")
 }

@@ -8,11 +8,11 @@ import RecoupCore
 /// facts reopens the contact. Because each rule answers exactly for itself (the call window in every zone, the
 /// sliding 7-day count, the post-conversation week), the combination is exact too.
 public struct ComplianceEngine: Sendable {
-    public let rules: [any ContactRule]
+    public let rules: [ContactRule]
     public let ruleSet: RuleSet
     /// Limitation periods, with the tenant's overrides applied.
     public let limitations: StatuteOfLimitations
-    private let windows: DailyWindows
+    private let parsed: ParsedRuleSet
 
     /// How far ahead the next lawful instant is looked for (record retention can reopen years later); beyond it
     /// the answer is "not without new facts".
@@ -20,7 +20,7 @@ public struct ComplianceEngine: Sendable {
     static let maximumSteps = 64
 
     public init(
-        rules: [any ContactRule] = RuleCatalog.all, ruleSet: RuleSet = .current, limitations: StatuteOfLimitations = .current
+        rules: [ContactRule] = RuleCatalog.all, ruleSet: RuleSet = .current, limitations: StatuteOfLimitations = .current
     ) {
         // Stable sort: within a stage, catalogue order decides precedence.
         self.rules = rules.enumerated().sorted { lhs, rhs in
@@ -28,11 +28,11 @@ public struct ComplianceEngine: Sendable {
         }.map(\.element)
         self.ruleSet = ruleSet
         self.limitations = limitations
-        windows = DailyWindows(ruleSet)
+        parsed = ParsedRuleSet(ruleSet)
     }
 
     public func decide(_ snapshot: ContactSnapshot, _ proposal: ProposedContact) -> ContactDecision {
-        let context = RuleContext(snapshot: snapshot, proposal: proposal, ruleSet: ruleSet, limitations: limitations, windows: windows)
+        let context = RuleContext(snapshot: snapshot, proposal: proposal, ruleSet: ruleSet, limitations: limitations, parsed: parsed)
         let findings = evaluate(context, at: proposal.at)
         guard let blocking = findings.first(where: { $0.verdict == .block }) else {
             return ContactDecision(
@@ -56,23 +56,30 @@ public struct ComplianceEngine: Sendable {
         return findings
     }
 
+    /// The reopening of the first rule, in precedence order, that blocks at `instant`; nil when none does. The
+    /// search needs no more: any blocking rule's reopening is a lower bound of the next lawful instant.
+    func firstBlock(_ context: RuleContext, at instant: Instant) -> Reopening? {
+        for rule in rules {
+            if let finding = rule.evaluate(context, at: instant), finding.verdict == .block { return finding.reopens }
+        }
+        return nil
+    }
+
     private func nextLawfulInstant(_ context: RuleContext, after first: [Finding], from start: Instant) -> Instant? {
-        var findings = first
+        // The first step takes the latest reopening of every block the full evaluation found.
+        var reopening = Reopening.at(start)
+        for finding in first where finding.verdict == .block {
+            guard case let .at(instant) = finding.reopens else { return nil }
+            if case let .at(latest) = reopening, instant > latest { reopening = finding.reopens }
+        }
         var candidate = start
         let horizon = start.adding(seconds: Self.searchHorizonSeconds)
         for _ in 0..<Self.maximumSteps {
-            var next = candidate
-            for finding in findings where finding.verdict == .block {
-                switch finding.reopens {
-                case .never: return nil
-                case let .at(instant): next = max(next, instant)
-                }
-            }
             // A rule that blocks but names no later instant cannot be waited out.
-            guard next > candidate, next <= horizon else { return nil }
+            guard case let .at(next) = reopening, next > candidate, next <= horizon else { return nil }
             candidate = next
-            findings = evaluate(context, at: candidate)
-            if !findings.contains(where: { $0.verdict == .block }) { return candidate }
+            guard let blocking = firstBlock(context, at: candidate) else { return candidate }
+            reopening = blocking
         }
         return nil
     }

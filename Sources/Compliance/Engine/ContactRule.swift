@@ -11,46 +11,64 @@ public enum Stage: Int, Sendable, Comparable, CaseIterable {
 
 /// One rule of the catalogue: a pure function of the snapshot (through a ``RuleContext``) and an instant.
 ///
-/// `evaluate` returns nil when the rule does not apply to the proposed action at all (a Massachusetts rule for an
+/// The body returns nil when the rule does not apply to the proposed action at all (a Massachusetts rule for an
 /// Ohio consumer, a text rule for a letter), so findings list only what was actually considered. A blocking
 /// finding says when the rule would stop blocking (``Reopening``), which is how the engine finds the next lawful
 /// instant without trying every minute.
-public protocol ContactRule: Sendable {
-    var id: RuleID { get }
-    var citation: String { get }
-    var stage: Stage { get }
-    func evaluate(_ context: RuleContext, at instant: Instant) -> Finding?
-}
+///
+/// Most rules are a few lines, so each is a closure and a table of them reads like the catalogue. A class, so the
+/// engine's loop and every finding hold one reference instead of copying the rule's strings.
+public final class ContactRule: Sendable {
+    public let id: RuleID
+    public let citation: String
+    public let stage: Stage
+    let body: @Sendable (RuleEvaluation, RuleContext, Instant) -> Finding?
 
-extension ContactRule {
-    /// A pass; `decisive` when an exception made the contact lawful, `exempt` when the rule does not reach it.
-    func pass(_ message: @autoclosure @escaping @Sendable () -> String, figures: [(String, Figure)] = [], decisive: Bool = false, exempt: Bool = false) -> Finding {
-        Finding(rule: id, citation: citation, verdict: .pass, message: message(), figures: figures,
-                decisive: decisive ? .exception : exempt ? .exemption : .none)
-    }
-
-    func warn(_ message: @autoclosure @escaping @Sendable () -> String, figures: [(String, Figure)] = []) -> Finding {
-        Finding(rule: id, citation: citation, verdict: .warn, message: message(), figures: figures)
-    }
-
-    func block(_ message: @autoclosure @escaping @Sendable () -> String, figures: [(String, Figure)] = [], reopens: Reopening = .never) -> Finding {
-        Finding(rule: id, citation: citation, verdict: .block, message: message(), figures: figures, reopens: reopens)
-    }
-}
-
-/// A rule written as a closure: most rules are a few lines, and a table of them reads like the catalogue.
-struct Rule: ContactRule {
-    let id: RuleID
-    let citation: String
-    let stage: Stage
-    let body: @Sendable (Rule, RuleContext, Instant) -> Finding?
-
-    init(_ id: RuleID, _ citation: String, _ stage: Stage, _ body: @escaping @Sendable (Rule, RuleContext, Instant) -> Finding?) {
+    init(_ id: RuleID, _ citation: String, _ stage: Stage, _ body: @escaping @Sendable (RuleEvaluation, RuleContext, Instant) -> Finding?) {
         self.id = id
         self.citation = citation
         self.stage = stage
         self.body = body
     }
 
-    func evaluate(_ context: RuleContext, at instant: Instant) -> Finding? { body(self, context, instant) }
+    /// The rule's finding at `instant`; with `explaining`, its message and figures are written now, otherwise
+    /// only when someone reads them.
+    func evaluate(_ context: RuleContext, at instant: Instant, explaining: Bool = false) -> Finding? {
+        body(RuleEvaluation(rule: self, context: context, instant: instant, explaining: explaining), context, instant)
+    }
+}
+
+/// One evaluation of a rule, through which its body states the finding.
+///
+/// Deciding needs only verdicts: the engine evaluates every rule, and again at each step of the next-lawful
+/// search, and most findings are passes nobody prints. So messages and figures are taken unevaluated and written
+/// only when `explaining`; a finding from a verdict-only evaluation writes them later by evaluating its rule again
+/// (rules are pure, so the second evaluation takes the same path).
+struct RuleEvaluation {
+    let rule: ContactRule
+    let context: RuleContext
+    let instant: Instant
+    let explaining: Bool
+
+    /// A pass; `decisive` when an exception made the contact lawful, `exempt` when the rule does not reach it.
+    func pass(_ message: @autoclosure () -> String, figures: @autoclosure () -> [(String, Figure)] = [], decisive: Bool = false, exempt: Bool = false) -> Finding {
+        finding(.pass, message, figures, decisive: decisive ? .exception : exempt ? .exemption : .none)
+    }
+
+    func warn(_ message: @autoclosure () -> String, figures: @autoclosure () -> [(String, Figure)] = []) -> Finding {
+        finding(.warn, message, figures)
+    }
+
+    func block(_ message: @autoclosure () -> String, figures: @autoclosure () -> [(String, Figure)] = [], reopens: Reopening = .never) -> Finding {
+        finding(.block, message, figures, reopens: reopens)
+    }
+
+    private func finding(
+        _ verdict: Verdict, _ message: () -> String, _ figures: () -> [(String, Figure)], reopens: Reopening = .never,
+        decisive: Decisiveness = .none
+    ) -> Finding {
+        Finding(rule: rule, verdict: verdict,
+                explanation: explaining ? .stated(message: message(), figures: figures()) : .deferred(context, instant),
+                reopens: reopens, decisive: decisive)
+    }
 }

@@ -45,30 +45,49 @@ public enum Reopening: Sendable, Equatable {
 
 /// One rule's verdict on one proposed action, with the citation and a message a collector understands.
 public struct Finding: Sendable {
-    public let rule: RuleID
-    public let citation: String
+    let source: ContactRule
+    public var rule: RuleID { source.id }
+    public var citation: String { source.citation }
     public let verdict: Verdict
-    /// What a collector reads. Written only when asked for: most findings of most decisions are passes nobody
-    /// prints (a dispatcher needs only the verdict), and formatting dates and names is most of a rule's cost.
-    public var message: String { describe() }
-    private let describe: @Sendable () -> String
-    public let figures: [(String, Figure)]
     /// For a block: when the rule stops blocking. Ignored otherwise.
     public let reopens: Reopening
     /// For a pass: whether this rule is what made the contact lawful, and how strongly (the rule reported for an
     /// allowed contact is the first exception in precedence order, else the first exemption).
     public let decisive: Decisiveness
+    private let explanation: Explanation
 
-    init(rule: RuleID, citation: String, verdict: Verdict, message: @autoclosure @escaping @Sendable () -> String,
-         figures: [(String, Figure)] = [], reopens: Reopening = .never, decisive: Decisiveness = .none) {
-        self.rule = rule
-        self.citation = citation
+    /// What a collector reads. Written only when asked for: most findings of most decisions are passes nobody
+    /// prints (a dispatcher needs only the verdict), and formatting dates and names is most of a rule's cost.
+    public var message: String { explained.message }
+    /// The figures the finding rests on, printed in `computed`; written only when asked for, like the message.
+    public var figures: [(String, Figure)] { explained.figures }
+
+    init(rule: ContactRule, verdict: Verdict, explanation: Explanation, reopens: Reopening = .never, decisive: Decisiveness = .none) {
+        source = rule
         self.verdict = verdict
-        describe = message
-        self.figures = figures
+        self.explanation = explanation
         self.reopens = reopens
         self.decisive = decisive
     }
+
+    private var explained: (message: String, figures: [(String, Figure)]) {
+        switch explanation {
+        case let .stated(message, figures): (message, figures)
+        case let .deferred(context, instant):
+            if case let .stated(message, figures) = source.evaluate(context, at: instant, explaining: true)?.explanation {
+                (message, figures)
+            } else {
+                ("", [])
+            }
+        }
+    }
+}
+
+/// A finding's message and figures, or what writes them.
+enum Explanation: Sendable {
+    case stated(message: String, figures: [(String, Figure)])
+    /// Not written yet: evaluating the rule again at the same instant, explaining, writes them.
+    case deferred(RuleContext, Instant)
 }
 
 /// How much a passing rule had to do with a contact being lawful.

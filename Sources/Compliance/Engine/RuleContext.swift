@@ -19,12 +19,17 @@ public final class RuleContext: Sendable {
     /// The first candidate (the mailing address's zone when known): local days are counted on its calendar and
     /// instants are printed in it.
     public let primaryZone: ZoneClock
-    /// Past contacts known as of the snapshot, oldest first, each with its local day number.
-    let datedHistory: [PastContact]
-    /// Outbound calls to the recipient and telephone conversations with them, oldest first, precomputed because
-    /// several rules count them.
-    let callsToRecipient: [PastContact]
-    let conversationsWithRecipient: [PastContact]
+    /// Past contacts known as of the snapshot, oldest first: the snapshot's own array when it already is that
+    /// (the usual case), so nothing is copied. Rules scan ``past`` and come here for the rarely needed facts.
+    let history: [ContactEvent]
+    /// The same contacts, by the same positions, reduced to plain values the rules compare.
+    let past: [PastContact]
+    /// The ``PastContact`` keys of the recipient, the consumer and the proposed destination.
+    let recipientKey: Int, consumerKey: Int, destinationKey: Int
+    /// Outbound calls to the recipient and telephone conversations with them, oldest first, with the particular
+    /// debts each was about: precomputed because several rules count them.
+    let callsToRecipient: [RecipientCall]
+    let conversationsWithRecipient: [RecipientCall]
     /// The recipient of the proposed contact; the consumer when the proposal names nobody else.
     let person: Person
     let destination: Destination?
@@ -36,12 +41,17 @@ public final class RuleContext: Sendable {
     /// The end of the validation period the rules respect, if a notice is known (computed once: counting business
     /// days walks the holiday calendar).
     let validationPeriodEnd: LocalDate?
+    /// Whether the consumer lives in New York City (read from the city's name, so once rather than in each of the
+    /// city's rules).
+    let isNewYorkCity: Bool
     /// The call window and Washington's home hours as seconds of the local day.
     let windowStart: Int, windowEnd: Int, washingtonStart: Int, washingtonEnd: Int
+    /// The day New York City's amended rules took effect.
+    let newYorkCityAmendedFrom: LocalDate
 
     public init(
         snapshot: ContactSnapshot, proposal: ProposedContact, ruleSet: RuleSet,
-        limitations: StatuteOfLimitations = .current, calendar: BusinessCalendar = .usFederal, windows: DailyWindows? = nil
+        limitations: StatuteOfLimitations = .current, calendar: BusinessCalendar = .usFederal, parsed: ParsedRuleSet? = nil
     ) {
         self.snapshot = snapshot
         self.proposal = proposal
@@ -50,11 +60,11 @@ public final class RuleContext: Sendable {
         self.calendar = calendar
 
         var zones: [ZoneClock] = []
-        let signals = snapshot.consumer.locationSignals.sorted { lhs, rhs in
-            (lhs.source == .mailingAddress ? 0 : 1) < (rhs.source == .mailingAddress ? 0 : 1)
-        }
-        for signal in signals {
-            if let clock = ZoneClock.named(signal.zone), !zones.contains(clock) { zones.append(clock) }
+        // The mailing address's zones first.
+        for mailing in [true, false] {
+            for signal in snapshot.consumer.locationSignals where (signal.source == .mailingAddress) == mailing {
+                if let clock = ZoneClock.named(signal.zone), !zones.contains(clock) { zones.append(clock) }
+            }
         }
         if zones.isEmpty, let state = snapshot.jurisdiction.state {
             // No signal: every zone the state spans, the same way placements resolve zones.
@@ -73,35 +83,69 @@ public final class RuleContext: Sendable {
         let primary = zones[0]
         let grouping = DebtGrouping(snapshot.debts)
         debtGrouping = grouping
-        var dated: [PastContact] = []
-        dated.reserveCapacity(snapshot.history.count)
-        for event in snapshot.history where event.at <= asOf {
-            dated.append(PastContact(event: event, day: primary.dayNumber(event.at),
-                                     particularDebts: grouping.keys(event.debtIDs)))
+        let history: [ContactEvent]
+        if snapshot.history.indices.allSatisfy({ index in
+            snapshot.history[index].at <= asOf && (index == 0 || snapshot.history[index - 1].at <= snapshot.history[index].at)
+        }) {
+            history = snapshot.history
+        } else {
+            history = snapshot.history.filter { $0.at <= asOf }.sorted { $0.at < $1.at }
         }
-        if !dated.indices.dropFirst().allSatisfy({ dated[$0 - 1].event.at <= dated[$0].event.at }) {
-            dated.sort { $0.event.at < $1.event.at }
-        }
-        datedHistory = dated
+        self.history = history
         let consumerID = snapshot.consumer.id
         let recipient = proposal.person.flatMap { id in snapshot.persons.first { $0.id == id } }
             ?? Person(id: proposal.person ?? consumerID, role: proposal.person == nil || proposal.person == consumerID ? .consumer : .neighborThirdParty)
         person = recipient
-        var calls: [PastContact] = [], talks: [PastContact] = []
-        for entry in dated where entry.event.channel == .call && entry.event.person == recipient.id {
-            if entry.event.direction == .outbound { calls.append(entry) }
-            if entry.event.outcome == .conversation { talks.append(entry) }
+
+        // People and destinations become small numbers, each one's role or kind looked up once.
+        var names: [(id: String, personal: Bool, role: PersonRole?)] = []
+        names.reserveCapacity(8)
+        func key(_ name: String?) -> Int {
+            guard let name else { return -1 }
+            if let known = names.firstIndex(where: { $0.id == name }) { return known }
+            let type = snapshot.destinations.first { $0.id == name }?.type
+            names.append((name, type == nil || type == .cell || type == .landline, snapshot.persons.first { $0.id == name }?.role))
+            return names.count - 1
         }
+        recipientKey = key(recipient.id)
+        consumerKey = key(consumerID)
+        destinationKey = key(proposal.destination)
+        var past: [PastContact] = []
+        past.reserveCapacity(history.count)
+        var calls: [RecipientCall] = [], talks: [RecipientCall] = []
+        calls.reserveCapacity(history.count)
+        var period = primary.period(at: history.first?.at ?? asOf)
+        for index in history.indices {
+            let at = history[index].at
+            if !period.contains(at) { period = primary.period(at: at) }
+            let person = key(history[index].person), destination = key(history[index].destination)
+            let debtIDs = history[index].debtIDs
+            let contact = PastContact(
+                at: at, day: period.dayNumber(at), direction: history[index].direction,
+                channel: history[index].channel, outcome: history[index].outcome, dialingMethod: history[index].dialingMethod,
+                isConnected: history[index].isConnected, person: person, personRole: person < 0 ? nil : names[person].role,
+                destination: destination, toPersonalNumber: destination < 0 || names[destination].personal,
+                aboutProposedDebts: debtIDs.isEmpty || proposal.debtIDs.contains(where: debtIDs.contains))
+            past.append(contact)
+            if contact.channel == .call, contact.person == recipientKey {
+                let call = RecipientCall(index: index, day: contact.day, particularDebts: grouping.keys(debtIDs))
+                if contact.direction == .outbound { calls.append(call) }
+                if contact.outcome == .conversation { talks.append(call) }
+            }
+        }
+        self.past = past
         callsToRecipient = calls
         conversationsWithRecipient = talks
         destination = proposal.destination.flatMap { id in snapshot.destinations.first { $0.id == id } }
         debts = proposal.debtIDs.compactMap { id in snapshot.debts.first { $0.id == id } }
         particularDebts = grouping.keys(proposal.debtIDs)
-        let windows = windows ?? DailyWindows(ruleSet)
-        windowStart = windows.callStart
-        windowEnd = windows.callEnd
-        washingtonStart = windows.washingtonStart
-        washingtonEnd = windows.washingtonEnd
+        isNewYorkCity = snapshot.jurisdiction.isNewYorkCity
+        let parsed = parsed ?? ParsedRuleSet(ruleSet)
+        windowStart = parsed.callStart
+        windowEnd = parsed.callEnd
+        washingtonStart = parsed.washingtonStart
+        washingtonEnd = parsed.washingtonEnd
+        newYorkCityAmendedFrom = parsed.newYorkCityAmendedFrom
         if let notice = snapshot.validationNotice {
             validationPeriodEnd = notice.validationPeriodEndDate
                 ?? notice.providedAt.map { ValidationPeriod(providedOn: $0, ruleSet: ruleSet, calendar: calendar).earliestEndDate }
@@ -166,22 +210,44 @@ public final class RuleContext: Sendable {
 
     func format(_ instant: Instant) -> String { primaryZone.iso8601(instant) }
 
+    /// The local days of the past contacts that `counts`, oldest first: what the sliding caps count.
+    func days(where counts: (PastContact) -> Bool) -> [Int] {
+        var days: [Int] = []
+        for contact in past where counts(contact) { days.append(contact.day) }
+        return days
+    }
+
 }
 
-/// A past contact prepared for the rules: its local day and the particular debts it was about, computed once per
-/// decision. A class, so the rules' filters pass references instead of copying the event's strings and arrays.
-final class PastContact: Sendable {
-    let event: ContactEvent
+/// A past contact reduced to what the rules compare, in plain values: nothing to retain or release, so scanning
+/// forty of them in each of thirty rules costs only the comparisons. People and destinations are keys the context
+/// gave their ids (-1 for none): equal keys, equal ids.
+struct PastContact: Sendable {
+    let at: Instant
     /// Local day number in the consumer's primary zone.
     let day: Int
-    /// The particular debts (1006.14(b)(4)) the contact was about; empty when it named none.
-    let particularDebts: [String]
+    let direction: Direction
+    let channel: HistoryChannel
+    let outcome: ContactOutcome?
+    let dialingMethod: DialingMethod?
+    let isConnected: Bool
+    let person: Int
+    /// The role of the person contacted, when the snapshot lists them.
+    let personRole: PersonRole?
+    let destination: Int
+    /// The destination is a cell or residential line, or not on file (Massachusetts' "personal" numbers).
+    let toPersonalNumber: Bool
+    /// It named no debt, or one of the debts the proposed contact is about.
+    let aboutProposedDebts: Bool
+}
 
-    init(event: ContactEvent, day: Int, particularDebts: [String]) {
-        self.event = event
-        self.day = day
-        self.particularDebts = particularDebts
-    }
+/// A call to the recipient or a conversation with them, prepared for the frequency rules: where it is in the
+/// context's history, its local day and the particular debts (1006.14(b)(4)) it was about (empty when it named
+/// none).
+struct RecipientCall: Sendable {
+    let index: Int
+    let day: Int
+    let particularDebts: [String]
 }
 
 /// Which debt ids share a particular debt (1006.14(b)(4)): student loans serviced under one account number at
@@ -203,7 +269,7 @@ struct DebtGrouping: Sendable {
     /// The distinct particular debts a list of debt ids names, in order.
     func keys(_ ids: [String]) -> [String] {
         // Most contacts name one debt that is its own particular debt: share the list instead of building one.
-        if ids.count == 1, key(ids[0]) == ids[0] { return ids }
+        if ids.count <= 1, ids.allSatisfy({ id in !grouped.contains { $0.id == id } }) { return ids }
         var keys: [String] = []
         for id in ids {
             let key = key(id)
@@ -213,11 +279,14 @@ struct DebtGrouping: Sendable {
     }
 }
 
-/// The rule set's times of day as seconds of the local day, parsed once per engine rather than per decision.
-public struct DailyWindows: Sendable {
+/// The rule set's times of day (as seconds of the local day) and dates, parsed once per engine rather than per
+/// decision.
+public struct ParsedRuleSet: Sendable {
     let callStart: Int, callEnd: Int, washingtonStart: Int, washingtonEnd: Int
+    let newYorkCityAmendedFrom: LocalDate
 
     public init(_ ruleSet: RuleSet) {
+        newYorkCityAmendedFrom = ruleSet.newYorkCityAmendedFrom
         callStart = ruleSet.windowStartSecond
         callEnd = ruleSet.windowEndSecond
         washingtonStart = ruleSet.washingtonStartSecond

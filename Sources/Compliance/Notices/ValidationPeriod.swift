@@ -18,10 +18,12 @@ public struct ValidationPeriod: Sendable, Equatable {
     public init(providedOn provided: LocalDate, ruleSet: RuleSet = .current, calendar: BusinessCalendar = .usFederal) {
         providedDate = provided
         var day = provided, counted = 0, skipped: [LocalDate] = []
+        var year = provided.year, holidays = calendar.holidays(in: year)
         while counted < ruleSet.assumedReceiptBusinessDays {
             day = day.adding(days: 1)
             if day.isWeekend { continue }
-            if calendar.holidays(in: day.year).contains(where: { $0.actual == day }) {
+            if day.year != year { (year, holidays) = (day.year, calendar.holidays(in: day.year)) }
+            if holidays.contains(where: { $0.actual == day }) {
                 skipped.append(day)
             } else {
                 counted += 1

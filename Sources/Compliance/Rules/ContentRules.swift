@@ -3,7 +3,7 @@ import RecoupCore
 /// What a message must and must not say: disclosures, opt-out notices, the validation notice and its period,
 /// overshadowing, time-barred debts and the state notices (catalogue §3.5, §3.6, §5).
 enum ContentRules {
-    static let all: [any ContactRule] = [
+    static let all: [ContactRule] = [
         miniMiranda, optOutNotice, overshadowing, noticeTiming, noticeContent, validationPeriod, translation, delivery,
         timeBarredSuit, californiaLicenseNumber, californiaTimeBarred, californiaCreditors, texasTimeBarred,
         westVirginiaTimeBarred, newYorkCityTimeBarred, newYorkCityScope, newYorkInitialDisclosures, newYorkPaymentNotice,
@@ -24,7 +24,7 @@ enum ContentRules {
         c.debts.filter { TimeBar.isExpired($0, c) == true }
     }
 
-    static let miniMiranda = Rule("REGF-1006.18e-MINIMIRANDA", "12 CFR 1006.18(e); 15 U.S.C. 1692e(11)", .content) { rule, c, _ in
+    static let miniMiranda = ContactRule("REGF-1006.18e-MINIMIRANDA", "12 CFR 1006.18(e); 15 U.S.C. 1692e(11)", .content) { rule, c, _ in
         guard c.isDebtCollector, c.isContact, c.contentType != .callRecording, c.contentType != .locationInformationRequest else { return nil }
         let includes = c.proposal.content.includesMiniMiranda
         if c.contentType.isLimitedContent {
@@ -39,7 +39,7 @@ enum ContentRules {
         }
     }
 
-    static let optOutNotice = Rule("REGF-1006.6e-OPTOUT-NOTICE", "12 CFR 1006.6(e)", .content) { rule, c, _ in
+    static let optOutNotice = ContactRule("REGF-1006.6e-OPTOUT-NOTICE", "12 CFR 1006.6(e)", .content) { rule, c, _ in
         guard c.isDebtCollector, c.isContact, c.channel.isElectronic else { return nil }
         switch c.proposal.content.includesOptOutNotice {
         case true?: return rule.pass("a simple opt-out method for this address or number is included")
@@ -48,40 +48,39 @@ enum ContentRules {
         }
     }
 
-    static let overshadowing = Rule("REGF-1006.38b-OVERSHADOW", "12 CFR 1006.38(b)(1); 15 U.S.C. 1692g(b)", .content) { rule, c, at in
+    static let overshadowing = ContactRule("REGF-1006.38b-OVERSHADOW", "12 CFR 1006.38(b)(1); 15 U.S.C. 1692g(b)", .content) { rule, c, at in
         guard c.isDebtCollector, isCommunication(c), let end = c.validationPeriodEnd else { return nil }
         let today = LocalDate(dayNumber: c.localDay(at))
         guard today <= end else { return nil }
         let content = c.proposal.content
-        let figures: [(String, Figure)] = [("validation_period_end_date", .date(end))]
+        let figures = { [("validation_period_end_date", Figure.date(end))] }
         if let days = content.paymentDeadlineDays, today.adding(days: days) <= end {
             let lawfulFrom = end.adding(days: 1 - days)
             return rule.block("a \(days)-day payment deadline falls inside the validation period ending \(end.iso)",
-                              figures: figures, reopens: .at(c.startOfDay(lawfulFrom.dayNumber)))
+                              figures: figures(), reopens: .at(c.startOfDay(lawfulFrom.dayNumber)))
         }
         if content.threatensLegalAction == true {
             return rule.block("threatening legal action during the validation period overshadows the dispute rights",
-                              figures: figures, reopens: .at(c.startOfDay(end.dayNumber + 1)))
+                              figures: figures(), reopens: .at(c.startOfDay(end.dayNumber + 1)))
         }
-        return rule.pass("nothing in the message overshadows the dispute and original-creditor rights", figures: figures)
+        return rule.pass("nothing in the message overshadows the dispute and original-creditor rights", figures: figures())
     }
 
-    static let noticeTiming = Rule("REGF-1006.34-VN-TIMING", "12 CFR 1006.34(a)(1); 15 U.S.C. 1692g(a)", .content) { rule, c, at in
+    static let noticeTiming = ContactRule("REGF-1006.34-VN-TIMING", "12 CFR 1006.34(a)(1); 15 U.S.C. 1692g(a)", .content) { rule, c, at in
         guard c.isDebtCollector, isCommunication(c), c.contentType != .validationNotice else { return nil }
         if c.snapshot.validationNotice?.providedAt != nil { return rule.pass("validation information was provided") }
-        let initial = c.datedHistory.first {
-            $0.event.direction == .outbound && $0.event.person == c.snapshot.consumer.id
-                && ($0.event.outcome == .conversation || $0.event.channel != .call)
+        let initial = c.past.first {
+            $0.direction == .outbound && $0.person == c.consumerKey && ($0.outcome == .conversation || $0.channel != .call)
         }
-        guard let initial else { return nil }
-        let deadline = initial.day + c.ruleSet.validationNoticeDaysAfterInitial
+        guard let initialDay = initial?.day else { return nil }
+        let deadline = initialDay + c.ruleSet.validationNoticeDaysAfterInitial
         if c.localDay(at) > deadline {
-            return rule.block("no validation notice within \(c.ruleSet.validationNoticeDaysAfterInitial) days of the initial communication on \(LocalDate(dayNumber: initial.day).iso): send it first")
+            return rule.block("no validation notice within \(c.ruleSet.validationNoticeDaysAfterInitial) days of the initial communication on \(LocalDate(dayNumber: initialDay).iso): send it first")
         }
         return rule.warn("send the validation notice by \(LocalDate(dayNumber: deadline).iso)")
     }
 
-    static let noticeContent = Rule("REGF-1006.34c-VN-CONTENT", "12 CFR 1006.34(c)", .content) { rule, c, _ in
+    static let noticeContent = ContactRule("REGF-1006.34c-VN-CONTENT", "12 CFR 1006.34(c)", .content) { rule, c, _ in
         guard c.isContact, c.contentType == .validationNotice else { return nil }
         let content = c.proposal.content
         var missing: [String] = []
@@ -98,7 +97,7 @@ enum ContentRules {
         return rule.pass("the notice follows the 1006.34(c) content model (Model Form B-1)")
     }
 
-    static let validationPeriod = Rule("REGF-1006.34b5-VPERIOD", "12 CFR 1006.34(b)(5)", .content) { rule, c, at in
+    static let validationPeriod = ContactRule("REGF-1006.34b5-VPERIOD", "12 CFR 1006.34(b)(5)", .content) { rule, c, at in
         guard c.isContact, c.contentType == .validationNotice else { return nil }
         let provided = LocalDate(dayNumber: c.localDay(at))
         let period = ValidationPeriod(providedOn: provided, ruleSet: c.ruleSet, calendar: c.calendar)
@@ -118,7 +117,7 @@ enum ContentRules {
                          figures: figures, decisive: true)
     }
 
-    static let translation = Rule("REGF-1006.34f-TRANSLATION", "12 CFR 1006.34(f)", .content) { rule, c, _ in
+    static let translation = ContactRule("REGF-1006.34f-TRANSLATION", "12 CFR 1006.34(f)", .content) { rule, c, _ in
         guard c.isContact, c.contentType == .validationNotice, let language = c.proposal.content.language, language != "en" else { return nil }
         if c.proposal.content.englishNoticeIncludedOrPreviouslySent == false {
             return rule.block("a translated validation notice needs an English notice in the same communication or before it")
@@ -126,14 +125,14 @@ enum ContentRules {
         return rule.pass("an English notice accompanies or preceded the \(language) translation")
     }
 
-    static let delivery = Rule("REGF-1006.42-DELIVERY", "12 CFR 1006.42(a)", .content) { rule, c, _ in
+    static let delivery = ContactRule("REGF-1006.42-DELIVERY", "12 CFR 1006.42(a)", .content) { rule, c, _ in
         guard c.isContact, c.contentType == .validationNotice, let destination = c.proposal.destination else { return nil }
-        let bounced = c.datedHistory.contains { $0.event.destination == destination && $0.event.outcome == .returnedUndeliverable }
+        let bounced = c.past.contains { $0.destination == c.destinationKey && $0.outcome == .returnedUndeliverable }
         if bounced { return rule.block("earlier messages to \(destination) came back undeliverable: this would not give actual notice") }
         return rule.pass("no undeliverable notice for \(destination)")
     }
 
-    static let timeBarredSuit = Rule("REGF-1006.26b-TIMEBARRED", "12 CFR 1006.26(b)", .content) { rule, c, _ in
+    static let timeBarredSuit = ContactRule("REGF-1006.26b-TIMEBARRED", "12 CFR 1006.26(b)", .content) { rule, c, _ in
         guard c.isDebtCollector else { return nil }
         let suing = c.proposal.action == .fileLawsuit || c.contentType == .legalAction
         let threatening = c.isContact && c.proposal.content.threatensLegalAction == true
@@ -145,7 +144,7 @@ enum ContentRules {
     }
 
     /// A state's time-barred notice on written communications: block when it is known to be missing.
-    static func timeBarredNotice(_ rule: Rule, _ c: RuleContext, state: String) -> Finding? {
+    static func timeBarredNotice(_ rule: RuleEvaluation, _ c: RuleContext, state: String) -> Finding? {
         let barred = timeBarredDebts(c)
         guard !barred.isEmpty else { return rule.pass("no time-barred debt") }
         switch c.proposal.content.timeBarredDisclosure {
@@ -155,7 +154,7 @@ enum ContentRules {
         }
     }
 
-    static let californiaLicenseNumber = Rule("CA-1788.11f-LICNUM", "Cal. Civ. Code 1788.11(b), (f)", .content) { rule, c, _ in
+    static let californiaLicenseNumber = ContactRule("CA-1788.11f-LICNUM", "Cal. Civ. Code 1788.11(b), (f)", .content) { rule, c, _ in
         guard c.state == .CA, isWritten(c), c.snapshot.collector.type != .originalCreditor else { return nil }
         switch c.proposal.content.californiaLicenseNumberDisplayedPt {
         case let points? where points >= 12: return rule.pass("California licence number shown in \(points)-point type")
@@ -164,17 +163,17 @@ enum ContentRules {
         }
     }
 
-    static let californiaTimeBarred = Rule("CA-1788.14d-TIMEBARRED", "Cal. Civ. Code 1788.14(d)", .content) { rule, c, _ in
+    static let californiaTimeBarred = ContactRule("CA-1788.14d-TIMEBARRED", "Cal. Civ. Code 1788.14(d)", .content) { rule, c, _ in
         guard c.state == .CA, isWritten(c), c.contentType.isCollection else { return nil }
         return timeBarredNotice(rule, c, state: "California")
     }
 
-    static let californiaCreditors = Rule("CA-1788.17-FDCPA", "Cal. Civ. Code 1788.17", .content) { rule, c, _ in
+    static let californiaCreditors = ContactRule("CA-1788.17-FDCPA", "Cal. Civ. Code 1788.17", .content) { rule, c, _ in
         guard c.state == .CA, c.isContact, c.snapshot.collector.type == .originalCreditor else { return nil }
         return rule.pass("the Rosenthal Act applies the FDCPA's conduct rules to this creditor (not 1692e(11) or 1692g)")
     }
 
-    static let texasTimeBarred = Rule("TX-392.307-TIMEBARRED", "Tex. Fin. Code 392.307", .content) { rule, c, _ in
+    static let texasTimeBarred = ContactRule("TX-392.307-TIMEBARRED", "Tex. Fin. Code 392.307", .content) { rule, c, _ in
         guard c.state == .TX, c.snapshot.collector.type == .debtBuyer else { return nil }
         if c.proposal.action == .fileLawsuit, !timeBarredDebts(c).isEmpty {
             return rule.block("a debt buyer may not sue or arbitrate on a Texas debt past the limitations period")
@@ -183,41 +182,41 @@ enum ContentRules {
         return timeBarredNotice(rule, c, state: "Texas")
     }
 
-    static let westVirginiaTimeBarred = Rule("WV-46A-2-128f-TIMEBARRED", "W. Va. Code 46A-2-128(f)", .content) { rule, c, _ in
+    static let westVirginiaTimeBarred = ContactRule("WV-46A-2-128f-TIMEBARRED", "W. Va. Code 46A-2-128(f)", .content) { rule, c, _ in
         guard c.state == .WV, c.channel == .letter, c.isContact,
               [.initialWrittenCommunication, .validationNotice, .initialCommunication].contains(c.contentType)
         else { return nil }
         return timeBarredNotice(rule, c, state: "West Virginia")
     }
 
-    static let newYorkCityTimeBarred = Rule("NYC-TIMEBARRED", "6 RCNY 2-191; 6 RCNY 5-77", .content) { rule, c, _ in
-        guard c.snapshot.jurisdiction.isNewYorkCity, isCommunication(c) else { return nil }
+    static let newYorkCityTimeBarred = ContactRule("NYC-TIMEBARRED", "6 RCNY 2-191; 6 RCNY 5-77", .content) { rule, c, _ in
+        guard c.isNewYorkCity, isCommunication(c) else { return nil }
         return timeBarredNotice(rule, c, state: "New York City")
     }
 
-    static let newYorkCityScope = Rule("NYC-SCOPE", "NYC Admin. Code 20-488 et seq.", .content) { rule, c, _ in
-        guard c.snapshot.jurisdiction.isNewYorkCity, c.isContact, !c.isDebtCollector else { return nil }
+    static let newYorkCityScope = ContactRule("NYC-SCOPE", "NYC Admin. Code 20-488 et seq.", .content) { rule, c, _ in
+        guard c.isNewYorkCity, c.isContact, !c.isDebtCollector else { return nil }
         return rule.pass("New York City's rules reach creditors collecting their own debts: the city rules above were applied")
     }
 
-    static let newYorkInitialDisclosures = Rule("NY-23NYCRR1.2-INITIAL", "23 NYCRR 1.2", .content) { rule, c, _ in
+    static let newYorkInitialDisclosures = ContactRule("NY-23NYCRR1.2-INITIAL", "23 NYCRR 1.2", .content) { rule, c, _ in
         guard c.state == .NY, c.isDebtCollector, c.contentType == .initialWrittenCommunication || c.contentType == .validationNotice,
               c.isContact
         else { return nil }
         return rule.pass("the New York rights and exempt-income notice is part of the initial-disclosure letter template")
     }
 
-    static let newYorkPaymentNotice = Rule("NY-23NYCRR1.3-SOL", "23 NYCRR 1.3", .content) { rule, c, _ in
+    static let newYorkPaymentNotice = ContactRule("NY-23NYCRR1.3-SOL", "23 NYCRR 1.3", .content) { rule, c, _ in
         guard c.state == .NY, c.isDebtCollector, c.contentType == .acceptPayment else { return nil }
         let barred = timeBarredDebts(c)
         guard !barred.isEmpty else { return rule.pass("the statute of limitations has not run") }
         let given = c.proposal.content.nycrr13NoticeInSameMedium == true
-            || c.datedHistory.contains { $0.event.content?.nycrr13Notice == true && $0.event.channel.rawValue == c.channel.rawValue }
+            || c.history.contains { $0.content?.nycrr13Notice == true && $0.channel.rawValue == c.channel.rawValue }
         if given { return rule.pass("the 1.3 time-barred notice was given in this medium before accepting payment", decisive: true) }
         return rule.block("New York: before accepting payment on a time-barred debt, give the 23 NYCRR 1.3 notice in the same medium")
     }
 
-    static let newYorkLimitations = Rule("NY-CPLR214i-SOL", "N.Y. CPLR 214-i", .content) { rule, c, _ in
+    static let newYorkLimitations = ContactRule("NY-CPLR214i-SOL", "N.Y. CPLR 214-i", .content) { rule, c, _ in
         guard c.state == .NY, c.proposal.action == .fileLawsuit || c.contentType == .acceptPayment else { return nil }
         return rule.pass("New York consumer credit: 3-year limitations period; a payment does not revive it")
     }

@@ -21,7 +21,7 @@ struct SlidingCount {
 
 /// The federal call-frequency presumptions and harassment factors (catalogue §3.4).
 enum FrequencyRules {
-    static let all: [any ContactRule] = [conversation, sevenInSeven, exclusions, studentLoans, harassment, identity]
+    static let all: [ContactRule] = [conversation, sevenInSeven, exclusions, studentLoans, harassment, identity]
 
     /// Calls the presumptions look at: a telephone call from a debt collector to a person whose calls count.
     static func isCountedCall(_ c: RuleContext) -> Bool {
@@ -32,12 +32,11 @@ enum FrequencyRules {
     /// the debt and number, received before the call on day R (day 1) with the call on R..R+6, and not yet used up
     /// by the conversation it was given for.
     static func consentCovers(_ c: RuleContext, at instant: Instant, destination: String?, debtKeys: [String]) -> Consent? {
-        let day = c.localDay(instant)
-        return c.snapshot.consents.first { consent in
+        c.snapshot.consents.first { consent in
             guard consent.type == .regFCallConsent, consent.givenDirectlyToCollector, c.isKnown(consent.receivedAt),
                   let received = consent.receivedAt, received <= instant
             else { return false }
-            let first = c.localDay(received)
+            let day = c.localDay(instant), first = c.localDay(received)
             guard day >= first, day < first + c.ruleSet.consentExclusionDays else { return false }
             if let requested = consent.requestedDate, requested.dayNumber != day { return false }
             if !consent.destinations.isEmpty, !consent.destinations.contains(destination ?? "") { return false }
@@ -47,9 +46,8 @@ enum FrequencyRules {
                 return false
             }
             // The consent ends with the conversation it was given for.
-            let used = c.datedHistory.contains {
-                $0.event.person == c.person.id && $0.event.outcome == .conversation && $0.event.at > received
-                    && $0.event.at < instant
+            let used = c.past.contains {
+                $0.person == c.recipientKey && $0.outcome == .conversation && $0.at > received && $0.at < instant
             }
             return !used
         }
@@ -58,19 +56,21 @@ enum FrequencyRules {
     /// Local days of the counted calls to the recipient about one particular debt (a call about no named debt
     /// counts for every debt).
     static func countedCallDays(_ c: RuleContext, debt key: String) -> [Int] {
-        c.callsToRecipient.compactMap { call in
-            let event = call.event
-            guard event.isConnected else { return nil }
+        var days: [Int] = []
+        for call in c.callsToRecipient where c.past[call.index].isConnected {
             let keys = call.particularDebts
-            guard keys.isEmpty || keys.contains(key) else { return nil }
-            if consentCovers(c, at: event.at, destination: event.destination, debtKeys: keys.isEmpty ? [key] : keys) != nil {
-                return nil
+            guard keys.isEmpty || keys.contains(key) else { continue }
+            if !c.snapshot.consents.isEmpty,
+               consentCovers(c, at: c.past[call.index].at, destination: c.history[call.index].destination, debtKeys: keys.isEmpty ? [key] : keys) != nil
+            {
+                continue
             }
-            return call.day
+            days.append(call.day)
         }
+        return days
     }
 
-    static let sevenInSeven = Rule("REGF-1006.14b2-7IN7", "12 CFR 1006.14(b)(2)(i)(A)", .federalFrequency) { rule, c, at in
+    static let sevenInSeven = ContactRule("REGF-1006.14b2-7IN7", "12 CFR 1006.14(b)(2)(i)(A)", .federalFrequency) { rule, c, at in
         guard isCountedCall(c), !c.particularDebts.isEmpty else { return nil }
         let day = c.localDay(at)
         if consentCovers(c, at: at, destination: c.proposal.destination, debtKeys: c.particularDebts) != nil {
@@ -84,25 +84,24 @@ enum FrequencyRules {
             if worst == nil || count > worst!.count { worst = (key, count, counter) }
         }
         guard let worst else { return nil }
-        let figures: [(String, Figure)] = [
-            ("counted_calls_in_window", .int(worst.count)), ("window_start", .date(LocalDate(dayNumber: day - 6))),
-            ("window_end", .date(LocalDate(dayNumber: day))),
-        ]
-        let debtName = c.debts.first { c.debtGrouping.key($0.id) == worst.key }
-            .map { "\($0.id)\($0.creditor.map { " (\($0))" } ?? "")" } ?? worst.key
-        let span = "\(LocalDate(dayNumber: day - 6).iso)..\(LocalDate(dayNumber: day).iso)"
-        guard worst.count >= limit else {
-            return rule.pass("\(worst.count) counted calls to \(c.person.id) about \(debtName) on \(span) (local)", figures: figures)
+        let figures = {
+            [("counted_calls_in_window", Figure.int(worst.count)), ("window_start", .date(LocalDate(dayNumber: day - 6))),
+             ("window_end", .date(LocalDate(dayNumber: day)))]
         }
+        let counted = {
+            let debtName = c.debts.first { c.debtGrouping.key($0.id) == worst.key }
+                .map { "\($0.id)\($0.creditor.map { " (\($0))" } ?? "")" } ?? worst.key
+            return "\(worst.count) counted calls to \(c.person.id) about \(debtName) on \(LocalDate(dayNumber: day - 6).iso)..\(LocalDate(dayNumber: day).iso) (local)"
+        }
+        guard worst.count >= limit else { return rule.pass(counted(), figures: figures()) }
         var reopenDay = day + 1
         for key in c.particularDebts {
             reopenDay = max(reopenDay, SlidingCount(days: countedCallDays(c, debt: key), windowDays: 7).firstDay(from: day + 1, below: limit))
         }
-        return rule.block("\(worst.count) counted calls to \(c.person.id) about \(debtName) on \(span) (local): another would be call \(worst.count + 1) in 7 days",
-                          figures: figures, reopens: .at(c.startOfDay(reopenDay)))
+        return rule.block("\(counted()): another would be call \(worst.count + 1) in 7 days", figures: figures(), reopens: .at(c.startOfDay(reopenDay)))
     }
 
-    static let conversation = Rule("REGF-1006.14b2-CONV7", "12 CFR 1006.14(b)(2)(i)(B)", .federalFrequency) { rule, c, at in
+    static let conversation = ContactRule("REGF-1006.14b2-CONV7", "12 CFR 1006.14(b)(2)(i)(B)", .federalFrequency) { rule, c, at in
         guard isCountedCall(c), !c.particularDebts.isEmpty else { return nil }
         let day = c.localDay(at)
         let days = c.ruleSet.postConversationDays
@@ -124,7 +123,7 @@ enum FrequencyRules {
             reopens: .at(c.startOfDay(latest.day + days)))
     }
 
-    static let exclusions = Rule("REGF-1006.14b3-EXCL", "12 CFR 1006.14(b)(3)", .federalFrequency) { rule, c, at in
+    static let exclusions = ContactRule("REGF-1006.14b3-EXCL", "12 CFR 1006.14(b)(3)", .federalFrequency) { rule, c, at in
         guard c.isDebtCollector, c.isContact, c.channel.isTelephoneCall else { return nil }
         if c.person.role.isExcludedFromCallCounts {
             return rule.pass("calls to the \(c.person.role.rawValue) are not counted", decisive: true)
@@ -136,32 +135,31 @@ enum FrequencyRules {
         return nil
     }
 
-    static let studentLoans = Rule("REGF-1006.14b4-STUDENTLOAN", "12 CFR 1006.14(b)(4)", .federalFrequency) { rule, c, _ in
+    static let studentLoans = ContactRule("REGF-1006.14b4-STUDENTLOAN", "12 CFR 1006.14(b)(4)", .federalFrequency) { rule, c, _ in
         guard c.channel.isTelephoneCall, c.isContact, c.debts.contains(where: { $0.type == .studentLoan }) else { return nil }
         let grouped = c.particularDebts.filter { $0.hasPrefix("student-loan:") }
         guard !grouped.isEmpty else { return rule.pass("each student loan is counted separately (no shared account number)") }
         return rule.pass("student loans under one account number at acquisition count as one debt: " + grouped.joined(separator: ", "))
     }
 
-    static let harassment = Rule("REGF-1006.14a-GENERAL", "12 CFR 1006.14(a), (b)(1); 15 U.S.C. 1692d", .federalFrequency) { rule, c, at in
+    static let harassment = ContactRule("REGF-1006.14a-GENERAL", "12 CFR 1006.14(a), (b)(1); 15 U.S.C. 1692d", .federalFrequency) { rule, c, at in
         guard c.isDebtCollector, c.isContact, c.channel.isTelephoneCall || c.channel == .sms else { return nil }
         let rapid = Int64(c.ruleSet.rapidSuccessionMinutes) * 60
-        let sameLine = c.datedHistory.filter {
-            $0.event.direction == .outbound && $0.event.destination == c.proposal.destination
-                && ($0.event.channel == .call || $0.event.channel == .sms)
+        let isSameLine = { (contact: PastContact) in
+            contact.direction == .outbound && contact.destination == c.destinationKey && (contact.channel == .call || contact.channel == .sms)
         }
-        if let recent = sameLine.last(where: { $0.event.at <= at && at.secondsSince1970 - $0.event.at.secondsSince1970 < rapid }) {
-            return rule.warn("rapid succession: a contact to the same number at \(c.format(recent.event.at)), under \(c.ruleSet.rapidSuccessionMinutes) minutes ago")
+        if let recent = c.past.last(where: { isSameLine($0) && $0.at <= at && at.secondsSince1970 - $0.at.secondsSince1970 < rapid }) {
+            return rule.warn("rapid succession: a contact to the same number at \(c.format(recent.at)), under \(c.ruleSet.rapidSuccessionMinutes) minutes ago")
         }
         let today = c.localDay(at)
-        let todayCount = sameLine.filter { $0.day == today }.count
+        let todayCount = c.past.count { $0.day == today && isSameLine($0) }
         if todayCount + 1 >= c.ruleSet.concentratedCallsPerDay {
             return rule.warn("\(todayCount) contacts to this number today: highly concentrated calling rebuts the presumption of compliance")
         }
         return rule.pass("no rapid-succession or concentrated-calling pattern")
     }
 
-    static let identity = Rule("REGF-1006.14g-IDENTITY", "12 CFR 1006.14(g); 15 U.S.C. 1692d(6)", .federalFrequency) { rule, c, _ in
+    static let identity = ContactRule("REGF-1006.14g-IDENTITY", "12 CFR 1006.14(g); 15 U.S.C. 1692d(6)", .federalFrequency) { rule, c, _ in
         guard c.isDebtCollector, c.isContact, c.channel.isTelephoneCall, c.contentType != .locationInformationRequest else { return nil }
         return rule.pass("caller identity is part of every call script and limited-content message (enforced in scripts)")
     }

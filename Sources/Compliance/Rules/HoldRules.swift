@@ -3,7 +3,7 @@ import RecoupCore
 /// Legal holds, cease notices, attorney representation and the dispute and original-creditor holds: the facts
 /// that stop contact outright until something changes (catalogue §3.2, §3.5, §3.7, CA, WV).
 enum HoldRules {
-    static let all: [any ContactRule] = [
+    static let all: [ContactRule] = [
         bankruptcyStay, bankruptcyDischarge, cease, attorney, californiaAttorney, westVirginiaAttorney, dispute,
         originalCreditorRequest,
     ]
@@ -17,7 +17,7 @@ enum HoldRules {
         }
     }
 
-    static let bankruptcyStay = Rule("BK-362a6-STAY", "11 U.S.C. 362(a)(6)", .legalHold) { rule, c, at in
+    static let bankruptcyStay = ContactRule("BK-362a6-STAY", "11 U.S.C. 362(a)(6)", .legalHold) { rule, c, at in
         guard let bankruptcy = c.snapshot.holds.bankruptcy, bankruptcy.status == .pending else { return nil }
         if c.proposal.action == .fileProofOfClaim {
             return rule.pass("a proof of claim is how a creditor takes part in the case; it is not an act to collect", decisive: true)
@@ -34,7 +34,7 @@ enum HoldRules {
             figures: bankruptcy.petitionDate.map { [("blocked_from", .date($0))] } ?? [])
     }
 
-    static let bankruptcyDischarge = Rule("BK-524a2-DISCHARGE", "11 U.S.C. 524(a)(2)", .legalHold) { rule, c, _ in
+    static let bankruptcyDischarge = ContactRule("BK-524a2-DISCHARGE", "11 U.S.C. 524(a)(2)", .legalHold) { rule, c, _ in
         guard let bankruptcy = c.snapshot.holds.bankruptcy, bankruptcy.status == .discharged else { return nil }
         guard bankruptcy.debtDischarged ?? (bankruptcy.debtIsPrepetition ?? true), isCollectionActivity(c) else {
             return rule.pass("the debt was not discharged")
@@ -43,7 +43,7 @@ enum HoldRules {
         return rule.block("the debt was discharged in bankruptcy\(when); it may never be collected as a personal liability")
     }
 
-    static let cease = Rule("REGF-1006.6c-CEASE", "12 CFR 1006.6(c); 15 U.S.C. 1692c(c)", .cease) { rule, c, at in
+    static let cease = ContactRule("REGF-1006.6c-CEASE", "12 CFR 1006.6(c); 15 U.S.C. 1692c(c)", .cease) { rule, c, at in
         guard c.isDebtCollector, let notice = c.snapshot.holds.cease, notice.written, c.isKnown(notice.receivedAt),
               notice.receivedAt.map({ $0 <= at }) ?? true, c.covers(notice.debtIDs), c.proposal.action == .contact
         else { return nil }
@@ -65,7 +65,7 @@ enum HoldRules {
         return attorney
     }
 
-    static let attorney = Rule("REGF-1006.6b2-ATTY", "12 CFR 1006.6(b)(2); 15 U.S.C. 1692c(a)(2)", .attorney) { rule, c, at in
+    static let attorney = ContactRule("REGF-1006.6b2-ATTY", "12 CFR 1006.6(b)(2); 15 U.S.C. 1692c(a)(2)", .attorney) { rule, c, at in
         guard c.isDebtCollector, c.proposal.action == .contact, c.person.role.isConsumerForSection6,
               let attorney = representation(c, at: at)
         else { return nil }
@@ -79,7 +79,7 @@ enum HoldRules {
         return rule.block("the consumer is represented by \(name) on this debt: communicate with the attorney only")
     }
 
-    static let californiaAttorney = Rule("CA-1788.14c-ATTY", "Cal. Civ. Code 1788.14(c)", .attorney) { rule, c, at in
+    static let californiaAttorney = ContactRule("CA-1788.14c-ATTY", "Cal. Civ. Code 1788.14(c)", .attorney) { rule, c, at in
         guard c.state == .CA, c.proposal.action == .contact, c.person.role.isConsumerForSection6,
               let attorney = representation(c, at: at), attorney.written
         else { return nil }
@@ -92,7 +92,7 @@ enum HoldRules {
         return rule.block("written notice of representation (Rosenthal Act, applies to creditors too): contact the attorney")
     }
 
-    static let westVirginiaAttorney = Rule("WV-46A-2-128e-ATTY72", "W. Va. Code 46A-2-128(e)", .attorney) { rule, c, at in
+    static let westVirginiaAttorney = ContactRule("WV-46A-2-128e-ATTY72", "W. Va. Code 46A-2-128(e)", .attorney) { rule, c, at in
         guard c.state == .WV, c.proposal.action == .contact, c.person.role.isConsumerForSection6,
               let attorney = representation(c, at: at), attorney.written, let received = attorney.noticeReceivedAt
         else { return nil }
@@ -113,7 +113,7 @@ enum HoldRules {
         return LocalDate(dayNumber: c.localDay(received)) <= end
     }
 
-    static let dispute = Rule("REGF-1006.38d2-DISPUTE", "12 CFR 1006.38(d)(2); 15 U.S.C. 1692g(b)", .disputeHold) { rule, c, at in
+    static let dispute = ContactRule("REGF-1006.38d2-DISPUTE", "12 CFR 1006.38(d)(2); 15 U.S.C. 1692g(b)", .disputeHold) { rule, c, at in
         guard c.isDebtCollector, let dispute = c.snapshot.holds.dispute, c.isKnown(dispute.receivedAt),
               dispute.receivedAt.map({ $0 <= at }) ?? true, c.covers(dispute.debtIDs), isCollectionActivity(c)
         else { return nil }
@@ -130,7 +130,7 @@ enum HoldRules {
         return rule.block("written dispute within the validation period: no collection until verification is sent")
     }
 
-    static let originalCreditorRequest = Rule("REGF-1006.38c-OCREQ", "12 CFR 1006.38(c); 15 U.S.C. 1692g(b)", .disputeHold) { rule, c, at in
+    static let originalCreditorRequest = ContactRule("REGF-1006.38c-OCREQ", "12 CFR 1006.38(c); 15 U.S.C. 1692g(b)", .disputeHold) { rule, c, at in
         guard c.isDebtCollector, let request = c.snapshot.holds.originalCreditorRequest, c.isKnown(request.receivedAt),
               request.receivedAt.map({ $0 <= at }) ?? true, isCollectionActivity(c)
         else { return nil }

@@ -3,7 +3,7 @@ import RecoupCore
 /// Media the person refused, TCPA consent and revocation, electronic-communication consents, work email, social
 /// media and mail appearance (catalogue §3.2, §4, NYC, NY).
 enum MediumRules {
-    static let all: [any ContactRule] = [
+    static let all: [ContactRule] = [
         medium, tcpaRevocation, tcpaCell, tcpaResidential, tcpaConfirmation, newYorkCityElectronicConsent,
         newYorkEmail, workEmail, socialMedia, postcard, envelope,
     ]
@@ -34,13 +34,13 @@ enum MediumRules {
 
     /// A confirmation already sent on this destination since `since`.
     static func confirmationSent(_ c: RuleContext, since: Instant?) -> Bool {
-        c.datedHistory.contains { entry in
-            entry.event.direction == .outbound && entry.event.destination == c.proposal.destination
-                && entry.event.content?.type == .optOutConfirmationOnly && (since.map { entry.event.at >= $0 } ?? true)
+        c.history.contains { event in
+            event.direction == .outbound && event.destination == c.proposal.destination
+                && event.content?.type == .optOutConfirmationOnly && (since.map { event.at >= $0 } ?? true)
         }
     }
 
-    static let medium = Rule("REGF-1006.14h-MEDIUM", "12 CFR 1006.14(h)", .medium) { rule, c, at in
+    static let medium = ContactRule("REGF-1006.14h-MEDIUM", "12 CFR 1006.14(h)", .medium) { rule, c, at in
         guard c.isContact, c.isDebtCollector else { return nil }
         let refusals = optOuts(c, at: at)
         guard let latest = refusals.max(by: { ($0.recordedAt ?? at) < ($1.recordedAt ?? at) }) else {
@@ -60,8 +60,8 @@ enum MediumRules {
         default: nil
         }
         if c.contentType == .responseToConsumerInquiry, let since = latest.recordedAt,
-           let inbound = c.datedHistory.last(where: { $0.event.direction == .inbound && $0.event.channel == historyChannel && $0.event.at > since }),
-           !c.datedHistory.contains(where: { $0.event.direction == .outbound && $0.event.channel == historyChannel && $0.event.at > inbound.event.at })
+           let inbound = c.past.last(where: { $0.direction == .inbound && $0.channel == historyChannel && $0.at > since }),
+           !c.past.contains(where: { $0.direction == .outbound && $0.channel == historyChannel && $0.at > inbound.at })
         {
             return rule.pass("1006.14(h)(2)(ii): one reply in the medium the person used to reach out", decisive: true)
         }
@@ -102,7 +102,7 @@ enum MediumRules {
         (c.channel == .call || c.channel == .voicemail || c.channel == .sms) && c.dialingMethod.isRestrictedByTCPA
     }
 
-    static let tcpaRevocation = Rule("TCPA-64.1200a10-REVOKE", "47 CFR 64.1200(a)(10)", .medium) { rule, c, at in
+    static let tcpaRevocation = ContactRule("TCPA-64.1200a10-REVOKE", "47 CFR 64.1200(a)(10)", .medium) { rule, c, at in
         guard c.isContact, c.channel == .call || c.channel == .voicemail || c.channel == .sms,
               let revocation = revocations(c, at: at).max(by: { ($0.receivedAt ?? at) < ($1.receivedAt ?? at) })
         else { return nil }
@@ -137,7 +137,7 @@ enum MediumRules {
 
     static let callConsents: Set<ConsentType> = [.regFCallConsent, .regFTextConsent, .callConsentOnCreditorFile]
 
-    static let tcpaCell = Rule("TCPA-227b1A-CELL", "47 U.S.C. 227(b)(1)(A)(iii); 47 CFR 64.1200(a)(1)(iii)", .medium) { rule, c, _ in
+    static let tcpaCell = ContactRule("TCPA-227b1A-CELL", "47 U.S.C. 227(b)(1)(A)(iii); 47 CFR 64.1200(a)(1)(iii)", .medium) { rule, c, _ in
         guard c.isContact, c.channel == .call || c.channel == .voicemail || c.channel == .sms, c.destinationType == .cell else { return nil }
         guard c.dialingMethod.isRestrictedByTCPA else {
             return rule.pass("manually dialled: 227(b)(1)(A) restricts only autodialled and prerecorded calls and texts", exempt: true)
@@ -148,16 +148,16 @@ enum MediumRules {
         return rule.block("\(c.dialingMethod.rawValue) \(c.channel.rawValue) to a cell phone without prior express consent (source: \(c.destination?.source?.rawValue ?? "unknown"))")
     }
 
-    static let tcpaResidential = Rule("TCPA-227b1B-RESIDENTIAL", "47 U.S.C. 227(b)(1)(B); 47 CFR 64.1200(a)(3)", .medium) { rule, c, at in
+    static let tcpaResidential = ContactRule("TCPA-227b1B-RESIDENTIAL", "47 U.S.C. 227(b)(1)(B); 47 CFR 64.1200(a)(3)", .medium) { rule, c, at in
         guard c.isContact, c.channel == .call || c.channel == .voicemail, c.destinationType == .landline,
               c.dialingMethod == .prerecorded
         else { return nil }
         if hasPriorExpressConsent(c) { return rule.pass("prior express consent to prerecorded calls", decisive: true) }
         let window = Int64(c.ruleSet.residentialPrerecordedWindowDays) * 86_400
         let since = at.adding(seconds: -window)
-        let recent = c.datedHistory.map(\.event).filter { (event: ContactEvent) -> Bool in
-            guard event.direction == .outbound, event.channel == .call, event.dialingMethod == .prerecorded else { return false }
-            return event.destination == c.proposal.destination && event.at > since && event.at <= at
+        let recent = c.past.filter { contact in
+            guard contact.direction == .outbound, contact.channel == .call, contact.dialingMethod == .prerecorded else { return false }
+            return contact.destination == c.destinationKey && contact.at > since && contact.at <= at
         }
         let limit = c.ruleSet.residentialPrerecordedCalls
         guard recent.count >= limit else {
@@ -168,7 +168,7 @@ enum MediumRules {
                           reopens: .at(reopens))
     }
 
-    static let tcpaConfirmation = Rule("TCPA-64.1200a11-CONFIRM", "47 CFR 64.1200(a)(11)", .medium) { rule, c, at in
+    static let tcpaConfirmation = ContactRule("TCPA-64.1200a11-CONFIRM", "47 CFR 64.1200(a)(11)", .medium) { rule, c, at in
         guard c.isContact, c.contentType == .optOutConfirmationOnly, c.channel == .sms else { return nil }
         let latest = (revocations(c, at: at).compactMap(\.receivedAt) + optOuts(c, at: at).compactMap(\.recordedAt)).max()
         if confirmationSent(c, since: latest) { return rule.block("a confirmation was already sent for this opt-out") }
@@ -177,16 +177,16 @@ enum MediumRules {
 
     /// The person wrote in on this channel and destination and has had no reply since.
     static func awaitingReply(_ c: RuleContext, on channel: HistoryChannel) -> Bool {
-        guard let inbound = c.datedHistory.last(where: {
-            $0.event.direction == .inbound && $0.event.channel == channel && $0.event.destination == c.proposal.destination
+        guard let inbound = c.past.last(where: {
+            $0.direction == .inbound && $0.channel == channel && $0.destination == c.destinationKey
         }) else { return false }
-        return !c.datedHistory.contains {
-            $0.event.direction == .outbound && $0.event.channel == channel && $0.event.at > inbound.event.at
+        return !c.past.contains {
+            $0.direction == .outbound && $0.channel == channel && $0.at > inbound.at
         }
     }
 
-    static let newYorkCityElectronicConsent = Rule("NYC-6RCNY5-77-ECONSENT", "6 RCNY 5-77", .medium) { rule, c, _ in
-        guard c.snapshot.jurisdiction.isNewYorkCity, c.isContact, c.channel.isElectronic else { return nil }
+    static let newYorkCityElectronicConsent = ContactRule("NYC-6RCNY5-77-ECONSENT", "6 RCNY 5-77", .medium) { rule, c, _ in
+        guard c.isNewYorkCity, c.isContact, c.channel.isElectronic else { return nil }
         if c.destination?.source == .consumerProvidedWithNYCConsent { return rule.pass("consent to electronic communication on file", decisive: true) }
         let consented = c.snapshot.consents.contains {
             $0.type == .nycElectronicCommunicationConsent && c.isKnown($0.receivedAt)
@@ -200,7 +200,7 @@ enum MediumRules {
         return rule.block("New York City: no \(c.channel.rawValue) without the consumer's consent to electronic communication")
     }
 
-    static let newYorkEmail = Rule("NY-23NYCRR1.6-EMAIL", "23 NYCRR 1.6", .medium) { rule, c, _ in
+    static let newYorkEmail = ContactRule("NY-23NYCRR1.6-EMAIL", "23 NYCRR 1.6", .medium) { rule, c, _ in
         guard c.state == .NY, c.isDebtCollector, c.isContact, c.channel == .email else { return nil }
         switch c.destination?.source {
         case .consumerEmailedCollector, .consumerProvided, .consumerProvidedWithNYCConsent:
@@ -211,19 +211,19 @@ enum MediumRules {
         }
     }
 
-    static let workEmail = Rule("REGF-1006.22f3-WORKEMAIL", "12 CFR 1006.22(f)(3)", .medium) { rule, c, _ in
+    static let workEmail = ContactRule("REGF-1006.22f3-WORKEMAIL", "12 CFR 1006.22(f)(3)", .medium) { rule, c, _ in
         guard c.isDebtCollector, c.isContact, c.channel == .email, c.destinationType == .workEmail || c.isWorkplace else { return nil }
         let consented = c.snapshot.consents.contains {
             $0.givenDirectlyToCollector && c.isKnown($0.receivedAt) && $0.destinations.contains(c.proposal.destination ?? "")
         }
-        let emailedFrom = c.datedHistory.contains {
-            $0.event.direction == .inbound && $0.event.channel == .email && $0.event.destination == c.proposal.destination
+        let emailedFrom = c.past.contains {
+            $0.direction == .inbound && $0.channel == .email && $0.destination == c.destinationKey
         }
         if consented || emailedFrom { return rule.pass("the consumer consented or wrote from this work address", decisive: true) }
         return rule.block("\(c.proposal.destination ?? "the address") is employer-provided: no email without the consumer's consent or their email from it")
     }
 
-    static let socialMedia = Rule("REGF-1006.22f4-SOCIAL", "12 CFR 1006.22(f)(4)", .medium) { rule, c, _ in
+    static let socialMedia = ContactRule("REGF-1006.22f4-SOCIAL", "12 CFR 1006.22(f)(4)", .medium) { rule, c, _ in
         guard c.isContact, c.channel == .socialMedia else { return nil }
         if c.destinationType == .socialPublic || c.destination?.type == .socialMediaPublic {
             return rule.block("a social-media message others can see")
@@ -231,12 +231,12 @@ enum MediumRules {
         return rule.pass("a private message")
     }
 
-    static let postcard = Rule("REGF-1006.22f1-POSTCARD", "12 CFR 1006.22(f)(1); 15 U.S.C. 1692f(7)", .medium) { rule, c, _ in
+    static let postcard = ContactRule("REGF-1006.22f1-POSTCARD", "12 CFR 1006.22(f)(1); 15 U.S.C. 1692f(7)", .medium) { rule, c, _ in
         guard c.isContact, c.channel == .letter else { return nil }
         return rule.pass("letters go in envelopes: postcards are not a format the letter service offers")
     }
 
-    static let envelope = Rule("REGF-1006.22f2-ENVELOPE", "12 CFR 1006.22(f)(2); 15 U.S.C. 1692f(8)", .medium) { rule, c, _ in
+    static let envelope = ContactRule("REGF-1006.22f2-ENVELOPE", "12 CFR 1006.22(f)(2); 15 U.S.C. 1692f(8)", .medium) { rule, c, _ in
         guard c.isContact, c.channel == .letter else { return nil }
         return rule.pass("envelopes carry only the return address and a neutral business name (template validation)")
     }

@@ -3,13 +3,13 @@ import RecoupCore
 /// Who may be told about a debt, deceased consumers, location contacts and the e-communication safe harbours
 /// (catalogue §3.3, §3.7, CO), then licensing (§5.5, §5.6).
 enum RecipientRules {
-    static let all: [any ContactRule] = [
+    static let all: [ContactRule] = [
         thirdParty, coloradoLocation, location, deceased, electronicSafeHarbor, californiaLicense, texasBond,
     ]
 
     static func isLocationRequest(_ c: RuleContext) -> Bool { c.contentType == .locationInformationRequest }
 
-    static let thirdParty = Rule("REGF-1006.6d-THIRDPARTY", "12 CFR 1006.6(d)(1); 15 U.S.C. 1692c(b)", .recipient) { rule, c, _ in
+    static let thirdParty = ContactRule("REGF-1006.6d-THIRDPARTY", "12 CFR 1006.6(d)(1); 15 U.S.C. 1692c(b)", .recipient) { rule, c, _ in
         guard c.isContact else { return nil }
         let role = c.person.role
         if role.mayReceiveDebtCommunications {
@@ -24,7 +24,7 @@ enum RecipientRules {
         return rule.block("\(c.person.id) is a third party (\(role.rawValue)): no communication about the debt without the consumer's direct consent or a court order")
     }
 
-    static let coloradoLocation = Rule("CO-5-16-104-1f-ATTY30", "C.R.S. 5-16-104(1)(f)", .recipient) { rule, c, at in
+    static let coloradoLocation = ContactRule("CO-5-16-104-1f-ATTY30", "C.R.S. 5-16-104(1)(f)", .recipient) { rule, c, at in
         guard c.state == .CO, isLocationRequest(c), let attorney = c.snapshot.holds.attorney, c.isKnown(attorney.noticeReceivedAt),
               attorney.attorneyIdentifiable
         else { return nil }
@@ -38,7 +38,7 @@ enum RecipientRules {
             reopens: attorney.attorneyUnresponsive ? .at(opens) : .never)
     }
 
-    static let location = Rule("REGF-1006.10-LOCATION", "12 CFR 1006.10(b)-(c); 15 U.S.C. 1692b", .recipient) { rule, c, _ in
+    static let location = ContactRule("REGF-1006.10-LOCATION", "12 CFR 1006.10(b)-(c); 15 U.S.C. 1692b", .recipient) { rule, c, _ in
         guard isLocationRequest(c), !c.person.role.isConsumerForSection6 else { return nil }
         if c.proposal.content.mentionsDebt == true {
             return rule.block("a location request must never say that the consumer owes a debt")
@@ -48,15 +48,15 @@ enum RecipientRules {
         {
             return rule.block("the consumer is represented: location information comes from the attorney")
         }
-        let asked = c.datedHistory.contains { entry in
-            entry.event.direction == .outbound && entry.event.person == c.person.id
-                && entry.event.content?.type == .locationInformationRequest
+        let asked = c.history.contains { event in
+            event.direction == .outbound && event.person == c.person.id
+                && event.content?.type == .locationInformationRequest
         }
         if asked { return rule.block("\(c.person.id) was already asked for location information once") }
         return rule.pass("first location request to \(c.person.id), no mention of the debt")
     }
 
-    static let deceased = Rule("REGF-1006.2e-DECEASED", "12 CFR 1006.2(e), 1006.6(a)(4)", .recipient) { rule, c, _ in
+    static let deceased = ContactRule("REGF-1006.2e-DECEASED", "12 CFR 1006.2(e), 1006.6(a)(4)", .recipient) { rule, c, _ in
         guard c.snapshot.consumer.deceased, c.isContact else { return nil }
         switch c.person.role {
         case .consumer:
@@ -69,7 +69,7 @@ enum RecipientRules {
         }
     }
 
-    static let electronicSafeHarbor = Rule("REGF-1006.6d3-ESAFEHARBOR", "12 CFR 1006.6(d)(3)-(5)", .recipient) { rule, c, at in
+    static let electronicSafeHarbor = ContactRule("REGF-1006.6d3-ESAFEHARBOR", "12 CFR 1006.6(d)(3)-(5)", .recipient) { rule, c, at in
         guard c.isContact, c.channel == .email || c.channel == .sms, let destination = c.destination else { return nil }
         if c.channel == .email {
             let source = destination.source
@@ -85,8 +85,8 @@ enum RecipientRules {
         }
         // Text: the consumer texted or consented within the last 60 days.
         let horizon = at.adding(seconds: -Int64(c.ruleSet.textSafeHarborDays) * 86_400)
-        let texted = c.datedHistory.contains {
-            $0.event.direction == .inbound && $0.event.channel == .sms && $0.event.destination == destination.id && $0.event.at >= horizon
+        let texted = c.past.contains {
+            $0.direction == .inbound && $0.channel == .sms && $0.destination == c.destinationKey && $0.at >= horizon
         }
         let consented = c.snapshot.consents.contains {
             $0.type == .regFTextConsent && $0.givenDirectlyToCollector && c.isKnown($0.receivedAt)
@@ -96,14 +96,14 @@ enum RecipientRules {
         return rule.warn("no text from or consent by the consumer on \(destination.id) in the last \(c.ruleSet.textSafeHarborDays) days: confirm the number is not reassigned")
     }
 
-    static let californiaLicense = Rule("CA-DCLA-LICENSE", "Cal. Fin. Code 100000 et seq.", .licensing) { rule, c, _ in
+    static let californiaLicense = ContactRule("CA-DCLA-LICENSE", "Cal. Fin. Code 100000 et seq.", .licensing) { rule, c, _ in
         guard c.state == .CA, c.isContact || c.proposal.action == .fileLawsuit, c.snapshot.collector.type != .originalCreditor
         else { return nil }
         if c.snapshot.collector.isLicensed(in: .CA) { return rule.pass("licensed by the DFPI to collect in California") }
         return rule.block("\(c.snapshot.collector.name) holds no California debt-collection licence")
     }
 
-    static let texasBond = Rule("TX-392.101-BOND", "Tex. Fin. Code 392.101", .licensing) { rule, c, _ in
+    static let texasBond = ContactRule("TX-392.101-BOND", "Tex. Fin. Code 392.101", .licensing) { rule, c, _ in
         guard c.state == .TX, c.isContact, c.snapshot.collector.type.isDebtCollector else { return nil }
         return rule.pass("the surety bond is checked in the agency's configuration, not in a contact check")
     }

@@ -3,23 +3,24 @@ import RecoupCore
 /// State and city caps on contact frequency (catalogue §5): Massachusetts, Washington, New York City, West
 /// Virginia, and the reasonableness standards of California and Texas.
 enum StateFrequencyRules {
-    static let all: [any ContactRule] = [
+    static let all: [ContactRule] = [
         massachusetts, massachusettsBanks, massachusettsHousehold, washington, newYorkCity, westVirginia, california, texas,
     ]
 
     /// A blocking verdict from a sliding count, reopening on the first day back under the limit.
-    static func checkCap(_ rule: Rule, _ c: RuleContext, at: Instant, days: [Int], window: Int, limit: Int, what: String)
+    static func checkCap(_ rule: RuleEvaluation, _ c: RuleContext, at: Instant, days: [Int], window: Int, limit: Int, what: String)
         -> Finding
     {
         let counter = SlidingCount(days: days, windowDays: window)
         let today = c.localDay(at)
         let count = counter.count(endingOn: today)
-        let figures: [(String, Figure)] = [("window_start", .date(LocalDate(dayNumber: today - window + 1))),
-                                           ("window_end", .date(LocalDate(dayNumber: today)))]
-        guard count >= limit else { return rule.pass("\(count) \(what) in \(window) days (limit \(limit))", figures: figures) }
+        let figures = {
+            [("window_start", Figure.date(LocalDate(dayNumber: today - window + 1))), ("window_end", .date(LocalDate(dayNumber: today)))]
+        }
+        guard count >= limit else { return rule.pass("\(count) \(what) in \(window) days (limit \(limit))", figures: figures()) }
         let reopen = counter.firstDay(from: today + 1, below: limit)
         return rule.block("\(count) \(what) in the \(window) days ending \(LocalDate(dayNumber: today).iso): the limit is \(limit)",
-                          figures: figures, reopens: .at(c.startOfDay(reopen)))
+                          figures: figures(), reopens: .at(c.startOfDay(reopen)))
     }
 
     // MARK: Massachusetts
@@ -33,21 +34,18 @@ enum StateFrequencyRules {
     /// Communications the creditor initiated by telephone or text, per debt: a call counts when it reached the
     /// person or their voicemail (*Watkins*, *Armata*); busy, unanswered-without-voicemail and failed calls do not.
     static func massachusettsDays(_ c: RuleContext, personal: Bool) -> [Int] {
-        c.datedHistory.compactMap { entry in
-            let event = entry.event
-            guard event.direction == .outbound, event.person == c.person.id, event.channel == .call || event.channel == .sms,
-                  isPersonal(c, destination: event.destination) == personal
-            else { return nil }
-            let ids = event.debtIDs
-            guard ids.isEmpty || c.proposal.debtIDs.contains(where: ids.contains) else { return nil }
-            if event.channel == .call {
-                guard let outcome = event.outcome, outcome.leftSomethingOrSpoke || outcome == .voicemailReachedNoMessageLeft else { return nil }
+        c.days { contact in
+            guard contact.direction == .outbound, contact.person == c.recipientKey, contact.channel == .call || contact.channel == .sms,
+                  contact.toPersonalNumber == personal, contact.aboutProposedDebts
+            else { return false }
+            if contact.channel == .call {
+                guard let outcome = contact.outcome, outcome.leftSomethingOrSpoke || outcome == .voicemailReachedNoMessageLeft else { return false }
             }
-            return entry.day
+            return true
         }
     }
 
-    static func massachusettsCap(_ rule: Rule, _ c: RuleContext, at: Instant) -> Finding? {
+    static func massachusettsCap(_ rule: RuleEvaluation, _ c: RuleContext, at: Instant) -> Finding? {
         guard c.state == .MA, c.isContact, c.channel.isTelephoneCall || c.channel == .sms else { return nil }
         if c.contentType == .responseToConsumerInquiry { return rule.pass("a response to the debtor's own request is not initiated by the creditor") }
         let personal = !c.isWorkplace && isPersonal(c, destination: c.proposal.destination)
@@ -58,17 +56,17 @@ enum StateFrequencyRules {
                        what: "initiated calls or texts to other numbers about this debt")
     }
 
-    static let massachusetts = Rule("MA-940CMR7.04-1f-FREQ", "940 CMR 7.04(1)(f)", .stateFrequency) { rule, c, at in
+    static let massachusetts = ContactRule("MA-940CMR7.04-1f-FREQ", "940 CMR 7.04(1)(f)", .stateFrequency) { rule, c, at in
         guard c.person.role == .consumer else { return nil }
         return massachusettsCap(rule, c, at: at)
     }
 
-    static let massachusettsBanks = Rule("MA-209CMR18.16-1d-FREQ", "209 CMR 18.16(1)(d)", .stateFrequency) { rule, c, at in
+    static let massachusettsBanks = ContactRule("MA-209CMR18.16-1d-FREQ", "209 CMR 18.16(1)(d)", .stateFrequency) { rule, c, at in
         guard c.isDebtCollector, c.person.role == .consumer else { return nil }
         return massachusettsCap(rule, c, at: at)
     }
 
-    static let massachusettsHousehold = Rule("MA-HOUSEHOLD", "940 CMR 7.05(3)(d)", .stateFrequency) { rule, c, at in
+    static let massachusettsHousehold = ContactRule("MA-HOUSEHOLD", "940 CMR 7.05(3)(d)", .stateFrequency) { rule, c, at in
         guard c.state == .MA, c.isContact, c.channel.isTelephoneCall,
               [.spouse, .parentOfMinor, .guardian, .adultChildNotRepresentative].contains(c.person.role)
         else { return nil }
@@ -78,15 +76,15 @@ enum StateFrequencyRules {
     // MARK: Washington
 
     /// Communications, not attempts: a call that reached the person or left a message, a text, an email, a letter.
-    static func isWashingtonCommunication(_ event: ContactEvent) -> Bool {
-        guard event.direction == .outbound else { return false }
-        switch event.channel {
-        case .call: return event.outcome?.leftSomethingOrSpoke ?? false
-        case .sms, .email, .letter: return event.outcome != .returnedUndeliverable && event.outcome != .failed
+    static func isWashingtonCommunication(_ contact: PastContact) -> Bool {
+        guard contact.direction == .outbound else { return false }
+        switch contact.channel {
+        case .call: return contact.outcome?.leftSomethingOrSpoke ?? false
+        case .sms, .email, .letter: return contact.outcome != .returnedUndeliverable && contact.outcome != .failed
         }
     }
 
-    static let washington = Rule("WA-RCW19.16.250-FREQ", "RCW 19.16.250", .stateFrequency) { rule, c, at in
+    static let washington = ContactRule("WA-RCW19.16.250-FREQ", "RCW 19.16.250", .stateFrequency) { rule, c, at in
         guard c.state == .WA, c.isContact, c.snapshot.collector.type.isDebtCollector else { return nil }
         if c.channel.isTelephoneCall, !c.isWorkplace,
            let blocked = TimePlaceRules.windowCheck(c, at: at, zones: c.zones, start: c.washingtonStart,
@@ -94,44 +92,40 @@ enum StateFrequencyRules {
         {
             return rule.block("Washington: \(blocked.message) at home", reopens: .at(blocked.reopens))
         }
-        let debtorOrSpouse = Set(c.snapshot.persons.filter { $0.role == .consumer || $0.role == .spouse }.map(\.id) + [c.snapshot.consumer.id])
-        guard debtorOrSpouse.contains(c.person.id) else { return nil }
+        let isDebtorOrSpouse = { (person: Int, role: PersonRole?) in person == c.consumerKey || role == .consumer || role == .spouse }
+        guard isDebtorOrSpouse(c.recipientKey, c.person.role) else { return nil }
         if c.isWorkplace {
-            let days = c.datedHistory.filter { isWashingtonCommunication($0.event) && !isPersonal(c, destination: $0.event.destination) }.map(\.day)
+            let days = c.days { isWashingtonCommunication($0) && !$0.toPersonalNumber }
             return checkCap(rule, c, at: at, days: days, window: 7, limit: c.ruleSet.washingtonWorkPerWeek, what: "communications at work")
         }
-        let days = c.datedHistory.filter { isWashingtonCommunication($0.event) && debtorOrSpouse.contains($0.event.person ?? "") }.map(\.day)
+        let days = c.days { isWashingtonCommunication($0) && isDebtorOrSpouse($0.person, $0.personRole) }
         return checkCap(rule, c, at: at, days: days, window: 7, limit: c.ruleSet.washingtonPerWeek,
                         what: "communications with the debtor or spouse")
     }
 
     // MARK: New York City
 
-    static let newYorkCity = Rule("NYC-6RCNY5-77-FREQ", "6 RCNY 5-77", .stateFrequency) { rule, c, at in
-        guard c.snapshot.jurisdiction.isNewYorkCity, c.isContact, c.person.role.isConsumerForSection6 else { return nil }
+    static let newYorkCity = ContactRule("NYC-6RCNY5-77-FREQ", "6 RCNY 5-77", .stateFrequency) { rule, c, at in
+        guard c.isNewYorkCity, c.isContact, c.person.role.isConsumerForSection6 else { return nil }
         if c.contentType == .responseToConsumerInquiry || c.contentType == .optOutConfirmationOnly {
             return rule.pass("a response the consumer asked for is not an attempt the cap counts")
         }
         // Per account under the amended rules; per creditor before them.
-        let perAccount = LocalDate(dayNumber: c.localDay(at)) >= c.ruleSet.newYorkCityAmendedFrom
-        let creditors = Set(c.debts.compactMap(\.creditor))
-        let related: (String) -> Bool = { id in
-            if c.proposal.debtIDs.contains(id) { return true }
-            guard !perAccount, let creditor = c.snapshot.debts.first(where: { $0.id == id })?.creditor else { return false }
-            return creditors.contains(creditor)
+        let perAccount = LocalDate(dayNumber: c.localDay(at)) >= c.newYorkCityAmendedFrom
+        let creditors = c.debts.compactMap(\.creditor)
+        let sameCreditor = { (id: String) in
+            c.snapshot.debts.first(where: { $0.id == id })?.creditor.map(creditors.contains) ?? false
         }
-        let days = c.datedHistory.compactMap { entry -> Int? in
-            let event = entry.event
-            guard event.direction == .outbound, let person = event.person,
-                  c.snapshot.persons.first(where: { $0.id == person })?.role.isConsumerForSection6 ?? (person == c.snapshot.consumer.id),
-                  event.debtIDs.isEmpty || event.debtIDs.contains(where: related)
-            else { return nil }
-            return entry.day
+        var days: [Int] = []
+        for (index, contact) in c.past.enumerated() where contact.direction == .outbound && contact.person >= 0
+            && contact.personRole?.isConsumerForSection6 ?? (contact.person == c.consumerKey)
+        {
+            if contact.aboutProposedDebts || (!perAccount && c.history[index].debtIDs.contains(where: sameCreditor)) { days.append(contact.day) }
         }
         let finding = checkCap(rule, c, at: at, days: days, window: 7, limit: c.ruleSet.newYorkCityAttemptsPer7Days,
                                what: "attempts in all media \(perAccount ? "on this account" : "for this creditor")")
         // Counted per creditor until the amended rules take effect: from that day the count may be lower.
-        let amended = c.startOfDay(c.ruleSet.newYorkCityAmendedFrom.dayNumber)
+        let amended = c.startOfDay(c.newYorkCityAmendedFrom.dayNumber)
         if !perAccount, finding.verdict == .block, case let .at(reopens) = finding.reopens, amended < reopens {
             return rule.block(finding.message, figures: finding.figures, reopens: .at(amended))
         }
@@ -140,7 +134,7 @@ enum StateFrequencyRules {
 
     // MARK: West Virginia
 
-    static let westVirginia = Rule("WV-46A-2-125d-FREQ", "W. Va. Code 46A-2-125(d)", .stateFrequency) { rule, c, at in
+    static let westVirginia = ContactRule("WV-46A-2-125d-FREQ", "W. Va. Code 46A-2-125(d)", .stateFrequency) { rule, c, at in
         guard c.state == .WV, c.isContact, c.channel.isTelephoneCall else { return nil }
         let calls = c.callsToRecipient.map(\.day)
         let callCap = checkCap(rule, c, at: at, days: calls, window: 7, limit: c.ruleSet.westVirginiaCallsPerWeek,
@@ -153,7 +147,7 @@ enum StateFrequencyRules {
 
     // MARK: Reasonableness standards
 
-    static let california = Rule("CA-1788.11-FREQ", "Cal. Civ. Code 1788.11(d)-(e)", .stateFrequency) { rule, c, at in
+    static let california = ContactRule("CA-1788.11-FREQ", "Cal. Civ. Code 1788.11(d)-(e)", .stateFrequency) { rule, c, at in
         guard c.state == .CA, c.isContact, c.channel.isTelephoneCall else { return nil }
         let week = SlidingCount(days: c.callsToRecipient.map(\.day), windowDays: 7).count(endingOn: c.localDay(at))
         if week >= c.ruleSet.maxCallsIn7Days {
@@ -162,11 +156,12 @@ enum StateFrequencyRules {
         return rule.pass("\(week) calls in 7 days across all debts")
     }
 
-    static let texas = Rule("TX-392.302-HARASS", "Tex. Fin. Code 392.302(4)", .stateFrequency) { rule, c, at in
+    static let texas = ContactRule("TX-392.302-HARASS", "Tex. Fin. Code 392.302(4)", .stateFrequency) { rule, c, at in
         guard c.state == .TX, c.isContact, c.channel.isTelephoneCall else { return nil }
         let rapid = Int64(c.ruleSet.rapidSuccessionMinutes) * 60
         let repeated = c.callsToRecipient.contains {
-            $0.event.at <= at && at.secondsSince1970 - $0.event.at.secondsSince1970 < rapid
+            let called = c.past[$0.index].at
+            return called <= at && at.secondsSince1970 - called.secondsSince1970 < rapid
         }
         return repeated ? rule.warn("repeated calls minutes apart can show intent to harass") : rule.pass("no repeated or continuous calling")
     }

@@ -3,7 +3,7 @@ import RecoupCore
 /// Inconvenient places and the workplace, then inconvenient times: the consumer's stated windows, the federal
 /// 8 a.m.–9 p.m. window in every candidate zone, and the Massachusetts and Colorado overlays (catalogue §3.1, §5).
 enum TimePlaceRules {
-    static let all: [any ContactRule] = [
+    static let all: [ContactRule] = [
         workplace, place, massachusettsWork, knownInconvenientTime, callWindow, consentException, massachusettsTime,
         colorado, quietHours,
     ]
@@ -13,7 +13,7 @@ enum TimePlaceRules {
 
     // MARK: Place
 
-    static let workplace = Rule("REGF-1006.6b3-WORK", "12 CFR 1006.6(b)(3); 15 U.S.C. 1692c(a)(3)", .place) { rule, c, _ in
+    static let workplace = ContactRule("REGF-1006.6b3-WORK", "12 CFR 1006.6(b)(3); 15 U.S.C. 1692c(a)(3)", .place) { rule, c, _ in
         guard c.isDebtCollector, c.isContact, c.isWorkplace else { return nil }
         guard c.snapshot.consumer.employerProhibitsContact, c.isKnown(c.snapshot.consumer.employerProhibitionRecordedAt) else {
             return rule.pass("no sign the employer prohibits contact at work")
@@ -21,7 +21,7 @@ enum TimePlaceRules {
         return rule.block("the consumer's employer prohibits this kind of contact at work")
     }
 
-    static let place = Rule("REGF-1006.6b1ii-PLACE", "12 CFR 1006.6(b)(1)(ii); 15 U.S.C. 1692c(a)(1)", .place) { rule, c, _ in
+    static let place = ContactRule("REGF-1006.6b1ii-PLACE", "12 CFR 1006.6(b)(1)(ii); 15 U.S.C. 1692c(a)(1)", .place) { rule, c, _ in
         guard c.isDebtCollector, c.isContact else { return nil }
         let places = c.snapshot.consumer.inconvenientPlaces.filter { c.isKnown($0.recordedAt) }
         guard !places.isEmpty else { return nil }
@@ -35,7 +35,7 @@ enum TimePlaceRules {
         return rule.pass("the destination is not a place the consumer called inconvenient")
     }
 
-    static let massachusettsWork = Rule("MA-940CMR7.04-1h-WORK", "940 CMR 7.04(1)(h); 209 CMR 18.16(1)(c)", .place) { rule, c, at in
+    static let massachusettsWork = ContactRule("MA-940CMR7.04-1h-WORK", "940 CMR 7.04(1)(h); 209 CMR 18.16(1)(c)", .place) { rule, c, at in
         guard c.state == .MA, c.isContact, c.channel.isTelephoneCall, c.isWorkplace else { return nil }
         let requests = c.snapshot.consumer.inconvenientPlaces.filter { $0.isWorkplace && c.isKnown($0.recordedAt) }
         guard let request = requests.last else { return rule.pass("no request not to be called at work") }
@@ -53,7 +53,7 @@ enum TimePlaceRules {
 
     /// Colorado's 1692c twin, reported after the federal rules it mirrors (it decides alone for Colorado-licensed
     /// agencies the FDCPA does not reach).
-    static let colorado = Rule("CO-5-16-105-TIME/ATTY/WORK", "C.R.S. 5-16-105(1)(a)-(c), (2)", .time) { rule, c, at in
+    static let colorado = ContactRule("CO-5-16-105-TIME/ATTY/WORK", "C.R.S. 5-16-105(1)(a)-(c), (2)", .time) { rule, c, at in
         guard c.state == .CO, c.isContact else { return nil }
         if c.person.role.isConsumerForSection6, let attorney = HoldRules.representation(c, at: at),
            !attorney.attorneyUnresponsive, !attorney.attorneyConsentedToDirectContact
@@ -71,11 +71,14 @@ enum TimePlaceRules {
 
     // MARK: Time
 
-    /// A blocked time: the message and the earliest instant every zone is inside its window.
+    /// A blocked time: the first zone outside the window, and the earliest instant every zone is inside it.
     struct WindowBlock {
-        var message: String
-        var reopens: Instant
-        var localTime: String
+        let zone: String
+        let secondOfDay: Int
+        let start: Int, end: Int
+        let reopens: Instant
+
+        var message: String { "\(clock(secondOfDay)) in \(zone) is outside \(clock(start))–\(clock(end)) local" }
     }
 
     static func clock(_ second: Int) -> String {
@@ -85,12 +88,10 @@ enum TimePlaceRules {
 
     /// Nil when `at` is inside `[start, end)` local in every zone; else why, and when that is next true.
     static func windowCheck(_ c: RuleContext, at: Instant, zones: [ZoneClock], start: Int, end: Int) -> WindowBlock? {
-        let outside = zones.filter { zone in
+        guard let first = zones.first(where: { zone in
             let second = zone.local(at).secondOfDay
             return second < start || second >= end
-        }
-        guard let first = outside.first else { return nil }
-        let local = first.local(at)
+        }) else { return nil }
         // Move to the next window start in each zone that is outside, until all are inside (zones far apart may
         // need a second round).
         var candidate = at
@@ -108,8 +109,7 @@ enum TimePlaceRules {
             }
             if !moved { break }
         }
-        let message = "\(clock(local.secondOfDay)) in \(first.identifier) is outside \(clock(start))–\(clock(end)) local"
-        return WindowBlock(message: message, reopens: candidate, localTime: "\(local.day.iso) \(clock(local.secondOfDay))")
+        return WindowBlock(zone: first.identifier, secondOfDay: first.local(at).secondOfDay, start: start, end: end, reopens: candidate)
     }
 
     /// The consumer's stated window in force at `at` for this channel, in any candidate zone.
@@ -132,7 +132,7 @@ enum TimePlaceRules {
         }
     }
 
-    static let knownInconvenientTime = Rule("REGF-1006.6b1i-KNOWN", "12 CFR 1006.6(b)(1)(i)", .time) { rule, c, at in
+    static let knownInconvenientTime = ContactRule("REGF-1006.6b1i-KNOWN", "12 CFR 1006.6(b)(1)(i)", .time) { rule, c, at in
         guard isTimed(c), c.isDebtCollector, !c.snapshot.consumer.inconvenientTimes.isEmpty else { return nil }
         guard let (time, zone) = statedWindow(c, at: at) else {
             return rule.pass("outside the times the consumer said are inconvenient")
@@ -147,21 +147,23 @@ enum TimePlaceRules {
                           reopens: .at(zone.instant(day: endDay, secondOfDay: endSecond)))
     }
 
-    static let callWindow = Rule("REGF-1006.6b1i-TIME", "12 CFR 1006.6(b)(1)(i); 15 U.S.C. 1692c(a)(1)", .time) { rule, c, at in
+    static let callWindow = ContactRule("REGF-1006.6b1i-TIME", "12 CFR 1006.6(b)(1)(i); 15 U.S.C. 1692c(a)(1)", .time) { rule, c, at in
         guard isTimed(c), c.isDebtCollector else { return nil }
-        let local = c.primaryZone.local(at)
-        let localTime: Figure = .text("\(local.day.iso) \(clock(local.secondOfDay))")
+        let localTime = {
+            let local = c.primaryZone.local(at)
+            return [("local_time", Figure.text("\(local.day.iso) \(clock(local.secondOfDay))"))]
+        }
         guard let blocked = windowCheck(c, at: at, zones: c.zones, start: c.windowStart, end: c.windowEnd) else {
             return rule.pass("inside \(clock(c.windowStart))–\(clock(c.windowEnd)) in " + c.zones.map(\.identifier).joined(separator: ", "),
-                             figures: [("local_time", localTime)])
+                             figures: localTime())
         }
         if timeConsent(c, at: at) != nil {
-            return rule.pass("an inconvenient hour, but the consumer consented to it directly (1006.6(b)(4))", figures: [("local_time", localTime)])
+            return rule.pass("an inconvenient hour, but the consumer consented to it directly (1006.6(b)(4))", figures: localTime())
         }
-        return rule.block(blocked.message, figures: [("local_time", localTime)], reopens: .at(blocked.reopens))
+        return rule.block(blocked.message, figures: localTime(), reopens: .at(blocked.reopens))
     }
 
-    static let consentException = Rule("REGF-1006.6b4-EXCEPT", "12 CFR 1006.6(b)(4)", .time) { rule, c, at in
+    static let consentException = ContactRule("REGF-1006.6b4-EXCEPT", "12 CFR 1006.6(b)(4)", .time) { rule, c, at in
         guard isTimed(c), c.isDebtCollector, let consent = timeConsent(c, at: at) else { return nil }
         let otherwiseBlocked = windowCheck(c, at: at, zones: c.zones, start: c.windowStart, end: c.windowEnd) != nil
             || statedWindow(c, at: at) != nil
@@ -170,18 +172,18 @@ enum TimePlaceRules {
         return rule.pass("the consumer's direct prior consent to \(consent.window)\(quote)", decisive: true)
     }
 
-    static let easternClock = ZoneClock.named("America/New_York")
+    static let eastern = ZoneClock.named("America/New_York").map { [$0] } ?? []
 
-    static let massachusettsTime = Rule("MA-940CMR7.04-TIME", "940 CMR 7.04, 7.05(3)(e); 209 CMR 18.16(1)(a)", .time) { rule, c, at in
-        guard c.state == .MA, isTimed(c), let eastern = easternClock else { return nil }
-        guard let blocked = windowCheck(c, at: at, zones: [eastern], start: c.windowStart, end: c.windowEnd) else {
+    static let massachusettsTime = ContactRule("MA-940CMR7.04-TIME", "940 CMR 7.04, 7.05(3)(e); 209 CMR 18.16(1)(a)", .time) { rule, c, at in
+        guard c.state == .MA, isTimed(c), !eastern.isEmpty else { return nil }
+        guard let blocked = windowCheck(c, at: at, zones: eastern, start: c.windowStart, end: c.windowEnd) else {
             return rule.pass("inside 08:00–21:00 Eastern")
         }
         if timeConsent(c, at: at) != nil { return rule.pass("the debtor stated other waking hours") }
         return rule.block("Massachusetts: \(blocked.message)", reopens: .at(blocked.reopens))
     }
 
-    static let quietHours = Rule("TCPA-64.1200c1-QUIETHOURS", "47 CFR 64.1200(c)(1)", .time) { rule, c, _ in
+    static let quietHours = ContactRule("TCPA-64.1200c1-QUIETHOURS", "47 CFR 64.1200(c)(1)", .time) { rule, c, _ in
         guard isTimed(c), c.channel.isTelephoneCall || c.channel == .sms else { return nil }
         return rule.pass("telemarketing quiet hours do not govern debt-collection calls; 1006.6(b)(1)(i) does")
     }

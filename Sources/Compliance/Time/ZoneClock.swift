@@ -39,14 +39,7 @@ public struct ZoneClock: Sendable, Hashable {
     }
 
     /// Seconds east of UTC at an instant.
-    public func offset(at seconds: Int64) -> Int {
-        var low = 0, high = transitions.count
-        while low < high {
-            let middle = (low + high) / 2
-            if transitions[middle] <= seconds { low = middle + 1 } else { high = middle }
-        }
-        return Int(low == 0 ? initialOffset : offsets[low - 1])
-    }
+    public func offset(at seconds: Int64) -> Int { Int(period(at: Instant(secondsSince1970: seconds)).offset) }
 
     /// The local calendar day and second of that day at an instant.
     public func local(_ instant: Instant) -> (day: LocalDate, secondOfDay: Int) {
@@ -54,13 +47,41 @@ public struct ZoneClock: Sendable, Hashable {
         return (LocalDate(dayNumber: day), second)
     }
 
+    /// A stretch of time with one UTC offset: answering for many nearby instants (a snapshot's history, oldest
+    /// first) from the stretch saves a search of the transitions for each.
+    public struct Period: Sendable {
+        let from: Int64, until: Int64, offset: Int64
+
+        public func contains(_ instant: Instant) -> Bool { instant.secondsSince1970 >= from && instant.secondsSince1970 < until }
+
+        /// The local day number of an instant inside the period.
+        public func dayNumber(_ instant: Instant) -> Int { localDayAndSecond(instant).day }
+
+        func localDayAndSecond(_ instant: Instant) -> (day: Int, second: Int) {
+            let local = instant.secondsSince1970 + offset
+            let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+            return (Int(day), Int(local - day * 86_400))
+        }
+    }
+
+    /// The period of constant offset an instant falls in.
+    public func period(at instant: Instant) -> Period {
+        let seconds = instant.secondsSince1970
+        var low = 0, high = transitions.count
+        while low < high {
+            let middle = (low + high) / 2
+            if transitions[middle] <= seconds { low = middle + 1 } else { high = middle }
+        }
+        return Period(
+            from: low == 0 ? .min : transitions[low - 1], until: low == transitions.count ? .max : transitions[low],
+            offset: Int64(low == 0 ? initialOffset : offsets[low - 1]))
+    }
+
     /// The local day number (days since 1970-01-01 on the local calendar), without building a calendar date.
     public func dayNumber(_ instant: Instant) -> Int { localDayAndSecond(instant).day }
 
     private func localDayAndSecond(_ instant: Instant) -> (day: Int, second: Int) {
-        let local = instant.secondsSince1970 + Int64(offset(at: instant.secondsSince1970))
-        let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        return (Int(day), Int(local - day * 86_400))
+        period(at: instant).localDayAndSecond(instant)
     }
 
     /// The instant a local wall-clock time happens. A time skipped by a spring-forward gap maps to the same
@@ -68,11 +89,14 @@ public struct ZoneClock: Sendable, Hashable {
     public func instant(day: LocalDate, secondOfDay: Int) -> Instant {
         let local = Int64(day.dayNumber) * 86_400 + Int64(secondOfDay)
         // Try the offsets in force a day either side; the earliest consistent one is the first occurrence.
-        let candidates = Set([offset(at: local - 86_400), offset(at: local + 86_400), offset(at: local)])
-            .sorted(by: >)
-        for candidate in candidates where offset(at: local - Int64(candidate)) == candidate {
-            return Instant(secondsSince1970: local - Int64(candidate))
+        // (The largest consistent offset gives the earliest instant; no collection built, this runs in every
+        // next-lawful search step.)
+        var consistent: Int?
+        for candidate in [offset(at: local - 86_400), offset(at: local + 86_400), offset(at: local)]
+        where offset(at: local - Int64(candidate)) == candidate && candidate > (consistent ?? .min) {
+            consistent = candidate
         }
+        if let consistent { return Instant(secondsSince1970: local - Int64(consistent)) }
         // In a gap: use the offset before it (so 02:30 on a spring-forward day becomes 03:30 local).
         return Instant(secondsSince1970: local - Int64(offset(at: local - 86_400)))
     }

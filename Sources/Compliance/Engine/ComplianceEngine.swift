@@ -13,6 +13,8 @@ public struct ComplianceEngine: Sendable {
     /// Limitation periods, with the tenant's overrides applied.
     public let limitations: StatuteOfLimitations
     private let parsed: ParsedRuleSet
+    /// Business days (validation periods) are counted on the federal calendar.
+    private let calendar = BusinessCalendar.usFederal
 
     /// How far ahead the next lawful instant is looked for (record retention can reopen years later); beyond it
     /// the answer is "not without new facts".
@@ -31,8 +33,20 @@ public struct ComplianceEngine: Sendable {
         parsed = ParsedRuleSet(ruleSet)
     }
 
+    /// The snapshot worked out once, for any number of decisions on it.
+    public func prepare(_ snapshot: ContactSnapshot) -> PreparedSnapshot {
+        PreparedSnapshot(snapshot, ruleSet: ruleSet, calendar: calendar)
+    }
+
     public func decide(_ snapshot: ContactSnapshot, _ proposal: ProposedContact) -> ContactDecision {
-        let context = RuleContext(snapshot: snapshot, proposal: proposal, ruleSet: ruleSet, limitations: limitations, parsed: parsed)
+        decide(prepare(snapshot), proposal)
+    }
+
+    /// The decision on one proposal for a snapshot this engine prepared.
+    public func decide(_ prepared: PreparedSnapshot, _ proposal: ProposedContact) -> ContactDecision {
+        precondition(prepared.ruleSetVersion == ruleSet.version, "a snapshot prepared for rule set \(prepared.ruleSetVersion), decided with \(ruleSet.version)")
+        let context = RuleContext(
+            prepared: prepared, proposal: proposal, ruleSet: ruleSet, limitations: limitations, calendar: calendar, parsed: parsed)
         let findings = evaluate(context, at: proposal.at)
         guard let blocking = findings.first(where: { $0.verdict == .block }) else {
             return ContactDecision(

@@ -53,7 +53,7 @@ enum HoldRules {
         }
         let received = notice.receivedAt.map { " received \(c.format($0))" } ?? ""
         return rule.block(
-            "written cease-communication notice\(received) covers \(c.proposal.debtIDs.joined(separator: ", ")): only a termination or remedy notice may follow")
+            "written cease-communication notice\(received) covers \(c.debtIDs.joined(separator: ", ")): only a termination or remedy notice may follow")
     }
 
     /// The consumer's representation, known and covering the debt, with an attorney the collector can reach.

@@ -7,11 +7,11 @@ enum RecordRules {
     static let passiveCreditReporting = ContactRule("REGF-1006.30a-PASSIVE-CR", "12 CFR 1006.30(a)(1)", .postContact) { rule, c, at in
         guard c.isDebtCollector, c.proposal.action == .furnishToCRA || c.contentType == .creditReporting else { return nil }
         let spoke = c.past.contains {
-            $0.channel == .call && $0.outcome == .conversation && $0.person == c.consumerKey && $0.aboutProposedDebts
+            $0.channel == .call && $0.outcome == .conversation && $0.person == c.consumerKey && c.isAboutProposedDebts($0)
         }
         if spoke { return rule.pass("the collector spoke with the consumer about the debt", decisive: true) }
         guard let mailing = c.past.last(where: {
-            $0.direction == .outbound && $0.aboutProposedDebts && ($0.channel == .letter || $0.channel == .email)
+            $0.direction == .outbound && c.isAboutProposedDebts($0) && ($0.channel == .letter || $0.channel == .email)
                 && $0.outcome != .returnedUndeliverable
         }), !c.past.contains(where: { $0.outcome == .returnedUndeliverable && $0.at > mailing.at })
         else {

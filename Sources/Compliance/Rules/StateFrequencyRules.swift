@@ -36,7 +36,7 @@ enum StateFrequencyRules {
     static func massachusettsDays(_ c: RuleContext, personal: Bool) -> [Int] {
         c.days { contact in
             guard contact.direction == .outbound, contact.person == c.recipientKey, contact.channel == .call || contact.channel == .sms,
-                  contact.toPersonalNumber == personal, contact.aboutProposedDebts
+                  contact.toPersonalNumber == personal, c.isAboutProposedDebts(contact)
             else { return false }
             if contact.channel == .call {
                 guard let outcome = contact.outcome, outcome.leftSomethingOrSpoke || outcome == .voicemailReachedNoMessageLeft else { return false }
@@ -120,7 +120,7 @@ enum StateFrequencyRules {
         for (index, contact) in c.past.enumerated() where contact.direction == .outbound && contact.person >= 0
             && contact.personRole?.isConsumerForSection6 ?? (contact.person == c.consumerKey)
         {
-            if contact.aboutProposedDebts || (!perAccount && c.history[index].debtIDs.contains(where: sameCreditor)) { days.append(contact.day) }
+            if c.isAboutProposedDebts(contact) || (!perAccount && c.history[index].debtIDs.contains(where: sameCreditor)) { days.append(contact.day) }
         }
         let finding = checkCap(rule, c, at: at, days: days, window: 7, limit: c.ruleSet.newYorkCityAttemptsPer7Days,
                                what: "attempts in all media \(perAccount ? "on this account" : "for this creditor")")

@@ -56,6 +56,7 @@ public struct ContactabilityService: Sendable {
     public func contactability(_ id: AccountID, scope: AccessScope, collectorName: String) async throws -> (Instant, [Entry]) {
         let now = Instant(clock.now())
         let (account, consumer, snapshot) = try await snapshots.load(id, scope: scope, collectorName: collectorName, at: now)
+        let prepared = engine.prepare(snapshot)
         var entries: [Entry] = []
         var stored: [StoredDecision] = []
         for point in consumer.contactPoints {
@@ -66,7 +67,7 @@ public struct ContactabilityService: Sendable {
             }
             for channel in channels {
                 let proposal = AccountSnapshots.proposal(channel, to: point, account: account, consumer: consumer, at: now)
-                let decision = engine.decide(snapshot, proposal, on: account)
+                let decision = engine.decide(prepared, proposal, on: account)
                 entries.append(Entry(channel: channel, destinationID: point.id.description, destination: label, decision: decision))
                 let document = CheckDocument.document(snapshot, proposal)
                 stored.append(StoredDecision(
@@ -85,7 +86,11 @@ extension ComplianceEngine {
     /// The engine's decision on a live account: a recalled account is closed to every activity whatever the rules
     /// say (rule `ACCOUNT-RECALLED`, no next lawful time); the decision keeps the rules' findings.
     func decide(_ snapshot: ContactSnapshot, _ proposal: ProposedContact, on account: Account) -> ContactDecision {
-        let decision = decide(snapshot, proposal)
+        decide(prepare(snapshot), proposal, on: account)
+    }
+
+    func decide(_ prepared: PreparedSnapshot, _ proposal: ProposedContact, on account: Account) -> ContactDecision {
+        let decision = decide(prepared, proposal)
         guard account.status == .recalled else { return decision }
         return ContactDecision(
             allowed: false, rule: "ACCOUNT-RECALLED", findings: decision.findings, nextAllowedAt: nil, zone: decision.zone,

@@ -1,0 +1,202 @@
+import RecoupCore
+
+/// What a snapshot says independently of any proposed contact, worked out once: the candidate zones resolved to
+/// clocks, each past contact reduced to plain values with its local day, the people, destinations and debts they
+/// name turned into small numbers, the validation period's end. Deciding several contacts for one snapshot (the
+/// contactability answer asks for every channel of every destination) prepares it once.
+///
+/// Made by ``ComplianceEngine/prepare(_:)`` for that engine's rule set.
+public final class PreparedSnapshot: Sendable {
+    public let snapshot: ContactSnapshot
+    /// Version of the rule set it was prepared with (the validation period depends on it).
+    let ruleSetVersion: String
+    /// Every zone the consumer may be in; a time is convenient only if it is convenient in all of them.
+    let zones: [ZoneClock]
+    /// The first candidate (the mailing address's zone when known): local days are counted on its calendar and
+    /// instants are printed in it.
+    let primaryZone: ZoneClock
+    /// Past contacts known as of the snapshot, oldest first: the snapshot's own array when it already is that
+    /// (the usual case), so nothing is copied. Rules scan ``past`` and come here for the rarely needed facts.
+    let history: [ContactEvent]
+    /// The same contacts, by the same positions, reduced to plain values the rules compare.
+    let past: [PastContact]
+    /// The telephone calls among them, either direction, for the frequency rules.
+    let calls: [PastCall]
+    /// The ids past contacts name, by key, with what the rules ask of each.
+    let names: [Name]
+    /// The distinct lists of debt ids past contacts named (``PastContact/debts`` indexes them), and the particular
+    /// debts of each list.
+    let debtLists: [[String]]
+    let particularDebtLists: [[String]]
+    /// Which debt ids share a particular debt.
+    let debtGrouping: DebtGrouping
+    let consumerKey: Int
+    /// The end of the validation period the rules respect, if a notice is known (counting business days walks
+    /// the holiday calendar).
+    let validationPeriodEnd: LocalDate?
+    /// Whether the consumer lives in New York City (read from the city's name).
+    let isNewYorkCity: Bool
+
+    /// A person's or destination's id, with the role or the kind of line the snapshot gives it.
+    struct Name: Sendable {
+        let id: String
+        /// A cell or residential line, or not a destination on file (Massachusetts' "personal" numbers).
+        let isPersonalNumber: Bool
+        let role: PersonRole?
+    }
+
+    init(_ snapshot: ContactSnapshot, ruleSet: RuleSet, calendar: BusinessCalendar) {
+        self.snapshot = snapshot
+        ruleSetVersion = ruleSet.version
+        var zones: [ZoneClock] = []
+        // The mailing address's zones first.
+        for mailing in [true, false] {
+            for signal in snapshot.consumer.locationSignals where (signal.source == .mailingAddress) == mailing {
+                if let clock = ZoneClock.named(signal.zone), !zones.contains(clock) { zones.append(clock) }
+            }
+        }
+        if zones.isEmpty, let state = snapshot.jurisdiction.state {
+            // No signal: every zone the state spans, the same way placements resolve zones.
+            for name in TimeZoneResolver.standard.zones(for: state).sorted() {
+                if let clock = ZoneClock.named(name) { zones.append(clock) }
+            }
+        }
+        if zones.isEmpty {
+            // Nothing known: every zone of the fifty states, so only hours convenient everywhere pass.
+            zones = Self.everyStateZone
+        }
+        self.zones = zones
+        let primary = zones[0]
+        primaryZone = primary
+
+        let asOf = snapshot.asOf
+        let history: [ContactEvent]
+        if snapshot.history.indices.allSatisfy({ index in
+            snapshot.history[index].at <= asOf && (index == 0 || snapshot.history[index - 1].at <= snapshot.history[index].at)
+        }) {
+            history = snapshot.history
+        } else {
+            history = snapshot.history.filter { $0.at <= asOf }.sorted { $0.at < $1.at }
+        }
+        self.history = history
+
+        var names: [Name] = []
+        names.reserveCapacity(8)
+        func key(_ id: String?) -> Int {
+            guard let id else { return -1 }
+            if let known = names.firstIndex(where: { $0.id == id }) { return known }
+            let type = snapshot.destinations.first { $0.id == id }?.type
+            names.append(Name(id: id, isPersonalNumber: type == nil || type == .cell || type == .landline,
+                              role: snapshot.persons.first { $0.id == id }?.role))
+            return names.count - 1
+        }
+        consumerKey = key(snapshot.consumer.id)
+        let grouping = DebtGrouping(snapshot.debts)
+        debtGrouping = grouping
+        var debtLists: [[String]] = [], particularDebtLists: [[String]] = []
+        var past: [PastContact] = [], calls: [PastCall] = []
+        past.reserveCapacity(history.count)
+        calls.reserveCapacity(history.count)
+        var period = primary.period(at: history.first?.at ?? asOf)
+        for index in history.indices {
+            let at = history[index].at
+            if !period.contains(at) { period = primary.period(at: at) }
+            let person = key(history[index].person), destination = key(history[index].destination)
+            let debts: Int
+            if let known = debtLists.firstIndex(of: history[index].debtIDs) {
+                debts = known
+            } else {
+                debtLists.append(history[index].debtIDs)
+                particularDebtLists.append(grouping.keys(history[index].debtIDs))
+                debts = debtLists.count - 1
+            }
+            let contact = PastContact(
+                at: at, day: period.dayNumber(at), direction: history[index].direction,
+                channel: history[index].channel, outcome: history[index].outcome, dialingMethod: history[index].dialingMethod,
+                isConnected: history[index].isConnected, person: person, personRole: person < 0 ? nil : names[person].role,
+                destination: destination, toPersonalNumber: destination < 0 || names[destination].isPersonalNumber, debts: debts)
+            past.append(contact)
+            if contact.channel == .call { calls.append(PastCall(index: index, contact: contact)) }
+        }
+        self.past = past
+        self.calls = calls
+        self.names = names
+        self.debtLists = debtLists
+        self.particularDebtLists = particularDebtLists
+        isNewYorkCity = snapshot.jurisdiction.isNewYorkCity
+        if let notice = snapshot.validationNotice {
+            validationPeriodEnd = notice.validationPeriodEndDate
+                ?? notice.providedAt.map { ValidationPeriod(providedOn: $0, ruleSet: ruleSet, calendar: calendar).earliestEndDate }
+        } else {
+            validationPeriodEnd = nil
+        }
+    }
+
+    /// The key of an id (-1 for none; an id no past contact names gets a key no contact carries).
+    func key(of id: String?) -> Int {
+        guard let id else { return -1 }
+        return names.firstIndex { $0.id == id } ?? -2
+    }
+
+    static let everyStateZone: [ZoneClock] = [
+        "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
+        "America/Anchorage", "Pacific/Honolulu",
+    ].compactMap(ZoneClock.named)
+}
+
+/// A past contact reduced to what the rules compare, in plain values: nothing to retain or release, so scanning
+/// forty of them in each of thirty rules costs only the comparisons. People and destinations are keys the
+/// prepared snapshot gave their ids (-1 for none): equal keys, equal ids.
+struct PastContact: Sendable {
+    let at: Instant
+    /// Local day number in the consumer's primary zone.
+    let day: Int
+    let direction: Direction
+    let channel: HistoryChannel
+    let outcome: ContactOutcome?
+    let dialingMethod: DialingMethod?
+    let isConnected: Bool
+    let person: Int
+    /// The role of the person contacted, when the snapshot lists them.
+    let personRole: PersonRole?
+    let destination: Int
+    /// The destination is a cell or residential line, or not on file (Massachusetts' "personal" numbers).
+    let toPersonalNumber: Bool
+    /// Which of the prepared snapshot's debt lists the contact named.
+    let debts: Int
+}
+
+/// A telephone call in the history: where it is, and the contact's values.
+struct PastCall: Sendable {
+    let index: Int
+    let contact: PastContact
+}
+
+/// Which debt ids share a particular debt (1006.14(b)(4)): student loans serviced under one account number at
+/// acquisition are one particular debt, every other debt is its own. Built once per snapshot, so keying forty past
+/// contacts does not search the debts forty times.
+struct DebtGrouping: Sendable {
+    private let grouped: [(id: String, key: String)]
+
+    init(_ debts: [DebtFacts]) {
+        grouped = debts.compactMap { debt in
+            guard debt.type == .studentLoan, let number = debt.studentLoanAccountNumberAtAcquisition, !number.isEmpty else { return nil }
+            return (debt.id, "student-loan:" + number)
+        }
+    }
+
+    /// The particular debt of one debt id.
+    func key(_ id: String) -> String { grouped.first { $0.id == id }?.key ?? id }
+
+    /// The distinct particular debts a list of debt ids names, in order.
+    func keys(_ ids: [String]) -> [String] {
+        // Most contacts name one debt that is its own particular debt: share the list instead of building one.
+        if ids.count <= 1, ids.allSatisfy({ id in !grouped.contains { $0.id == id } }) { return ids }
+        var keys: [String] = []
+        for id in ids {
+            let key = key(id)
+            if !keys.contains(key) { keys.append(key) }
+        }
+        return keys
+    }
+}

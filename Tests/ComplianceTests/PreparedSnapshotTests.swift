@@ -80,4 +80,15 @@ struct PreparedSnapshotTests {
         // The proposals reach both answers, so the comparison covers blocks and allowances alike.
         #expect(blocked > 0 && allowed > 0, "blocked \(blocked), allowed \(allowed)")
     }
+
+    @Test func eventsNamingTheSameDebtsShareOneListAndKeepTheirIDs() {
+        let history = Self.busySnapshot(state: .OH, city: "Columbus, OH").history
+        let shared = history.sharingDebtLists()
+        #expect(shared.map(\.debtIDs) == history.map(\.debtIDs))
+        #expect(shared.map(\.at) == history.map(\.at))
+        func storage(_ ids: [String]) -> UnsafeRawPointer? { ids.withUnsafeBufferPointer { $0.baseAddress.map(UnsafeRawPointer.init) } }
+        let aboutD1 = shared.filter { $0.debtIDs == ["D1"] }
+        #expect(aboutD1.count > 2)
+        #expect(Set(aboutD1.map { storage($0.debtIDs) }).count == 1)
+    }
 }

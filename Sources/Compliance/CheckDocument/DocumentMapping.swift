@@ -31,7 +31,7 @@ enum DocumentMapping {
         snapshot.persons = try facts.optional("persons")?.list(person) ?? []
         snapshot.debts = try facts.optional("debts")?.list(debt) ?? []
         snapshot.destinations = try facts.optional("destinations")?.list(destination) ?? []
-        snapshot.history = try facts.optional("contact_history")?.list(contactEvent) ?? []
+        snapshot.history = try (facts.optional("contact_history")?.list(contactEvent) ?? []).sharingDebtLists()
         snapshot.consents = try facts.optional("consents")?.list(consent) ?? []
         snapshot.optOuts = try facts.optional("opt_outs")?.list(optOut) ?? []
         snapshot.tcpaRevocations = try facts.optional("tcpa_revocations")?.list(tcpaRevocation) ?? []

@@ -82,8 +82,11 @@ public final class PreparedSnapshot: Sendable {
 
         var names: [Name] = []
         names.reserveCapacity(8)
-        func key(_ id: String?) -> Int {
+        /// `guess`: the key the previous contact gave the same field, which it usually is again (equal ids compare
+        /// fastest).
+        func key(_ id: String?, guess: Int = -1) -> Int {
             guard let id else { return -1 }
+            if guess >= 0, names[guess].id == id { return guess }
             if let known = names.firstIndex(where: { $0.id == id }) { return known }
             let type = snapshot.destinations.first { $0.id == id }?.type
             names.append(Name(id: id, isPersonalNumber: type == nil || type == .cell || type == .landline,
@@ -101,7 +104,8 @@ public final class PreparedSnapshot: Sendable {
         for index in history.indices {
             let at = history[index].at
             if !period.contains(at) { period = primary.period(at: at) }
-            let person = key(history[index].person), destination = key(history[index].destination)
+            let person = key(history[index].person, guess: past.last?.person ?? -1)
+            let destination = key(history[index].destination, guess: past.last?.destination ?? -1)
             let debts: Int
             if let known = debtLists.firstIndex(of: history[index].debtIDs) {
                 debts = known

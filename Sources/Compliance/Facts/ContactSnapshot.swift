@@ -290,6 +290,20 @@ public struct ContactEvent: Sendable {
     }
 }
 
+extension [ContactEvent] {
+    /// The same events, those that name the same debts sharing one list. A history is mostly about one account:
+    /// one list instead of one per event keeps a snapshot small, and preparing it for a decision reads one list
+    /// where it would otherwise chase forty.
+    public func sharingDebtLists() -> [ContactEvent] {
+        var lists: [[String]] = []
+        return map { event in
+            var event = event
+            if let shared = lists.first(where: { $0 == event.debtIDs }) { event.debtIDs = shared } else { lists.append(event.debtIDs) }
+            return event
+        }
+    }
+}
+
 public struct Consent: Sendable {
     public var type: ConsentType
     public var givenDirectlyToCollector: Bool

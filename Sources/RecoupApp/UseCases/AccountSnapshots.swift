@@ -76,7 +76,7 @@ public struct AccountSnapshots: Sendable {
     /// The snapshot of one account's inputs: history and recorded facts included.
     static func snapshot(_ input: SnapshotInput, collectorName: String, at now: Instant) throws -> ContactSnapshot {
         var snapshot = Self.snapshot(account: input.account, consumer: input.consumer, collectorName: collectorName, at: now)
-        snapshot.history = input.contacts.map(\.contactEvent)
+        snapshot.history = input.contacts.map(\.contactEvent).sharingDebtLists()
         // A number on the do-not-text list is revoked and opted out on this account too, as if it had texted STOP here.
         let suppressed = try input.suppressions.flatMap { suppression in
             try input.consumer.contactPoints.filter { $0.phoneNumber == suppression.number }.flatMap { point in

@@ -9,12 +9,11 @@ import RecoupCore
 /// sliding 7-day count, the post-conversation week), the combination is exact too.
 public struct ComplianceEngine: Sendable {
     public let rules: [ContactRule]
-    public let ruleSet: RuleSet
+    /// The rule data, read once and handed to every decision by reference.
+    private let tables: RuleTables
+    public var ruleSet: RuleSet { tables.ruleSet }
     /// Limitation periods, with the tenant's overrides applied.
-    public let limitations: StatuteOfLimitations
-    private let parsed: ParsedRuleSet
-    /// Business days (validation periods) are counted on the federal calendar.
-    private let calendar = BusinessCalendar.usFederal
+    public var limitations: StatuteOfLimitations { tables.limitations }
 
     /// How far ahead the next lawful instant is looked for (record retention can reopen years later); beyond it
     /// the answer is "not without new facts".
@@ -28,14 +27,12 @@ public struct ComplianceEngine: Sendable {
         self.rules = rules.enumerated().sorted { lhs, rhs in
             lhs.element.stage != rhs.element.stage ? lhs.element.stage < rhs.element.stage : lhs.offset < rhs.offset
         }.map(\.element)
-        self.ruleSet = ruleSet
-        self.limitations = limitations
-        parsed = ParsedRuleSet(ruleSet)
+        tables = RuleTables(ruleSet, limitations: limitations, calendar: .usFederal)
     }
 
     /// The snapshot worked out once, for any number of decisions on it.
     public func prepare(_ snapshot: ContactSnapshot) -> PreparedSnapshot {
-        PreparedSnapshot(snapshot, ruleSet: ruleSet, calendar: calendar)
+        PreparedSnapshot(snapshot, tables: tables)
     }
 
     public func decide(_ snapshot: ContactSnapshot, _ proposal: ProposedContact) -> ContactDecision {
@@ -45,8 +42,7 @@ public struct ComplianceEngine: Sendable {
     /// The decision on one proposal for a snapshot this engine prepared.
     public func decide(_ prepared: PreparedSnapshot, _ proposal: ProposedContact) -> ContactDecision {
         precondition(prepared.ruleSetVersion == ruleSet.version, "a snapshot prepared for rule set \(prepared.ruleSetVersion), decided with \(ruleSet.version)")
-        let context = RuleContext(
-            prepared: prepared, proposal: proposal, ruleSet: ruleSet, limitations: limitations, calendar: calendar, parsed: parsed)
+        let context = RuleContext(prepared: prepared, proposal: proposal, tables: tables)
         let findings = evaluate(context, at: proposal.at)
         guard let blocking = findings.first(where: { $0.verdict == .block }) else {
             return ContactDecision(

@@ -45,9 +45,9 @@ public final class PreparedSnapshot: Sendable {
         let role: PersonRole?
     }
 
-    init(_ snapshot: ContactSnapshot, ruleSet: RuleSet, calendar: BusinessCalendar) {
+    init(_ snapshot: ContactSnapshot, tables: RuleTables) {
         self.snapshot = snapshot
-        ruleSetVersion = ruleSet.version
+        ruleSetVersion = tables.ruleSet.version
         var zones: [ZoneClock] = []
         // The mailing address's zones first.
         for mailing in [true, false] {
@@ -130,7 +130,7 @@ public final class PreparedSnapshot: Sendable {
         isNewYorkCity = snapshot.jurisdiction.isNewYorkCity
         if let notice = snapshot.validationNotice {
             validationPeriodEnd = notice.validationPeriodEndDate
-                ?? notice.providedAt.map { ValidationPeriod(providedOn: $0, ruleSet: ruleSet, calendar: calendar).earliestEndDate }
+                ?? notice.providedAt.map { ValidationPeriod(providedOn: $0, ruleSet: tables.ruleSet, calendar: tables.calendar).earliestEndDate }
         } else {
             validationPeriodEnd = nil
         }

@@ -11,17 +11,18 @@ public final class RuleContext: Sendable {
     /// Read through the prepared snapshot rather than copied: a snapshot holds a score of arrays and strings.
     public var snapshot: ContactSnapshot { prepared.snapshot }
     public let proposal: ProposedContact
-    public let ruleSet: RuleSet
-    let limitations: StatuteOfLimitations
-    let calendar: BusinessCalendar
+    let tables: RuleTables
+    public var ruleSet: RuleSet { tables.ruleSet }
+    var limitations: StatuteOfLimitations { tables.limitations }
+    var calendar: BusinessCalendar { tables.calendar }
 
     /// Every zone the consumer may be in; a time is convenient only if it is convenient in all of them.
-    public let zones: [ZoneClock]
+    public var zones: [ZoneClock] { prepared.zones }
     /// The first candidate: local days are counted on its calendar and instants are printed in it.
-    public let primaryZone: ZoneClock
+    public var primaryZone: ZoneClock { prepared.primaryZone }
     /// Past contacts known as of the snapshot, oldest first (see ``PreparedSnapshot/history``), and the same
-    /// contacts as plain values.
-    let history: [ContactEvent]
+    /// contacts as plain values (held here too: every rule scans them).
+    var history: [ContactEvent] { prepared.history }
     let past: [PastContact]
     /// The ``PastContact`` keys of the recipient, the consumer and the proposed destination.
     let recipientKey: Int, consumerKey: Int, destinationKey: Int
@@ -37,34 +38,26 @@ public final class RuleContext: Sendable {
     let debtIDs: [String]
     let particularDebts: [String]
     /// Which debt ids share a particular debt.
-    let debtGrouping: DebtGrouping
+    var debtGrouping: DebtGrouping { prepared.debtGrouping }
     let debts: [DebtFacts]
-    let validationPeriodEnd: LocalDate?
-    let isNewYorkCity: Bool
+    var validationPeriodEnd: LocalDate? { prepared.validationPeriodEnd }
+    var isNewYorkCity: Bool { prepared.isNewYorkCity }
     /// The call window and Washington's home hours as seconds of the local day.
-    let windowStart: Int, windowEnd: Int, washingtonStart: Int, washingtonEnd: Int
+    var windowStart: Int { tables.callStart }
+    var windowEnd: Int { tables.callEnd }
+    var washingtonStart: Int { tables.washingtonStart }
+    var washingtonEnd: Int { tables.washingtonEnd }
     /// The day New York City's amended rules took effect.
-    let newYorkCityAmendedFrom: LocalDate
+    var newYorkCityAmendedFrom: LocalDate { tables.newYorkCityAmendedFrom }
     /// By the prepared snapshot's debt lists: whether the list names no debt or one the proposal is about.
     private let aboutProposedDebtLists: [Bool]
 
-    init(
-        prepared: PreparedSnapshot, proposal: ProposedContact, ruleSet: RuleSet, limitations: StatuteOfLimitations,
-        calendar: BusinessCalendar, parsed: ParsedRuleSet
-    ) {
+    init(prepared: PreparedSnapshot, proposal: ProposedContact, tables: RuleTables) {
         self.prepared = prepared
         let snapshot = prepared.snapshot
         self.proposal = proposal
-        self.ruleSet = ruleSet
-        self.limitations = limitations
-        self.calendar = calendar
-        zones = prepared.zones
-        primaryZone = prepared.primaryZone
-        history = prepared.history
+        self.tables = tables
         past = prepared.past
-        debtGrouping = prepared.debtGrouping
-        validationPeriodEnd = prepared.validationPeriodEnd
-        isNewYorkCity = prepared.isNewYorkCity
 
         let consumerID = snapshot.consumer.id
         let recipient = proposal.person.flatMap { id in snapshot.persons.first { $0.id == id } }
@@ -89,11 +82,6 @@ public final class RuleContext: Sendable {
         destination = proposal.destination.flatMap { id in snapshot.destinations.first { $0.id == id } }
         debts = debtIDs.compactMap { id in snapshot.debts.first { $0.id == id } }
         particularDebts = prepared.debtGrouping.keys(debtIDs)
-        windowStart = parsed.callStart
-        windowEnd = parsed.callEnd
-        washingtonStart = parsed.washingtonStart
-        washingtonEnd = parsed.washingtonEnd
-        newYorkCityAmendedFrom = parsed.newYorkCityAmendedFrom
     }
 
     // MARK: Facts as of the snapshot
@@ -167,13 +155,20 @@ struct RecipientCall: Sendable {
     let particularDebts: [String]
 }
 
-/// The rule set's times of day (as seconds of the local day) and dates, parsed once per engine rather than per
-/// decision.
-struct ParsedRuleSet: Sendable {
+/// The rule set, the limitation periods and the calendar an engine decides with, and the rule set's times of day
+/// (as seconds of the local day) and dates parsed once per engine rather than per decision. A class, so a decision's
+/// context takes one reference instead of copying the rule set's score of fields.
+final class RuleTables: Sendable {
+    let ruleSet: RuleSet
+    let limitations: StatuteOfLimitations
+    let calendar: BusinessCalendar
     let callStart: Int, callEnd: Int, washingtonStart: Int, washingtonEnd: Int
     let newYorkCityAmendedFrom: LocalDate
 
-    init(_ ruleSet: RuleSet) {
+    init(_ ruleSet: RuleSet, limitations: StatuteOfLimitations, calendar: BusinessCalendar) {
+        self.ruleSet = ruleSet
+        self.limitations = limitations
+        self.calendar = calendar
         newYorkCityAmendedFrom = ruleSet.newYorkCityAmendedFrom
         callStart = ruleSet.windowStartSecond
         callEnd = ruleSet.windowEndSecond

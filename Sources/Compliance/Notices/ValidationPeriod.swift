@@ -17,11 +17,15 @@ public struct ValidationPeriod: Sendable, Equatable {
 
     public init(providedOn provided: LocalDate, ruleSet: RuleSet = .current, calendar: BusinessCalendar = .usFederal) {
         providedDate = provided
-        var day = provided, counted = 0, skipped: [LocalDate] = []
+        // Counted on day numbers: a calendar date is built only for the weekdays, to look for holidays (every
+        // snapshot with a notice on file counts these days).
+        var dayNumber = provided.dayNumber, day = provided, counted = 0, skipped: [LocalDate] = []
         var year = provided.year, holidays = calendar.holidays(in: year)
         while counted < ruleSet.assumedReceiptBusinessDays {
-            day = day.adding(days: 1)
-            if day.isWeekend { continue }
+            dayNumber += 1
+            let weekday = ((dayNumber + 3) % 7 + 7) % 7  // 0 is Monday: 1970-01-01 was a Thursday.
+            if weekday >= 5 { continue }
+            day = LocalDate(dayNumber: dayNumber)
             if day.year != year { (year, holidays) = (day.year, calendar.holidays(in: day.year)) }
             if holidays.contains(where: { $0.actual == day }) {
                 skipped.append(day)

@@ -23,8 +23,7 @@ public struct ValidationPeriod: Sendable, Equatable {
         var year = provided.year, holidays = calendar.holidays(in: year)
         while counted < ruleSet.assumedReceiptBusinessDays {
             dayNumber += 1
-            let weekday = ((dayNumber + 3) % 7 + 7) % 7  // 0 is Monday: 1970-01-01 was a Thursday.
-            if weekday >= 5 { continue }
+            if LocalDate.isoWeekday(ofDayNumber: dayNumber) >= 6 { continue }
             day = LocalDate(dayNumber: dayNumber)
             if day.year != year { (year, holidays) = (day.year, calendar.holidays(in: day.year)) }
             if holidays.contains(where: { $0.actual == day }) {

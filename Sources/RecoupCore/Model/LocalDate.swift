@@ -72,7 +72,10 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// ISO weekday: 1 = Monday … 7 = Sunday.
-    public var isoWeekday: Int {
+    public var isoWeekday: Int { Self.isoWeekday(ofDayNumber: dayNumber) }
+
+    /// The ISO weekday of a day number, for loops that walk day numbers without building dates.
+    public static func isoWeekday(ofDayNumber dayNumber: Int) -> Int {
         // 1970-01-01 was a Thursday (4).
         let r = (dayNumber + 3) % 7
         return (r < 0 ? r + 7 : r) + 1

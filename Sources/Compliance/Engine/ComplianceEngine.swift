@@ -43,44 +43,46 @@ public struct ComplianceEngine: Sendable {
     public func decide(_ prepared: PreparedSnapshot, _ proposal: ProposedContact) -> ContactDecision {
         precondition(prepared.ruleSetVersion == ruleSet.version, "a snapshot prepared for rule set \(prepared.ruleSetVersion), decided with \(ruleSet.version)")
         let context = RuleContext(prepared: prepared, proposal: proposal, tables: tables)
-        let findings = evaluate(context, at: proposal.at)
-        guard let blocking = findings.first(where: { $0.verdict == .block }) else {
+        let verdicts = evaluate(context, at: proposal.at)
+        let recorded = RecordedFindings(rules: rules, context: context, instant: proposal.at, verdicts: verdicts)
+        guard let blocking = verdicts.first(where: { $0.verdict == .block }) else {
+            let deciding = verdicts.first { $0.decisive == .exception } ?? verdicts.first { $0.decisive == .exemption }
             return ContactDecision(
-                allowed: true,
-                rule: (findings.first { $0.decisive == .exception } ?? findings.first { $0.decisive == .exemption })?.rule,
-                findings: findings, nextAllowedAt: nil,
+                allowed: true, rule: deciding.map { rules[$0.rule].id }, recorded: recorded, nextAllowedAt: nil,
                 zone: context.primaryZone, ruleSetVersion: ruleSet.version)
         }
         return ContactDecision(
-            allowed: false, rule: blocking.rule, findings: findings,
-            nextAllowedAt: nextLawfulInstant(context, after: findings, from: proposal.at), zone: context.primaryZone,
+            allowed: false, rule: rules[blocking.rule].id, recorded: recorded,
+            nextAllowedAt: nextLawfulInstant(context, after: verdicts, from: proposal.at), zone: context.primaryZone,
             ruleSetVersion: ruleSet.version)
     }
 
-    func evaluate(_ context: RuleContext, at instant: Instant) -> [Finding] {
-        var findings: [Finding] = []
-        findings.reserveCapacity(24)
-        for rule in rules {
-            if let finding = rule.evaluate(context, at: instant) { findings.append(finding) }
+    func evaluate(_ context: RuleContext, at instant: Instant) -> [RecordedVerdict] {
+        var verdicts: [RecordedVerdict] = []
+        verdicts.reserveCapacity(24)
+        for (index, rule) in rules.enumerated() {
+            if let outcome = rule.evaluate(context, at: instant) {
+                verdicts.append(RecordedVerdict(rule: index, verdict: outcome.verdict, reopens: outcome.reopens, decisive: outcome.decisive))
+            }
         }
-        return findings
+        return verdicts
     }
 
     /// The reopening of the first rule, in precedence order, that blocks at `instant`; nil when none does. The
     /// search needs no more: any blocking rule's reopening is a lower bound of the next lawful instant.
     func firstBlock(_ context: RuleContext, at instant: Instant) -> Reopening? {
         for rule in rules {
-            if let finding = rule.evaluate(context, at: instant), finding.verdict == .block { return finding.reopens }
+            if let outcome = rule.evaluate(context, at: instant), outcome.verdict == .block { return outcome.reopens }
         }
         return nil
     }
 
-    private func nextLawfulInstant(_ context: RuleContext, after first: [Finding], from start: Instant) -> Instant? {
+    private func nextLawfulInstant(_ context: RuleContext, after first: [RecordedVerdict], from start: Instant) -> Instant? {
         // The first step takes the latest reopening of every block the full evaluation found.
         var reopening = Reopening.at(start)
-        for finding in first where finding.verdict == .block {
-            guard case let .at(instant) = finding.reopens else { return nil }
-            if case let .at(latest) = reopening, instant > latest { reopening = finding.reopens }
+        for verdict in first where verdict.verdict == .block {
+            guard case let .at(instant) = verdict.reopens else { return nil }
+            if case let .at(latest) = reopening, instant > latest { reopening = verdict.reopens }
         }
         var candidate = start
         let horizon = start.adding(seconds: Self.searchHorizonSeconds)

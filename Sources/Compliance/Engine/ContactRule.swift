@@ -22,19 +22,32 @@ public final class ContactRule: Sendable {
     public let id: RuleID
     public let citation: String
     public let stage: Stage
-    let body: @Sendable (RuleEvaluation, RuleContext, Instant) -> Finding?
+    let body: @Sendable (RuleEvaluation, RuleContext, Instant) -> RuleOutcome?
 
-    init(_ id: RuleID, _ citation: String, _ stage: Stage, _ body: @escaping @Sendable (RuleEvaluation, RuleContext, Instant) -> Finding?) {
+    init(_ id: RuleID, _ citation: String, _ stage: Stage, _ body: @escaping @Sendable (RuleEvaluation, RuleContext, Instant) -> RuleOutcome?) {
         self.id = id
         self.citation = citation
         self.stage = stage
         self.body = body
     }
 
-    /// The rule's finding at `instant`; with `explaining`, its message and figures are written now, otherwise
-    /// only when someone reads them.
-    func evaluate(_ context: RuleContext, at instant: Instant, explaining: Bool = false) -> Finding? {
-        body(RuleEvaluation(rule: self, context: context, instant: instant, explaining: explaining), context, instant)
+    /// What the rule says at `instant`; with `explaining`, its message and figures too.
+    func evaluate(_ context: RuleContext, at instant: Instant, explaining: Bool = false) -> RuleOutcome? {
+        body(RuleEvaluation(explaining: explaining), context, instant)
+    }
+}
+
+/// What one evaluation of a rule said: plain values (nothing to retain) unless it was asked to explain.
+struct RuleOutcome {
+    let verdict: Verdict
+    let reopens: Reopening
+    let decisive: Decisiveness
+    /// The message and figures, written only when explaining.
+    let statement: (message: String, figures: [(String, Figure)])?
+
+    /// The same verdict and explanation, reopening at another instant.
+    func reopening(_ reopens: Reopening) -> RuleOutcome {
+        RuleOutcome(verdict: verdict, reopens: reopens, decisive: decisive, statement: statement)
     }
 }
 
@@ -45,30 +58,25 @@ public final class ContactRule: Sendable {
 /// only when `explaining`; a finding from a verdict-only evaluation writes them later by evaluating its rule again
 /// (rules are pure, so the second evaluation takes the same path).
 struct RuleEvaluation {
-    let rule: ContactRule
-    let context: RuleContext
-    let instant: Instant
     let explaining: Bool
 
     /// A pass; `decisive` when an exception made the contact lawful, `exempt` when the rule does not reach it.
-    func pass(_ message: @autoclosure () -> String, figures: @autoclosure () -> [(String, Figure)] = [], decisive: Bool = false, exempt: Bool = false) -> Finding {
+    func pass(_ message: @autoclosure () -> String, figures: @autoclosure () -> [(String, Figure)] = [], decisive: Bool = false, exempt: Bool = false) -> RuleOutcome {
         finding(.pass, message, figures, decisive: decisive ? .exception : exempt ? .exemption : .none)
     }
 
-    func warn(_ message: @autoclosure () -> String, figures: @autoclosure () -> [(String, Figure)] = []) -> Finding {
+    func warn(_ message: @autoclosure () -> String, figures: @autoclosure () -> [(String, Figure)] = []) -> RuleOutcome {
         finding(.warn, message, figures)
     }
 
-    func block(_ message: @autoclosure () -> String, figures: @autoclosure () -> [(String, Figure)] = [], reopens: Reopening = .never) -> Finding {
+    func block(_ message: @autoclosure () -> String, figures: @autoclosure () -> [(String, Figure)] = [], reopens: Reopening = .never) -> RuleOutcome {
         finding(.block, message, figures, reopens: reopens)
     }
 
     private func finding(
         _ verdict: Verdict, _ message: () -> String, _ figures: () -> [(String, Figure)], reopens: Reopening = .never,
         decisive: Decisiveness = .none
-    ) -> Finding {
-        Finding(rule: rule, verdict: verdict,
-                explanation: explaining ? .stated(message: message(), figures: figures()) : .deferred(context, instant),
-                reopens: reopens, decisive: decisive)
+    ) -> RuleOutcome {
+        RuleOutcome(verdict: verdict, reopens: reopens, decisive: decisive, statement: explaining ? (message(), figures()) : nil)
     }
 }

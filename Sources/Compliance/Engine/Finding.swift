@@ -73,12 +73,7 @@ public struct Finding: Sendable {
     private var explained: (message: String, figures: [(String, Figure)]) {
         switch explanation {
         case let .stated(message, figures): (message, figures)
-        case let .deferred(context, instant):
-            if case let .stated(message, figures) = source.evaluate(context, at: instant, explaining: true)?.explanation {
-                (message, figures)
-            } else {
-                ("", [])
-            }
+        case let .deferred(context, instant): source.evaluate(context, at: instant, explaining: true)?.statement ?? ("", [])
         }
     }
 }
@@ -112,7 +107,13 @@ public struct ContactDecision: Sendable {
     /// The deciding rule: the first blocking rule in precedence order, or for an allowed contact the rule whose
     /// exception or computation made it lawful (nil when nothing in particular did).
     public let rule: RuleID?
-    public let findings: [Finding]
+    /// Every rule's finding, in precedence order.
+    public var findings: [Finding] {
+        switch source {
+        case let .given(findings): findings
+        case let .recorded(recorded): recorded.findings
+        }
+    }
     /// The earliest instant at or after the proposed one at which the same contact is lawful: nil for an
     /// allowed contact and for one that stays unlawful until the facts change.
     public let nextAllowedAt: Instant?
@@ -120,26 +121,67 @@ public struct ContactDecision: Sendable {
     public let zone: ZoneClock
     /// Version of the rule data the decision used.
     public let ruleSetVersion: String
+    private let source: FindingSource
 
     public init(
         allowed: Bool, rule: RuleID?, findings: [Finding], nextAllowedAt: Instant?, zone: ZoneClock, ruleSetVersion: String
     ) {
+        self.init(allowed: allowed, rule: rule, source: .given(findings), nextAllowedAt: nextAllowedAt, zone: zone, ruleSetVersion: ruleSetVersion)
+    }
+
+    init(allowed: Bool, rule: RuleID?, recorded: RecordedFindings, nextAllowedAt: Instant?, zone: ZoneClock, ruleSetVersion: String) {
+        self.init(allowed: allowed, rule: rule, source: .recorded(recorded), nextAllowedAt: nextAllowedAt, zone: zone, ruleSetVersion: ruleSetVersion)
+    }
+
+    private init(allowed: Bool, rule: RuleID?, source: FindingSource, nextAllowedAt: Instant?, zone: ZoneClock, ruleSetVersion: String) {
         self.allowed = allowed
         self.rule = rule
-        self.findings = findings
+        self.source = source
         self.nextAllowedAt = nextAllowedAt
         self.zone = zone
         self.ruleSetVersion = ruleSetVersion
+    }
+
+    private enum FindingSource: Sendable {
+        case given([Finding])
+        case recorded(RecordedFindings)
     }
 
     /// Figures of the deciding finding first, then those of every other finding not already named.
     public var computed: [(String, Figure)] {
         var seen = Set<String>()
         var result: [(String, Figure)] = []
+        let findings = findings
         let ordered = findings.filter { $0.rule == rule } + findings.filter { $0.rule != rule }
         for finding in ordered {
             for (name, value) in finding.figures where seen.insert(name).inserted { result.append((name, value)) }
         }
         return result
+    }
+}
+
+/// A rule's verdict as the engine records it while deciding: the rule by its place in the engine's precedence
+/// order, and plain values, so recording thirty of them (and re-evaluating at each next-lawful step) retains and
+/// releases nothing.
+struct RecordedVerdict: Sendable {
+    let rule: Int
+    let verdict: Verdict
+    let reopens: Reopening
+    let decisive: Decisiveness
+}
+
+/// A decision's verdicts with what turns them into ``Finding`` values: a dispatcher reads only the verdict, so
+/// findings are made when someone reads them.
+struct RecordedFindings: Sendable {
+    let rules: [ContactRule]
+    let context: RuleContext
+    let instant: Instant
+    let verdicts: [RecordedVerdict]
+
+    var findings: [Finding] {
+        verdicts.map { recorded in
+            Finding(rule: rules[recorded.rule], verdict: recorded.verdict, explanation: .deferred(context, instant),
+                    reopens: recorded.reopens, decisive: recorded.decisive)
+        }
     }
 }

@@ -20,8 +20,9 @@ public final class PreparedSnapshot: Sendable {
     let history: [ContactEvent]
     /// The same contacts, by the same positions, reduced to plain values the rules compare.
     let past: [PastContact]
-    /// The telephone calls among them, either direction, for the frequency rules.
-    let calls: [PastCall]
+    /// By person key: outbound telephone calls to that person, and telephone conversations with them, oldest
+    /// first: the frequency rules count them for the recipient of every proposal.
+    private let callsByPerson: [[RecipientCall]], conversationsByPerson: [[RecipientCall]]
     /// The ids past contacts name, by key, with what the rules ask of each.
     let names: [Name]
     /// The distinct lists of debt ids past contacts named (``PastContact/debts`` indexes them), and the particular
@@ -97,9 +98,8 @@ public final class PreparedSnapshot: Sendable {
         let grouping = DebtGrouping(snapshot.debts)
         debtGrouping = grouping
         var debtLists: [[String]] = [], particularDebtLists: [[String]] = []
-        var past: [PastContact] = [], calls: [PastCall] = []
+        var past: [PastContact] = []
         past.reserveCapacity(history.count)
-        calls.reserveCapacity(history.count)
         var period = primary.period(at: history.first?.at ?? asOf)
         for index in history.indices {
             let at = history[index].at
@@ -120,10 +120,16 @@ public final class PreparedSnapshot: Sendable {
                 isConnected: history[index].isConnected, person: person, personRole: person < 0 ? nil : names[person].role,
                 destination: destination, toPersonalNumber: destination < 0 || names[destination].isPersonalNumber, debts: debts)
             past.append(contact)
-            if contact.channel == .call { calls.append(PastCall(index: index, contact: contact)) }
         }
+        var calls = [[RecipientCall]](repeating: [], count: names.count), talks = calls
+        for (index, contact) in past.enumerated() where contact.channel == .call && contact.person >= 0 {
+            let call = RecipientCall(index: index, day: contact.day, particularDebts: particularDebtLists[contact.debts])
+            if contact.direction == .outbound { calls[contact.person].append(call) }
+            if contact.outcome == .conversation { talks[contact.person].append(call) }
+        }
+        callsByPerson = calls
+        conversationsByPerson = talks
         self.past = past
-        self.calls = calls
         self.names = names
         self.debtLists = debtLists
         self.particularDebtLists = particularDebtLists
@@ -141,6 +147,12 @@ public final class PreparedSnapshot: Sendable {
         guard let id else { return -1 }
         return names.firstIndex { $0.id == id } ?? -2
     }
+
+    /// Outbound telephone calls to the person with a key, oldest first.
+    func calls(to person: Int) -> [RecipientCall] { person >= 0 ? callsByPerson[person] : [] }
+
+    /// Telephone conversations with the person with a key, oldest first.
+    func conversations(with person: Int) -> [RecipientCall] { person >= 0 ? conversationsByPerson[person] : [] }
 
     static let everyStateZone: [ZoneClock] = [
         "America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles",
@@ -170,10 +182,12 @@ struct PastContact: Sendable {
     let debts: Int
 }
 
-/// A telephone call in the history: where it is, and the contact's values.
-struct PastCall: Sendable {
+/// A call to a person or a conversation with them, prepared for the frequency rules: where it is in the history,
+/// its local day and the particular debts (1006.14(b)(4)) it was about (empty when it named none).
+struct RecipientCall: Sendable {
     let index: Int
-    let contact: PastContact
+    let day: Int
+    let particularDebts: [String]
 }
 
 /// Which debt ids share a particular debt (1006.14(b)(4)): student loans serviced under one account number at

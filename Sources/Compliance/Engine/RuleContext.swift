@@ -54,13 +54,13 @@ public final class RuleContext: Sendable {
 
     init(prepared: PreparedSnapshot, proposal: ProposedContact, tables: RuleTables) {
         self.prepared = prepared
-        let snapshot = prepared.snapshot
         self.proposal = proposal
         self.tables = tables
         past = prepared.past
 
-        let consumerID = snapshot.consumer.id
-        let recipient = proposal.person.flatMap { id in snapshot.persons.first { $0.id == id } }
+        // Fields read one by one from the prepared snapshot: a copy of the whole snapshot retains a score of arrays.
+        let consumerID = prepared.snapshot.consumer.id
+        let recipient = proposal.person.flatMap { id in prepared.snapshot.persons.first { $0.id == id } }
             ?? Person(id: proposal.person ?? consumerID, role: proposal.person == nil || proposal.person == consumerID ? .consumer : .neighborThirdParty)
         person = recipient
         recipientKey = prepared.key(of: recipient.id)
@@ -69,18 +69,10 @@ public final class RuleContext: Sendable {
         let debtIDs = proposal.debtIDs
         self.debtIDs = debtIDs
         aboutProposedDebtLists = prepared.debtLists.map { ids in ids.isEmpty || debtIDs.contains(where: ids.contains) }
-        var calls: [RecipientCall] = [], talks: [RecipientCall] = []
-        calls.reserveCapacity(prepared.calls.count)
-        talks.reserveCapacity(prepared.calls.count)
-        for call in prepared.calls where call.contact.person == recipientKey {
-            let entry = RecipientCall(index: call.index, day: call.contact.day, particularDebts: prepared.particularDebtLists[call.contact.debts])
-            if call.contact.direction == .outbound { calls.append(entry) }
-            if call.contact.outcome == .conversation { talks.append(entry) }
-        }
-        callsToRecipient = calls
-        conversationsWithRecipient = talks
-        destination = proposal.destination.flatMap { id in snapshot.destinations.first { $0.id == id } }
-        debts = debtIDs.compactMap { id in snapshot.debts.first { $0.id == id } }
+        callsToRecipient = prepared.calls(to: recipientKey)
+        conversationsWithRecipient = prepared.conversations(with: recipientKey)
+        destination = proposal.destination.flatMap { id in prepared.snapshot.destinations.first { $0.id == id } }
+        debts = debtIDs.compactMap { id in prepared.snapshot.debts.first { $0.id == id } }
         particularDebts = prepared.debtGrouping.keys(debtIDs)
     }
 
@@ -144,15 +136,6 @@ public final class RuleContext: Sendable {
         for contact in past where counts(contact) { days.append(contact.day) }
         return days
     }
-}
-
-/// A call to the recipient or a conversation with them, prepared for the frequency rules: where it is in the
-/// context's history, its local day and the particular debts (1006.14(b)(4)) it was about (empty when it named
-/// none).
-struct RecipientCall: Sendable {
-    let index: Int
-    let day: Int
-    let particularDebts: [String]
 }
 
 /// The rule set, the limitation periods and the calendar an engine decides with, and the rule set's times of day

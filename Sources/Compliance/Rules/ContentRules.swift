@@ -144,7 +144,7 @@ enum ContentRules {
     }
 
     /// A state's time-barred notice on written communications: block when it is known to be missing.
-    static func timeBarredNotice(_ rule: RuleEvaluation, _ c: RuleContext, state: String) -> Finding? {
+    static func timeBarredNotice(_ rule: RuleEvaluation, _ c: RuleContext, state: String) -> RuleOutcome? {
         let barred = timeBarredDebts(c)
         guard !barred.isEmpty else { return rule.pass("no time-barred debt") }
         switch c.proposal.content.timeBarredDisclosure {

@@ -9,7 +9,7 @@ enum StateFrequencyRules {
 
     /// A blocking verdict from a sliding count, reopening on the first day back under the limit.
     static func checkCap(_ rule: RuleEvaluation, _ c: RuleContext, at: Instant, days: [Int], window: Int, limit: Int, what: String)
-        -> Finding
+        -> RuleOutcome
     {
         let counter = SlidingCount(days: days, windowDays: window)
         let today = c.localDay(at)
@@ -45,7 +45,7 @@ enum StateFrequencyRules {
         }
     }
 
-    static func massachusettsCap(_ rule: RuleEvaluation, _ c: RuleContext, at: Instant) -> Finding? {
+    static func massachusettsCap(_ rule: RuleEvaluation, _ c: RuleContext, at: Instant) -> RuleOutcome? {
         guard c.state == .MA, c.isContact, c.channel.isTelephoneCall || c.channel == .sms else { return nil }
         if c.contentType == .responseToConsumerInquiry { return rule.pass("a response to the debtor's own request is not initiated by the creditor") }
         let personal = !c.isWorkplace && isPersonal(c, destination: c.proposal.destination)
@@ -127,7 +127,7 @@ enum StateFrequencyRules {
         // Counted per creditor until the amended rules take effect: from that day the count may be lower.
         let amended = c.startOfDay(c.newYorkCityAmendedFrom.dayNumber)
         if !perAccount, finding.verdict == .block, case let .at(reopens) = finding.reopens, amended < reopens {
-            return rule.block(finding.message, figures: finding.figures, reopens: .at(amended))
+            return finding.reopening(.at(amended))
         }
         return finding
     }

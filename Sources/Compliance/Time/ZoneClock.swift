@@ -5,13 +5,27 @@ import Synchronization
 /// A time zone's UTC offsets as a sorted list of transitions, read once from the system's zone data and then
 /// answered by binary search: Foundation's `TimeZone` calls cost microseconds each on Linux, and one decision asks
 /// dozens of local-time questions.
+///
+/// The table is held by one reference, so handing a clock to every decision and rule retains one object.
 public struct ZoneClock: Sendable, Hashable {
-    public let identifier: String
-    /// Instants (seconds since 1970) at which the offset changes, ascending; `offsets[i]` holds from
-    /// `transitions[i]` on, `initialOffset` before the first.
-    private let transitions: [Int64]
-    private let offsets: [Int32]
-    private let initialOffset: Int32
+    private let table: Table
+    public var identifier: String { table.identifier }
+
+    private final class Table: Sendable {
+        let identifier: String
+        /// Instants (seconds since 1970) at which the offset changes, ascending; `offsets[i]` holds from
+        /// `transitions[i]` on, `initialOffset` before the first.
+        let transitions: [Int64]
+        let offsets: [Int32]
+        let initialOffset: Int32
+
+        init(identifier: String, transitions: [Int64], offsets: [Int32], initialOffset: Int32) {
+            self.identifier = identifier
+            self.transitions = transitions
+            self.offsets = offsets
+            self.initialOffset = initialOffset
+        }
+    }
 
     /// The years the table covers; outside them the offset of the nearest covered instant applies.
     static let coveredYears = 1970...2100
@@ -31,9 +45,9 @@ public struct ZoneClock: Sendable, Hashable {
             offsets.append(Int32(zone.secondsFromGMT(for: next)))
             cursor = next
         }
-        let clock = ZoneClock(
+        let clock = ZoneClock(table: Table(
             identifier: identifier, transitions: transitions, offsets: offsets,
-            initialOffset: Int32(zone.secondsFromGMT(for: start)))
+            initialOffset: Int32(zone.secondsFromGMT(for: start))))
         cache.withLock { $0[identifier] = clock }
         return clock
     }
@@ -67,6 +81,7 @@ public struct ZoneClock: Sendable, Hashable {
     /// The period of constant offset an instant falls in.
     public func period(at instant: Instant) -> Period {
         let seconds = instant.secondsSince1970
+        let transitions = table.transitions
         var low = 0, high = transitions.count
         while low < high {
             let middle = (low + high) / 2
@@ -74,7 +89,7 @@ public struct ZoneClock: Sendable, Hashable {
         }
         return Period(
             from: low == 0 ? .min : transitions[low - 1], until: low == transitions.count ? .max : transitions[low],
-            offset: Int64(low == 0 ? initialOffset : offsets[low - 1]))
+            offset: Int64(low == 0 ? table.initialOffset : table.offsets[low - 1]))
     }
 
     /// The local day number (days since 1970-01-01 on the local calendar), without building a calendar date.
@@ -112,6 +127,6 @@ public struct ZoneClock: Sendable, Hashable {
         return "\(day.iso)T\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60))\(zone)"
     }
 
-    public static func == (lhs: ZoneClock, rhs: ZoneClock) -> Bool { lhs.identifier == rhs.identifier }
+    public static func == (lhs: ZoneClock, rhs: ZoneClock) -> Bool { lhs.table === rhs.table || lhs.identifier == rhs.identifier }
     public func hash(into hasher: inout Hasher) { hasher.combine(identifier) }
 }

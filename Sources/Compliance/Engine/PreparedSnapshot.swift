@@ -123,7 +123,7 @@ public final class PreparedSnapshot: Sendable {
         }
         var calls = [[RecipientCall]](repeating: [], count: names.count), talks = calls
         for (index, contact) in past.enumerated() where contact.channel == .call && contact.person >= 0 {
-            let call = RecipientCall(index: index, day: contact.day, particularDebts: particularDebtLists[contact.debts])
+            let call = RecipientCall(index: index, day: contact.day, debts: contact.debts)
             if contact.direction == .outbound { calls[contact.person].append(call) }
             if contact.outcome == .conversation { talks[contact.person].append(call) }
         }
@@ -183,11 +183,13 @@ struct PastContact: Sendable {
 }
 
 /// A call to a person or a conversation with them, prepared for the frequency rules: where it is in the history,
-/// its local day and the particular debts (1006.14(b)(4)) it was about (empty when it named none).
+/// its local day and which of the prepared snapshot's debt lists it named (``PreparedSnapshot/particularDebtLists``
+/// holds the particular debts, 1006.14(b)(4), of each; empty when it named none). Plain values, like
+/// ``PastContact``.
 struct RecipientCall: Sendable {
     let index: Int
     let day: Int
-    let particularDebts: [String]
+    let debts: Int
 }
 
 /// Which debt ids share a particular debt (1006.14(b)(4)): student loans serviced under one account number at

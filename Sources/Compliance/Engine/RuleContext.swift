@@ -133,6 +133,7 @@ public final class RuleContext: Sendable {
     /// The local days of the past contacts that `counts`, oldest first: what the sliding caps count.
     func days(where counts: (PastContact) -> Bool) -> [Int] {
         var days: [Int] = []
+        days.reserveCapacity(past.count)
         for contact in past where counts(contact) { days.append(contact.day) }
         return days
     }

@@ -56,14 +56,17 @@ enum FrequencyRules {
     /// Local days of the counted calls to the recipient about one particular debt (a call about no named debt
     /// counts for every debt).
     static func countedCallDays(_ c: RuleContext, debt key: String) -> [Int] {
+        let lists = c.prepared.particularDebtLists
+        // Per debt list (a few), not per call.
+        let about = lists.map { $0.isEmpty || $0.contains(key) }
         var days: [Int] = []
-        for call in c.callsToRecipient where c.past[call.index].isConnected {
-            let keys = call.particularDebts
-            guard keys.isEmpty || keys.contains(key) else { continue }
-            if !c.snapshot.consents.isEmpty,
-               consentCovers(c, at: c.past[call.index].at, destination: c.history[call.index].destination, debtKeys: keys.isEmpty ? [key] : keys) != nil
-            {
-                continue
+        days.reserveCapacity(c.callsToRecipient.count)
+        for call in c.callsToRecipient where about[call.debts] && c.past[call.index].isConnected {
+            if !c.snapshot.consents.isEmpty {
+                let keys = lists[call.debts]
+                if consentCovers(c, at: c.past[call.index].at, destination: c.history[call.index].destination, debtKeys: keys.isEmpty ? [key] : keys) != nil {
+                    continue
+                }
             }
             days.append(call.day)
         }
@@ -107,7 +110,7 @@ enum FrequencyRules {
         let days = c.ruleSet.postConversationDays
         var latest: (day: Int, debt: String)?
         for talk in c.conversationsWithRecipient where talk.day <= day && day < talk.day + days {
-            let keys = talk.particularDebts
+            let keys = c.prepared.particularDebtLists[talk.debts]
             guard let key = c.particularDebts.first(where: { keys.isEmpty || keys.contains($0) }) else { continue }
             if latest == nil || talk.day > latest!.day { latest = (talk.day, key) }
         }

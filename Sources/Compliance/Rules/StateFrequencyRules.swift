@@ -111,16 +111,17 @@ enum StateFrequencyRules {
             return rule.pass("a response the consumer asked for is not an attempt the cap counts")
         }
         // Per account under the amended rules; per creditor before them.
-        let perAccount = LocalDate(dayNumber: c.localDay(at)) >= c.newYorkCityAmendedFrom
+        let perAccount = c.localDay(at) >= c.newYorkCityAmendedFrom.dayNumber
         let creditors = c.debts.compactMap(\.creditor)
         let sameCreditor = { (id: String) in
             c.snapshot.debts.first(where: { $0.id == id })?.creditor.map(creditors.contains) ?? false
         }
-        var days: [Int] = []
-        for (index, contact) in c.past.enumerated() where contact.direction == .outbound && contact.person >= 0
-            && contact.personRole?.isConsumerForSection6 ?? (contact.person == c.consumerKey)
-        {
-            if c.isAboutProposedDebts(contact) || (!perAccount && c.history[index].debtIDs.contains(where: sameCreditor)) { days.append(contact.day) }
+        // By the prepared snapshot's debt lists (a few), not by past contact (forty).
+        let aboutSameCreditor = perAccount ? [] : c.prepared.debtLists.map { $0.contains(where: sameCreditor) }
+        let days = c.days { contact in
+            contact.direction == .outbound && contact.person >= 0
+                && contact.personRole?.isConsumerForSection6 ?? (contact.person == c.consumerKey)
+                && (c.isAboutProposedDebts(contact) || (!perAccount && aboutSameCreditor[contact.debts]))
         }
         let finding = checkCap(rule, c, at: at, days: days, window: 7, limit: c.ruleSet.newYorkCityAttemptsPer7Days,
                                what: "attempts in all media \(perAccount ? "on this account" : "for this creditor")")

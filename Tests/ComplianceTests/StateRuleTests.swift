@@ -445,3 +445,13 @@ struct ColoradoTests {
         expectDecision(outcome, allowed: false, rule: "CO-5-16-104-1f-ATTY30", next: .none)
     }
 }
+
+/// New York City is recognised however the city is written, and only in New York (or where no state is known).
+@Test(arguments: [
+    ("Brooklyn, NY (New York City)", USState.NY, true), ("BRONX", .NY, true), ("Staten Island", .NY, true),
+    ("new york, ny 10001", nil, true), ("Queens Village", .NY, true), ("NYC", .NY, true), ("Manhattan", .KS, false),
+    ("Buffalo", .NY, false), ("New York Mills", .MN, false), ("Nyack", .NY, false), ("", .NY, false), ("Ny", .NY, false),
+])
+func newYorkCityIsReadFromTheCityName(city: String, state: USState?, expected: Bool) {
+    #expect(Jurisdiction(state: state, city: city).isNewYorkCity == expected)
+}

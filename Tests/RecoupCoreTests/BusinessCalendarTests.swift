@@ -172,3 +172,18 @@ private func expected(_ rows: [(String, String, String)]) -> [BusinessCalendar.H
     #expect(json.contains("\"observed\":\"2021-12-31\""))
     #expect(try JSONDecoder().decode(BusinessCalendar.Holiday.self, from: data) == holiday)
 }
+
+/// The day-number search answers exactly as the year lists do, inside the tabulated years and outside them.
+@Test func actualHolidaysByDayNumberMatchTheYearLists() throws {
+    for year in [1850, 1900, 1999, 2020, 2021, 2026, 2035, 2200, 2201, 2300] {
+        let actual = Set(calendar.holidays(in: year).map(\.actual.dayNumber))
+        let first = try #require(LocalDate(year: year, month: 1, day: 1)).dayNumber
+        let last = try #require(LocalDate(year: year, month: 12, day: 31)).dayNumber
+        for dayNumber in first...last {
+            #expect(calendar.isActualHoliday(dayNumber: dayNumber) == actual.contains(dayNumber), "\(LocalDate(dayNumber: dayNumber))")
+        }
+    }
+    // Saturday 2026-07-04 is the actual date; Friday 2026-07-03 is only observed.
+    #expect(calendar.isActualHoliday(dayNumber: day("2026-07-04").dayNumber))
+    #expect(!calendar.isActualHoliday(dayNumber: day("2026-07-03").dayNumber))
+}

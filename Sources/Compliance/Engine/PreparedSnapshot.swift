@@ -83,16 +83,20 @@ public final class PreparedSnapshot: Sendable {
 
         var names: [Name] = []
         names.reserveCapacity(8)
-        /// `guess`: the key the previous contact gave the same field, which it usually is again (equal ids compare
-        /// fastest).
-        func key(_ id: String?, guess: Int = -1) -> Int {
-            guard let id else { return -1 }
-            if guess >= 0, names[guess].id == id { return guess }
+        /// Kept apart from ``key`` so the common case (the guess) stays small enough to inline.
+        @inline(never) func lookUp(_ id: String) -> Int {
             if let known = names.firstIndex(where: { $0.id == id }) { return known }
             let type = snapshot.destinations.first { $0.id == id }?.type
             names.append(Name(id: id, isPersonalNumber: type == nil || type == .cell || type == .landline,
                               role: snapshot.persons.first { $0.id == id }?.role))
             return names.count - 1
+        }
+        /// `guess`: the key the previous contact gave the same field, which it usually is again (equal ids compare
+        /// fastest).
+        func key(_ id: String?, guess: Int = -1) -> Int {
+            guard let id else { return -1 }
+            if guess >= 0, names[guess].id == id { return guess }
+            return lookUp(id)
         }
         consumerKey = key(snapshot.consumer.id)
         let grouping = DebtGrouping(snapshot.debts)

@@ -91,10 +91,23 @@ public struct Jurisdiction: Sendable {
 
     /// New York City's five boroughs, however the city is written ("Brooklyn, NY (New York City)", "Bronx").
     public var isNewYorkCity: Bool {
-        guard state == .NY || state == nil, let city = city?.lowercased() else { return false }
-        return ["new york city", "nyc", "manhattan", "brooklyn", "bronx", "queens", "staten island", "new york, ny"]
-            .contains { city.contains($0) }
+        guard state == .NY || state == nil, let city else { return false }
+        // Searched as lower-cased ASCII bytes (every name is ASCII): Foundation's case-insensitive search cost
+        // more than the rest of a snapshot's preparation.
+        let bytes = city.utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+        for name in Self.newYorkCityNames where bytes.count >= name.count {
+            for start in 0...(bytes.count - name.count) {
+                var matched = 0
+                while matched < name.count, bytes[start + matched] == name[matched] { matched += 1 }
+                if matched == name.count { return true }
+            }
+        }
+        return false
     }
+
+    private static let newYorkCityNames: [[UInt8]] = [
+        "new york city", "nyc", "manhattan", "brooklyn", "bronx", "queens", "staten island", "new york, ny",
+    ].map { Array($0.utf8) }
 }
 
 public struct CollectorProfile: Sendable {

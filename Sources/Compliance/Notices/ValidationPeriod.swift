@@ -17,21 +17,19 @@ public struct ValidationPeriod: Sendable, Equatable {
 
     public init(providedOn provided: LocalDate, ruleSet: RuleSet = .current, calendar: BusinessCalendar = .usFederal) {
         providedDate = provided
-        // Counted on day numbers: a calendar date is built only for the weekdays, to look for holidays (every
-        // snapshot with a notice on file counts these days).
-        var dayNumber = provided.dayNumber, day = provided, counted = 0, skipped: [LocalDate] = []
-        var year = provided.year, holidays = calendar.holidays(in: year)
+        // Counted on day numbers, without building calendar dates (every snapshot with a notice on file counts
+        // these days).
+        var dayNumber = provided.dayNumber, counted = 0, skipped: [LocalDate] = []
         while counted < ruleSet.assumedReceiptBusinessDays {
             dayNumber += 1
             if LocalDate.isoWeekday(ofDayNumber: dayNumber) >= 6 { continue }
-            day = LocalDate(dayNumber: dayNumber)
-            if day.year != year { (year, holidays) = (day.year, calendar.holidays(in: day.year)) }
-            if holidays.contains(where: { $0.actual == day }) {
-                skipped.append(day)
+            if calendar.isActualHoliday(dayNumber: dayNumber) {
+                skipped.append(LocalDate(dayNumber: dayNumber))
             } else {
                 counted += 1
             }
         }
+        let day = LocalDate(dayNumber: dayNumber)
         assumedReceiptDate = day
         earliestEndDate = day.adding(days: ruleSet.validationPeriodDays)
         excludedHolidays = skipped

@@ -81,6 +81,26 @@ public struct BusinessCalendar: Sendable {
         return result.map { Holiday(name: $0.0, actual: $0.1, observed: observed($0.1)) }
     }
 
+    /// Whether a legal public holiday's actual date (as 6103(a) names it, weekend or not) is the day with this
+    /// number: a search of one sorted table, for counts that walk day by day (every validation period).
+    public func isActualHoliday(dayNumber: Int) -> Bool {
+        guard Self.tabulatedDayNumbers.contains(dayNumber) else {
+            return holidays(in: LocalDate(dayNumber: dayNumber).year).contains { $0.actual.dayNumber == dayNumber }
+        }
+        let table = Self.actualDayNumbers
+        var low = 0, high = table.count
+        while low < high {
+            let middle = (low + high) / 2
+            if table[middle] < dayNumber { low = middle + 1 } else { high = middle }
+        }
+        return low < table.count && table[low] == dayNumber
+    }
+
+    /// The actual dates of every tabulated year's holidays, as ascending day numbers.
+    private static let actualDayNumbers: [Int] = table.flatMap { $0.map(\.actual.dayNumber) }.sorted()
+    private static let tabulatedDayNumbers: ClosedRange<Int> =
+        LocalDate(year: tabulatedYears.lowerBound, month: 1, day: 1)!.dayNumber...LocalDate(year: tabulatedYears.upperBound, month: 12, day: 31)!.dayNumber
+
     /// The holiday actually falling, or observed, on `date`, if any.
     public func holiday(on date: LocalDate) -> Holiday? {
         // A date can be the observed day only of a holiday of its own year or of January 1 of the next.

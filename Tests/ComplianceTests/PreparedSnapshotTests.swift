@@ -91,4 +91,19 @@ struct PreparedSnapshotTests {
         #expect(aboutD1.count > 2)
         #expect(Set(aboutD1.map { storage($0.debtIDs) }).count == 1)
     }
+
+    /// What was said or written stays behind one reference, so a history of forty events is a few dozen cache lines
+    /// for the rules to scan; setting it on a copy leaves the original alone.
+    @Test func anEventKeepsItsTextAndContentApart() {
+        #expect(MemoryLayout<ContactEvent>.stride <= 80)
+        var event = ContactEvent(at: Instant(secondsSince1970: 0), direction: .inbound, channel: .sms, debtIDs: ["D1"])
+        let original = event
+        event.text = "stop texting me"
+        event.note = "consumer upset"
+        event.content = ContentFacts(type: .collection)
+        #expect(event.text == "stop texting me" && event.note == "consumer upset" && event.content?.type == .collection)
+        #expect(original.text == nil && original.note == nil && original.content == nil && original.recordingID == nil)
+        event.recordingID = "RE1"
+        #expect(event.text == "stop texting me" && event.recordingID == "RE1")
+    }
 }

@@ -83,7 +83,8 @@ public final class PreparedSnapshot: Sendable {
 
         var names: [Name] = []
         names.reserveCapacity(8)
-        /// Kept apart from ``key`` so the common case (the guess) stays small enough to inline.
+        /// A new or earlier id: kept apart from `key` so that the common case (the guess) stays small enough to
+        /// inline.
         @inline(never) func lookUp(_ id: String) -> Int {
             if let known = names.firstIndex(where: { $0.id == id }) { return known }
             let type = snapshot.destinations.first { $0.id == id }?.type

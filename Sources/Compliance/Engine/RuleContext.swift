@@ -26,8 +26,8 @@ public final class RuleContext: Sendable {
     let past: [PastContact]
     /// The ``PastContact`` keys of the recipient, the consumer and the proposed destination.
     let recipientKey: Int, consumerKey: Int, destinationKey: Int
-    /// Outbound calls to the recipient and telephone conversations with them, oldest first, with the particular
-    /// debts each was about: precomputed because several rules count them.
+    /// Outbound calls to the recipient and telephone conversations with them, oldest first, each with the debt
+    /// list it named: prepared once per snapshot because several rules count them.
     let callsToRecipient: [RecipientCall]
     let conversationsWithRecipient: [RecipientCall]
     /// The recipient of the proposed contact; the consumer when the proposal names nobody else.

@@ -80,11 +80,10 @@ enum FrequencyRules {
             return rule.pass("a call with the consumer's direct consent is not counted (1006.14(b)(3)(i))")
         }
         let limit = c.ruleSet.maxCallsIn7Days
-        var worst: (key: String, count: Int, counter: SlidingCount)?
+        var worst: (key: String, count: Int)?
         for key in c.particularDebts {
-            let counter = SlidingCount(days: countedCallDays(c, debt: key), windowDays: 7)
-            let count = counter.count(endingOn: day)
-            if worst == nil || count > worst!.count { worst = (key, count, counter) }
+            let count = SlidingCount(days: countedCallDays(c, debt: key), windowDays: 7).count(endingOn: day)
+            if worst == nil || count > worst!.count { worst = (key, count) }
         }
         guard let worst else { return nil }
         let figures = {

@@ -41,6 +41,13 @@ struct ComplianceBench: AsyncParsableCommand {
         }
         // The contactability answer: every channel of every destination, one preparation per snapshot.
         let everyChannel = proposals.map(BenchDocuments.everyChannel(of:))
+        // Every answer, so a change meant only to be faster can be checked to answer the same.
+        var digest = DecisionDigest()
+        for index in decodedSnapshots.indices {
+            digest.add(engine.decide(decodedSnapshots[index], proposals[index]))
+            let prepared = engine.prepare(decodedSnapshots[index])
+            for proposal in everyChannel[index] { digest.add(engine.decide(prepared, proposal)) }
+        }
 
         var blocked = 0
         // Indexing, not `for snapshot in`: the loop would copy each snapshot (a score of retains) before the engine
@@ -78,6 +85,7 @@ struct ComplianceBench: AsyncParsableCommand {
         print(String(format: "decode check documents (yardstick, same snapshots): %.0f/s (%.2f µs each)", decodeRate, 1e6 / decodeRate))
         print(String(format: "ratio: a single decision costs %.3f× decoding its document", decodeRate / single.rate))
         for (outcome, count) in deciding.sorted(by: { $0.value > $1.value }) { print("  \(count)\t\(outcome)") }
+        print("digest of every decision (allowed, rule, next lawful instant): \(digest.hex)")
     }
 
     /// Repeats `round` (which returns how many decisions it made) for at least `seconds`.
@@ -91,6 +99,23 @@ struct ComplianceBench: AsyncParsableCommand {
         }
         return (Double(count) / elapsed, count)
     }
+}
+
+/// FNV-1a over what decisions answered: equal digests, equal answers (for the same seed and snapshot count).
+struct DecisionDigest {
+    private var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+
+    mutating func add(_ decision: ContactDecision) {
+        add(decision.allowed ? "allowed" : "blocked")
+        add(decision.rule ?? "-")
+        add(decision.nextAllowedAt.map { "\($0.secondsSince1970)" } ?? "-")
+    }
+
+    private mutating func add(_ text: String) {
+        for byte in text.utf8 + [0] { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+    }
+
+    var hex: String { String(hash, radix: 16) }
 }
 
 /// A small deterministic generator (SplitMix64), so every run decides the same snapshots.

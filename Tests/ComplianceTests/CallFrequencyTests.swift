@@ -533,3 +533,72 @@ struct ConversationTests {
         expectFigure(outcome, "blocked_through", "2025-11-05")
     }
 }
+
+// REGF-1006.14a-GENERAL: a contact to the same number under `rapid_succession_minutes` (5) before, or a
+// `concentrated_calls_per_day` (7)th contact to it on the local day, warns. The rule looks back from the proposed
+// instant only as far as the interval and counts only the proposed local day, so the edges are tested here.
+@Suite("Harassment patterns: rapid succession and concentrated calling")
+struct HarassmentPatternTests {
+    static let rule = "REGF-1006.14a-GENERAL"
+    static let at = "2025-10-08T14:00:00-04:00"
+
+    struct Earlier: Sendable, CustomTestStringConvertible {
+        let name: String
+        let record: @Sendable (inout Scenario) -> Void
+        let verdict: Verdict
+        var testDescription: String { name }
+    }
+
+    static let earlier = [
+        Earlier(name: "same cell 4m59s before", record: { $0.call("2025-10-08T13:55:01-04:00") }, verdict: .warn),
+        Earlier(name: "same cell exactly 5 minutes before", record: { $0.call("2025-10-08T13:55:00-04:00") }, verdict: .pass),
+        Earlier(name: "another line 2 minutes before", record: { $0.call("2025-10-08T13:58:00-04:00", destination: "landline-1") }, verdict: .pass),
+        Earlier(name: "a text to the cell 3 minutes before", record: { $0.text("2025-10-08T13:57:00-04:00") }, verdict: .warn),
+        Earlier(name: "the consumer called from the cell 2 minutes before",
+                record: { $0.call("2025-10-08T13:58:00-04:00", direction: .inbound) }, verdict: .pass),
+        Earlier(name: "same cell 4 minutes before, another line since", record: {
+            $0.call("2025-10-08T13:56:00-04:00")
+            $0.call("2025-10-08T13:59:00-04:00", destination: "landline-1")
+        }, verdict: .warn),
+    ]
+
+    @Test("rapid succession: the same number within the interval", arguments: earlier)
+    func rapidSuccession(_ case: Earlier) {
+        var s = Scenario(at: Self.at)
+        `case`.record(&s)
+        let outcome = s.decide()
+        #expect(outcome.verdict(Self.rule) == `case`.verdict, Comment(rawValue: outcome.trace))
+        expectDecision(outcome, allowed: true)
+    }
+
+    @Test("concentrated calling counts the proposed local day only", arguments: [
+        ("00:30 today", "2025-10-08T00:30:00-04:00", Verdict.warn), ("23:59 yesterday", "2025-10-07T23:59:00-04:00", .pass),
+    ])
+    func concentratedCalling(_ name: String, _ sixth: String, _ verdict: Verdict) {
+        var s = Scenario(at: Self.at)
+        s.call(sixth)
+        s.calls((8...12).map { "2025-10-08T\($0 < 10 ? "0" : "")\($0):00:00-04:00" })
+        let outcome = s.decide()
+        #expect(outcome.verdict(Self.rule) == verdict, "\(name)\n\(outcome.trace)")
+    }
+}
+
+@Suite("Counting a window of a list kept oldest first")
+struct OnDaysTests {
+    static let calls = [3, 3, 5, 8, 8, 9].enumerated().map { RecipientCall(index: $0.offset, day: $0.element, debts: 0) }
+
+    @Test("the days of a window, ends included", arguments: [
+        (3, 8, [8, 8]), (3, 5, [3, 3, 5]), (1, 3, [3, 3]), (3, 2, []), (3, 20, []), (100, 9, [3, 3, 5, 8, 8, 9]), (2, 7, []),
+    ])
+    func window(_ window: Int, _ end: Int, _ days: [Int]) {
+        #expect(Self.calls.onDays(window: window, endingOn: end).map(\.day) == days)
+        // The same as counting every element.
+        #expect(days.count == Self.calls.count { $0.day > end - window && $0.day <= end })
+    }
+
+    @Test("an empty list has an empty window")
+    func empty() {
+        #expect([RecipientCall]().onDays(window: 7, endingOn: 100).isEmpty)
+        #expect([Int]().partitioningIndex { $0 > 0 } == 0)
+    }
+}

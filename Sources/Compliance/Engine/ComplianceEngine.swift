@@ -60,8 +60,8 @@ public struct ComplianceEngine: Sendable {
     func evaluate(_ context: RuleContext, at instant: Instant) -> [RecordedVerdict] {
         var verdicts: [RecordedVerdict] = []
         verdicts.reserveCapacity(24)
-        for (index, rule) in rules.enumerated() {
-            if let outcome = rule.evaluate(context, at: instant) {
+        for index in rules.indices {
+            if let outcome = outcome(ofRule: index, context, at: instant) {
                 verdicts.append(RecordedVerdict(rule: index, verdict: outcome.verdict, reopens: outcome.reopens, decisive: outcome.decisive))
             }
         }
@@ -71,10 +71,18 @@ public struct ComplianceEngine: Sendable {
     /// The reopening of the first rule, in precedence order, that blocks at `instant`; nil when none does. The
     /// search needs no more: any blocking rule's reopening is a lower bound of the next lawful instant.
     func firstBlock(_ context: RuleContext, at instant: Instant) -> Reopening? {
-        for rule in rules {
-            if let outcome = rule.evaluate(context, at: instant), outcome.verdict == .block { return outcome.reopens }
+        for index in rules.indices {
+            if let outcome = outcome(ofRule: index, context, at: instant), outcome.verdict == .block { return outcome.reopens }
         }
         return nil
+    }
+
+    /// What the rule at `index` says at `instant`. The engine's array keeps every rule alive, so the call borrows
+    /// the rule instead of retaining and releasing it: two atomic operations per rule, thirty rules per step, were
+    /// a tenth of a decision.
+    @inline(__always)
+    private func outcome(ofRule index: Int, _ context: RuleContext, at instant: Instant) -> RuleOutcome? {
+        Unmanaged.passUnretained(rules[index])._withUnsafeGuaranteedRef { $0.evaluate(context, at: instant) }
     }
 
     private func nextLawfulInstant(_ context: RuleContext, after first: [RecordedVerdict], from start: Instant) -> Instant? {

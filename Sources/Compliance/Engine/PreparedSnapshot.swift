@@ -103,6 +103,9 @@ public final class PreparedSnapshot: Sendable {
         let grouping = DebtGrouping(snapshot.debts)
         debtGrouping = grouping
         var debtLists: [[String]] = [], particularDebtLists: [[String]] = []
+        // A debt list per debt and one naming none, usually.
+        debtLists.reserveCapacity(snapshot.debts.count + 1)
+        particularDebtLists.reserveCapacity(snapshot.debts.count + 1)
         var past: [PastContact] = []
         past.reserveCapacity(history.count)
         var period = primary.period(at: history.first?.at ?? asOf)
@@ -127,10 +130,16 @@ public final class PreparedSnapshot: Sendable {
             past.append(contact)
         }
         var calls = [[RecipientCall]](repeating: [], count: names.count), talks = calls
+        // A list's first call reserves room for the rest of the history: one allocation per list instead of one
+        // per doubling, at a few hundred bytes a list for as long as the snapshot is prepared.
+        func add(_ call: RecipientCall, to list: inout [RecipientCall]) {
+            if list.isEmpty { list.reserveCapacity(past.count - call.index) }
+            list.append(call)
+        }
         for (index, contact) in past.enumerated() where contact.channel == .call && contact.person >= 0 {
             let call = RecipientCall(index: index, day: contact.day, debts: contact.debts)
-            if contact.direction == .outbound { calls[contact.person].append(call) }
-            if contact.outcome == .conversation { talks[contact.person].append(call) }
+            if contact.direction == .outbound { add(call, to: &calls[contact.person]) }
+            if contact.outcome == .conversation { add(call, to: &talks[contact.person]) }
         }
         callsByPerson = calls
         conversationsByPerson = talks

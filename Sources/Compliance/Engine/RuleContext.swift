@@ -51,6 +51,9 @@ public final class RuleContext: Sendable {
     var newYorkCityAmendedFrom: LocalDate { tables.newYorkCityAmendedFrom }
     /// By the prepared snapshot's debt lists: whether the list names no debt or one the proposal is about.
     private let aboutProposedDebtLists: [Bool]
+    /// The primary zone's offset around the proposed instant: most local days the rules ask for are of instants
+    /// inside it (the proposal's, the next-lawful search's), answered without searching the zone's transitions.
+    private let proposalPeriod: ZoneClock.Period
 
     init(prepared: PreparedSnapshot, proposal: ProposedContact, tables: RuleTables) {
         self.prepared = prepared
@@ -74,6 +77,7 @@ public final class RuleContext: Sendable {
         destination = proposal.destination.flatMap { id in prepared.snapshot.destinations.first { $0.id == id } }
         debts = debtIDs.compactMap { id in prepared.snapshot.debts.first { $0.id == id } }
         particularDebts = prepared.debtGrouping.keys(debtIDs)
+        proposalPeriod = prepared.primaryZone.period(at: proposal.at)
     }
 
     // MARK: Facts as of the snapshot
@@ -118,7 +122,9 @@ public final class RuleContext: Sendable {
 
     // MARK: Local time
 
-    func localDay(_ instant: Instant) -> Int { primaryZone.dayNumber(instant) }
+    func localDay(_ instant: Instant) -> Int {
+        proposalPeriod.contains(instant) ? proposalPeriod.dayNumber(instant) : primaryZone.dayNumber(instant)
+    }
 
     /// The instant local midnight starts a local day (primary zone).
     func startOfDay(_ dayNumber: Int) -> Instant {
@@ -130,7 +136,13 @@ public final class RuleContext: Sendable {
     /// Whether a past contact named no debt, or one of the debts the proposed contact is about.
     func isAboutProposedDebts(_ contact: PastContact) -> Bool { aboutProposedDebtLists[contact.debts] }
 
-    /// The local days of the past contacts that `counts`, oldest first: what the sliding caps count.
+    /// How many past contacts that `counts` fall on the `window` local days ending on `day`: what the sliding caps
+    /// compare with their limits, counted without listing them.
+    func count(window: Int, endingOn day: Int, where counts: (PastContact) -> Bool) -> Int {
+        past.onDays(window: window, endingOn: day).count(where: counts)
+    }
+
+    /// The local days of the past contacts that `counts`, oldest first: when a sliding cap reopens.
     func days(where counts: (PastContact) -> Bool) -> [Int] {
         var days: [Int] = []
         days.reserveCapacity(past.count)

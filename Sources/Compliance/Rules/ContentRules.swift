@@ -50,11 +50,12 @@ enum ContentRules {
 
     static let overshadowing = ContactRule("REGF-1006.38b-OVERSHADOW", "12 CFR 1006.38(b)(1); 15 U.S.C. 1692g(b)", .content) { rule, c, at in
         guard c.isDebtCollector, isCommunication(c), let end = c.validationPeriodEnd else { return nil }
-        let today = LocalDate(dayNumber: c.localDay(at))
-        guard today <= end else { return nil }
+        // Day numbers, not dates: this runs for every communication in the validation period.
+        let today = c.localDay(at), endDay = end.dayNumber
+        guard today <= endDay else { return nil }
         let content = c.proposal.content
         let figures = { [("validation_period_end_date", Figure.date(end))] }
-        if let days = content.paymentDeadlineDays, today.adding(days: days) <= end {
+        if let days = content.paymentDeadlineDays, today + days <= endDay {
             let lawfulFrom = end.adding(days: 1 - days)
             return rule.block("a \(days)-day payment deadline falls inside the validation period ending \(end.iso)",
                               figures: figures(), reopens: .at(c.startOfDay(lawfulFrom.dayNumber)))

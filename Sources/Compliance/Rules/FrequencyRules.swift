@@ -2,13 +2,16 @@ import RecoupCore
 
 /// A count of past events over a sliding window of local days: how many fall in the window ending on a day, and
 /// the first later day on which fewer than a limit do (past events only, so the count can only fall).
+///
+/// Rules count the events of one window without listing them (``Swift/Array/onDays(window:endingOn:)``; most
+/// decisions pass) and list the days only when a cap blocks and must say when it reopens.
 struct SlidingCount {
     /// Local day numbers of the counted events.
     let days: [Int]
     let windowDays: Int
 
     func count(endingOn day: Int) -> Int {
-        days.reduce(0) { $0 + ($1 > day - windowDays && $1 <= day ? 1 : 0) }
+        days.count { $0 > day - windowDays && $0 <= day }
     }
 
     /// The first day at or after `day` whose window holds fewer than `limit` events.
@@ -16,6 +19,35 @@ struct SlidingCount {
         var candidate = day
         while count(endingOn: candidate) >= limit { candidate += 1 }
         return candidate
+    }
+}
+
+/// Something that happened on a local day: past contacts and the calls prepared from them, kept oldest first.
+protocol OnLocalDay {
+    var day: Int { get }
+}
+
+extension PastContact: OnLocalDay {}
+extension RecipientCall: OnLocalDay {}
+
+extension Array {
+    /// The position of the first element for which `isLater` holds, in an array where it holds from some position
+    /// to the end: a binary search of a list kept oldest first.
+    func partitioningIndex(where isLater: (Element) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if isLater(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
+    }
+}
+
+extension Array where Element: OnLocalDay {
+    /// The elements on the `window` local days ending on `end`, of a list kept oldest first: what a sliding cap
+    /// counts, found by two binary searches instead of a scan of the whole history.
+    func onDays(window: Int, endingOn end: Int) -> ArraySlice<Element> {
+        self[partitioningIndex { $0.day > end - window }..<partitioningIndex { $0.day > end }]
     }
 }
 
@@ -53,24 +85,23 @@ enum FrequencyRules {
         }
     }
 
-    /// Local days of the counted calls to the recipient about one particular debt (a call about no named debt
-    /// counts for every debt).
+    /// Whether a call to the recipient counts for one particular debt (a call about no named debt counts for every
+    /// debt): it connected and no consent of 1006.14(b)(3)(i) covered it.
+    static func counts(_ call: RecipientCall, _ c: RuleContext, debt key: String) -> Bool {
+        let keys = c.prepared.particularDebtLists[call.debts]
+        guard keys.isEmpty || keys.contains(key), c.past[call.index].isConnected else { return false }
+        return c.snapshot.consents.isEmpty
+            || consentCovers(c, at: c.past[call.index].at, destination: c.history[call.index].destination, debtKeys: keys.isEmpty ? [key] : keys) == nil
+    }
+
+    /// How many counted calls to the recipient about one particular debt fall on the 7 local days ending on `day`.
+    static func countedCalls(_ c: RuleContext, debt key: String, endingOn day: Int) -> Int {
+        c.callsToRecipient.onDays(window: 7, endingOn: day).count { counts($0, c, debt: key) }
+    }
+
+    /// Local days of the counted calls to the recipient about one particular debt, oldest first.
     static func countedCallDays(_ c: RuleContext, debt key: String) -> [Int] {
-        let lists = c.prepared.particularDebtLists
-        // Per debt list (a few), not per call.
-        let about = lists.map { $0.isEmpty || $0.contains(key) }
-        var days: [Int] = []
-        days.reserveCapacity(c.callsToRecipient.count)
-        for call in c.callsToRecipient where about[call.debts] && c.past[call.index].isConnected {
-            if !c.snapshot.consents.isEmpty {
-                let keys = lists[call.debts]
-                if consentCovers(c, at: c.past[call.index].at, destination: c.history[call.index].destination, debtKeys: keys.isEmpty ? [key] : keys) != nil {
-                    continue
-                }
-            }
-            days.append(call.day)
-        }
-        return days
+        c.callsToRecipient.compactMap { counts($0, c, debt: key) ? $0.day : nil }
     }
 
     static let sevenInSeven = ContactRule("REGF-1006.14b2-7IN7", "12 CFR 1006.14(b)(2)(i)(A)", .federalFrequency) { rule, c, at in
@@ -82,7 +113,7 @@ enum FrequencyRules {
         let limit = c.ruleSet.maxCallsIn7Days
         var worst: (key: String, count: Int)?
         for key in c.particularDebts {
-            let count = SlidingCount(days: countedCallDays(c, debt: key), windowDays: 7).count(endingOn: day)
+            let count = countedCalls(c, debt: key, endingOn: day)
             if worst == nil || count > worst!.count { worst = (key, count) }
         }
         guard let worst else { return nil }
@@ -108,7 +139,7 @@ enum FrequencyRules {
         let day = c.localDay(at)
         let days = c.ruleSet.postConversationDays
         var latest: (day: Int, debt: String)?
-        for talk in c.conversationsWithRecipient where talk.day <= day && day < talk.day + days {
+        for talk in c.conversationsWithRecipient.onDays(window: days, endingOn: day) {
             let keys = c.prepared.particularDebtLists[talk.debts]
             guard let key = c.particularDebts.first(where: { keys.isEmpty || keys.contains($0) }) else { continue }
             if latest == nil || talk.day > latest!.day { latest = (talk.day, key) }
@@ -139,9 +170,10 @@ enum FrequencyRules {
 
     static let studentLoans = ContactRule("REGF-1006.14b4-STUDENTLOAN", "12 CFR 1006.14(b)(4)", .federalFrequency) { rule, c, _ in
         guard c.channel.isTelephoneCall, c.isContact, c.debts.contains(where: { $0.type == .studentLoan }) else { return nil }
-        let grouped = c.particularDebts.filter { $0.hasPrefix("student-loan:") }
-        guard !grouped.isEmpty else { return rule.pass("each student loan is counted separately (no shared account number)") }
-        return rule.pass("student loans under one account number at acquisition count as one debt: " + grouped.joined(separator: ", "))
+        let isGrouped = { (key: String) in key.hasPrefix("student-loan:") }
+        guard c.particularDebts.contains(where: isGrouped) else { return rule.pass("each student loan is counted separately (no shared account number)") }
+        return rule.pass("student loans under one account number at acquisition count as one debt: "
+            + c.particularDebts.filter(isGrouped).joined(separator: ", "))
     }
 
     static let harassment = ContactRule("REGF-1006.14a-GENERAL", "12 CFR 1006.14(a), (b)(1); 15 U.S.C. 1692d", .federalFrequency) { rule, c, at in
@@ -150,11 +182,15 @@ enum FrequencyRules {
         let isSameLine = { (contact: PastContact) in
             contact.direction == .outbound && contact.destination == c.destinationKey && (contact.channel == .call || contact.channel == .sms)
         }
-        if let recent = c.past.last(where: { isSameLine($0) && $0.at <= at && at.secondsSince1970 - $0.at.secondsSince1970 < rapid }) {
-            return rule.warn("rapid succession: a contact to the same number at \(c.format(recent.at)), under \(c.ruleSet.rapidSuccessionMinutes) minutes ago")
+        // Oldest first: look back from `at` only as far as the rapid-succession interval.
+        var earlier = c.past.partitioningIndex { $0.at > at }
+        while earlier > 0, at.secondsSince1970 - c.past[earlier - 1].at.secondsSince1970 < rapid {
+            earlier -= 1
+            if isSameLine(c.past[earlier]) {
+                return rule.warn("rapid succession: a contact to the same number at \(c.format(c.past[earlier].at)), under \(c.ruleSet.rapidSuccessionMinutes) minutes ago")
+            }
         }
-        let today = c.localDay(at)
-        let todayCount = c.past.count { $0.day == today && isSameLine($0) }
+        let todayCount = c.past.onDays(window: 1, endingOn: c.localDay(at)).count(where: isSameLine)
         if todayCount + 1 >= c.ruleSet.concentratedCallsPerDay {
             return rule.warn("\(todayCount) contacts to this number today: highly concentrated calling rebuts the presumption of compliance")
         }

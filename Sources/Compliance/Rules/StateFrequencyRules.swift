@@ -7,19 +7,20 @@ enum StateFrequencyRules {
         massachusetts, massachusettsBanks, massachusettsHousehold, washington, newYorkCity, westVirginia, california, texas,
     ]
 
-    /// A blocking verdict from a sliding count, reopening on the first day back under the limit.
-    static func checkCap(_ rule: RuleEvaluation, _ c: RuleContext, at: Instant, days: [Int], window: Int, limit: Int, what: String)
-        -> RuleOutcome
-    {
-        let counter = SlidingCount(days: days, windowDays: window)
+    /// A blocking verdict from a sliding count of the past contacts that `counts`, reopening on the first day back
+    /// under the limit.
+    static func checkCap(
+        _ rule: RuleEvaluation, _ c: RuleContext, at: Instant, window: Int, limit: Int, what: @autoclosure () -> String,
+        counting counts: (PastContact) -> Bool
+    ) -> RuleOutcome {
         let today = c.localDay(at)
-        let count = counter.count(endingOn: today)
+        let count = c.count(window: window, endingOn: today, where: counts)
         let figures = {
             [("window_start", Figure.date(LocalDate(dayNumber: today - window + 1))), ("window_end", .date(LocalDate(dayNumber: today)))]
         }
-        guard count >= limit else { return rule.pass("\(count) \(what) in \(window) days (limit \(limit))", figures: figures()) }
-        let reopen = counter.firstDay(from: today + 1, below: limit)
-        return rule.block("\(count) \(what) in the \(window) days ending \(LocalDate(dayNumber: today).iso): the limit is \(limit)",
+        guard count >= limit else { return rule.pass("\(count) \(what()) in \(window) days (limit \(limit))", figures: figures()) }
+        let reopen = SlidingCount(days: c.days(where: counts), windowDays: window).firstDay(from: today + 1, below: limit)
+        return rule.block("\(count) \(what()) in the \(window) days ending \(LocalDate(dayNumber: today).iso): the limit is \(limit)",
                           figures: figures(), reopens: .at(c.startOfDay(reopen)))
     }
 
@@ -33,16 +34,14 @@ enum StateFrequencyRules {
 
     /// Communications the creditor initiated by telephone or text, per debt: a call counts when it reached the
     /// person or their voicemail (*Watkins*, *Armata*); busy, unanswered-without-voicemail and failed calls do not.
-    static func massachusettsDays(_ c: RuleContext, personal: Bool) -> [Int] {
-        c.days { contact in
-            guard contact.direction == .outbound, contact.person == c.recipientKey, contact.channel == .call || contact.channel == .sms,
-                  contact.toPersonalNumber == personal, c.isAboutProposedDebts(contact)
-            else { return false }
-            if contact.channel == .call {
-                guard let outcome = contact.outcome, outcome.leftSomethingOrSpoke || outcome == .voicemailReachedNoMessageLeft else { return false }
-            }
-            return true
+    static func isMassachusettsCommunication(_ contact: PastContact, _ c: RuleContext, personal: Bool) -> Bool {
+        guard contact.direction == .outbound, contact.person == c.recipientKey, contact.channel == .call || contact.channel == .sms,
+              contact.toPersonalNumber == personal, c.isAboutProposedDebts(contact)
+        else { return false }
+        if contact.channel == .call {
+            guard let outcome = contact.outcome, outcome.leftSomethingOrSpoke || outcome == .voicemailReachedNoMessageLeft else { return false }
         }
+        return true
     }
 
     static func massachusettsCap(_ rule: RuleEvaluation, _ c: RuleContext, at: Instant) -> RuleOutcome? {
@@ -50,10 +49,10 @@ enum StateFrequencyRules {
         if c.contentType == .responseToConsumerInquiry { return rule.pass("a response to the debtor's own request is not initiated by the creditor") }
         let personal = !c.isWorkplace && isPersonal(c, destination: c.proposal.destination)
         return personal
-            ? checkCap(rule, c, at: at, days: massachusettsDays(c, personal: true), window: 7, limit: c.ruleSet.massachusettsPersonalPer7Days,
-                       what: "initiated calls or texts to personal numbers about this debt")
-            : checkCap(rule, c, at: at, days: massachusettsDays(c, personal: false), window: 30, limit: c.ruleSet.massachusettsOtherPer30Days,
-                       what: "initiated calls or texts to other numbers about this debt")
+            ? checkCap(rule, c, at: at, window: 7, limit: c.ruleSet.massachusettsPersonalPer7Days,
+                       what: "initiated calls or texts to personal numbers about this debt") { isMassachusettsCommunication($0, c, personal: true) }
+            : checkCap(rule, c, at: at, window: 30, limit: c.ruleSet.massachusettsOtherPer30Days,
+                       what: "initiated calls or texts to other numbers about this debt") { isMassachusettsCommunication($0, c, personal: false) }
     }
 
     static let massachusetts = ContactRule("MA-940CMR7.04-1f-FREQ", "940 CMR 7.04(1)(f)", .stateFrequency) { rule, c, at in
@@ -95,12 +94,13 @@ enum StateFrequencyRules {
         let isDebtorOrSpouse = { (person: Int, role: PersonRole?) in person == c.consumerKey || role == .consumer || role == .spouse }
         guard isDebtorOrSpouse(c.recipientKey, c.person.role) else { return nil }
         if c.isWorkplace {
-            let days = c.days { isWashingtonCommunication($0) && !$0.toPersonalNumber }
-            return checkCap(rule, c, at: at, days: days, window: 7, limit: c.ruleSet.washingtonWorkPerWeek, what: "communications at work")
+            return checkCap(rule, c, at: at, window: 7, limit: c.ruleSet.washingtonWorkPerWeek, what: "communications at work") {
+                isWashingtonCommunication($0) && !$0.toPersonalNumber
+            }
         }
-        let days = c.days { isWashingtonCommunication($0) && isDebtorOrSpouse($0.person, $0.personRole) }
-        return checkCap(rule, c, at: at, days: days, window: 7, limit: c.ruleSet.washingtonPerWeek,
-                        what: "communications with the debtor or spouse")
+        return checkCap(rule, c, at: at, window: 7, limit: c.ruleSet.washingtonPerWeek, what: "communications with the debtor or spouse") {
+            isWashingtonCommunication($0) && isDebtorOrSpouse($0.person, $0.personRole)
+        }
     }
 
     // MARK: New York City
@@ -112,19 +112,14 @@ enum StateFrequencyRules {
         }
         // Per account under the amended rules; per creditor before them.
         let perAccount = c.localDay(at) >= c.newYorkCityAmendedFrom.dayNumber
-        let creditors = c.debts.compactMap(\.creditor)
-        let sameCreditor = { (id: String) in
-            c.snapshot.debts.first(where: { $0.id == id })?.creditor.map(creditors.contains) ?? false
-        }
         // By the prepared snapshot's debt lists (a few), not by past contact (forty).
-        let aboutSameCreditor = perAccount ? [] : c.prepared.debtLists.map { $0.contains(where: sameCreditor) }
-        let days = c.days { contact in
+        let aboutSameCreditor = perAccount ? [] : sameCreditorDebtLists(c)
+        let finding = checkCap(rule, c, at: at, window: 7, limit: c.ruleSet.newYorkCityAttemptsPer7Days,
+                               what: "attempts in all media \(perAccount ? "on this account" : "for this creditor")") { contact in
             contact.direction == .outbound && contact.person >= 0
                 && contact.personRole?.isConsumerForSection6 ?? (contact.person == c.consumerKey)
                 && (c.isAboutProposedDebts(contact) || (!perAccount && aboutSameCreditor[contact.debts]))
         }
-        let finding = checkCap(rule, c, at: at, days: days, window: 7, limit: c.ruleSet.newYorkCityAttemptsPer7Days,
-                               what: "attempts in all media \(perAccount ? "on this account" : "for this creditor")")
         // Counted per creditor until the amended rules take effect: from that day the count may be lower.
         let amended = c.startOfDay(c.newYorkCityAmendedFrom.dayNumber)
         if !perAccount, finding.verdict == .block, case let .at(reopens) = finding.reopens, amended < reopens {
@@ -133,24 +128,35 @@ enum StateFrequencyRules {
         return finding
     }
 
+    /// By the prepared snapshot's debt lists: whether the list names a debt owed to a creditor of the proposal's
+    /// debts (New York City counted per creditor before its amended rules).
+    static func sameCreditorDebtLists(_ c: RuleContext) -> [Bool] {
+        let creditors = c.debts.compactMap(\.creditor)
+        let sameCreditor = { (id: String) in
+            c.snapshot.debts.first(where: { $0.id == id })?.creditor.map(creditors.contains) ?? false
+        }
+        return c.prepared.debtLists.map { $0.contains(where: sameCreditor) }
+    }
+
     // MARK: West Virginia
 
     static let westVirginia = ContactRule("WV-46A-2-125d-FREQ", "W. Va. Code 46A-2-125(d)", .stateFrequency) { rule, c, at in
         guard c.state == .WV, c.isContact, c.channel.isTelephoneCall else { return nil }
-        let calls = c.callsToRecipient.map(\.day)
-        let callCap = checkCap(rule, c, at: at, days: calls, window: 7, limit: c.ruleSet.westVirginiaCallsPerWeek,
-                               what: "calls to \(c.person.id) (all debts)")
+        let callCap = checkCap(rule, c, at: at, window: 7, limit: c.ruleSet.westVirginiaCallsPerWeek, what: "calls to \(c.person.id) (all debts)") {
+            $0.channel == .call && $0.direction == .outbound && $0.person == c.recipientKey
+        }
         if callCap.verdict == .block { return callCap }
-        let talks = c.conversationsWithRecipient.map(\.day)
-        return checkCap(rule, c, at: at, days: talks, window: 7, limit: c.ruleSet.westVirginiaConversationsPerWeek,
-                        what: "conversations with \(c.person.id) (all debts)")
+        return checkCap(rule, c, at: at, window: 7, limit: c.ruleSet.westVirginiaConversationsPerWeek,
+                        what: "conversations with \(c.person.id) (all debts)") {
+            $0.channel == .call && $0.outcome == .conversation && $0.person == c.recipientKey
+        }
     }
 
     // MARK: Reasonableness standards
 
     static let california = ContactRule("CA-1788.11-FREQ", "Cal. Civ. Code 1788.11(d)-(e)", .stateFrequency) { rule, c, at in
         guard c.state == .CA, c.isContact, c.channel.isTelephoneCall else { return nil }
-        let week = SlidingCount(days: c.callsToRecipient.map(\.day), windowDays: 7).count(endingOn: c.localDay(at))
+        let week = c.callsToRecipient.onDays(window: 7, endingOn: c.localDay(at)).count
         if week >= c.ruleSet.maxCallsIn7Days {
             return rule.warn("\(week) calls to \(c.person.id) in 7 days across all debts: California's unreasonable-frequency standard")
         }

@@ -89,7 +89,7 @@ enum TimePlaceRules {
     /// Nil when `at` is inside `[start, end)` local in every zone; else why, and when that is next true.
     static func windowCheck(_ c: RuleContext, at: Instant, zones: [ZoneClock], start: Int, end: Int) -> WindowBlock? {
         guard let first = zones.first(where: { zone in
-            let second = zone.local(at).secondOfDay
+            let second = zone.secondOfDay(at)
             return second < start || second >= end
         }) else { return nil }
         // Move to the next window start in each zone that is outside, until all are inside (zones far apart may
@@ -98,25 +98,25 @@ enum TimePlaceRules {
         for _ in 0..<8 {
             var moved = false
             for zone in zones {
-                let (day, second) = zone.local(candidate)
+                let (day, second) = zone.localDayAndSecond(candidate)
                 if second < start {
-                    candidate = max(candidate, zone.instant(day: day, secondOfDay: start))
+                    candidate = max(candidate, zone.instant(dayNumber: day, secondOfDay: start))
                     moved = true
                 } else if second >= end {
-                    candidate = max(candidate, zone.instant(day: day.adding(days: 1), secondOfDay: start))
+                    candidate = max(candidate, zone.instant(dayNumber: day + 1, secondOfDay: start))
                     moved = true
                 }
             }
             if !moved { break }
         }
-        return WindowBlock(zone: first.identifier, secondOfDay: first.local(at).secondOfDay, start: start, end: end, reopens: candidate)
+        return WindowBlock(zone: first.identifier, secondOfDay: first.secondOfDay(at), start: start, end: end, reopens: candidate)
     }
 
     /// The consumer's stated window in force at `at` for this channel, in any candidate zone.
     static func statedWindow(_ c: RuleContext, at: Instant) -> (InconvenientTime, ZoneClock)? {
         for time in c.snapshot.consumer.inconvenientTimes where c.isKnown(time.recordedAt) {
             guard time.channels.isEmpty || time.channels.contains(c.channel) else { continue }
-            for zone in c.zones where time.window.contains(secondOfDay: zone.local(at).secondOfDay) { return (time, zone) }
+            for zone in c.zones where time.window.contains(secondOfDay: zone.secondOfDay(at)) { return (time, zone) }
         }
         return nil
     }

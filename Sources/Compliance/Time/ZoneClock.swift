@@ -61,6 +61,9 @@ public struct ZoneClock: Sendable, Hashable {
         return (LocalDate(dayNumber: day), second)
     }
 
+    /// The second of the local day at an instant, without building a calendar date: all the call window asks.
+    public func secondOfDay(_ instant: Instant) -> Int { localDayAndSecond(instant).second }
+
     /// A stretch of time with one UTC offset: answering for many nearby instants (a snapshot's history, oldest
     /// first) from the stretch saves a search of the transitions for each.
     public struct Period: Sendable {
@@ -95,14 +98,20 @@ public struct ZoneClock: Sendable, Hashable {
     /// The local day number (days since 1970-01-01 on the local calendar), without building a calendar date.
     public func dayNumber(_ instant: Instant) -> Int { localDayAndSecond(instant).day }
 
-    private func localDayAndSecond(_ instant: Instant) -> (day: Int, second: Int) {
+    /// The local day number and second of that day at an instant.
+    func localDayAndSecond(_ instant: Instant) -> (day: Int, second: Int) {
         period(at: instant).localDayAndSecond(instant)
     }
 
     /// The instant a local wall-clock time happens. A time skipped by a spring-forward gap maps to the same
     /// distance after the gap; a repeated time in a fall-back overlap maps to its first occurrence.
     public func instant(day: LocalDate, secondOfDay: Int) -> Instant {
-        let local = Int64(day.dayNumber) * 86_400 + Int64(secondOfDay)
+        instant(dayNumber: day.dayNumber, secondOfDay: secondOfDay)
+    }
+
+    /// ``instant(day:secondOfDay:)`` for a local day number.
+    func instant(dayNumber: Int, secondOfDay: Int) -> Instant {
+        let local = Int64(dayNumber) * 86_400 + Int64(secondOfDay)
         // Try the offsets in force a day either side; the earliest consistent one is the first occurrence.
         // (The largest consistent offset gives the earliest instant; no collection built, this runs in every
         // next-lawful search step.)

@@ -22,7 +22,9 @@ struct SlidingCount {
     }
 }
 
-/// Something that happened on a local day: past contacts and the calls prepared from them, kept oldest first.
+/// Something that happened on a local day: past contacts and the calls prepared from them, kept oldest first, so
+/// their days ascend too (local days run backwards only where clocks turn back across midnight, which no US zone
+/// does: they change at 2 a.m.).
 protocol OnLocalDay {
     var day: Int { get }
 }

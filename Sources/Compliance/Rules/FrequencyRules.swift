@@ -6,12 +6,12 @@ import RecoupCore
 /// Rules count the events of one window without listing them (``Swift/Array/onDays(window:endingOn:)``; most
 /// decisions pass) and list the days only when a cap blocks and must say when it reopens.
 struct SlidingCount {
-    /// Local day numbers of the counted events.
+    /// Local day numbers of the counted events, oldest first.
     let days: [Int]
     let windowDays: Int
 
     func count(endingOn day: Int) -> Int {
-        days.count { $0 > day - windowDays && $0 <= day }
+        days.onDays(window: windowDays, endingOn: day) { $0 }.count
     }
 
     /// The first day at or after `day` whose window holds fewer than `limit` events.
@@ -43,14 +43,17 @@ extension Array {
         }
         return low
     }
+
+    /// The elements on the `window` local days ending on `end`, of a list kept oldest first: what a sliding cap
+    /// counts, found by two binary searches instead of a scan of the whole history.
+    func onDays(window: Int, endingOn end: Int, day: (Element) -> Int) -> ArraySlice<Element> {
+        self[partitioningIndex { day($0) > end - window }..<partitioningIndex { day($0) > end }]
+    }
 }
 
 extension Array where Element: OnLocalDay {
-    /// The elements on the `window` local days ending on `end`, of a list kept oldest first: what a sliding cap
-    /// counts, found by two binary searches instead of a scan of the whole history.
-    func onDays(window: Int, endingOn end: Int) -> ArraySlice<Element> {
-        self[partitioningIndex { $0.day > end - window }..<partitioningIndex { $0.day > end }]
-    }
+    /// The elements on the `window` local days ending on `end`, by their own days.
+    func onDays(window: Int, endingOn end: Int) -> ArraySlice<Element> { onDays(window: window, endingOn: end) { $0.day } }
 }
 
 /// The federal call-frequency presumptions and harassment factors (catalogue §3.4).

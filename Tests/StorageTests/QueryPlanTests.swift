@@ -1,0 +1,31 @@
+import Foundation
+import RecoupTestSupport
+import SQLKit
+import Storage
+import Testing
+
+/// SQLite's planner has no statistics, so a query that names `tenant_id` and a list of ids can be planned as a
+/// walk through the whole tenant (any index led by `tenant_id` looks as good as the ids' lookups once the list is
+/// long). The dispatcher sends such queries on every batch; these plans must stay one index lookup per id, or a
+/// batch costs as much as the portfolio is large.
+struct QueryPlanTests {
+    /// The shapes the store sends with a batch's ids: snapshots' accounts and consumers, and marking messages sent.
+    static func lookup(_ table: String, ids: any SQLExpression) -> SQLQueryString {
+        if table == "outbox_messages" {
+            "UPDATE outbox_messages SET status = 'sent' WHERE tenant_id = \(bind: "tenant") AND id IN \(ids) AND status = 'sending' RETURNING id"
+        } else {
+            "SELECT * FROM \(ident: table) WHERE tenant_id = \(bind: "tenant") AND id IN \(ids)"
+        }
+    }
+
+    @Test(arguments: ["accounts", "consumers", "outbox_messages"], [2, 8, 100])
+    func lookupsByTenantAndIDsSeekEachID(_ table: String, ids: Int) async throws {
+        try await withStore(.sqlite) { database, _ in
+            // Bound values, as the store binds them: literals are planned differently.
+            let query = Self.lookup(table, ids: SQLBind.group((0..<ids).map { "id-\($0)" }))
+            let plan = try await database.sqlDatabase.raw("EXPLAIN QUERY PLAN \(query)").all()
+                .map { try $0.decode(column: "detail", as: String.self) }
+            #expect(plan.count == 1 && plan[0].hasSuffix("(tenant_id=? AND id=?)"), "\(table) with \(ids) ids: \(plan)")
+        }
+    }
+}

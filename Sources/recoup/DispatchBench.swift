@@ -19,6 +19,7 @@ struct DispatchBench: AsyncParsableCommand {
     @Option(help: "Messages the minimal sender hands to the sink for the ceiling.") var ceilingMessages = 2_000
     @Option(help: "Messages claimed per batch.") var batch = Dispatcher.Settings.defaults.batchSize
     @Option(help: "Hand-offs in flight, for the dispatcher and the ceiling runs alike.") var concurrency = Dispatcher.Settings.defaults.concurrency
+    @Option(help: "Outcomes that may wait to be written while hand-offs go on.") var recordingWindow = Dispatcher.Settings.defaults.recordingWindow
     @Option(help: "Work folder (deleted afterwards unless --keep).") var workDir: String?
     @Flag(help: "Keep the work folder.") var keep = false
 
@@ -57,6 +58,7 @@ struct DispatchBench: AsyncParsableCommand {
                 worker: "bench", from: "Bench <bench@recoup.localhost>", messageDomain: "recoup.localhost", collectorName: "Bench")
             settings.batchSize = batch
             settings.concurrency = concurrency
+            settings.recordingWindow = recordingWindow
             var results: [(String, Int, Dispatcher.Report, Double)] = []
             for (name, count, dispatcher) in [
                 ("email", queued.emails, Dispatcher(outbox: runtime.store, snapshots: runtime.snapshots, email: email, clock: clock, settings: settings)),
@@ -80,7 +82,7 @@ struct DispatchBench: AsyncParsableCommand {
             let work = Double(max(report.workNanoseconds, 1))
             print(String(format: "  compliance re-checks (snapshot load + decision): %.1f%% of the time spent on messages",
                          100 * Double(report.complianceNanoseconds) / work))
-            print(String(format: "  hand-offs %.1f%%, waiting for the record to be written %.1f%%; claiming batches %.2f s of %.2f s",
+            print(String(format: "  hand-offs %.1f%%, waiting for room in the recording window %.1f%%; claiming batches %.2f s of %.2f s",
                          100 * Double(report.handOffNanoseconds) / work, 100 * Double(report.recordingNanoseconds) / work,
                          Double(report.claimNanoseconds) / 1e9, seconds))
             print(String(format: "  sink ceiling (same client, %d in flight, no database, no compliance): %.0f messages/s", concurrency, ceiling))

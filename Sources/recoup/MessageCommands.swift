@@ -125,7 +125,9 @@ struct DispatchCommand: AsyncParsableCommand {
     @Option(help: "Seconds between polls when nothing is due.") var interval = 2.0
     @Option(help: "Messages claimed per batch.") var batch = 100
     @Option(help: "Seconds a claim holds before another dispatcher may take the message over.") var lease = 120.0
-    @Option(help: "Messages handed off at once.") var concurrency = 8
+    @Option(help: "Messages handed off at once.") var concurrency = Dispatcher.Settings.defaults.concurrency
+    @Option(help: "Sent messages whose outcome may wait to be written while the next are handed off (a crash hands these off again, with the same Message-ID).")
+    var recordingWindow = Dispatcher.Settings.defaults.recordingWindow
 
     func run() async throws {
         let total = try await Runtime.with(options) { runtime in try await drain(runtime) }
@@ -147,6 +149,7 @@ struct DispatchCommand: AsyncParsableCommand {
         settings.batchSize = batch
         settings.lease = lease
         settings.concurrency = concurrency
+        settings.recordingWindow = recordingWindow
         var service = DispatchService(dispatcher: runtime.dispatcher(email: relay.map { SMTPTransport($0) }, settings: settings), interval: interval)
         if !options.json {
             service.progress = { report in

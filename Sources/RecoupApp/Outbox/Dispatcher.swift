@@ -23,6 +23,10 @@ public struct Dispatcher: Sendable {
         public var batchSize = 100
         /// Messages of a batch in flight at once: hand-offs wait on the network, so they overlap.
         public var concurrency = 8
+        /// Outcomes of finished hand-offs that may wait to be written while the next hand-offs go on (they are
+        /// written together, one transaction per group). A crash repeats at most the hand-offs in flight plus these,
+        /// each with the same Message-ID or idempotency key.
+        public var recordingWindow = 64
         public var maxAttempts = 8
         /// First retry delay; doubled per attempt, at most an hour.
         public var backoff: TimeInterval = 30
@@ -57,13 +61,16 @@ public struct Dispatcher: Sendable {
         /// (summed over concurrent messages), for the dispatch benchmark.
         public var complianceNanoseconds: UInt64 = 0
         public var workNanoseconds: UInt64 = 0
-        /// Of the time spent on messages: handing them to their channel, and waiting for their record to be written.
+        /// Of the time spent on messages: handing them to their channel, and waiting for room in the recording window.
         public var handOffNanoseconds: UInt64 = 0
         public var recordingNanoseconds: UInt64 = 0
         /// Wall time spent claiming batches (no message is in flight meanwhile).
         public var claimNanoseconds: UInt64 = 0
 
         public init() {}
+
+        /// One of the counts, for whoever writes an outcome to add to.
+        typealias Tally = WritableKeyPath<Self, Int> & Sendable
     }
 
     let outbox: any OutboxRepository
@@ -129,7 +136,7 @@ public struct Dispatcher: Sendable {
         report.workNanoseconds += loadingTime
 
         let perAccount = Dictionary(grouping: claimed, by: \.accountID).values.map { $0.sorted { $0.dueAt < $1.dueAt } }
-        let commits = GroupCommit(outbox: outbox, worker: settings.worker)
+        let commits = GroupCommit(outbox: outbox, worker: settings.worker, window: settings.recordingWindow)
         try await withThrowingTaskGroup(of: Report.self) { group in
             var pending = perAccount.makeIterator()
             func start(_ messages: [OutboxMessage]) {
@@ -145,6 +152,7 @@ public struct Dispatcher: Sendable {
                 if let messages = pending.next() { start(messages) }
             }
         }
+        report.add(try await commits.flush())
         return report
     }
 
@@ -173,7 +181,7 @@ public struct Dispatcher: Sendable {
         return report
     }
 
-    /// One message, start to finish; returns the contact recorded when it was sent.
+    /// One message, start to finish; returns the contact it records when it was sent.
     private func dispatch(
         _ message: OutboxMessage, loaded: (Account, Consumer, ContactSnapshot)?, at now: Date, started: UInt64, commits: GroupCommit,
         into report: inout Report
@@ -236,9 +244,9 @@ public struct Dispatcher: Sendable {
         let contact = Self.contact(message, at: now, by: "dispatcher:\(settings.worker)")
         var details = ["message_id": message.messageID(domain: settings.messageDomain), "attempts": "\(message.attempts)"]
         details["provider_ref"] = providerRef
-        let recorded = try await finish(commits, message, .sent(contact, audit(message, "message.sent", details), providerRef: providerRef),
-                                        at: now, into: &report, \.sent)
-        return recorded ? contact : nil
+        try await finish(commits, message, .sent(contact, audit(message, "message.sent", details), providerRef: providerRef),
+                         at: now, into: &report, \.sent)
+        return contact
     }
 
     /// Gives the message to its channel's transport; the provider's id for it, if it has one.
@@ -294,21 +302,14 @@ public struct Dispatcher: Sendable {
             contentType: content, recordedBy: worker)
     }
 
-    /// Writes the resolution and counts it under `tally`, unless the claim was lost meanwhile (then false).
-    @discardableResult
+    /// Queues the resolution to be written, counted under `tally` once it is (under `lost` if the claim was lost).
     private func finish(
         _ commits: GroupCommit, _ message: OutboxMessage, _ resolution: OutboxResolution, at now: Date, into report: inout Report,
-        _ tally: WritableKeyPath<Report, Int>
-    ) async throws -> Bool {
+        _ tally: any Report.Tally
+    ) async throws {
         let recording = DispatchTime.now().uptimeNanoseconds
-        let resolved = try await commits.resolve(message, resolution, at: now)
+        try await commits.resolve(message, resolution, at: now, tally: tally)
         report.recordingNanoseconds += DispatchTime.now().uptimeNanoseconds - recording
-        guard resolved else {
-            report.lost += 1
-            return false
-        }
-        report[keyPath: tally] += 1
-        return true
     }
 
     private func audit(_ message: OutboxMessage, _ action: String, _ details: [String: String]) -> AuditEntry {

@@ -86,6 +86,10 @@ public final class RecoupDatabase: Sendable {
             // SQLite's 2 MB default its index pages spill to disk and are read back for every batch.
             try await sql.raw("PRAGMA cache_size=-65536").run()
             try await sql.raw("PRAGMA temp_store=MEMORY").run()
+            // Checkpoint the WAL every 10,000 pages (40 MB) instead of 1,000: a page written by many commits is
+            // copied into the database once per checkpoint, so the dispatcher's group commits (each touching a few
+            // pages of every index per message) cost a third less.
+            _ = try await sql.raw("PRAGMA wal_autocheckpoint=10000").all()
             // Several processes share one file (a server, dispatchers, the CLI): wait for a writer instead of failing.
             _ = try await sql.raw("PRAGMA busy_timeout=10000").all()
         }

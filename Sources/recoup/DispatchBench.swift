@@ -38,13 +38,17 @@ struct DispatchBench: AsyncParsableCommand {
         let texts = TextProviderTransport(TelephonyProvider(
             baseURL: "http://127.0.0.1:\(smsSink.port)", accountID: "ACbench", authToken: "bench", from: "+15125559999"))
 
-        // Ceilings: each sink fed by the bare client, as many hand-offs in flight as the dispatcher allows.
+        // Ceilings: each sink fed by the bare client, as many hand-offs in flight as the dispatcher allows, just
+        // before and just after the dispatcher's run (the machine's speed drifts; their mean is the yardstick).
         let probe = OutboundEmail(
             messageID: "<ceiling@recoup.localhost>", from: "Bench <bench@recoup.localhost>", to: "pat@example.com",
             subject: "Your account", text: MessageComposer.body(Self.words, channel: .email, language: "en"))
-        let emailCeiling = try await Self.rate(ceilingMessages, inFlight: concurrency) { try await email.send(probe) }
         let text = OutboundText(idempotencyKey: "ceiling", to: "+15125550100", body: MessageComposer.body(Self.words, channel: .sms, language: "en"))
-        let smsCeiling = try await Self.rate(ceilingMessages, inFlight: concurrency) { _ = try await texts.send(text) }
+        let (ceilingMessages, concurrency) = (ceilingMessages, concurrency)
+        let ceilings: [String: @Sendable () async throws -> Double] = [
+            "email": { try await Self.rate(ceilingMessages, inFlight: concurrency) { try await email.send(probe) } },
+            "sms": { try await Self.rate(ceilingMessages, inFlight: concurrency) { _ = try await texts.send(text) } },
+        ]
 
         var options = try GlobalOptions.parse([])
         options.dataDir = dataDir
@@ -59,14 +63,16 @@ struct DispatchBench: AsyncParsableCommand {
             settings.batchSize = batch
             settings.concurrency = concurrency
             settings.recordingWindow = recordingWindow
-            var results: [(String, Int, Dispatcher.Report, Double)] = []
+            var results: [(String, Int, Dispatcher.Report, Double, [Double])] = []
             for (name, count, dispatcher) in [
                 ("email", queued.emails, Dispatcher(outbox: runtime.store, snapshots: runtime.snapshots, email: email, clock: clock, settings: settings)),
                 ("sms", queued.texts, Dispatcher(outbox: runtime.store, snapshots: runtime.snapshots, email: nil, texts: texts, clock: clock, settings: settings)),
             ] {
+                let before = try await ceilings[name]!()
                 let start = DispatchTime.now()
                 let report = try await dispatcher.drain()
-                results.append((name, count, report, Self.seconds(since: start)))
+                let seconds = Self.seconds(since: start)
+                results.append((name, count, report, seconds, [before, try await ceilings[name]!()]))
             }
             return results
         }
@@ -74,9 +80,9 @@ struct DispatchBench: AsyncParsableCommand {
         await smsSink.stop()
 
         print("\(accounts) demo accounts; the SMTP sink received \(smtpSink.received), the SMS sink \(smsSink.received) (ceiling runs included)")
-        for (name, queued, report, seconds) in results {
+        for (name, queued, report, seconds, around) in results {
             let rate = Double(report.sent) / seconds
-            let ceiling = name == "email" ? emailCeiling : smsCeiling
+            let ceiling = around.reduce(0, +) / Double(around.count)
             print(String(format: "%@: %d queued; %d sent, %d rescheduled, %d blocked in %.2f s: %.0f messages/s", name, queued, report.sent,
                          report.rescheduled, report.blocked, seconds, rate))
             let work = Double(max(report.workNanoseconds, 1))
@@ -85,7 +91,8 @@ struct DispatchBench: AsyncParsableCommand {
             print(String(format: "  hand-offs %.1f%%, waiting for room in the recording window %.1f%%; claiming batches %.2f s of %.2f s",
                          100 * Double(report.handOffNanoseconds) / work, 100 * Double(report.recordingNanoseconds) / work,
                          Double(report.claimNanoseconds) / 1e9, seconds))
-            print(String(format: "  sink ceiling (same client, %d in flight, no database, no compliance): %.0f messages/s", concurrency, ceiling))
+            print(String(format: "  sink ceiling (same client, %d in flight, no database, no compliance): %.0f messages/s (%.0f before, %.0f after)",
+                         concurrency, ceiling, around[0], around[1]))
             print(String(format: "  ratio: %.1f%% of the ceiling (target ≥ 50%%)", 100 * rate / ceiling))
         }
     }

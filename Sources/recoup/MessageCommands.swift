@@ -123,8 +123,8 @@ struct DispatchCommand: AsyncParsableCommand {
     @Option(help: "smtp://[user:password@]host[:port] (default: RECOUP_SMTP_URL).") var smtp: String?
     @Flag(help: "Drain what is due now, then exit.") var once = false
     @Option(help: "Seconds between polls when nothing is due.") var interval = 2.0
-    @Option(help: "Messages claimed per batch.") var batch = 100
-    @Option(help: "Seconds a claim holds before another dispatcher may take the message over.") var lease = 120.0
+    @Option(help: "Messages claimed per batch.") var batch = Dispatcher.Settings.defaults.batchSize
+    @Option(help: "Seconds a claim holds before another dispatcher may take the message over.") var lease = Dispatcher.Settings.defaults.lease
     @Option(help: "Messages handed off at once.") var concurrency = Dispatcher.Settings.defaults.concurrency
     @Option(help: "Sent messages whose outcome may wait to be written while the next are handed off (a crash hands these off again, with the same Message-ID).")
     var recordingWindow = Dispatcher.Settings.defaults.recordingWindow

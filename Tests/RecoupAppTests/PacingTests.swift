@@ -32,4 +32,16 @@ struct PacingTests {
         #expect(parsed[.email]?.perSecond == 50 && parsed[.sms]?.perSecond == 10)
         #expect(RateLimit.parse("fax=1") == nil && RateLimit.parse("sms=0") == nil)
     }
+
+    @Test func aBatchIsNoLargerThanTheSlowestRateLimitHandsOffInHalfALease() {
+        var settings = Dispatcher.Settings(worker: "w", from: "f", messageDomain: "d", collectorName: "c")
+        settings.batchSize = 250
+        settings.lease = 120
+        #expect(settings.claimLimit(for: [.email, .sms]) == 250, "no limits: the whole batch")
+        settings.rateLimits = [.sms: RateLimit(perSecond: 2), .email: RateLimit(perSecond: 50)]
+        #expect(settings.claimLimit(for: [.email, .sms]) == 120, "2 texts a second for 60 s")
+        #expect(settings.claimLimit(for: [.email]) == 250, "the email limit allows 3,000")
+        settings.rateLimits = [.sms: RateLimit(perSecond: 0.001)]
+        #expect(settings.claimLimit(for: [.sms]) == 1, "always at least one")
+    }
 }

@@ -20,7 +20,10 @@ public struct Dispatcher: Sendable {
         public var collectorName: String
         /// How long a claim holds: longer than any single hand-off takes.
         public var lease: TimeInterval = 120
-        public var batchSize = 100
+        /// Messages claimed per batch (fewer when a rate limit is slow: ``claimLimit(for:)``). Between
+        /// batches nothing is handed off (the last outcomes are written, the next batch claimed and loaded), so a
+        /// batch is large enough to make that pause small.
+        public var batchSize = 250
         /// Messages of a batch in flight at once: hand-offs wait on the network, so they overlap.
         public var concurrency = 8
         /// Outcomes of finished hand-offs that may wait to be written while the next hand-offs go on (they are
@@ -40,6 +43,14 @@ public struct Dispatcher: Sendable {
         public var rateLimits: [ProposedChannel: RateLimit] = [:]
         /// The agency's ceiling on attempts per consumer across media; none: only the law's limits.
         public var contactPressure: ContactPressure?
+
+        /// The messages one batch of `channels` claims: `batchSize`, or as many as the slowest rate-limited channel
+        /// hands off in half a lease, so no claim expires while its message waits its turn (another dispatcher would
+        /// take it over and send it again).
+        public func claimLimit(for channels: Set<ProposedChannel>) -> Int {
+            guard let slowest = channels.compactMap({ rateLimits[$0]?.perSecond }).min() else { return batchSize }
+            return max(1, min(batchSize, Int(slowest * lease / 2)))
+        }
 
         /// The defaults, for showing them.
         public static let defaults = Settings(worker: "", from: "", messageDomain: "", collectorName: "")
@@ -120,7 +131,7 @@ public struct Dispatcher: Sendable {
         let now = clock.now()
         let claiming = DispatchTime.now().uptimeNanoseconds
         let claimed = try await outbox.claimDue(
-            now: now, limit: settings.batchSize, lease: settings.lease, worker: settings.worker, channels: channels)
+            now: now, limit: settings.claimLimit(for: channels), lease: settings.lease, worker: settings.worker, channels: channels)
         report.claimNanoseconds = DispatchTime.now().uptimeNanoseconds - claiming
         report.claimed = claimed.count
         guard !claimed.isEmpty else { return report }

@@ -33,14 +33,22 @@ extension SQLStore: OutboxRepository {
         -> [OutboxMessage]
     {
         guard !channels.isEmpty else { return [] }
+        let rows = try await db.sql.raw(claimStatement(now: now, limit: limit, lease: lease, worker: worker, channels: channels)).all()
+        return try rows.map(Self.outboxMessage).sorted { $0.dueAt < $1.dueAt }
+    }
+
+    /// The claim, one statement. The candidates are picked once (a materialized CTE; on PostgreSQL locked with SKIP
+    /// LOCKED, so concurrent claims pass each other instead of waiting), and the row conditions are checked again on
+    /// the update itself, so a row another dispatcher claimed meanwhile is skipped (SQLite runs one writer at a
+    /// time). Expired leases and due messages are picked by two index range scans, each already in order: one
+    /// query with OR would collect and sort every due message on each claim. On SQLite the update's re-check reads
+    /// `+status`, which keeps the planner from answering it with those two range scans (every queued message)
+    /// instead of looking up the picked ids.
+    func claimStatement(now: Date, limit: Int, lease: TimeInterval, worker: String, channels: Set<ProposedChannel>) -> SQLQueryString {
         let names = channels.map(\.rawValue).sorted()
-        // One statement. The candidates are picked once (a materialized CTE; on PostgreSQL locked with SKIP LOCKED,
-        // so concurrent claims pass each other instead of waiting), and the row conditions are checked again on
-        // the update itself, so a row another dispatcher claimed meanwhile is skipped (SQLite runs one writer at
-        // a time). Expired leases and due messages are picked by two index range scans, each already in order:
-        // one query with OR would collect and sort every due message on each claim.
         let skipLocked: SQLQueryString = db.location.isSQLite ? "" : " FOR UPDATE SKIP LOCKED"
-        let rows = try await db.sql.raw("""
+        let status: SQLQueryString = db.location.isSQLite ? "+status" : "status"
+        return """
             WITH picked AS MATERIALIZED (
                 SELECT id FROM (SELECT id FROM outbox_messages WHERE status = 'sending' AND claimed_until < \(bind: now)
                                 AND channel IN (\(binds: names)) ORDER BY claimed_until LIMIT \(literal: limit)\(skipLocked)) AS expired
@@ -51,10 +59,9 @@ extension SQLStore: OutboxRepository {
             UPDATE outbox_messages
             SET status = 'sending', claimed_by = \(bind: worker), claimed_until = \(bind: now + lease), attempts = attempts + 1
             WHERE id IN (SELECT id FROM picked LIMIT \(literal: limit))
-              AND ((status = 'queued' AND due_at <= \(bind: now)) OR (status = 'sending' AND claimed_until < \(bind: now)))
+              AND ((\(status) = 'queued' AND due_at <= \(bind: now)) OR (\(status) = 'sending' AND claimed_until < \(bind: now)))
             RETURNING *
-            """).all()
-        return try rows.map(Self.outboxMessage).sorted { $0.dueAt < $1.dueAt }
+            """
     }
 
     public func resolve(_ items: [(OutboxMessage, OutboxResolution)], worker: String, at: Date) async throws -> [Bool] {

@@ -45,10 +45,8 @@ struct DispatchBench: AsyncParsableCommand {
             subject: "Your account", text: MessageComposer.body(Self.words, channel: .email, language: "en"))
         let text = OutboundText(idempotencyKey: "ceiling", to: "+15125550100", body: MessageComposer.body(Self.words, channel: .sms, language: "en"))
         let (ceilingMessages, concurrency) = (ceilingMessages, concurrency)
-        let ceilings: [String: @Sendable () async throws -> Double] = [
-            "email": { try await Self.rate(ceilingMessages, inFlight: concurrency) { try await email.send(probe) } },
-            "sms": { try await Self.rate(ceilingMessages, inFlight: concurrency) { _ = try await texts.send(text) } },
-        ]
+        let emailCeiling = { try await Self.rate(ceilingMessages, inFlight: concurrency) { try await email.send(probe) } }
+        let smsCeiling = { try await Self.rate(ceilingMessages, inFlight: concurrency) { _ = try await texts.send(text) } }
 
         var options = try GlobalOptions.parse([])
         options.dataDir = dataDir
@@ -64,15 +62,17 @@ struct DispatchBench: AsyncParsableCommand {
             settings.concurrency = concurrency
             settings.recordingWindow = recordingWindow
             var results: [(String, Int, Dispatcher.Report, Double, [Double])] = []
-            for (name, count, dispatcher) in [
-                ("email", queued.emails, Dispatcher(outbox: runtime.store, snapshots: runtime.snapshots, email: email, clock: clock, settings: settings)),
-                ("sms", queued.texts, Dispatcher(outbox: runtime.store, snapshots: runtime.snapshots, email: nil, texts: texts, clock: clock, settings: settings)),
+            for (name, count, dispatcher, ceiling) in [
+                ("email", queued.emails, Dispatcher(outbox: runtime.store, snapshots: runtime.snapshots, email: email, clock: clock, settings: settings),
+                 emailCeiling),
+                ("sms", queued.texts, Dispatcher(outbox: runtime.store, snapshots: runtime.snapshots, email: nil, texts: texts, clock: clock, settings: settings),
+                 smsCeiling),
             ] {
-                let before = try await ceilings[name]!()
+                let before = try await ceiling()
                 let start = DispatchTime.now()
                 let report = try await dispatcher.drain()
                 let seconds = Self.seconds(since: start)
-                results.append((name, count, report, seconds, [before, try await ceilings[name]!()]))
+                results.append((name, count, report, seconds, [before, try await ceiling()]))
             }
             return results
         }

@@ -1,7 +1,8 @@
+import Compliance
 import Foundation
 import RecoupTestSupport
 import SQLKit
-import Storage
+@testable import Storage
 import Testing
 
 /// SQLite's planner has no statistics, so a query that names `tenant_id` and a list of ids can be planned as a
@@ -26,6 +27,18 @@ struct QueryPlanTests {
             let plan = try await database.sqlDatabase.raw("EXPLAIN QUERY PLAN \(query)").all()
                 .map { try $0.decode(column: "detail", as: String.self) }
             #expect(plan.count == 1 && plan[0].hasSuffix("(tenant_id=? AND id=?)"), "\(table) with \(ids) ids: \(plan)")
+        }
+    }
+
+    /// The claim's update re-checks the picked rows by id; planned from the status index instead, it walked every
+    /// queued message on each claim (35 ms a claim with 86,000 queued).
+    @Test func theClaimLooksUpThePickedMessagesByID() async throws {
+        try await withStore(.sqlite) { database, store in
+            let claim = store.claimStatement(now: Date(), limit: 250, lease: 120, worker: "w", channels: [.email, .sms])
+            let plan = try await database.sqlDatabase.raw("EXPLAIN QUERY PLAN \(claim)").all()
+                .map { try $0.decode(column: "detail", as: String.self) }
+            #expect(plan.first == "SEARCH outbox_messages USING INDEX sqlite_autoindex_outbox_messages_1 (id=?)", "\(plan)")
+            #expect(!plan.contains { $0.contains("MULTI-INDEX OR") }, "\(plan)")
         }
     }
 }

@@ -208,7 +208,7 @@ extension SQLStore: OutboxRepository {
         guard existing == nil else { return }
         try await sql.insert(into: "engagement_events")
             .columns("id", "tenant_id", "message_id", "kind", "occurred_at", "detail")
-            .values(SQLBind(UUID().uuidString.lowercased()), SQLBind(message.tenantID.description), SQLBind(id), SQLBind(kind.rawValue),
+            .values(SQLBind(UUID.timeOrdered(at: at).uuidString.lowercased()), SQLBind(message.tenantID.description), SQLBind(id), SQLBind(kind.rawValue),
                     SQLBind(at), SQLBind(detail))
             .run()
         var details = ["message_id": id, "channel": message.channel.rawValue, "kind": kind.rawValue]

@@ -90,7 +90,7 @@ public enum AuditChain {
     }
 
     public static func seal(
-        _ entry: AuditEntry, id: UUID = UUID(), tenantID: TenantID, sequence: Int64, occurredAt: Date,
+        _ entry: AuditEntry, id: UUID = .timeOrdered(), tenantID: TenantID, sequence: Int64, occurredAt: Date,
         previousHash: String
     ) -> AuditEvent {
         let instant = storedInstant(occurredAt)

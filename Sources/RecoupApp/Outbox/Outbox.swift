@@ -46,7 +46,7 @@ public struct OutboxMessage: Sendable, Equatable {
     public var providerRef: String?
 
     public init(
-        id: UUID = UUID(), tenantID: TenantID, accountID: AccountID, consumerID: ConsumerID, channel: ProposedChannel,
+        id: UUID = .timeOrdered(), tenantID: TenantID, accountID: AccountID, consumerID: ConsumerID, channel: ProposedChannel,
         destinationID: ContactPointID, recipient: String, language: String, subject: String, body: String,
         status: OutboxStatus = .queued, dueAt: Date, attempts: Int = 0, lastError: String? = nil, rule: String? = nil,
         createdAt: Date, sentAt: Date? = nil, providerRef: String? = nil

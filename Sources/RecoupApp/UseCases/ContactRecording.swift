@@ -18,7 +18,7 @@ public struct RecordedContact: Sendable, Equatable {
     public var recordedBy: String
 
     public init(
-        id: UUID = UUID(), accountID: AccountID, consumerID: ConsumerID, occurredAt: Date, direction: Direction,
+        id: UUID = .timeOrdered(), accountID: AccountID, consumerID: ConsumerID, occurredAt: Date, direction: Direction,
         channel: HistoryChannel, destinationID: ContactPointID?, dialingMethod: DialingMethod?, outcome: ContactOutcome,
         contentType: ContentType?, recordedBy: String
     ) {

@@ -13,7 +13,7 @@ public struct RecordedFact: Sendable {
     public var recordedAt: Date
     public var recordedBy: String
 
-    public init(id: UUID = UUID(), consumerID: ConsumerID, accountID: AccountID, kind: RecordedFactKind, fact: Data,
+    public init(id: UUID = .timeOrdered(), consumerID: ConsumerID, accountID: AccountID, kind: RecordedFactKind, fact: Data,
                 recordedAt: Date, recordedBy: String) {
         self.id = id
         self.consumerID = consumerID

@@ -405,14 +405,7 @@ struct TimeOrderedIDs {
         millisecond = UInt64(max(0, instant.timeIntervalSince1970 * 1000)) & 0xFFFF_FFFF_FFFF
         self.row = UInt64(row) & 0xF_FFFF_FFFF
         random = [UInt8](repeating: 0, count: count * 4)
-        random.withUnsafeMutableBytes { buffer in
-            #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
-            arc4random_buf(buffer.baseAddress!, buffer.count)
-            #else
-            var generator = SystemRandomNumberGenerator()
-            for index in buffer.indices { buffer[index] = generator.next() }
-            #endif
-        }
+        random.withUnsafeMutableBytes(fillRandom)
     }
 
     mutating func next() -> UUID {

@@ -70,35 +70,19 @@ extension SQLStore: OutboxRepository {
             var results = [Bool](repeating: false, count: items.count)
             var audit: [TenantID: [AuditEntry]] = [:]
             var contacts: [TenantID: [(RecordedContact, String)]] = [:]
-            // Sent messages, the bulk of every group: one UPDATE per tenant for all of them.
-            let sent = items.indices.filter { if case .sent = items[$0].1 { true } else { false } }
-            for (tenant, indices) in Dictionary(grouping: sent, by: { items[$0].0.tenantID }) {
-                let won = try await self.markSent(indices.map { items[$0] }, tenantID: tenant, worker: worker, at: at, on: sql)
+            // One UPDATE per tenant for the whole group, whatever became of each message.
+            for (tenant, indices) in Dictionary(grouping: items.indices, by: { items[$0].0.tenantID }) {
+                let won = try await self.markResolved(indices.map { items[$0] }, tenantID: tenant, worker: worker, at: at, on: sql)
                 for index in indices where won.contains(items[index].0.id) {
                     results[index] = true
-                    guard case let .sent(contact, entry, _) = items[index].1 else { continue }
-                    contacts[tenant, default: []].append((contact, "outbox:" + items[index].0.id.uuidString.lowercased()))
-                    audit[tenant, default: []] += [Self.audit(contact), entry]
+                    switch items[index].1 {
+                    case let .sent(contact, entry, _):
+                        contacts[tenant, default: []].append((contact, "outbox:" + items[index].0.id.uuidString.lowercased()))
+                        audit[tenant, default: []] += [Self.audit(contact), entry]
+                    case let .closed(_, _, _, entry): audit[tenant, default: []].append(entry)
+                    case .retry: break
+                    }
                 }
-            }
-            for index in items.indices where !sent.contains(index) {
-                let (message, resolution) = items[index]
-                let (status, dueAt, error, rule): (OutboxStatus, Date, String?, String?) = switch resolution {
-                case let .retry(next, reason, rule): (.queued, next, reason, rule)
-                case let .closed(final, reason, rule, _): (final, message.dueAt, reason, rule)
-                case .sent: (.sent, message.dueAt, nil, nil)
-                }
-                // The claim must still be this worker's: same worker, same attempt, lease not taken over.
-                let updated = try await sql.raw("""
-                    UPDATE outbox_messages
-                    SET status = \(bind: status.rawValue), due_at = \(bind: dueAt), last_error = \(bind: error), rule = \(bind: rule),
-                        claimed_by = NULL, claimed_until = NULL
-                    WHERE tenant_id = \(bind: message.tenantID.description) AND id = \(bind: message.id.uuidString.lowercased())
-                      AND status = 'sending' AND claimed_by = \(bind: worker) AND attempts = \(bind: message.attempts)
-                    RETURNING id
-                    """).all()
-                results[index] = !updated.isEmpty
-                if !updated.isEmpty, case let .closed(_, _, _, entry) = resolution { audit[message.tenantID, default: []].append(entry) }
             }
             for (tenant, rows) in contacts { try await self.insertRows(rows, tenantID: tenant, at: at, on: sql) }
             // One append per tenant: the chain is extended once for the whole group.
@@ -109,34 +93,62 @@ extension SQLStore: OutboxRepository {
         }
     }
 
-    /// Marks a tenant's sent messages sent in one statement, each only while the claim is still this worker's
-    /// (same attempt, lease not taken over); returns the ids it marked.
-    private func markSent(
+    /// Writes a tenant's resolutions in one statement, each only while the claim is still this worker's (same
+    /// attempt, lease not taken over); returns the ids it wrote. Sent messages get their sending instant and the
+    /// provider's reference; retries their next due instant; every message not sent its reason and rule.
+    private func markResolved(
         _ items: [(OutboxMessage, OutboxResolution)], tenantID: TenantID, worker: String, at: Date, on sql: any SQLDatabase
     ) async throws -> Set<UUID> {
         var marked: Set<UUID> = []
-        for chunk in items.chunks(of: 200) {
-            func cases<T: Encodable & Sendable>(_ value: (OutboxMessage, OutboxResolution) -> T) -> SQLQueryString {
+        for chunk in items.chunks(of: 100) {
+            /// `CASE id WHEN <id> THEN <value> … ELSE <otherwise> END` over the messages `value` answers for
+            /// (`otherwise` alone when it answers for none).
+            func cases<T: Encodable & Sendable>(else otherwise: SQLQueryString = "NULL", _ value: (OutboxMessage, OutboxResolution) -> T??) -> SQLQueryString {
+                let answered = chunk.compactMap { message, resolution in value(message, resolution).map { (message.id, $0) } }
+                guard !answered.isEmpty else { return otherwise }
                 var text: SQLQueryString = "CASE id"
-                for item in chunk {
+                for (id, value) in answered {
                     text.appendLiteral(" WHEN ")
-                    text.appendInterpolation(bind: item.0.id.uuidString.lowercased())
+                    text.appendInterpolation(bind: id.uuidString.lowercased())
                     text.appendLiteral(" THEN ")
-                    text.appendInterpolation(bind: value(item.0, item.1))
+                    text.appendInterpolation(bind: value)
                 }
+                text.appendLiteral(" ELSE ")
+                text.appendInterpolation(otherwise)
                 text.appendLiteral(" END")
                 return text
             }
-            let references = cases { _, resolution -> String? in
-                if case let .sent(_, _, reference) = resolution { reference } else { nil }
+            let status = cases { _, resolution -> String?? in
+                switch resolution {
+                case .sent: OutboxStatus.sent.rawValue
+                case .retry: OutboxStatus.queued.rawValue
+                case let .closed(final, _, _, _): final.rawValue
+                }
+            }
+            let reasons = cases { _, resolution -> String?? in
+                switch resolution {
+                case .sent: nil
+                case let .retry(_, reason, _), let .closed(_, reason, _, _): reason
+                }
+            }
+            let rules = cases { _, resolution -> String?? in
+                switch resolution {
+                case .sent: nil
+                case let .retry(_, _, rule), let .closed(_, _, rule, _): .some(rule)
+                }
+            }
+            let dueAt = cases(else: "due_at") { _, resolution -> Date?? in if case let .retry(next, _, _) = resolution { next } else { nil } }
+            let sentAt = cases(else: "sent_at") { _, resolution -> Date?? in if case .sent = resolution { at } else { nil } }
+            let references = cases(else: "provider_ref") { _, resolution -> String?? in
+                if case let .sent(_, _, reference) = resolution { .some(reference) } else { nil }
             }
             let ids = SQLBind.group(chunk.map { $0.0.id.uuidString.lowercased() })
             let rows = try await sql.raw("""
                 UPDATE outbox_messages
-                SET status = 'sent', last_error = NULL, rule = NULL, sent_at = \(bind: at), provider_ref = \(references),
-                    claimed_by = NULL, claimed_until = NULL
+                SET status = \(status), last_error = \(reasons), rule = \(rules), due_at = \(dueAt), sent_at = \(sentAt),
+                    provider_ref = \(references), claimed_by = NULL, claimed_until = NULL
                 WHERE tenant_id = \(bind: tenantID.description) AND id IN \(ids) AND status = 'sending' AND claimed_by = \(bind: worker)
-                  AND attempts = \(cases { message, _ in message.attempts })
+                  AND attempts = \(cases { message, _ -> Int?? in message.attempts })
                 RETURNING id
                 """).all()
             for row in rows {

@@ -101,8 +101,8 @@ extension SQLStore: OutboxRepository {
     ) async throws -> Set<UUID> {
         var marked: Set<UUID> = []
         for chunk in items.chunks(of: 100) {
-            /// `CASE id WHEN <id> THEN <value> … ELSE <otherwise> END` over the messages `value` answers for
-            /// (`otherwise` alone when it answers for none).
+            /// `CASE id WHEN <id> THEN <value> … ELSE <otherwise> END`: `value` answers nil for a message left to
+            /// `otherwise`, and `.some(nil)` for one set to NULL (`otherwise` alone when it leaves them all).
             func cases<T: Encodable & Sendable>(else otherwise: SQLQueryString = "NULL", _ value: (OutboxMessage, OutboxResolution) -> T??) -> SQLQueryString {
                 let answered = chunk.compactMap { message, resolution in value(message, resolution).map { (message.id, $0) } }
                 guard !answered.isEmpty else { return otherwise }

@@ -44,7 +44,6 @@ struct DispatchBench: AsyncParsableCommand {
             messageID: "<ceiling@recoup.localhost>", from: "Bench <bench@recoup.localhost>", to: "pat@example.com",
             subject: "Your account", text: MessageComposer.body(Self.words, channel: .email, language: "en"))
         let text = OutboundText(idempotencyKey: "ceiling", to: "+15125550100", body: MessageComposer.body(Self.words, channel: .sms, language: "en"))
-        let (ceilingMessages, concurrency) = (ceilingMessages, concurrency)
         let emailCeiling = { try await Self.rate(ceilingMessages, inFlight: concurrency) { try await email.send(probe) } }
         let smsCeiling = { try await Self.rate(ceilingMessages, inFlight: concurrency) { _ = try await texts.send(text) } }
 

@@ -89,6 +89,7 @@ public enum AuditChain {
         return "{" + fields.joined(separator: ",") + "}"
     }
 
+    /// Seals an entry as the next event after `previousHash`.
     public static func seal(
         _ entry: AuditEntry, id: UUID = .timeOrdered(), tenantID: TenantID, sequence: Int64, occurredAt: Date,
         previousHash: String

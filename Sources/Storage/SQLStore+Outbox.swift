@@ -102,10 +102,15 @@ extension SQLStore: OutboxRepository {
         var marked: Set<UUID> = []
         for chunk in items.chunks(of: 100) {
             /// `CASE id WHEN <id> THEN <value> … ELSE <otherwise> END`: `value` answers nil for a message left to
-            /// `otherwise`, and `.some(nil)` for one set to NULL (`otherwise` alone when it leaves them all).
-            func cases<T: Encodable & Sendable>(else otherwise: SQLQueryString = "NULL", _ value: (OutboxMessage, OutboxResolution) -> T??) -> SQLQueryString {
+            /// `otherwise`, and `.some(nil)` for one set to NULL. One value for every message is bound once, and
+            /// `otherwise` stands alone when every message is left to it: a group of sent texts binds each id twice
+            /// (the list and its provider reference) instead of seven times.
+            func cases<T: Encodable & Sendable & Equatable>(
+                else otherwise: SQLQueryString = "NULL", _ value: (OutboxMessage, OutboxResolution) -> T??
+            ) -> SQLQueryString {
                 let answered = chunk.compactMap { message, resolution in value(message, resolution).map { (message.id, $0) } }
-                guard !answered.isEmpty else { return otherwise }
+                guard let first = answered.first else { return otherwise }
+                if answered.count == chunk.count, answered.allSatisfy({ $0.1 == first.1 }) { return "\(bind: first.1)" }
                 var text: SQLQueryString = "CASE id"
                 for (id, value) in answered {
                     text.appendLiteral(" WHEN ")

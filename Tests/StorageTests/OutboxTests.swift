@@ -84,6 +84,57 @@ struct OutboxTests {
         }
     }
 
+    /// One group commit of every kind of outcome writes each message as its outcome says, in one statement, and
+    /// leaves alone a message whose claim was lost.
+    @Test(arguments: TestDatabase.available)
+    func aGroupWritesEachResolutionAsItSays(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
+            let (acme, account) = try await setUp(store)
+            let consumer = try #require(try await store.account(account, scope: AccessScope(tenantID: acme.tenant.id))?.primaryParty?.consumerID)
+            let audit = AuditEntry(actor: "test", action: "message.queued", subjectType: "account", subjectID: account.description)
+            for index in 0..<6 {
+                _ = try await store.enqueue(message(acme, account, consumer: consumer, due: Self.t0 + Double(index)), idempotencyKey: "g\(index)", audit: audit)
+            }
+            let now = Self.t0 + 100
+            let claimed = try await store.claimDue(now: now, limit: 10, lease: 60, worker: "w", channels: [.email])
+            #expect(claimed.count == 6)
+            func sent(_ reference: String?) -> OutboxResolution {
+                .sent(RecordedContact(accountID: account, consumerID: consumer, occurredAt: now, direction: .outbound, channel: .email,
+                                      destinationID: nil, dialingMethod: nil, outcome: .delivered, contentType: nil, recordedBy: "test"),
+                      AuditEntry(actor: "test", action: "message.sent", subjectType: "account", subjectID: account.description), providerRef: reference)
+            }
+            let closing = AuditEntry(actor: "test", action: "message.blocked", subjectType: "account", subjectID: account.description)
+            var stale = claimed[5]
+            stale.attempts += 1  // another dispatcher's later claim
+            let results = try await store.resolve([
+                (claimed[0], sent("ref-1")), (claimed[1], sent(nil)),
+                (claimed[2], .retry(at: now + 3600, reason: "not before 8 am", rule: "FDCPA-805a1-TIME")),
+                (claimed[3], .closed(.blocked, reason: "revoked", rule: "TCPA-REVOCATION", closing)),
+                (claimed[4], .closed(.dead, reason: "550 no such user", rule: nil, closing)),
+                (stale, sent("ref-lost")),
+            ], worker: "w", at: now + 1)
+            #expect(results == [true, true, true, true, true, false])
+            let stored = Dictionary(uniqueKeysWithValues: try await store.messages(account: account, tenantID: acme.tenant.id).map { ($0.id, $0) })
+            let rows = try claimed.map { try #require(stored[$0.id]) }
+            #expect(rows.map(\.status) == [.sent, .sent, .queued, .blocked, .dead, .sending])
+            #expect(rows[0].sentAt == now + 1 && rows[0].providerRef == "ref-1" && rows[0].lastError == nil && rows[0].rule == nil)
+            #expect(rows[1].sentAt == now + 1 && rows[1].providerRef == nil)
+            #expect(rows[2].dueAt == now + 3600 && rows[2].lastError == "not before 8 am" && rows[2].rule == "FDCPA-805a1-TIME" && rows[2].sentAt == nil)
+            #expect(rows[3].dueAt == claimed[3].dueAt && rows[3].lastError == "revoked" && rows[3].rule == "TCPA-REVOCATION")
+            #expect(rows[4].lastError == "550 no such user" && rows[4].rule == nil && rows[4].sentAt == nil)
+            #expect(rows[5].providerRef == nil && rows[5].sentAt == nil, "a lost claim writes nothing")
+            #expect(try await store.contacts(consumer: consumer, tenantID: acme.tenant.id).count == 2, "a contact for each message sent")
+
+            // The retry comes due and the lost claim's lease runs out: a group of one kind binds its common values
+            // once, and the statement still checks each claim.
+            let more = try await store.claimDue(now: now + 3601, limit: 10, lease: 60, worker: "v", channels: [.email])
+            #expect(Set(more.map(\.id)) == [claimed[2].id, claimed[5].id])
+            #expect(try await store.resolve(more.map { ($0, sent("ref-2")) }, worker: "v", at: now + 3602) == [true, true])
+            let final = try await store.messages(account: account, tenantID: acme.tenant.id)
+            #expect(final.filter { $0.status == .sent }.count == 4 && final.filter { $0.providerRef == "ref-2" }.count == 2)
+        }
+    }
+
     /// Records what would have gone to the relay; fails as told.
     final class RecordingTransport: EmailTransport, @unchecked Sendable {
         private let lock = NSLock()

@@ -19,13 +19,16 @@ struct QueryPlanTests {
         }
     }
 
+    /// What SQLite answers to EXPLAIN QUERY PLAN: one line per step.
+    static func plan(of query: SQLQueryString, on database: RecoupDatabase) async throws -> [String] {
+        try await database.sqlDatabase.raw("EXPLAIN QUERY PLAN \(query)").all().map { try $0.decode(column: "detail", as: String.self) }
+    }
+
     @Test(arguments: ["accounts", "consumers", "outbox_messages"], [2, 8, 100])
     func lookupsByTenantAndIDsSeekEachID(_ table: String, ids: Int) async throws {
         try await withStore(.sqlite) { database, _ in
             // Bound values, as the store binds them: literals are planned differently.
-            let query = Self.lookup(table, ids: SQLBind.group((0..<ids).map { "id-\($0)" }))
-            let plan = try await database.sqlDatabase.raw("EXPLAIN QUERY PLAN \(query)").all()
-                .map { try $0.decode(column: "detail", as: String.self) }
+            let plan = try await Self.plan(of: Self.lookup(table, ids: SQLBind.group((0..<ids).map { "id-\($0)" })), on: database)
             #expect(plan.count == 1 && plan[0].hasSuffix("(tenant_id=? AND id=?)"), "\(table) with \(ids) ids: \(plan)")
         }
     }
@@ -35,8 +38,7 @@ struct QueryPlanTests {
     @Test func theClaimLooksUpThePickedMessagesByID() async throws {
         try await withStore(.sqlite) { database, store in
             let claim = store.claimStatement(now: Date(), limit: 250, lease: 120, worker: "w", channels: [.email, .sms])
-            let plan = try await database.sqlDatabase.raw("EXPLAIN QUERY PLAN \(claim)").all()
-                .map { try $0.decode(column: "detail", as: String.self) }
+            let plan = try await Self.plan(of: claim, on: database)
             #expect(plan.first == "SEARCH outbox_messages USING INDEX sqlite_autoindex_outbox_messages_1 (id=?)", "\(plan)")
             #expect(!plan.contains { $0.contains("MULTI-INDEX OR") }, "\(plan)")
         }

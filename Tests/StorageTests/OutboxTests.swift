@@ -31,15 +31,24 @@ struct OutboxTests {
             recipient: "pat@example.com", language: "en", subject: "Hello", body: "Text", dueAt: due, createdAt: due)
     }
 
+    /// Queues `count` emails to the account's consumer, due a second apart from `t0`, with idempotency keys
+    /// `<keys>0`, `<keys>1`, …; the consumer, and the audit entry they were queued with.
+    func enqueue(_ count: Int, keys: String, _ store: SQLStore, _ acme: StorageTests.Agency, _ account: AccountID) async throws
+        -> (ConsumerID, AuditEntry)
+    {
+        let consumer = try #require(try await store.account(account, scope: AccessScope(tenantID: acme.tenant.id))?.primaryParty?.consumerID)
+        let audit = AuditEntry(actor: "test", action: "message.queued", subjectType: "account", subjectID: account.description)
+        for index in 0..<count {
+            _ = try await store.enqueue(message(acme, account, consumer: consumer, due: Self.t0 + Double(index)), idempotencyKey: "\(keys)\(index)", audit: audit)
+        }
+        return (consumer, audit)
+    }
+
     @Test(arguments: TestDatabase.available)
     func claimsAreExclusiveLeasesAndALostClaimWritesNothing(_ kind: TestDatabase) async throws {
         try await withStore(kind) { _, store in
             let (acme, account) = try await setUp(store)
-            let consumer = try #require(try await store.account(account, scope: AccessScope(tenantID: acme.tenant.id))?.primaryParty?.consumerID)
-            let audit = AuditEntry(actor: "test", action: "message.queued", subjectType: "account", subjectID: account.description)
-            for index in 0..<25 {
-                _ = try await store.enqueue(message(acme, account, consumer: consumer, due: Self.t0 + Double(index)), idempotencyKey: "k\(index)", audit: audit)
-            }
+            let (consumer, audit) = try await enqueue(25, keys: "k", store, acme, account)
             let (again, created) = try await store.enqueue(message(acme, account, consumer: consumer, due: Self.t0), idempotencyKey: "k3", audit: audit)
             #expect(!created && again.dueAt == Self.t0 + 3, "a repeated idempotency key answers the message already queued")
             #expect(try await store.messages(status: .queued, tenantID: acme.tenant.id, limit: 100).count == 25)
@@ -90,11 +99,7 @@ struct OutboxTests {
     func aGroupWritesEachResolutionAsItSays(_ kind: TestDatabase) async throws {
         try await withStore(kind) { _, store in
             let (acme, account) = try await setUp(store)
-            let consumer = try #require(try await store.account(account, scope: AccessScope(tenantID: acme.tenant.id))?.primaryParty?.consumerID)
-            let audit = AuditEntry(actor: "test", action: "message.queued", subjectType: "account", subjectID: account.description)
-            for index in 0..<6 {
-                _ = try await store.enqueue(message(acme, account, consumer: consumer, due: Self.t0 + Double(index)), idempotencyKey: "g\(index)", audit: audit)
-            }
+            let (consumer, _) = try await enqueue(6, keys: "g", store, acme, account)
             let now = Self.t0 + 100
             let claimed = try await store.claimDue(now: now, limit: 10, lease: 60, worker: "w", channels: [.email])
             #expect(claimed.count == 6)

@@ -411,15 +411,9 @@ struct TimeOrderedIDs {
     mutating func next() -> UUID {
         precondition((index + 1) * 4 <= random.count, "more ids than the row asked for")
         let counter = row << 6 | UInt64(index)  // 42 bits: 12 in rand_a, 30 at the top of rand_b
-        let r = random[index * 4..<index * 4 + 4].map { $0 }
+        let r = random[index * 4..<index * 4 + 4].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         index += 1
-        let t = millisecond
-        let randA = counter >> 30, randB = counter & 0x3FFF_FFFF
-        return UUID(uuid: (
-            UInt8(t >> 40 & 0xFF), UInt8(t >> 32 & 0xFF), UInt8(t >> 24 & 0xFF), UInt8(t >> 16 & 0xFF),
-            UInt8(t >> 8 & 0xFF), UInt8(t & 0xFF),
-            0x70 | UInt8(randA >> 8 & 0x0F), UInt8(randA & 0xFF),
-            0x80 | UInt8(randB >> 24 & 0x3F), UInt8(randB >> 16 & 0xFF), UInt8(randB >> 8 & 0xFF), UInt8(randB & 0xFF),
-            r[0], r[1], r[2], r[3]))
+        // rand_b: the counter's low 30 bits, then the 32 random bits.
+        return .version7(millisecond: millisecond, randA: counter >> 30, randB: (counter & 0x3FFF_FFFF) << 32 | r)
     }
 }

@@ -29,8 +29,9 @@ enum BulkValue: Sendable {
 
 /// Appends many rows to one table inside the caller's transaction by the fastest route each database offers,
 /// skipping SQLKit's per-value serialization (which cost more than SQLite's own work on a large file):
-/// PostgreSQL takes the rows through `COPY … FROM STDIN`; SQLite through multi-row `INSERT` statements whose text
-/// is built once per shape and whose values are bound directly.
+/// PostgreSQL takes many rows through `COPY … FROM STDIN` (a few through one `INSERT`: COPY waits for the server
+/// once more before the rows go); SQLite through multi-row `INSERT` statements whose text is built once per shape
+/// and whose values are bound directly.
 ///
 /// Both paths store exactly what SQLKit would: timestamps as SQLite's REAL seconds since 1970 and as PostgreSQL
 /// `timestamptz`, so rows read back the same whichever way they were written.
@@ -43,7 +44,13 @@ struct BulkInserter {
     func insert(into table: String, columns: [String], rows: [[BulkValue]]) async throws {
         guard !rows.isEmpty else { return }
         if let postgres = sql as? any PostgresDatabase {
-            try await copy(into: table, columns: columns, rows: rows, on: postgres)
+            if rows.count >= Self.copyMinimumRows {
+                try await copy(into: table, columns: columns, rows: rows, on: postgres)
+            } else {
+                var insert = sql.insert(into: table).columns(columns)
+                for row in rows { insert = insert.values(row.map(\.expression)) }
+                try await insert.run()
+            }
         } else if let sqlite = sql as? any SQLiteDatabase {
             try await insert(into: table, columns: columns, rows: rows, on: sqlite)
         } else {
@@ -81,6 +88,9 @@ struct BulkInserter {
     }
 
     // MARK: PostgreSQL
+
+    /// Rows from which COPY is worth its extra round trip.
+    static let copyMinimumRows = 100
 
     /// Bytes buffered before each `CopyData` message.
     static let copyBufferBytes = 1 << 20

@@ -102,22 +102,19 @@ extension SQLStore: ContactRepository {
         try await insertRows([(contact, idempotencyKey)], tenantID: tenantID, at: at, on: sql)
     }
 
-    /// Writes contacts' rows with one statement per 200; the caller appends their audit events.
+    /// Writes contacts' rows; the caller appends their audit events.
     func insertRows(_ contacts: [(RecordedContact, String?)], tenantID: TenantID, at: Date, on sql: any SQLDatabase) async throws {
-        for chunk in contacts.chunks(of: 200) {
-            var insert = sql.insert(into: "contact_events")
-                .columns("id", "tenant_id", "account_id", "consumer_id", "occurred_at", "direction", "channel", "destination_id",
-                         "dialing_method", "outcome", "content_type", "recorded_by", "idempotency_key", "created_at")
-            for (contact, idempotencyKey) in chunk {
-                insert = insert.values(
-                    SQLBind(contact.id.uuidString.lowercased()), SQLBind(tenantID.description), SQLBind(contact.accountID.description),
-                    SQLBind(contact.consumerID.description), SQLBind(contact.occurredAt), SQLBind(contact.direction.rawValue),
-                    SQLBind(contact.channel.rawValue), SQLBind(contact.destinationID?.description),
-                    SQLBind(contact.dialingMethod?.rawValue), SQLBind(contact.outcome.rawValue), SQLBind(contact.contentType?.rawValue),
-                    SQLBind(contact.recordedBy), SQLBind(idempotencyKey), SQLBind(at))
-            }
-            try await insert.run()
-        }
+        try await BulkInserter(sql: sql).insert(
+            into: "contact_events",
+            columns: ["id", "tenant_id", "account_id", "consumer_id", "occurred_at", "direction", "channel", "destination_id",
+                      "dialing_method", "outcome", "content_type", "recorded_by", "idempotency_key", "created_at"],
+            rows: contacts.map { contact, idempotencyKey in
+                [.text(contact.id.uuidString.lowercased()), .text(tenantID.description), .text(contact.accountID.description),
+                 .text(contact.consumerID.description), .timestamp(contact.occurredAt), .text(contact.direction.rawValue),
+                 .text(contact.channel.rawValue), .text(contact.destinationID?.description), .text(contact.dialingMethod?.rawValue),
+                 .text(contact.outcome.rawValue), .text(contact.contentType?.rawValue), .text(contact.recordedBy), .text(idempotencyKey),
+                 .timestamp(at)]
+            })
     }
 
     /// The `contact.recorded` audit event of a contact.

@@ -33,7 +33,8 @@ extension SQLStore: OutboxRepository {
         -> [OutboxMessage]
     {
         guard !channels.isEmpty else { return [] }
-        let rows = try await db.sql.raw(claimStatement(now: now, limit: limit, lease: lease, worker: worker, channels: channels)).all()
+        let claim = claimStatement(now: now, limit: limit, lease: lease, worker: worker, channels: channels)
+        let rows = try await session { sql in try await sql.raw(claim).all() }
         return try rows.map(Self.outboxMessage).sorted { $0.dueAt < $1.dueAt }
     }
 

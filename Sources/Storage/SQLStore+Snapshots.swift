@@ -5,14 +5,18 @@ import SQLKit
 
 extension SQLStore: SnapshotSource {
     /// Seven queries per chunk of 500 accounts, whatever the chunk's size: accounts, parties, consumers, contact
-    /// points, contacts, facts, do-not-text entries.
+    /// points, contacts, facts, do-not-text entries; all in one session.
     public func snapshotInputs(_ ids: [AccountID], tenantID: TenantID) async throws -> [AccountID: SnapshotInput] {
+        try await session { sql in try await self.snapshotInputs(ids, tenantID: tenantID, on: sql) }
+    }
+
+    private func snapshotInputs(_ ids: [AccountID], tenantID: TenantID, on sql: any SQLDatabase) async throws -> [AccountID: SnapshotInput] {
         let tenant = tenantID.description
         var inputs: [AccountID: SnapshotInput] = [:]
         for chunk in Array(Set(ids.map(\.description))).sorted().chunks(of: 500) {
             func rows(_ table: String, _ column: String, in values: [String], orderBy: String? = nil) async throws -> [any SQLRow] {
                 guard !values.isEmpty else { return [] }
-                var query = db.sql.select().column(SQLLiteral.all).from(table).where("tenant_id", .equal, tenant)
+                var query = sql.select().column(SQLLiteral.all).from(table).where("tenant_id", .equal, tenant)
                     .where(SQLIdentifier(column), .in, SQLBind.group(values))
                 if let orderBy { query = query.orderBy(orderBy) }
                 return try await query.all()

@@ -115,7 +115,13 @@ struct TextProviderTransportTests {
         #expect(WebhookSignature.isValid(signature, url: url, parameters: parameters.reversed(), token: "12345"), "order does not matter")
         #expect(!WebhookSignature.isValid(signature, url: url, parameters: parameters + [("Body", "x")], token: "12345"))
         #expect(!WebhookSignature.isValid(signature, url: url, parameters: parameters, token: "54321"))
-        let form = WebhookSignature.formBody([("Body", "Stop & go = 100%"), ("From", "+1 512")])
-        #expect(WebhookSignature.formParameters(form).map { [$0.0, $0.1] } == [["Body", "Stop & go = 100%"], ["From", "+1 512"]])
+    }
+
+    @Test func formBodiesAreEncodedAsBrowsersDoAndReadBack() {
+        let pairs = [("Body", "Stop & go = 100%"), ("From", "+1 512"), ("Texto", "Está pagado, ¿sí? ~ñ/é\n"), ("Empty", ""), ("a-b._*", "~")]
+        let form = WebhookSignature.formBody(pairs)
+        #expect(form == "Body=Stop+%26+go+%3D+100%25&From=%2B1+512&Texto=Est%C3%A1+pagado%2C+%C2%BFs%C3%AD%3F+%7E%C3%B1%2F%C3%A9%0A"
+            + "&Empty=&a-b._*=%7E")
+        #expect(WebhookSignature.formParameters(form).map { [$0.0, $0.1] } == pairs.map { [$0.0, $0.1] })
     }
 }

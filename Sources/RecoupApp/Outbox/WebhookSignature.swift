@@ -42,13 +42,34 @@ public enum WebhookSignature {
         }
     }
 
-    /// Encodes pairs as a form body (the inverse of ``formParameters(_:)``).
+    /// Encodes pairs as a form body (the inverse of ``formParameters(_:)``), as browsers do
+    /// (`application/x-www-form-urlencoded`): ASCII letters, digits and `-._*` stay, a space becomes `+`, every other
+    /// byte of the UTF-8 text is percent-encoded. Built byte by byte: every text a dispatcher hands to a provider
+    /// passes here.
     public static func formBody(_ parameters: [(String, String)]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._*")
-        func encode(_ text: String) -> String {
-            (text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text).replacingOccurrences(of: "%20", with: "+")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(parameters.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 2 } * 3 / 2)
+        func append(_ text: String) {
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                     UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "*"):
+                    bytes.append(byte)
+                case UInt8(ascii: " "):
+                    bytes.append(UInt8(ascii: "+"))
+                default:
+                    bytes += [UInt8(ascii: "%"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
+                }
+            }
         }
-        return parameters.map { encode($0.0) + "=" + encode($0.1) }.joined(separator: "&")
+        for (index, (name, value)) in parameters.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: "&")) }
+            append(name)
+            bytes.append(UInt8(ascii: "="))
+            append(value)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 }

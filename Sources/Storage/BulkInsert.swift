@@ -89,7 +89,7 @@ struct BulkInserter {
 
     // MARK: PostgreSQL
 
-    /// Rows from which COPY is worth its extra round trip.
+    /// Rows from which COPY takes them, for its extra round trip (a threshold chosen, not yet measured on PostgreSQL).
     static let copyMinimumRows = 100
 
     /// Bytes buffered before each `CopyData` message.

@@ -21,8 +21,8 @@ public struct SQLStore: Sendable {
     }
 
     /// Runs `body`'s statements on one connection, leased once. On SQLite their result rows also come back in one
-    /// piece from the database thread: a statement run on the pool hands each row to the event loop as a task of its
-    /// own, which made reading a few thousand rows (a batch's snapshots) cost more than SQLite's work.
+    /// piece from the database thread, where a statement run on the pool hands each row to the event loop as a task
+    /// of its own (the dispatcher's claims and snapshot loads read hundreds of rows at once).
     func session<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await db.sql.withSession(body)
     }

@@ -30,8 +30,9 @@ public enum DatabaseLocation: Sendable, CustomStringConvertible {
 /// An open database: FluentKit's `Databases` with the right driver, its event loops, and its migrations.
 ///
 /// SQLite gets one event loop and so one connection: every statement and transaction is serialised, which is
-/// what SQLite needs for writers anyway, and `BEGIN` never meets `SQLITE_BUSY` from ourselves. PostgreSQL gets a
-/// pool per event loop.
+/// what SQLite needs for writers anyway, and `BEGIN` never meets `SQLITE_BUSY` from ourselves. A second, query-only
+/// connection serves the dispatcher's snapshot loads: in WAL mode a reader runs beside the writer, so loading the
+/// next batch does not queue behind the current batch's commits. PostgreSQL gets a pool per event loop.
 public final class RecoupDatabase: Sendable {
     public let location: DatabaseLocation
     let databases: Databases
@@ -57,6 +58,9 @@ public final class RecoupDatabase: Sendable {
             databases.use(
                 .sqlite(SQLiteConfiguration(storage: .file(path: path), enableForeignKeys: true), sqlLogLevel: .trace),
                 as: .sqlite)
+            databases.use(
+                .sqlite(SQLiteConfiguration(storage: .file(path: path), enableForeignKeys: false), sqlLogLevel: .trace),
+                as: .sqliteReader)
         case let .postgres(url, schema):
             var configuration = try SQLPostgresConfiguration(url: url)
             if let schema { configuration.searchPath = [schema] }
@@ -73,19 +77,30 @@ public final class RecoupDatabase: Sendable {
 
     var sql: any SQLDatabase { database as! any SQLDatabase }
 
+    /// For reads that need no transaction of the caller's and may see any committed state: SQLite's query-only
+    /// connection, or PostgreSQL's pool.
+    var readSQL: any SQLDatabase {
+        guard location.isSQLite else { return sql }
+        return databases.database(.sqliteReader, logger: logger, on: eventLoopGroup.any())! as! any SQLDatabase
+    }
+
     /// Raw SQL access for maintenance tools and tests (tamper drills); application code goes through the store.
     public var sqlDatabase: any SQLDatabase { sql }
 
     /// Applies every migration not yet applied, in order. Safe to run at every start.
     public func migrate() async throws {
         if location.isSQLite {
-            // WAL lets readers proceed during an import; NORMAL sync is durable across application crashes.
+            // WAL lets readers proceed during an import and beside the writer; NORMAL sync is durable across
+            // application crashes.
             _ = try await sql.raw("PRAGMA journal_mode=WAL").all()
             try await sql.raw("PRAGMA synchronous=NORMAL").run()
             // A 64 MB page cache and in-memory statement journals: a placement file is one transaction, and with
             // SQLite's 2 MB default its index pages spill to disk and are read back for every batch.
             try await sql.raw("PRAGMA cache_size=-65536").run()
             try await sql.raw("PRAGMA temp_store=MEMORY").run()
+            // The reader: a page cache as large, and a refusal of any write that would slip through it.
+            try await readSQL.raw("PRAGMA cache_size=-65536").run()
+            try await readSQL.raw("PRAGMA query_only=1").run()
             // Checkpoint the WAL every 10,000 pages (40 MB) instead of 1,000: a page written by many commits is
             // copied into the database once per checkpoint, so the dispatcher's group commits (each touching a few
             // pages of every index per message) cost a third less.
@@ -106,6 +121,10 @@ public final class RecoupDatabase: Sendable {
         await databases.shutdownAsync()
         try? await eventLoopGroup.shutdownGracefully()
     }
+}
+
+extension DatabaseID {
+    static let sqliteReader = DatabaseID(string: "sqlite-reader")
 }
 
 extension Database {

@@ -5,9 +5,11 @@ import SQLKit
 
 extension SQLStore: SnapshotSource {
     /// Seven queries per chunk of 500 accounts, whatever the chunk's size: accounts, parties, consumers, contact
-    /// points, contacts, facts, do-not-text entries; all in one session.
+    /// points, contacts, facts, do-not-text entries; all in one session on the reading connection, so a load runs
+    /// beside the writer's commits. Each query sees the latest commit: a contact or fact written meanwhile appears
+    /// in the queries after it, never half.
     public func snapshotInputs(_ ids: [AccountID], tenantID: TenantID) async throws -> [AccountID: SnapshotInput] {
-        try await session { sql in try await self.snapshotInputs(ids, tenantID: tenantID, on: sql) }
+        try await readSession { sql in try await self.snapshotInputs(ids, tenantID: tenantID, on: sql) }
     }
 
     private func snapshotInputs(_ ids: [AccountID], tenantID: TenantID, on sql: any SQLDatabase) async throws -> [AccountID: SnapshotInput] {

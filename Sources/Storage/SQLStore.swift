@@ -27,6 +27,12 @@ public struct SQLStore: Sendable {
         try await db.sql.withSession(body)
     }
 
+    /// `session` on the connection for reads (`RecoupDatabase.readSQL`): its statements see committed state only,
+    /// each the latest.
+    func readSession<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await db.readSQL.withSession(body)
+    }
+
     /// Runs `body` in one transaction on the SQL connection that holds it.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await db.database.transaction { tx in try await body(try tx.sqlDatabase()) }

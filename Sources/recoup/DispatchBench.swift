@@ -20,8 +20,13 @@ struct DispatchBench: AsyncParsableCommand {
     @Option(help: "Messages claimed per batch.") var batch = Dispatcher.Settings.defaults.batchSize
     @Option(help: "Hand-offs in flight, for the dispatcher and the ceiling runs alike.") var concurrency = Dispatcher.Settings.defaults.concurrency
     @Option(help: "Outcomes that may wait to be written while hand-offs go on.") var recordingWindow = Dispatcher.Settings.defaults.recordingWindow
+    @Option(help: "Drain only this channel (email or sms); both when not given.") var only: String?
     @Option(help: "Work folder (deleted afterwards unless --keep).") var workDir: String?
     @Flag(help: "Keep the work folder.") var keep = false
+
+    func validate() throws {
+        if let only, !["email", "sms"].contains(only) { throw ValidationError("--only takes email or sms, not \(only)") }
+    }
 
     func run() async throws {
         let work = workDir ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("recoup-dispatch-\(UUID().uuidString.prefix(8))")
@@ -66,7 +71,7 @@ struct DispatchBench: AsyncParsableCommand {
                  emailCeiling),
                 ("sms", queued.texts, Dispatcher(outbox: runtime.store, snapshots: runtime.snapshots, email: nil, texts: texts, clock: clock, settings: settings),
                  smsCeiling),
-            ] {
+            ] where only.map({ $0 == name }) ?? true {
                 let before = try await ceiling()
                 let start = DispatchTime.now()
                 let report = try await dispatcher.drain()

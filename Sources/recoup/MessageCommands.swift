@@ -182,19 +182,11 @@ struct DispatchService: Service {
     func drain(once: Bool) async throws -> Dispatcher.Report {
         var total = Dispatcher.Report()
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            let report: Dispatcher.Report
             do {
-                report = try await dispatcher.dispatchBatch()
+                total.add(try await dispatcher.drain(while: { !Task.isShuttingDownGracefully && !Task.isCancelled }, progress: progress))
             } catch where !once {
                 // A database hiccup must not stop a server's dispatcher; the leases make the next pass safe.
                 logger.error("dispatch pass failed: \(error)")
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(nanoseconds: UInt64(interval * 1e9)) }
-                continue
-            }
-            total.add(report)
-            if report.claimed > 0 {
-                progress?(report)
-                continue
             }
             if once { break }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(nanoseconds: UInt64(interval * 1e9)) }

@@ -159,12 +159,13 @@ struct OutboxTests {
     }
 
     func dispatcher(
-        _ store: SQLStore, _ transport: RecordingTransport, _ clock: ManualClock, pressure: ContactPressure? = nil
+        _ store: SQLStore, _ transport: RecordingTransport, _ clock: ManualClock, pressure: ContactPressure? = nil, batchSize: Int = 250
     ) -> Dispatcher {
         // The batch loader the recoup command wires, so its queries run on both databases.
         let snapshots = AccountSnapshots(accounts: AccountService(accounts: store, clock: clock), contacts: store, facts: store, bulk: store)
         var settings = Dispatcher.Settings(worker: "w1", from: "Acme <billing@acme.test>", messageDomain: "recoup.test", collectorName: "Acme")
         settings.contactPressure = pressure
+        settings.batchSize = batchSize
         return Dispatcher(outbox: store, snapshots: snapshots, email: transport, clock: clock, settings: settings)
     }
 
@@ -249,6 +250,38 @@ struct OutboxTests {
             #expect(waiting.rule == ContactPressure.rule && waiting.dueAt == Self.t0 + 86_400)
             clock.advance(by: 86_400)
             #expect(try await dispatcher(store, transport, clock, pressure: ContactPressure(attempts: 1, days: 3)).drain().sent == 1)
+        }
+    }
+
+    /// Two debts of one consumer, an email queued on each: with a ceiling of one attempt across media, one goes and
+    /// the other waits, whether both are in one batch (they go one after another) or in two (the second batch was
+    /// loaded while the first was handed off, and is loaded again before it is decided).
+    @Test(arguments: TestDatabase.available)
+    func theContactPressureCeilingCountsEveryDebtOfTheConsumerInABatchAndAcrossBatches(_ kind: TestDatabase) async throws {
+        for batchSize in [250, 1] {
+            try await withStore(kind) { _, store in
+                let storage = StorageTests()
+                let acme = try await storage.agency(store)
+                let debts = ["A-1", "A-2"].map { number in
+                    var debt = Fixture.debt(number: number, tenant: acme.tenant.id, client: acme.client.id)
+                    debt.consumer.contactPoints.append(ContactPoint(kind: .email(address: "pat@example.com", source: .consumer)))
+                    return debt
+                }
+                _ = try await storage.place(store, acme, debts)
+                let scope = AccessScope(tenantID: acme.tenant.id)
+                let accounts = try await store.accounts(scope: scope, filter: AccountFilter(), after: nil, limit: 10)
+                #expect(accounts.count == 2 && Set(accounts.compactMap(\.primaryConsumerID)).count == 1, "one consumer owes both")
+                let clock = ManualClock(Self.t0)
+                for account in accounts {
+                    guard case .queued = try await messages(store, clock).send(
+                        .email, account: account.id, subject: "Hi", text: "Text", scope: scope, actor: "test", collectorName: "Acme")
+                    else { Issue.record("refused"); return }
+                }
+                let transport = RecordingTransport()
+                let report = try await dispatcher(store, transport, clock, pressure: ContactPressure(attempts: 1, days: 3), batchSize: batchSize).drain()
+                #expect(report.claimed == 2 && report.sent == 1 && report.rescheduled == 1, "batches of \(batchSize): \(report)")
+                #expect(transport.sent.count == 1)
+            }
         }
     }
 

@@ -20,9 +20,9 @@ public struct Dispatcher: Sendable {
         public var collectorName: String
         /// How long a claim holds: longer than any single hand-off takes.
         public var lease: TimeInterval = 120
-        /// Messages claimed per batch (fewer when a rate limit is slow: ``claimLimit(for:)``). Between
-        /// batches nothing is handed off (the last outcomes are written, the next batch claimed and loaded), so a
-        /// batch is large enough to make that pause small.
+        /// Messages claimed per batch (fewer when a rate limit is slow: ``claimLimit(for:)``). Between batches
+        /// nothing is handed off while the last outcomes are written (and, outside ``drain(while:progress:)``, the
+        /// next batch claimed and loaded), so a batch is large enough to make that pause small.
         public var batchSize = 250
         /// Messages of a batch in flight at once: hand-offs wait on the network, so they overlap.
         public var concurrency = 8
@@ -75,7 +75,7 @@ public struct Dispatcher: Sendable {
         /// Of the time spent on messages: handing them to their channel, and waiting for room in the recording window.
         public var handOffNanoseconds: UInt64 = 0
         public var recordingNanoseconds: UInt64 = 0
-        /// Wall time spent claiming batches (no message is in flight meanwhile).
+        /// Wall time spent waiting for claimed batches (no message is in flight meanwhile).
         public var claimNanoseconds: UInt64 = 0
 
         public init() {}
@@ -123,10 +123,54 @@ public struct Dispatcher: Sendable {
         return channels
     }
 
-    /// Claims one batch of due messages and dispatches each. The batch's snapshots are loaded together; messages
-    /// to one account go one after another, each decided on the history its predecessors wrote, while different
-    /// accounts' messages overlap. A report with `claimed == 0` means nothing was due.
+    /// Claims one batch of due messages and dispatches each. A report with `claimed == 0` means nothing was due.
     public func dispatchBatch() async throws -> Report {
+        let batch = try await claim()
+        guard !batch.messages.isEmpty else { return batch.report }
+        return try await dispatch(batch)
+    }
+
+    /// Dispatches batches until nothing is due or `proceeding` answers false (checked before each claim), handing
+    /// each batch's report to `progress`. The next batch is claimed and loaded while the current one is handed
+    /// off, so the network never waits for the database between batches; its consumers that the current batch
+    /// wrote to are loaded again once the current batch's outcomes are written.
+    public func drain(
+        while proceeding: @escaping @Sendable () -> Bool = { true }, progress: (@Sendable (Report) -> Void)? = nil
+    ) async throws -> Report {
+        var total = Report()
+        guard proceeding() else { return total }
+        var next = try await claim()
+        while !next.messages.isEmpty {
+            let current = next
+            async let following = proceeding() ? claim() : Batch.none
+            var done = current.report
+            done.add(try await dispatch(current))
+            let waiting = DispatchTime.now().uptimeNanoseconds
+            next = try await reloading(following, after: current)
+            // Only the wait counts as claiming: the claim itself overlapped the hand-offs.
+            next.report.claimNanoseconds = DispatchTime.now().uptimeNanoseconds - waiting
+            progress?(done)
+            total.add(done)
+        }
+        total.add(next.report)
+        return total
+    }
+
+    /// Claimed messages with what their compliance re-checks need, all decided as of `now`, the claim's instant.
+    struct Batch: Sendable {
+        let now: Date
+        let messages: [OutboxMessage]
+        var loaded: [AccountID: (Account, Consumer, ContactSnapshot)]
+        /// The claim's count and timings.
+        var report: Report
+
+        static let none = Batch(now: .distantPast, messages: [], loaded: [:], report: Report())
+
+        var consumers: Set<ConsumerID> { Set(loaded.values.map(\.1.id)) }
+    }
+
+    /// Claims the due messages of one batch and loads their accounts' snapshots together.
+    private func claim() async throws -> Batch {
         var report = Report()
         let now = clock.now()
         let claiming = DispatchTime.now().uptimeNanoseconds
@@ -134,25 +178,48 @@ public struct Dispatcher: Sendable {
             now: now, limit: settings.claimLimit(for: channels), lease: settings.lease, worker: settings.worker, channels: channels)
         report.claimNanoseconds = DispatchTime.now().uptimeNanoseconds - claiming
         report.claimed = claimed.count
-        guard !claimed.isEmpty else { return report }
-
         let loading = DispatchTime.now().uptimeNanoseconds
-        var loaded: [AccountID: (Account, Consumer, ContactSnapshot)] = [:]
-        for (tenant, messages) in Dictionary(grouping: claimed, by: \.tenantID) {
-            loaded.merge(try await snapshots.load(
-                messages.map(\.accountID), tenantID: tenant, collectorName: settings.collectorName, at: Instant(now))) { first, _ in first }
-        }
+        let loaded = try await load(claimed, at: now)
         let loadingTime = DispatchTime.now().uptimeNanoseconds - loading
         report.complianceNanoseconds += loadingTime
         report.workNanoseconds += loadingTime
+        return Batch(now: now, messages: claimed, loaded: loaded, report: report)
+    }
 
-        let perAccount = Dictionary(grouping: claimed, by: \.accountID).values.map { $0.sorted { $0.dueAt < $1.dueAt } }
+    private func load(_ messages: [OutboxMessage], at now: Date) async throws -> [AccountID: (Account, Consumer, ContactSnapshot)] {
+        var loaded: [AccountID: (Account, Consumer, ContactSnapshot)] = [:]
+        for (tenant, messages) in Dictionary(grouping: messages, by: \.tenantID) {
+            loaded.merge(try await snapshots.load(
+                messages.map(\.accountID), tenantID: tenant, collectorName: settings.collectorName, at: Instant(now))) { first, _ in first }
+        }
+        return loaded
+    }
+
+    /// `next` with the snapshots of the consumers `previous` wrote to loaded again: it was loaded before their
+    /// outcomes were.
+    private func reloading(_ next: Batch, after previous: Batch) async throws -> Batch {
+        let written = previous.consumers
+        let stale = next.messages.filter { next.loaded[$0.accountID].map { written.contains($0.1.id) } ?? false }
+        guard !stale.isEmpty else { return next }
+        var next = next
+        next.loaded.merge(try await load(stale, at: next.now)) { _, fresh in fresh }
+        return next
+    }
+
+    /// Hands off a claimed batch and writes every outcome. Messages to one consumer go one after another, each
+    /// decided on the history its predecessors wrote (the contact-pressure ceiling counts across the consumer's
+    /// debts), while different consumers' messages overlap.
+    private func dispatch(_ batch: Batch) async throws -> Report {
+        var report = Report()
+        let perConsumer = Dictionary(grouping: batch.messages) { message in
+            batch.loaded[message.accountID]?.1.id ?? message.consumerID
+        }.values.map { $0.sorted { $0.dueAt < $1.dueAt } }
         let commits = GroupCommit(outbox: outbox, worker: settings.worker, window: settings.recordingWindow)
         try await withThrowingTaskGroup(of: Report.self) { group in
-            var pending = perAccount.makeIterator()
+            var pending = perConsumer.makeIterator()
             func start(_ messages: [OutboxMessage]) {
-                let snapshot = loaded[messages[0].accountID]
-                group.addTask { try await dispatch(messages, loaded: snapshot, at: now, commits: commits) }
+                let loaded = Dictionary(Set(messages.map(\.accountID)).compactMap { id in batch.loaded[id].map { (id, $0) } }) { first, _ in first }
+                group.addTask { try await dispatch(messages, loaded: loaded, at: batch.now, commits: commits) }
             }
             for _ in 0..<max(1, settings.concurrency) {
                 guard let messages = pending.next() else { break }
@@ -167,26 +234,19 @@ public struct Dispatcher: Sendable {
         return report
     }
 
-    /// Dispatches batches until nothing is due.
-    public func drain() async throws -> Report {
-        var total = Report()
-        while true {
-            let batch = try await dispatchBatch()
-            guard batch.claimed > 0 else { return total }
-            total.add(batch)
-        }
-    }
-
-    /// One account's claimed messages in order; the report counts only them.
+    /// One consumer's claimed messages in order; the report counts only them.
     private func dispatch(
-        _ messages: [OutboxMessage], loaded: (Account, Consumer, ContactSnapshot)?, at now: Date, commits: GroupCommit
+        _ messages: [OutboxMessage], loaded: [AccountID: (Account, Consumer, ContactSnapshot)], at now: Date, commits: GroupCommit
     ) async throws -> Report {
         var report = Report()
         var loaded = loaded
         for message in messages {
             let started = DispatchTime.now().uptimeNanoseconds
-            let sent = try await dispatch(message, loaded: loaded, at: now, started: started, commits: commits, into: &report)
-            if let sent { loaded?.2.history.append(sent.contactEvent) }
+            let sent = try await dispatch(message, loaded: loaded[message.accountID], at: now, started: started, commits: commits, into: &report)
+            if let sent {
+                // Every debt of the consumer sees the contact, as a snapshot loaded now would.
+                for id in loaded.keys { loaded[id]?.2.history.append(sent.contactEvent) }
+            }
             report.workNanoseconds += DispatchTime.now().uptimeNanoseconds - started
         }
         return report

@@ -21,6 +21,8 @@ struct DispatchBench: AsyncParsableCommand {
     @Option(help: "Hand-offs in flight, for the dispatcher and the ceiling runs alike.") var concurrency = Dispatcher.Settings.defaults.concurrency
     @Option(help: "Outcomes that may wait to be written while hand-offs go on.") var recordingWindow = Dispatcher.Settings.defaults.recordingWindow
     @Option(help: "Drain only this channel (email or sms); both when not given.") var only: String?
+    @Option(help: "A scratch PostgreSQL database to run on instead of SQLite — its public schema is dropped and recreated.")
+    var postgres: String?
     @Option(help: "Work folder (deleted afterwards unless --keep).") var workDir: String?
     @Flag(help: "Keep the work folder.") var keep = false
 
@@ -35,7 +37,8 @@ struct DispatchBench: AsyncParsableCommand {
         let file = (work as NSString).appendingPathComponent("placements.csv")
         try Bench.writeFile(rows: accounts, to: file)
         let dataDir = (work as NSString).appendingPathComponent("data")
-        _ = try Bench.recoupImport(file: file, dataDir: dataDir, databaseURL: nil)
+        if let postgres { try Bench.resetPostgres(url: postgres) }
+        _ = try Bench.recoupImport(file: file, dataDir: dataDir, databaseURL: postgres)
 
         let smtpSink = try await SMTPSink.start()
         let smsSink = try await SMSSink.start()
@@ -54,8 +57,9 @@ struct DispatchBench: AsyncParsableCommand {
 
         var options = try GlobalOptions.parse([])
         options.dataDir = dataDir
-        // The SQLite file the import wrote, whatever DATABASE_URL says.
-        let environment = ProcessInfo.processInfo.environment.filter { $0.key != "DATABASE_URL" }
+        // The database the import wrote, whatever DATABASE_URL says.
+        var environment = ProcessInfo.processInfo.environment.filter { $0.key != "DATABASE_URL" }
+        environment["DATABASE_URL"] = postgres
         let results = try await Runtime.with(options, environment: environment) { runtime in
             // A weekday afternoon in every US zone, so the compliance answers do not depend on when the bench runs.
             let clock = ShiftedClock(offset: Self.nextWednesdayAfternoon().timeIntervalSinceNow)

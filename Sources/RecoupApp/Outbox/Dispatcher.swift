@@ -245,7 +245,7 @@ public struct Dispatcher: Sendable {
             let sent = try await dispatch(message, loaded: loaded[message.accountID], at: now, started: started, commits: commits, into: &report)
             if let sent {
                 // Every debt of the consumer sees the contact, as a snapshot loaded now would.
-                for id in loaded.keys { loaded[id]?.2.history.append(sent.contactEvent) }
+                for id in Array(loaded.keys) { loaded[id]?.2.history.append(sent.contactEvent) }
             }
             report.workNanoseconds += DispatchTime.now().uptimeNanoseconds - started
         }

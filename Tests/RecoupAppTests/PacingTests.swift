@@ -33,14 +33,15 @@ struct PacingTests {
         #expect(RateLimit.parse("fax=1") == nil && RateLimit.parse("sms=0") == nil)
     }
 
-    @Test func aBatchIsNoLargerThanTheSlowestRateLimitHandsOffInHalfALease() {
+    /// Two batches (the one handed off, the one claimed meanwhile) fit in half a lease.
+    @Test func aBatchIsNoLargerThanTheSlowestRateLimitHandsOffInAQuarterOfALease() {
         var settings = Dispatcher.Settings(worker: "w", from: "f", messageDomain: "d", collectorName: "c")
         settings.batchSize = 250
         settings.lease = 120
         #expect(settings.claimLimit(for: [.email, .sms]) == 250, "no limits: the whole batch")
         settings.rateLimits = [.sms: RateLimit(perSecond: 2), .email: RateLimit(perSecond: 50)]
-        #expect(settings.claimLimit(for: [.email, .sms]) == 120, "2 texts a second for 60 s")
-        #expect(settings.claimLimit(for: [.email]) == 250, "the email limit allows 3,000")
+        #expect(settings.claimLimit(for: [.email, .sms]) == 60, "2 texts a second for 30 s")
+        #expect(settings.claimLimit(for: [.email]) == 250, "the email limit allows 1,500")
         settings.rateLimits = [.sms: RateLimit(perSecond: 0.001)]
         #expect(settings.claimLimit(for: [.sms]) == 1, "always at least one")
     }

@@ -45,11 +45,12 @@ public struct Dispatcher: Sendable {
         public var contactPressure: ContactPressure?
 
         /// The messages one batch of `channels` claims: `batchSize`, or as many as the slowest rate-limited channel
-        /// hands off in half a lease, so no claim expires while its message waits its turn (another dispatcher would
-        /// take it over and send it again).
+        /// hands off in a quarter of a lease. A drain claims the next batch while the current one is handed off, so
+        /// a message may wait for two batches; even then no claim expires while its message waits its turn (another
+        /// dispatcher would take it over and send it again).
         public func claimLimit(for channels: Set<ProposedChannel>) -> Int {
             guard let slowest = channels.compactMap({ rateLimits[$0]?.perSecond }).min() else { return batchSize }
-            return max(1, min(batchSize, Int(slowest * lease / 2)))
+            return max(1, min(batchSize, Int(slowest * lease / 4)))
         }
 
         /// The defaults, for showing them.

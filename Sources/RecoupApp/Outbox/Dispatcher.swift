@@ -21,8 +21,8 @@ public struct Dispatcher: Sendable {
         /// How long a claim holds: longer than any single hand-off takes.
         public var lease: TimeInterval = 120
         /// Messages claimed per batch (fewer when a rate limit is slow: ``claimLimit(for:)``). Between batches
-        /// nothing is handed off while the last outcomes are written (and, outside ``drain(while:progress:)``, the
-        /// next batch claimed and loaded), so a batch is large enough to make that pause small.
+        /// nothing is handed off while the last outcomes are written, so a batch is large enough to make that pause
+        /// small.
         public var batchSize = 250
         /// Messages of a batch in flight at once: hand-offs wait on the network, so they overlap.
         public var concurrency = 8
@@ -124,15 +124,8 @@ public struct Dispatcher: Sendable {
         return channels
     }
 
-    /// Claims one batch of due messages and dispatches each. A report with `claimed == 0` means nothing was due.
-    public func dispatchBatch() async throws -> Report {
-        let batch = try await claim()
-        guard !batch.messages.isEmpty else { return batch.report }
-        return try await dispatch(batch)
-    }
-
     /// Dispatches batches until nothing is due or `proceeding` answers false (checked before each claim), handing
-    /// each batch's report to `progress`. The next batch is claimed and loaded while the current one is handed
+    /// each batch's report to `progress`; a report with `claimed == 0` means nothing was due. The next batch is claimed and loaded while the current one is handed
     /// off, so the network never waits for the database between batches; its consumers that the current batch
     /// wrote to are loaded again once the current batch's outcomes are written.
     public func drain(

@@ -22,7 +22,7 @@ public struct SQLStore: Sendable {
 
     /// Runs `body`'s statements on one connection, leased once. On SQLite their result rows also come back in one
     /// piece from the database thread, where a statement run on the pool hands each row to the event loop as a task
-    /// of its own (the dispatcher's claims and snapshot loads read hundreds of rows at once).
+    /// of its own (the dispatcher's claims, and its snapshot loads through `readSession`, read hundreds of rows at once).
     func session<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await db.sql.withSession(body)
     }

@@ -180,10 +180,11 @@ struct DispatchService: Service {
 
     /// Dispatches until nothing is due (`once`) or until graceful shutdown; returns the totals.
     func drain(once: Bool) async throws -> Dispatcher.Report {
+        let running: @Sendable () -> Bool = { !Task.isShuttingDownGracefully && !Task.isCancelled }
         var total = Dispatcher.Report()
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+        while running() {
             do {
-                total.add(try await dispatcher.drain(while: { !Task.isShuttingDownGracefully && !Task.isCancelled }, progress: progress))
+                total.add(try await dispatcher.drain(while: running, progress: progress))
             } catch where !once {
                 // A database hiccup must not stop a server's dispatcher; the leases make the next pass safe.
                 logger.error("dispatch pass failed: \(error)")

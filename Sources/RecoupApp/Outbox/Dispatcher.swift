@@ -212,7 +212,7 @@ public struct Dispatcher: Sendable {
         try await withThrowingTaskGroup(of: Report.self) { group in
             var pending = perConsumer.makeIterator()
             func start(_ messages: [OutboxMessage]) {
-                let loaded = Dictionary(Set(messages.map(\.accountID)).compactMap { id in batch.loaded[id].map { (id, $0) } }) { first, _ in first }
+                let loaded = Dictionary(uniqueKeysWithValues: Set(messages.map(\.accountID)).compactMap { id in batch.loaded[id].map { (id, $0) } })
                 group.addTask { try await dispatch(messages, loaded: loaded, at: batch.now, commits: commits) }
             }
             for _ in 0..<max(1, settings.concurrency) {

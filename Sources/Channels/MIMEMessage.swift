@@ -1,12 +1,13 @@
 import Foundation
 import Messaging
 import RecoupApp
+import RecoupCore
 
 /// The RFC 5322 / MIME text of an email: a multipart/alternative with the plain text and an HTML rendering of the
 /// same words, UTF-8 in base64 (safe for any relay and any language), non-ASCII subjects as RFC 2047 encoded words,
 /// and one-click unsubscribe headers (RFC 2369, RFC 8058) when the message has an unsubscribe target.
 public enum MIMEMessage {
-    public static func render(_ email: OutboundEmail, date: Date, boundary: String = "recoup-" + UUID().uuidString.lowercased()) -> String {
+    public static func render(_ email: OutboundEmail, date: Date, boundary: String = "recoup-" + UUID().lowercasedString) -> String {
         var headers = [
             "Message-ID: \(email.messageID)",
             "Date: \(rfc5322(date))",

@@ -54,7 +54,7 @@ public struct PrintBatchTransport: LetterTransport {
         let pdf = PDFRenderer.render(rendered.letter)
         let day = ISO8601DateFormatter.day.string(from: clock.now())
         let batch = (folder as NSString).appendingPathComponent(day)
-        let id = message.id.uuidString.lowercased()
+        let id = message.id.lowercasedString
         let file = id + ".pdf"
         do {
             try FileManager.default.createDirectory(atPath: batch, withIntermediateDirectories: true)

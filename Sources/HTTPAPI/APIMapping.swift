@@ -96,7 +96,7 @@ enum APIMapping {
 
     static func auditEvent(_ e: AuditEvent) -> Components.Schemas.AuditEvent {
         .init(
-            id: e.id.uuidString.lowercased(), sequence: e.sequence, occurredAt: e.occurredAt, actor: e.actor,
+            id: e.id.lowercasedString, sequence: e.sequence, occurredAt: e.occurredAt, actor: e.actor,
             action: e.action, subjectType: e.subjectType, subjectId: e.subjectID, beforeDigest: e.beforeDigest,
             afterDigest: e.afterDigest, details: .init(additionalProperties: e.details), previousHash: e.previousHash,
             hash: e.hash)
@@ -104,7 +104,7 @@ enum APIMapping {
 
     static func contact(_ contact: RecordedContact) -> Components.Schemas.RecordedContact {
         .init(
-            id: contact.id.uuidString.lowercased(), accountId: contact.accountID.description, occurredAt: contact.occurredAt,
+            id: contact.id.lowercasedString, accountId: contact.accountID.description, occurredAt: contact.occurredAt,
             direction: contact.direction.rawValue, channel: contact.channel.rawValue,
             destinationId: contact.destinationID?.description, dialingMethod: contact.dialingMethod?.rawValue,
             outcome: contact.outcome.rawValue, contentType: contact.contentType?.rawValue, recordedBy: contact.recordedBy)
@@ -112,7 +112,7 @@ enum APIMapping {
 
     static func communication(_ message: OutboxMessage, events: [EngagementEvent] = []) -> Components.Schemas.Communication {
         .init(
-            id: message.id.uuidString.lowercased(), accountId: message.accountID.description, channel: message.channel.rawValue,
+            id: message.id.lowercasedString, accountId: message.accountID.description, channel: message.channel.rawValue,
             destinationId: message.destinationID.description, recipient: message.recipient, language: message.language,
             subject: message.subject, status: .init(rawValue: message.status.rawValue) ?? .queued, dueAt: message.dueAt,
             attempts: message.attempts, lastError: message.lastError, rule: message.rule, createdAt: message.createdAt,
@@ -122,7 +122,7 @@ enum APIMapping {
 
     static func template(_ template: MessageTemplate, shipped: Bool) -> Components.Schemas.Template {
         .init(
-            id: template.id.uuidString.lowercased(), name: template.name, channel: .init(rawValue: template.channel.rawValue) ?? .email,
+            id: template.id.lowercasedString, name: template.name, channel: .init(rawValue: template.channel.rawValue) ?? .email,
             language: template.language, clientId: template.clientID?.description, subject: template.subject, body: template.body,
             shipped: shipped, updatedAt: shipped ? nil : template.updatedAt)
     }
@@ -140,7 +140,7 @@ enum APIMapping {
 
     static func inbound(_ message: InboundMessage) -> Components.Schemas.InboundMessage {
         .init(
-            id: message.id.uuidString.lowercased(), channel: message.channel.rawValue, sender: message.sender, recipient: message.recipient,
+            id: message.id.lowercasedString, channel: message.channel.rawValue, sender: message.sender, recipient: message.recipient,
             body: message.body, intent: .init(rawValue: message.intent) ?? .conversation, accountIds: message.accountIDs.map(\.description),
             reply: message.reply, status: .init(rawValue: message.status.rawValue) ?? .open, receivedAt: message.receivedAt)
     }
@@ -162,7 +162,7 @@ enum APIMapping {
 
     static func call(_ call: AgentCall) -> Components.Schemas.AgentCall {
         .init(
-            id: call.id.uuidString.lowercased(), accountId: call.accountID.description, destinationId: call.destinationID.description,
+            id: call.id.lowercasedString, accountId: call.accountID.description, destinationId: call.destinationID.description,
             consumerNumber: call.consumerNumber, agentPhone: call.agentPhone, agent: call.agent, providerRef: call.providerRef,
             status: .init(rawValue: call.status.rawValue) ?? .ended, outcome: call.outcome.rawValue, createdAt: call.createdAt,
             updatedAt: call.updatedAt)
@@ -170,7 +170,7 @@ enum APIMapping {
 
     static func fact(_ fact: RecordedFact) throws -> Components.Schemas.RecordedFact {
         .init(
-            id: fact.id.uuidString.lowercased(), accountId: fact.accountID.description, kind: fact.kind.rawValue,
+            id: fact.id.lowercasedString, accountId: fact.accountID.description, kind: fact.kind.rawValue,
             fact: try JSONDecoder().decode(Components.Schemas.RecordedFact.FactPayload.self, from: fact.fact), recordedAt: fact.recordedAt,
             recordedBy: fact.recordedBy)
     }

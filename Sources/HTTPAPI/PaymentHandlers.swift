@@ -320,29 +320,29 @@ extension APIMapping {
     }
 
     static func method(_ method: PaymentMethod) -> Components.Schemas.PaymentMethod {
-        .init(id: method.id.uuidString.lowercased(), accountId: method.accountID.description,
+        .init(id: method.id.lowercasedString, accountId: method.accountID.description,
               rail: .init(rawValue: method.rail.rawValue) ?? .card, display: method.display, authorizedVia: method.authorizedVia,
               createdAt: method.createdAt)
     }
 
     static func payment(_ payment: Payment) -> Components.Schemas.Payment {
         .init(
-            id: payment.id.uuidString.lowercased(), accountId: payment.accountID.description, methodId: payment.methodID.uuidString.lowercased(),
+            id: payment.id.lowercasedString, accountId: payment.accountID.description, methodId: payment.methodID.lowercasedString,
             rail: .init(rawValue: payment.rail.rawValue) ?? .card, amount: money(payment.amount),
             convenienceFee: money(payment.convenienceFee), status: .init(rawValue: payment.status.rawValue) ?? .pending, processorRef: payment.processorRef,
-            failureReason: payment.failureReason, entryId: payment.entryID?.uuidString.lowercased(),
-            planId: payment.planID?.uuidString.lowercased(), installment: payment.installment, createdBy: payment.createdBy,
+            failureReason: payment.failureReason, entryId: payment.entryID?.lowercasedString,
+            planId: payment.planID?.lowercasedString, installment: payment.installment, createdBy: payment.createdBy,
             createdAt: payment.createdAt, updatedAt: payment.updatedAt)
     }
 
     /// A plan (or a quote: `status` quote) with its schedule, and where it stands when known.
     static func plan(_ plan: PlanRecord, schedule: [Installment], progress: PlanProgress?, quote: Bool = false) -> Components.Schemas.Plan {
         .init(
-            id: plan.id.uuidString.lowercased(), accountId: plan.accountID.description, amount: money(plan.amount),
+            id: plan.id.lowercasedString, accountId: plan.accountID.description, amount: money(plan.amount),
             downPaymentMinor: plan.downPayment, frequency: plan.frequency.rawValue, firstDate: plan.firstDate.iso,
-            methodId: plan.methodID?.uuidString.lowercased(),
+            methodId: plan.methodID?.lowercasedString,
             status: quote ? .quote : .init(rawValue: plan.status.rawValue) ?? .active,
-            replaces: plan.replaces?.uuidString.lowercased(), paidMinor: progress?.paid, missed: progress?.standing.missed,
+            replaces: plan.replaces?.lowercasedString, paidMinor: progress?.paid, missed: progress?.standing.missed,
             failures: progress?.failures,
             installments: schedule.map { .init(number: $0.number, dueOn: $0.dueOn.iso, amountMinor: $0.amount) },
             createdAt: plan.createdAt)
@@ -350,17 +350,17 @@ extension APIMapping {
 
     static func settlement(_ settlement: SettlementRecord) -> Components.Schemas.Settlement {
         .init(
-            id: settlement.id.uuidString.lowercased(), accountId: settlement.accountID.description, balance: money(settlement.balance),
+            id: settlement.id.lowercasedString, accountId: settlement.accountID.description, balance: money(settlement.balance),
             amount: money(settlement.amount), installments: settlement.installments, expiresOn: settlement.expiresOn.iso,
             status: .init(rawValue: settlement.status.rawValue) ?? .offered, approvalReasons: settlement.approvalReasons,
-            planId: settlement.planID?.uuidString.lowercased(), offeredBy: settlement.offeredBy, approvedBy: settlement.approvedBy,
+            planId: settlement.planID?.lowercasedString, offeredBy: settlement.offeredBy, approvedBy: settlement.approvedBy,
             createdAt: settlement.createdAt)
     }
 
     static func remittance(_ record: RemittanceRecord) -> Components.Schemas.Remittance {
         func amount(_ minor: Int64) -> Components.Schemas.Money { money(Money(minorUnits: minor, currency: record.currency)) }
         return .init(
-            id: record.id.uuidString.lowercased(), clientId: record.clientID.description, from: record.from.iso, to: record.to.iso,
+            id: record.id.lowercasedString, clientId: record.clientID.description, from: record.from.iso, to: record.to.iso,
             method: .init(rawValue: record.method.rawValue) ?? .net, collected: amount(record.collected),
             clientShare: amount(record.split.clientShare), agencyFee: amount(record.split.agencyFee),
             remitted: amount(record.method == .net ? record.split.clientShare : record.collected), lines: record.lineCount,
@@ -369,7 +369,7 @@ extension APIMapping {
 
     static func promise(_ promise: PromiseRecord, _ standing: PromiseStanding) -> Components.Schemas.Promise {
         .init(
-            id: promise.id.uuidString.lowercased(), accountId: promise.accountID.description, amount: money(promise.amount),
+            id: promise.id.lowercasedString, accountId: promise.accountID.description, amount: money(promise.amount),
             dueOn: promise.dueOn.iso, source: .init(rawValue: promise.source.rawValue) ?? .agent, madeBy: promise.madeBy,
             status: .init(rawValue: standing.rawValue) ?? .open, createdAt: promise.createdAt)
     }
@@ -387,9 +387,9 @@ extension APIMapping {
                 interest: itemization.interest, fees: itemization.fees, payments: itemization.payments, credits: itemization.credits,
                 current: itemization.current),
             entries: view.entries.map { posted in
-                .init(id: posted.entry.id.uuidString.lowercased(), postedOn: posted.entry.postedOn.iso, kind: posted.entry.kind.rawValue,
-                      amounts: buckets(posted.entry.amounts), reverses: posted.entry.reverses?.uuidString.lowercased(), memo: posted.entry.memo,
-                      paymentId: posted.paymentID?.uuidString.lowercased(), clientShareMinor: posted.split.clientShare,
+                .init(id: posted.entry.id.lowercasedString, postedOn: posted.entry.postedOn.iso, kind: posted.entry.kind.rawValue,
+                      amounts: buckets(posted.entry.amounts), reverses: posted.entry.reverses?.lowercasedString, memo: posted.entry.memo,
+                      paymentId: posted.paymentID?.lowercasedString, clientShareMinor: posted.split.clientShare,
                       agencyFeeMinor: posted.split.agencyFee)
             })
     }

@@ -85,7 +85,7 @@ enum ProviderWebhooks {
         on router: Router<BasicRequestContext>, settings: ProviderWebhookSettings, calls: OutboundCallService, voicemails: VoicemailDrops
     ) {
         @Sendable func target(_ request: Request, _ name: String) throws -> UUID {
-            guard let id = request.uri.queryParameters[Substring(name)].flatMap({ UUID(uuidString: String($0)) }) else { throw RecoupError.notFound(name) }
+            guard let id = request.uri.queryParameters[Substring(name)].flatMap({ UUID(text: String($0)) }) else { throw RecoupError.notFound(name) }
             return id
         }
         @Sendable func field(_ form: [String: String], _ name: String) throws -> String {
@@ -139,7 +139,7 @@ enum ProviderWebhooks {
             var problems: [FieldProblem] = []
             for (index, event) in events.enumerated() {
                 let raw = (event["message_id"] as? String ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "<>"))
-                let id = UUID(uuidString: String(raw.prefix { $0 != "@" }))
+                let id = UUID(text: String(raw.prefix { $0 != "@" }))
                 let kind: EngagementKind? = switch event["event"] as? String {
                 case "delivered": .delivered
                 case "bounced": .bounced

@@ -63,10 +63,10 @@ public enum LedgerError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .currencyMismatch(expected, got): "the ledger is in \(expected), the amount in \(got)"
         case let .notPositive(amount): "the amount must be positive (got \(amount) minor units)"
         case let .overpayment(owed, paid): "\(paid) minor units paid, \(owed) owed: the excess is not taken"
-        case let .unknownEntry(id): "no entry \(id.uuidString.lowercased()) on this account"
-        case let .alreadyReversed(id): "entry \(id.uuidString.lowercased()) is already reversed"
+        case let .unknownEntry(id): "no entry \(id.lowercasedString) on this account"
+        case let .alreadyReversed(id): "entry \(id.lowercasedString) is already reversed"
         case let .reversalExceedsEntry(id, left, asked):
-            "\(asked) minor units asked back of entry \(id.uuidString.lowercased()), which has \(left) left to give back"
+            "\(asked) minor units asked back of entry \(id.lowercasedString), which has \(left) left to give back"
         case let .notReversible(kind): "a \(kind.rawValue) entry cannot be reversed"
         case let .negativeBucket(bucket): "the entry would take \(bucket.rawValue) below zero"
         case let .beforeItemization(date): "\(date.iso) is before the itemization date"

@@ -50,7 +50,7 @@ public struct ACHFiling: Sendable {
             debits: zip(due, written.traceNumbers).map { ($0.0.id, $1) }, totalMinor: written.totalDebit, text: written.text)
         do {
             try await repository.saveACHFile(file, audit: AuditEntry(
-                actor: actor, action: "nacha.exported", subjectType: "ach_file", subjectID: file.id.uuidString.lowercased(),
+                actor: actor, action: "nacha.exported", subjectType: "ach_file", subjectID: file.id.lowercasedString,
                 details: ["entries": "\(written.entryCount)", "total_minor": "\(written.totalDebit)", "effective_date": effectiveDate.iso,
                           "entry_hash": "\(written.entryHash)"]))
         } catch let error as RecoupError {

@@ -30,7 +30,7 @@ public struct CardProcessorClient: PaymentProcessor {
         let form: [(String, String)] = [
             ("amount", "\(charge.amount.minorUnits)"), ("currency", charge.amount.currency.code.lowercased()),
             ("customer", charge.customer), ("payment_method", charge.token), ("confirm", "true"), ("off_session", "true"),
-            ("description", charge.description), ("metadata[payment_id]", charge.paymentID.uuidString.lowercased()),
+            ("description", charge.description), ("metadata[payment_id]", charge.paymentID.lowercasedString),
         ]
         let (status, json) = try await post("/v1/payment_intents", form: form, idempotencyKey: charge.idempotencyKey)
         if status == 400 || status == 402 {

@@ -24,7 +24,7 @@ extension SQLStore {
                     .set("last4", to: SQLBind(bank.last4)).set("checking", to: SQLBind(bank.checking)).set("holder_sealed", to: SQLBind(bank.holder))
             }
             try await update
-                .where("tenant_id", .equal, method.tenantID.description).where("id", .equal, method.id.uuidString.lowercased())
+                .where("tenant_id", .equal, method.tenantID.description).where("id", .equal, method.id.lowercasedString)
                 .run()
             try await self.append([audit], tenantID: method.tenantID, at: at, on: sql)
         }
@@ -36,24 +36,24 @@ extension SQLStore {
     }
 
     public func saveACHFile(_ file: ACHFileRecord, audit: AuditEntry) async throws {
-        let debits = file.debits.map { "\($0.paymentID.uuidString.lowercased()):\($0.trace)" }.joined(separator: ",")
+        let debits = file.debits.map { "\($0.paymentID.lowercasedString):\($0.trace)" }.joined(separator: ",")
         let tenant = file.tenantID.description
         try await transaction { sql in
             for (paymentID, trace) in file.debits {
                 let claimed = try await sql.raw("""
                     UPDATE payments SET processor_ref = \(bind: trace)
-                    WHERE tenant_id = \(bind: tenant) AND id = \(bind: paymentID.uuidString.lowercased())
+                    WHERE tenant_id = \(bind: tenant) AND id = \(bind: paymentID.lowercasedString)
                       AND status = \(bind: PaymentStatus.pending.rawValue) AND processor_ref IS NULL
                     RETURNING id
                     """).first()
                 guard claimed != nil else {
-                    throw RecoupError.conflict("debit \(paymentID.uuidString.lowercased()) was filed by another export meanwhile; run the export again")
+                    throw RecoupError.conflict("debit \(paymentID.lowercasedString) was filed by another export meanwhile; run the export again")
                 }
             }
             try await sql.insert(into: "ach_files")
                 .columns("id", "tenant_id", "effective_date", "created_at", "status", "debits", "entry_count", "total_minor", "text")
                 .values(
-                    SQLBind(file.id.uuidString.lowercased()), SQLBind(file.tenantID.description), SQLBind(file.effectiveDate.iso),
+                    SQLBind(file.id.lowercasedString), SQLBind(file.tenantID.description), SQLBind(file.effectiveDate.iso),
                     SQLBind(file.createdAt), SQLBind(file.status.rawValue), SQLBind(debits), SQLBind(Int64(file.debits.count)),
                     SQLBind(file.totalMinor), SQLBind(file.text))
                 .run()
@@ -64,7 +64,7 @@ extension SQLStore {
     public func markACHFileReady(_ id: UUID, tenantID: TenantID) async throws -> Bool {
         try await db.sql.raw("""
             UPDATE ach_files SET status = \(bind: ACHFileRecord.Status.ready.rawValue)
-            WHERE tenant_id = \(bind: tenantID.description) AND id = \(bind: id.uuidString.lowercased())
+            WHERE tenant_id = \(bind: tenantID.description) AND id = \(bind: id.lowercasedString)
               AND status = \(bind: ACHFileRecord.Status.building.rawValue)
             RETURNING id
             """).first() != nil
@@ -77,7 +77,7 @@ extension SQLStore {
                 let debits: [(paymentID: UUID, trace: String)] = try row.decode(column: "debits", as: String.self)
                     .split(separator: ",").map { pair in
                         let parts = pair.split(separator: ":")
-                        guard parts.count == 2, let id = UUID(uuidString: String(parts[0])) else { throw StorageError.corrupt("ach_files.debits") }
+                        guard parts.count == 2, let id = UUID(text: String(parts[0])) else { throw StorageError.corrupt("ach_files.debits") }
                         return (id, String(parts[1]))
                     }
                 return ACHFileRecord(

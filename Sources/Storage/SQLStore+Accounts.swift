@@ -231,7 +231,7 @@ extension SQLStore: AccountRepository {
 
     /// A nullable UUID column.
     static func optionalUUID(_ row: any SQLRow, _ column: String) throws -> UUID? {
-        try row.decode(column: column, as: String?.self).flatMap(UUID.init(uuidString:))
+        try row.decode(column: column, as: String?.self).flatMap { UUID(text: $0) }
     }
 
     static func enumValue<E: RawRepresentable>(_ row: any SQLRow, _ column: String) throws -> E where E.RawValue == String {

@@ -17,7 +17,7 @@ extension SQLStore: CallRepository {
                 .columns("id", "tenant_id", "account_id", "consumer_id", "destination_id", "consumer_number", "agent_phone", "agent",
                          "provider_ref", "status", "outcome", "idempotency_key", "created_at", "updated_at")
                 .values(
-                    SQLBind(call.id.uuidString.lowercased()), SQLBind(tenant), SQLBind(call.accountID.description),
+                    SQLBind(call.id.lowercasedString), SQLBind(tenant), SQLBind(call.accountID.description),
                     SQLBind(call.consumerID.description), SQLBind(call.destinationID.description), SQLBind(call.consumerNumber),
                     SQLBind(call.agentPhone), SQLBind(call.agent), SQLBind(call.providerRef), SQLBind(call.status.rawValue),
                     SQLBind(call.outcome.rawValue), SQLBind(idempotencyKey), SQLBind(call.createdAt), SQLBind(call.updatedAt))
@@ -26,7 +26,7 @@ extension SQLStore: CallRepository {
             try await self.append(
                 [Self.audit(contact),
                  AuditEntry(actor: call.agent, action: "call.placed", subjectType: "account", subjectID: call.accountID.description,
-                            details: ["call_id": call.id.uuidString.lowercased(), "destination_id": call.destinationID.description,
+                            details: ["call_id": call.id.lowercasedString, "destination_id": call.destinationID.description,
                                       "agent_phone": call.agentPhone])],
                 tenantID: call.tenantID, at: call.createdAt, on: sql)
             return (call, true)
@@ -35,7 +35,7 @@ extension SQLStore: CallRepository {
 
     public func call(_ id: UUID, tenantID: TenantID) async throws -> AgentCall? {
         try await db.sql.select().column(SQLLiteral.all).from("agent_calls")
-            .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.uuidString.lowercased()).first().map(Self.agentCall)
+            .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.lowercasedString).first().map(Self.agentCall)
     }
 
     public func update(
@@ -43,7 +43,7 @@ extension SQLStore: CallRepository {
     ) async throws -> AgentCall? {
         try await transaction { sql in
             guard var call = try await sql.select().column(SQLLiteral.all).from("agent_calls")
-                .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.uuidString.lowercased()).first().map(Self.agentCall)
+                .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.lowercasedString).first().map(Self.agentCall)
             else { return nil }
             call.status = status
             call.providerRef = providerRef ?? call.providerRef
@@ -55,7 +55,7 @@ extension SQLStore: CallRepository {
             try await sql.update("agent_calls")
                 .set("status", to: SQLBind(call.status.rawValue)).set("provider_ref", to: SQLBind(call.providerRef))
                 .set("outcome", to: SQLBind(call.outcome.rawValue)).set("updated_at", to: SQLBind(at))
-                .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.uuidString.lowercased())
+                .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.lowercasedString)
                 .run()
             return call
         }
@@ -68,7 +68,7 @@ extension SQLStore: CallRepository {
     }
 
     static func agentCall(_ row: any SQLRow) throws -> AgentCall {
-        guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) else { throw StorageError.corrupt("agent_calls.id is not a UUID") }
+        guard let id = UUID(text: try row.decode(column: "id", as: String.self)) else { throw StorageError.corrupt("agent_calls.id is not a UUID") }
         return AgentCall(
             id: id, tenantID: try Self.id(row, "tenant_id"), accountID: try Self.id(row, "account_id"),
             consumerID: try Self.id(row, "consumer_id"), destinationID: try Self.id(row, "destination_id"),

@@ -12,7 +12,7 @@ extension SQLStore: DecisionLog {
             "rule_set_version", "inputs_digest", "document", "answer")
         for decision in decisions {
             insert = insert.values(
-                SQLBind(decision.id.uuidString.lowercased()), SQLBind(tenantID.description), SQLBind(decision.accountID.description),
+                SQLBind(decision.id.lowercasedString), SQLBind(tenantID.description), SQLBind(decision.accountID.description),
                 SQLBind(decision.decidedAt), SQLBind(decision.channel), SQLBind(decision.destinationID), SQLBind(decision.allowed),
                 SQLBind(decision.rule), SQLBind(decision.nextAllowedAt), SQLBind(decision.ruleSetVersion),
                 SQLBind(decision.inputsDigest), SQLBind(String(decoding: decision.document, as: UTF8.self)),
@@ -32,7 +32,7 @@ extension SQLStore: FactRepository {
         try await sql.insert(into: "consumer_facts")
             .columns("id", "tenant_id", "consumer_id", "account_id", "kind", "fact", "recorded_at", "recorded_by")
             .values(
-                SQLBind(fact.id.uuidString.lowercased()), SQLBind(tenantID.description), SQLBind(fact.consumerID.description),
+                SQLBind(fact.id.lowercasedString), SQLBind(tenantID.description), SQLBind(fact.consumerID.description),
                 SQLBind(fact.accountID.description), SQLBind(fact.kind.rawValue), SQLBind(String(decoding: fact.fact, as: UTF8.self)),
                 SQLBind(fact.recordedAt), SQLBind(fact.recordedBy))
             .run()
@@ -40,7 +40,7 @@ extension SQLStore: FactRepository {
             [AuditEntry(
                 actor: fact.recordedBy, action: "\(fact.kind.rawValue).recorded", subjectType: "consumer",
                 subjectID: fact.consumerID.description, afterDigest: AuditChain.hexDigest(fact.fact),
-                details: ["account_id": fact.accountID.description, "fact_id": fact.id.uuidString.lowercased(),
+                details: ["account_id": fact.accountID.description, "fact_id": fact.id.lowercasedString,
                           "hold": fact.kind.isHold ? "yes" : "no"])],
             tenantID: tenantID, at: fact.recordedAt, on: sql)
     }
@@ -65,7 +65,7 @@ extension SQLStore: FactRepository {
     }
 
     static func fact(_ row: any SQLRow) throws -> RecordedFact {
-        guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) else {
+        guard let id = UUID(text: try row.decode(column: "id", as: String.self)) else {
             throw StorageError.corrupt("consumer_facts.id is not a UUID")
         }
         return RecordedFact(
@@ -109,7 +109,7 @@ extension SQLStore: ContactRepository {
             columns: ["id", "tenant_id", "account_id", "consumer_id", "occurred_at", "direction", "channel", "destination_id",
                       "dialing_method", "outcome", "content_type", "recorded_by", "idempotency_key", "created_at"],
             rows: contacts.map { contact, idempotencyKey in
-                [.text(contact.id.uuidString.lowercased()), .text(tenantID.description), .text(contact.accountID.description),
+                [.text(contact.id.lowercasedString), .text(tenantID.description), .text(contact.accountID.description),
                  .text(contact.consumerID.description), .timestamp(contact.occurredAt), .text(contact.direction.rawValue),
                  .text(contact.channel.rawValue), .text(contact.destinationID?.description), .text(contact.dialingMethod?.rawValue),
                  .text(contact.outcome.rawValue), .text(contact.contentType?.rawValue), .text(contact.recordedBy), .text(idempotencyKey),
@@ -127,7 +127,7 @@ extension SQLStore: ContactRepository {
         if let destination = contact.destinationID { details["destination_id"] = destination.description }
         if let dialing = contact.dialingMethod { details["dialing_method"] = dialing.rawValue }
         return AuditEntry(actor: contact.recordedBy, action: "contact.recorded", subjectType: "contact",
-                          subjectID: contact.id.uuidString.lowercased(), details: details)
+                          subjectID: contact.id.lowercasedString, details: details)
     }
 
     public func amend(contact id: UUID, tenantID: TenantID, outcome: ContactOutcome, actor: String, at: Date) async throws -> Bool {
@@ -136,7 +136,7 @@ extension SQLStore: ContactRepository {
 
     /// Rewrites a contact attempt's outcome and appends `contact.outcome` (before and after) to the audit chain.
     func amend(contact id: UUID, tenantID: TenantID, outcome: ContactOutcome, actor: String, at: Date, on sql: any SQLDatabase) async throws -> Bool {
-        let key = id.uuidString.lowercased()
+        let key = id.lowercasedString
         guard let row = try await sql.select().column("outcome").column("account_id").from("contact_events")
             .where("tenant_id", .equal, tenantID.description).where("id", .equal, key).first()
         else { return false }
@@ -164,7 +164,7 @@ extension SQLStore: ContactRepository {
                 return value
             }
         }
-        guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) else {
+        guard let id = UUID(text: try row.decode(column: "id", as: String.self)) else {
             throw StorageError.corrupt("contact_events.id is not a UUID")
         }
         return RecordedContact(

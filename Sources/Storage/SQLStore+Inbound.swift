@@ -36,7 +36,7 @@ extension SQLStore: InboundRepository {
                 .columns("id", "tenant_id", "channel", "provider_id", "sender", "recipient", "body", "intent", "account_ids", "reply",
                          "status", "received_at")
                 .values(
-                    SQLBind(message.id.uuidString.lowercased()), SQLBind(tenant), SQLBind(message.channel.rawValue),
+                    SQLBind(message.id.lowercasedString), SQLBind(tenant), SQLBind(message.channel.rawValue),
                     SQLBind(message.providerID), SQLBind(message.sender), SQLBind(message.recipient), SQLBind(message.body),
                     SQLBind(message.intent), SQLBind(message.accountIDs.map(\.description).joined(separator: ",")),
                     SQLBind(message.reply), SQLBind(message.status.rawValue), SQLBind(message.receivedAt))
@@ -90,7 +90,7 @@ extension SQLStore: InboundRepository {
         try await db.sql.select().column(SQLLiteral.all).from("inbound_messages")
             .where("tenant_id", .equal, tenantID.description).where("status", .equal, status.rawValue)
             .orderBy("received_at", .descending).limit(limit).all().map { row in
-                guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) else {
+                guard let id = UUID(text: try row.decode(column: "id", as: String.self)) else {
                     throw StorageError.corrupt("inbound_messages.id is not a UUID")
                 }
                 let accounts = try row.decode(column: "account_ids", as: String.self)
@@ -112,13 +112,13 @@ extension SQLStore: InboundRepository {
         try await transaction { sql in
             let closed = try await sql.raw("""
                 UPDATE inbound_messages SET status = \(bind: InboxStatus.handled.rawValue)
-                WHERE tenant_id = \(bind: tenantID.description) AND id = \(bind: id.uuidString.lowercased())
+                WHERE tenant_id = \(bind: tenantID.description) AND id = \(bind: id.lowercasedString)
                   AND status = \(bind: InboxStatus.open.rawValue)
                 RETURNING id
                 """).all()
             guard !closed.isEmpty else { return false }
             try await self.append(
-                [AuditEntry(actor: actor, action: "message.inbox_closed", subjectType: "inbound_message", subjectID: id.uuidString.lowercased())],
+                [AuditEntry(actor: actor, action: "message.inbox_closed", subjectType: "inbound_message", subjectID: id.lowercasedString)],
                 tenantID: tenantID, at: at, on: sql)
             return true
         }

@@ -18,7 +18,7 @@ extension SQLStore: OutboxRepository {
                 .columns("id", "tenant_id", "account_id", "consumer_id", "channel", "destination_id", "recipient", "language",
                          "subject", "body", "status", "due_at", "attempts", "idempotency_key", "created_at")
                 .values(
-                    SQLBind(message.id.uuidString.lowercased()), SQLBind(message.tenantID.description),
+                    SQLBind(message.id.lowercasedString), SQLBind(message.tenantID.description),
                     SQLBind(message.accountID.description), SQLBind(message.consumerID.description), SQLBind(message.channel.rawValue),
                     SQLBind(message.destinationID.description), SQLBind(message.recipient), SQLBind(message.language),
                     SQLBind(message.subject), SQLBind(message.body), SQLBind(message.status.rawValue), SQLBind(message.dueAt),
@@ -78,7 +78,7 @@ extension SQLStore: OutboxRepository {
                     results[index] = true
                     switch items[index].1 {
                     case let .sent(contact, entry, _):
-                        contacts[tenant, default: []].append((contact, "outbox:" + items[index].0.id.uuidString.lowercased()))
+                        contacts[tenant, default: []].append((contact, "outbox:" + items[index].0.id.lowercasedString))
                         audit[tenant, default: []] += [Self.audit(contact), entry]
                     case let .closed(_, _, _, entry): audit[tenant, default: []].append(entry)
                     case .retry: break
@@ -115,7 +115,7 @@ extension SQLStore: OutboxRepository {
                 var text: SQLQueryString = "CASE id"
                 for (id, value) in answered {
                     text.appendLiteral(" WHEN ")
-                    text.appendInterpolation(bind: id.uuidString.lowercased())
+                    text.appendInterpolation(bind: id.lowercasedString)
                     text.appendLiteral(" THEN ")
                     text.appendInterpolation(bind: value)
                 }
@@ -148,7 +148,7 @@ extension SQLStore: OutboxRepository {
             let references = cases(else: "provider_ref") { _, resolution -> String?? in
                 if case let .sent(_, _, reference) = resolution { .some(reference) } else { nil }
             }
-            let ids = SQLBind.group(chunk.map { $0.0.id.uuidString.lowercased() })
+            let ids = SQLBind.group(chunk.map { $0.0.id.lowercasedString })
             let rows = try await sql.raw("""
                 UPDATE outbox_messages
                 SET status = \(status), last_error = \(reasons), rule = \(rules), due_at = \(dueAt), sent_at = \(sentAt),
@@ -158,7 +158,7 @@ extension SQLStore: OutboxRepository {
                 RETURNING id
                 """).all()
             for row in rows {
-                if let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) { marked.insert(id) }
+                if let id = UUID(text: try row.decode(column: "id", as: String.self)) { marked.insert(id) }
             }
         }
         return marked
@@ -166,7 +166,7 @@ extension SQLStore: OutboxRepository {
 
     public func message(id: UUID) async throws -> OutboxMessage? {
         try await db.sql.select().column(SQLLiteral.all).from("outbox_messages")
-            .where("id", .equal, id.uuidString.lowercased()).first().map(Self.outboxMessage)
+            .where("id", .equal, id.lowercasedString).first().map(Self.outboxMessage)
     }
 
     public func messages(account: AccountID, tenantID: TenantID) async throws -> [OutboxMessage] {
@@ -182,7 +182,7 @@ extension SQLStore: OutboxRepository {
     }
 
     static func outboxMessage(_ row: any SQLRow) throws -> OutboxMessage {
-        guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) else {
+        guard let id = UUID(text: try row.decode(column: "id", as: String.self)) else {
             throw StorageError.corrupt("outbox_messages.id is not a UUID")
         }
         return OutboxMessage(
@@ -205,8 +205,8 @@ extension SQLStore: OutboxRepository {
             switch target {
             case let .provider(ref, tenant): query = query.where("tenant_id", .equal, tenant.description).where("provider_ref", .equal, ref)
             case let .message(id, tenant):
-                query = query.where("tenant_id", .equal, tenant.description).where("id", .equal, id.uuidString.lowercased())
-            case let .signed(id): query = query.where("id", .equal, id.uuidString.lowercased())
+                query = query.where("tenant_id", .equal, tenant.description).where("id", .equal, id.lowercasedString)
+            case let .signed(id): query = query.where("id", .equal, id.lowercasedString)
             }
             guard let row = try await query.first() else { return nil }
             let message = try Self.outboxMessage(row)
@@ -220,13 +220,13 @@ extension SQLStore: OutboxRepository {
     func insertEngagement(_ kind: EngagementKind, message: OutboxMessage, detail: String?, at: Date, actor: String, on sql: any SQLDatabase)
         async throws
     {
-        let id = message.id.uuidString.lowercased()
+        let id = message.id.lowercasedString
         let existing = try await sql.select().column("id").from("engagement_events")
             .where("message_id", .equal, id).where("kind", .equal, kind.rawValue).first()
         guard existing == nil else { return }
         try await sql.insert(into: "engagement_events")
             .columns("id", "tenant_id", "message_id", "kind", "occurred_at", "detail")
-            .values(SQLBind(UUID.timeOrdered(at: at).uuidString.lowercased()), SQLBind(message.tenantID.description), SQLBind(id), SQLBind(kind.rawValue),
+            .values(SQLBind(UUID.timeOrdered(at: at).lowercasedString), SQLBind(message.tenantID.description), SQLBind(id), SQLBind(kind.rawValue),
                     SQLBind(at), SQLBind(detail))
             .run()
         var details = ["message_id": id, "channel": message.channel.rawValue, "kind": kind.rawValue]
@@ -243,9 +243,9 @@ extension SQLStore: OutboxRepository {
         for chunk in stride(from: 0, to: messages.count, by: 500).map({ Array(messages[$0..<min($0 + 500, messages.count)]) }) {
             let rows = try await db.sql.select().column(SQLLiteral.all).from("engagement_events")
                 .where("tenant_id", .equal, tenantID.description)
-                .where("message_id", .in, chunk.map { $0.uuidString.lowercased() }).orderBy("occurred_at").all()
+                .where("message_id", .in, chunk.map { $0.lowercasedString }).orderBy("occurred_at").all()
             for row in rows {
-                guard let id = UUID(uuidString: try row.decode(column: "message_id", as: String.self)) else {
+                guard let id = UUID(text: try row.decode(column: "message_id", as: String.self)) else {
                     throw StorageError.corrupt("engagement_events.message_id is not a UUID")
                 }
                 events[id, default: []].append(EngagementEvent(

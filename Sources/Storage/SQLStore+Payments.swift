@@ -77,7 +77,7 @@ extension SQLStore: PaymentRepository {
                 .columns("id", "tenant_id", "account_id", "rail", "customer_token", "card_token", "brand", "last4", "routing",
                          "bank_account_sealed", "checking", "holder_sealed", "authorization", "authorized_via", "created_at")
                 .values(
-                    SQLBind(method.id.uuidString.lowercased()), SQLBind(method.tenantID.description), SQLBind(method.accountID.description),
+                    SQLBind(method.id.lowercasedString), SQLBind(method.tenantID.description), SQLBind(method.accountID.description),
                     SQLBind(method.rail.rawValue), SQLBind(customer), SQLBind(token), SQLBind(brand), SQLBind(last4), SQLBind(routing),
                     SQLBind(number), SQLBind(checking), SQLBind(holder), SQLBind(method.authorization), SQLBind(method.authorizedVia),
                     SQLBind(method.createdAt))
@@ -88,7 +88,7 @@ extension SQLStore: PaymentRepository {
 
     public func method(_ id: UUID, tenantID: TenantID) async throws -> PaymentMethod? {
         try await db.sql.select().column(SQLLiteral.all).from("payment_methods")
-            .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.uuidString.lowercased()).first()
+            .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.lowercasedString).first()
             .map(paymentMethod)
     }
 
@@ -127,11 +127,11 @@ extension SQLStore: PaymentRepository {
             let inserted = try await sql.raw("""
                 INSERT INTO payments (id, tenant_id, account_id, client_id, method_id, rail, amount_minor, convenience_fee_minor,
                     currency, status, plan_id, installment, idempotency_key, request_digest, created_by, created_at, updated_at)
-                VALUES (\(bind: payment.id.uuidString.lowercased()), \(bind: tenant), \(bind: payment.accountID.description),
-                    \(bind: payment.clientID.description), \(bind: payment.methodID.uuidString.lowercased()), \(bind: payment.rail.rawValue),
+                VALUES (\(bind: payment.id.lowercasedString), \(bind: tenant), \(bind: payment.accountID.description),
+                    \(bind: payment.clientID.description), \(bind: payment.methodID.lowercasedString), \(bind: payment.rail.rawValue),
                     \(bind: payment.amount.minorUnits), \(bind: payment.convenienceFee.minorUnits), \(bind: payment.amount.currency.code),
                     \(bind: payment.status.rawValue),
-                    \(bind: payment.planID?.uuidString.lowercased()), \(bind: payment.installment.map(Int64.init)), \(bind: idempotencyKey),
+                    \(bind: payment.planID?.lowercasedString), \(bind: payment.installment.map(Int64.init)), \(bind: idempotencyKey),
                     \(bind: requestDigest), \(bind: payment.createdBy), \(bind: payment.createdAt), \(bind: payment.updatedAt))
                 ON CONFLICT (tenant_id, idempotency_key) DO NOTHING
                 RETURNING id
@@ -149,7 +149,7 @@ extension SQLStore: PaymentRepository {
 
     public func payment(_ id: UUID, tenantID: TenantID) async throws -> Payment? {
         try await db.sql.select().column(SQLLiteral.all).from("payments")
-            .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.uuidString.lowercased()).first().map(Self.payment)
+            .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.lowercasedString).first().map(Self.payment)
     }
 
     public func payment(idempotencyKey: String, tenantID: TenantID) async throws -> (Payment, requestDigest: String)? {
@@ -206,7 +206,7 @@ extension SQLStore: PaymentRepository {
         decide: @escaping @Sendable (Payment, LockedAccount, [PostedEntry]) throws -> PaymentTransition?
     ) async throws -> Payment? {
         let tenant = tenantID.description
-        let id = paymentID.uuidString.lowercased()
+        let id = paymentID.lowercasedString
         return try await transaction { sql in
             guard let row = try await sql.select().column("account_id").from("payments")
                 .where("tenant_id", .equal, tenant).where("id", .equal, id).first()
@@ -231,14 +231,14 @@ extension SQLStore: PaymentRepository {
             try await Self.insert(change.post, after: stored.count, account: account, client: clientID, tenant: tenant, at: at, on: sql)
             try await sql.update("payments")
                 .set("status", to: SQLBind(updated.status.rawValue)).set("processor_ref", to: SQLBind(updated.processorRef))
-                .set("failure_reason", to: SQLBind(updated.failureReason)).set("entry_id", to: SQLBind(updated.entryID?.uuidString.lowercased()))
+                .set("failure_reason", to: SQLBind(updated.failureReason)).set("entry_id", to: SQLBind(updated.entryID?.lowercasedString))
                 .set("updated_at", to: SQLBind(at))
                 .where("tenant_id", .equal, tenant).where("id", .equal, id)
                 .run()
             for (settlement, status) in [(change.completedSettlement, SettlementStatus.completed), (change.reopenedSettlement, .accepted)] {
                 guard let settlement else { continue }
                 try await sql.update("settlements").set("status", to: SQLBind(status.rawValue)).set("updated_at", to: SQLBind(at))
-                    .where("tenant_id", .equal, tenant).where("id", .equal, settlement.uuidString.lowercased()).run()
+                    .where("tenant_id", .equal, tenant).where("id", .equal, settlement.lowercasedString).run()
             }
             if let status = change.accountStatus {
                 try await sql.update("accounts").set("status", to: SQLBind(status.rawValue))
@@ -294,10 +294,10 @@ extension SQLStore: PaymentRepository {
         for (offset, posted) in post.enumerated() {
             let entry = posted.entry
             insert = insert.values(
-                SQLBind(entry.id.uuidString.lowercased()), SQLBind(tenant), SQLBind(account), SQLBind(client),
+                SQLBind(entry.id.lowercasedString), SQLBind(tenant), SQLBind(account), SQLBind(client),
                 SQLBind(Int64(count + offset)), SQLBind(entry.postedOn.iso), SQLBind(entry.kind.rawValue),
                 SQLBind(entry.amounts.principal), SQLBind(entry.amounts.interest), SQLBind(entry.amounts.fees),
-                SQLBind(entry.reverses?.uuidString.lowercased()), SQLBind(entry.memo), SQLBind(posted.paymentID?.uuidString.lowercased()),
+                SQLBind(entry.reverses?.lowercasedString), SQLBind(entry.memo), SQLBind(posted.paymentID?.lowercasedString),
                 SQLBind(posted.split.clientShare), SQLBind(posted.split.agencyFee), SQLBind(at))
         }
         try await insert.run()
@@ -346,7 +346,7 @@ extension SQLStore: PaymentRepository {
     }
 
     static func uuid(_ row: any SQLRow, _ column: String) throws -> UUID {
-        guard let id = UUID(uuidString: try row.decode(column: column, as: String.self)) else {
+        guard let id = UUID(text: try row.decode(column: column, as: String.self)) else {
             throw StorageError.corrupt("\(column) is not a UUID")
         }
         return id

@@ -19,11 +19,11 @@ extension SQLStore: PlanRepository {
                 .columns("id", "tenant_id", "account_id", "client_id", "amount_minor", "currency", "down_payment_minor", "installments",
                          "frequency", "first_date", "method_id", "status", "replaces", "created_by", "created_at", "updated_at")
                 .values(
-                    SQLBind(plan.id.uuidString.lowercased()), SQLBind(tenant), SQLBind(plan.accountID.description),
+                    SQLBind(plan.id.lowercasedString), SQLBind(tenant), SQLBind(plan.accountID.description),
                     SQLBind(plan.clientID.description), SQLBind(plan.amount.minorUnits), SQLBind(plan.amount.currency.code),
                     SQLBind(plan.downPayment), SQLBind(Int64(plan.installmentCount)), SQLBind(plan.frequency.rawValue),
-                    SQLBind(plan.firstDate.iso), SQLBind(plan.methodID?.uuidString.lowercased()), SQLBind(plan.status.rawValue),
-                    SQLBind(plan.replaces?.uuidString.lowercased()), SQLBind(plan.createdBy), SQLBind(plan.createdAt), SQLBind(plan.updatedAt))
+                    SQLBind(plan.firstDate.iso), SQLBind(plan.methodID?.lowercasedString), SQLBind(plan.status.rawValue),
+                    SQLBind(plan.replaces?.lowercasedString), SQLBind(plan.createdBy), SQLBind(plan.createdAt), SQLBind(plan.updatedAt))
                 .run()
             try await self.append(audit, tenantID: plan.tenantID, at: plan.createdAt, on: sql)
         }
@@ -31,7 +31,7 @@ extension SQLStore: PlanRepository {
 
     public func plan(_ id: UUID, tenantID: TenantID) async throws -> PlanRecord? {
         try await db.sql.select().column(SQLLiteral.all).from("payment_plans")
-            .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.uuidString.lowercased()).first().map(Self.plan)
+            .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.lowercasedString).first().map(Self.plan)
     }
 
     public func plans(account: AccountID, tenantID: TenantID) async throws -> [PlanRecord] {
@@ -52,7 +52,7 @@ extension SQLStore: PlanRepository {
         try await transaction { sql in
             let moved = try await sql.raw("""
                 UPDATE payment_plans SET status = \(bind: status.rawValue), updated_at = \(bind: at)
-                WHERE tenant_id = \(bind: tenantID.description) AND id = \(bind: id.uuidString.lowercased())
+                WHERE tenant_id = \(bind: tenantID.description) AND id = \(bind: id.lowercasedString)
                 AND status IN (\(binds: from.map(\.rawValue).sorted()))
                 RETURNING id
                 """).first() != nil

@@ -9,7 +9,7 @@ extension SQLStore: PromiseRepository {
         return try await transaction { sql in
             let inserted = try await sql.raw("""
                 INSERT INTO promises (id, tenant_id, account_id, client_id, amount_minor, currency, due_on, source, made_by, idempotency_key, created_at)
-                VALUES (\(bind: promise.id.uuidString.lowercased()), \(bind: tenant), \(bind: promise.accountID.description),
+                VALUES (\(bind: promise.id.lowercasedString), \(bind: tenant), \(bind: promise.accountID.description),
                     \(bind: promise.clientID.description), \(bind: promise.amount.minorUnits), \(bind: promise.amount.currency.code),
                     \(bind: promise.dueOn.iso), \(bind: promise.source.rawValue), \(bind: promise.madeBy), \(bind: idempotencyKey),
                     \(bind: promise.createdAt))

@@ -56,7 +56,7 @@ extension SQLStore: RemittanceRepository {
                 .columns("id", "tenant_id", "client_id", "period_from", "period_to", "method", "currency", "collected_minor", "client_share_minor",
                          "agency_fee_minor", "line_count", "created_by", "created_at")
                 .values(
-                    SQLBind(remittance.id.uuidString.lowercased()), SQLBind(remittance.tenantID.description), SQLBind(remittance.clientID.description),
+                    SQLBind(remittance.id.lowercasedString), SQLBind(remittance.tenantID.description), SQLBind(remittance.clientID.description),
                     SQLBind(remittance.from.iso), SQLBind(remittance.to.iso), SQLBind(remittance.method.rawValue), SQLBind(remittance.currency.code),
                     SQLBind(remittance.collected), SQLBind(remittance.split.clientShare), SQLBind(remittance.split.agencyFee),
                     SQLBind(Int64(remittance.lineCount)), SQLBind(remittance.createdBy), SQLBind(remittance.createdAt))
@@ -73,7 +73,7 @@ extension SQLStore: RemittanceRepository {
 
     public func remittance(_ id: UUID, tenantID: TenantID) async throws -> RemittanceRecord? {
         try await db.sql.select().column(SQLLiteral.all).from("remittances")
-            .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.uuidString.lowercased()).first().map(Self.remittance)
+            .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.lowercasedString).first().map(Self.remittance)
     }
 
     static func remittance(_ row: any SQLRow) throws -> RemittanceRecord {

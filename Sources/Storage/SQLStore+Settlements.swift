@@ -11,22 +11,22 @@ extension SQLStore: SettlementRepository {
                 // Locks the row and checks nobody moved it since it was read.
                 let current = try await sql.raw("""
                     UPDATE settlements SET updated_at = updated_at
-                    WHERE tenant_id = \(bind: tenant) AND id = \(bind: settlement.id.uuidString.lowercased()) AND status = \(bind: expecting.rawValue)
+                    WHERE tenant_id = \(bind: tenant) AND id = \(bind: settlement.id.lowercasedString) AND status = \(bind: expecting.rawValue)
                     RETURNING id
                     """).first()
                 guard current != nil else { throw RecoupError.conflict("the settlement changed meanwhile; look at it again") }
             }
             try await sql.delete(from: "settlements")
-                .where("tenant_id", .equal, tenant).where("id", .equal, settlement.id.uuidString.lowercased()).run()
+                .where("tenant_id", .equal, tenant).where("id", .equal, settlement.id.lowercasedString).run()
             try await sql.insert(into: "settlements")
                 .columns("id", "tenant_id", "account_id", "client_id", "balance_minor", "amount_minor", "currency", "installments", "expires_on",
                          "status", "approval_reasons", "balance_at_acceptance", "plan_id", "offered_by", "approved_by", "created_at", "updated_at")
                 .values(
-                    SQLBind(settlement.id.uuidString.lowercased()), SQLBind(tenant), SQLBind(settlement.accountID.description),
+                    SQLBind(settlement.id.lowercasedString), SQLBind(tenant), SQLBind(settlement.accountID.description),
                     SQLBind(settlement.clientID.description), SQLBind(settlement.balance.minorUnits), SQLBind(settlement.amount.minorUnits),
                     SQLBind(settlement.amount.currency.code), SQLBind(Int64(settlement.installments)), SQLBind(settlement.expiresOn.iso),
                     SQLBind(settlement.status.rawValue), SQLBind(settlement.approvalReasons.joined(separator: "\n")),
-                    SQLBind(settlement.balanceAtAcceptance), SQLBind(settlement.planID?.uuidString.lowercased()), SQLBind(settlement.offeredBy),
+                    SQLBind(settlement.balanceAtAcceptance), SQLBind(settlement.planID?.lowercasedString), SQLBind(settlement.offeredBy),
                     SQLBind(settlement.approvedBy), SQLBind(settlement.createdAt), SQLBind(settlement.updatedAt))
                 .run()
             try await self.append([audit], tenantID: settlement.tenantID, at: settlement.updatedAt, on: sql)
@@ -35,7 +35,7 @@ extension SQLStore: SettlementRepository {
 
     public func settlement(_ id: UUID, tenantID: TenantID) async throws -> SettlementRecord? {
         try await db.sql.select().column(SQLLiteral.all).from("settlements")
-            .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.uuidString.lowercased()).first().map(Self.settlement)
+            .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.lowercasedString).first().map(Self.settlement)
     }
 
     public func settlements(account: AccountID, tenantID: TenantID) async throws -> [SettlementRecord] {

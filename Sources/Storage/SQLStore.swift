@@ -70,7 +70,7 @@ extension SQLStore: AuditRepository {
             let event = AuditChain.seal(entry, tenantID: tenantID, sequence: count, occurredAt: at, previousHash: previous)
             previous = event.hash
             rows.append([
-                .text(event.id.uuidString.lowercased()), .text(tenant), .integer(count), .timestamp(event.occurredAt),
+                .text(event.id.lowercasedString), .text(tenant), .integer(count), .timestamp(event.occurredAt),
                 .text(event.actor), .text(event.action), .text(event.subjectType), .text(event.subjectID), .text(event.beforeDigest),
                 .text(event.afterDigest), .text(AuditChain.canonicalJSON(event.details)), .text(event.previousHash), .text(event.hash),
             ])
@@ -115,7 +115,7 @@ extension SQLStore: AuditRepository {
         return try rows.map { row in
             let details = try JSONDecoder().decode(
                 [String: String].self, from: Data(try row.decode(column: "details", as: String.self).utf8))
-            guard let id = UUID(uuidString: try row.decode(column: "id", as: String.self)) else {
+            guard let id = UUID(text: try row.decode(column: "id", as: String.self)) else {
                 throw StorageError.corrupt("audit event id")
             }
             let entry = AuditEntry(

@@ -55,7 +55,7 @@ public enum ShippedTemplates {
         texts.enumerated().map { index, text in
             let (name, channel, language, subject, body) = text
             return MessageTemplate(
-                id: UUID(uuidString: String(format: "00000000-0000-4000-8000-%012x", index + 1))!,
+                id: UUID(text: String(format: "00000000-0000-4000-8000-%012x", index + 1))!,
                 tenantID: tenant, clientID: nil, name: name, channel: channel, language: language, subject: subject, body: body,
                 updatedAt: Date(timeIntervalSince1970: 0))
         }

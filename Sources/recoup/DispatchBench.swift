@@ -69,7 +69,7 @@ struct DispatchBench: AsyncParsableCommand {
             settings.batchSize = batch
             settings.concurrency = concurrency
             settings.recordingWindow = recordingWindow
-            var results: [(String, Int, Dispatcher.Report, Double, [Double])] = []
+            var results: [(String, Int, Dispatcher.Report, Double, Double, [Measured])] = []
             for (name, count, dispatcher, ceiling) in [
                 ("email", queued.emails, Dispatcher(outbox: runtime.store, snapshots: runtime.snapshots, email: email, clock: clock, settings: settings),
                  emailCeiling),
@@ -77,10 +77,10 @@ struct DispatchBench: AsyncParsableCommand {
                  smsCeiling),
             ] where only.map({ $0 == name }) ?? true {
                 let before = try await ceiling()
-                let start = DispatchTime.now()
+                let start = DispatchTime.now(), cpu = Self.cpuSeconds()
                 let report = try await dispatcher.drain()
-                let seconds = Self.seconds(since: start)
-                results.append((name, count, report, seconds, [before, try await ceiling()]))
+                let seconds = Self.seconds(since: start), cpuSeconds = Self.cpuSeconds() - cpu
+                results.append((name, count, report, seconds, cpuSeconds, [before, try await ceiling()]))
             }
             return results
         }
@@ -88,9 +88,11 @@ struct DispatchBench: AsyncParsableCommand {
         await smsSink.stop()
 
         print("\(accounts) demo accounts; the SMTP sink received \(smtpSink.received), the SMS sink \(smsSink.received) (ceiling runs included)")
-        for (name, queued, report, seconds, around) in results {
+        for (name, queued, report, seconds, cpuSeconds, around) in results {
             let rate = Double(report.sent) / seconds
-            let ceiling = around.reduce(0, +) / Double(around.count)
+            let ceiling = around.map(\.rate).reduce(0, +) / Double(around.count)
+            let ceilingCPU = around.map(\.cpuPerMessage).reduce(0, +) / Double(around.count)
+            let cpuPerMessage = cpuSeconds / Double(max(1, report.claimed))
             print(String(format: "%@: %d queued; %d sent, %d rescheduled, %d blocked in %.2f s: %.0f messages/s", name, queued, report.sent,
                          report.rescheduled, report.blocked, seconds, rate))
             let work = Double(max(report.workNanoseconds, 1))
@@ -100,23 +102,41 @@ struct DispatchBench: AsyncParsableCommand {
                          100 * Double(report.handOffNanoseconds) / work, 100 * Double(report.recordingNanoseconds) / work,
                          Double(report.claimNanoseconds) / 1e9, seconds))
             print(String(format: "  sink ceiling (same client, %d in flight, no database, no compliance): %.0f messages/s (%.0f before, %.0f after)",
-                         concurrency, ceiling, around[0], around[1]))
+                         concurrency, ceiling, around[0].rate, around[1].rate))
             print(String(format: "  ratio: %.1f%% of the ceiling (target ≥ 50%%)", 100 * rate / ceiling))
+            // Wall-clock rates swing with whatever else the machine runs; CPU per message holds still, so A/B
+            // comparisons read this line.
+            print(String(format: "  CPU per message (all of this process's threads, the sink's included): %.0f µs dispatched, %.0f µs by the minimal sender (%.2f×)",
+                         cpuPerMessage * 1e6, ceilingCPU * 1e6, cpuPerMessage / ceilingCPU))
         }
     }
 
     static let words = "Hello,\n\nA payment plan is available."
 
-    /// Messages per second when `count` hand-offs run `inFlight` at a time.
-    static func rate(_ count: Int, inFlight: Int, _ send: @escaping @Sendable () async throws -> Void) async throws -> Double {
-        let start = DispatchTime.now()
+    /// A minimal sender's run: messages per second, and process CPU seconds per message.
+    struct Measured {
+        let rate: Double
+        let cpuPerMessage: Double
+    }
+
+    /// The minimal sender: `count` hand-offs run `inFlight` at a time.
+    static func rate(_ count: Int, inFlight: Int, _ send: @escaping @Sendable () async throws -> Void) async throws -> Measured {
+        let start = DispatchTime.now(), cpu = cpuSeconds()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<inFlight {
                 group.addTask { for _ in stride(from: worker, to: count, by: inFlight) { try await send() } }
             }
             try await group.waitForAll()
         }
-        return Double(count) / seconds(since: start)
+        return Measured(rate: Double(count) / seconds(since: start), cpuPerMessage: (cpuSeconds() - cpu) / Double(count))
+    }
+
+    /// CPU time this process has used (user and system, every thread).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// An email to every account's first address and a text to its first mobile number with consent, queued

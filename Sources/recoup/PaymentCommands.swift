@@ -27,13 +27,13 @@ struct PaymentsCommand: AsyncParsableCommand {
             }
             let lines = ["charged \(report.charged), declined \(report.declined), queued for ACH \(report.queued), completed \(report.completed), broken \(report.broken), reminded \(report.reminded), errors \(report.errors.count); "
                 + "interest on \(interest.accounts) accounts, \(interest.interest) minor units"]
-                + report.errors.map { "  plan \($0.plan.uuidString.lowercased()): \($0.reason)" }
+                + report.errors.map { "  plan \($0.plan.lowercasedString): \($0.reason)" }
             Output.emit(
                 options, text: lines.joined(separator: "\n"),
                 json: ["charged": report.charged, "declined": report.declined, "queued": report.queued, "completed": report.completed,
                        "broken": report.broken, "reminded": report.reminded, "interest_accounts": interest.accounts,
                        "interest_minor": interest.interest,
-                       "errors": report.errors.map { ["plan": $0.plan.uuidString.lowercased(), "reason": $0.reason] }])
+                       "errors": report.errors.map { ["plan": $0.plan.lowercasedString, "reason": $0.reason] }])
             if !report.errors.isEmpty { throw ExitCode(1) }
         }
     }
@@ -61,12 +61,12 @@ extension PaymentsCommand {
             let text = ["matched \(report.matched) (collected \(report.matchedCollected), returned \(report.matchedReturned) minor units), "
                         + "at the processor only \(report.atProcessorOnly.count), in Recoup only \(report.inRecoupOnly.count), unreadable \(problems.count)"]
                 + report.atProcessorOnly.map { "  line \($0.line): \($0.reason)" }
-                + report.inRecoupOnly.map { "  payment \($0.id.uuidString.lowercased()) (\($0.processorRef ?? "")): \($0.amount.decimalString) not in the report" }
+                + report.inRecoupOnly.map { "  payment \($0.id.lowercasedString) (\($0.processorRef ?? "")): \($0.amount.decimalString) not in the report" }
                 + problems.map { "  line \($0.line): \($0.reason)" }
             Output.emit(options, text: text.joined(separator: "\n"), json: [
                 "matched": report.matched, "matched_collected_minor": report.matchedCollected, "matched_returned_minor": report.matchedReturned,
                 "at_processor_only": lineReasons(report.atProcessorOnly),
-                "in_recoup_only": report.inRecoupOnly.map { $0.id.uuidString.lowercased() },
+                "in_recoup_only": report.inRecoupOnly.map { $0.id.lowercasedString },
                 "problems": lineReasons(problems),
             ])
             if !report.isClean { throw ExitCode(1) }
@@ -99,14 +99,14 @@ extension PaymentsCommand {
             let text = ["settled \(report.settled) (\(report.settledAmount) minor units), returned \(report.returned) (\(report.returnedAmount) minor units), "
                         + "at the bank only \(report.atBankOnly.count), unsettled batches \(report.unsettled.count), returns not on the statement \(report.unreportedReturns.count), unreadable \(problems.count)"]
                 + report.atBankOnly.map { "  line \($0.line): \($0.reason)" }
-                + report.unsettled.map { "  file \($0.file.uuidString.lowercased()) batch \($0.batch): \($0.amount) minor units filed, not credited" }
-                + report.unreportedReturns.map { "  payment \($0.id.uuidString.lowercased()) (trace \($0.processorRef ?? "")): returned in Recoup, not debited by the bank" }
+                + report.unsettled.map { "  file \($0.file.lowercasedString) batch \($0.batch): \($0.amount) minor units filed, not credited" }
+                + report.unreportedReturns.map { "  payment \($0.id.lowercasedString) (trace \($0.processorRef ?? "")): returned in Recoup, not debited by the bank" }
                 + problems.map { "  line \($0.line): \($0.reason)" }
             Output.emit(options, text: text.joined(separator: "\n"), json: [
                 "settled": report.settled, "settled_minor": report.settledAmount, "returned": report.returned, "returned_minor": report.returnedAmount,
                 "at_bank_only": lineReasons(report.atBankOnly),
-                "unsettled": report.unsettled.map { ["file": $0.file.uuidString.lowercased(), "batch": $0.batch, "amount_minor": $0.amount] as [String: Any] },
-                "returns_not_on_statement": report.unreportedReturns.map { $0.id.uuidString.lowercased() },
+                "unsettled": report.unsettled.map { ["file": $0.file.lowercasedString, "batch": $0.batch, "amount_minor": $0.amount] as [String: Any] },
+                "returns_not_on_statement": report.unreportedReturns.map { $0.id.lowercasedString },
                 "problems": lineReasons(problems),
             ])
             if !report.isClean { throw ExitCode(1) }
@@ -192,9 +192,9 @@ struct NACHACommand: AsyncParsableCommand {
             let lines = ["returned \(report.returned.count), corrected \(report.corrected.count), plans broken \(report.brokenPlans.count), problems \(report.problems.count)"]
                 + report.problems.map { "  line \($0.line): \($0.reason)" }
             Output.emit(options, text: lines.joined(separator: "\n"), json: [
-                "returned": report.returned.map { $0.id.uuidString.lowercased() },
-                "corrected": report.corrected.map { $0.id.uuidString.lowercased() },
-                "broken_plans": report.brokenPlans.map { $0.uuidString.lowercased() },
+                "returned": report.returned.map { $0.id.lowercasedString },
+                "corrected": report.corrected.map { $0.id.lowercasedString },
+                "broken_plans": report.brokenPlans.map { $0.lowercasedString },
                 "problems": report.problems.map { ["line": $0.line, "reason": $0.reason] as [String: Any] },
             ])
             if !report.problems.isEmpty { throw ExitCode(1) }

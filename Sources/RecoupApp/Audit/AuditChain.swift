@@ -52,7 +52,7 @@ public enum AuditChain {
             bytes.append(UInt8(ascii: "\n"))
         }
         line("recoup-audit-v1")
-        line(id.uuidString.lowercased())
+        line(id.lowercasedString)
         line(tenantID.description)
         line(String(sequence))
         line(String(milliseconds(occurredAt)))
@@ -166,9 +166,9 @@ public enum AuditChain {
 
         public var description: String {
             switch self {
-            case let .edited(sequence, id): "event \(sequence) (\(id.uuidString.lowercased())) was edited: its hash does not match its content"
+            case let .edited(sequence, id): "event \(sequence) (\(id.lowercasedString)) was edited: its hash does not match its content"
             case let .deleted(after, expected, found): "events deleted after event \(after): expected \(expected), found \(found)"
-            case let .broken(sequence, id): "event \(sequence) (\(id.uuidString.lowercased())) does not follow its predecessor: inserted or reordered"
+            case let .broken(sequence, id): "event \(sequence) (\(id.lowercasedString)) does not follow its predecessor: inserted or reordered"
             case let .truncated(count, found): "chain truncated: a signed checkpoint vouches for \(count) events, only \(found) remain"
             case let .rehashed(sequence): "event \(sequence) differs from the signed checkpoint: the chain was re-hashed"
             case let .forgedCheckpoint(count): "checkpoint at \(count) events has an invalid signature"

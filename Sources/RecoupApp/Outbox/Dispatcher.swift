@@ -331,7 +331,7 @@ public struct Dispatcher: Sendable {
         case .sms:
             guard let texts else { throw TransportFailure.transient("no SMS provider is configured") }
             return try await texts.send(OutboundText(
-                idempotencyKey: message.id.uuidString.lowercased(), to: message.recipient, body: message.body,
+                idempotencyKey: message.id.lowercasedString, to: message.recipient, body: message.body,
                 statusCallback: settings.publicURL.map { "\($0)/webhooks/sms/\(message.tenantID)/status" }))
         case .letter:
             guard let letters else { throw TransportFailure.transient("no print batch folder is configured") }
@@ -340,7 +340,7 @@ public struct Dispatcher: Sendable {
             guard let calls, let publicURL = settings.publicURL else { throw TransportFailure.transient("no voice provider is configured") }
             let urls = VoiceWebhookURLs(publicURL: publicURL)
             return try await calls.place(OutboundCall(
-                idempotencyKey: message.id.uuidString.lowercased(), to: message.recipient, answerURL: urls.voicemail(message.id, message.tenantID),
+                idempotencyKey: message.id.lowercasedString, to: message.recipient, answerURL: urls.voicemail(message.id, message.tenantID),
                 statusCallback: urls.voicemailStatus(message.id, message.tenantID), detectMachine: true))
         default:
             throw TransportFailure.permanent("\(message.channel.rawValue) messages are not dispatched")
@@ -379,7 +379,7 @@ public struct Dispatcher: Sendable {
 
     private func audit(_ message: OutboxMessage, _ action: String, _ details: [String: String]) -> AuditEntry {
         var details = details
-        details["message_id"] = details["message_id"] ?? message.id.uuidString.lowercased()
+        details["message_id"] = details["message_id"] ?? message.id.lowercasedString
         details["channel"] = message.channel.rawValue
         return AuditEntry(actor: "dispatcher:\(settings.worker)", action: action, subjectType: "account",
                           subjectID: message.accountID.description, details: details)

@@ -168,7 +168,7 @@ public struct InboundTextService: Sendable {
         var engagement: [EngagementKind] = owners.isEmpty ? [] : [.replied]
         if reply.revokes, !owners.isEmpty { engagement.append(.optedOut) }
         let audit = AuditEntry(
-            actor: actor, action: "message.received", subjectType: "inbound_message", subjectID: message.id.uuidString.lowercased(),
+            actor: actor, action: "message.received", subjectType: "inbound_message", subjectID: message.id.lowercasedString,
             afterDigest: AuditChain.hexDigest(Data(body.utf8)),
             details: ["channel": "sms", "provider_id": providerID, "intent": message.intent,
                       "account_ids": owners.map(\.accountID.description).joined(separator: ","), "replied": answer == nil ? "no" : "yes"])
@@ -194,7 +194,7 @@ public struct InboundTextService: Sendable {
     /// An agent marks an inbox message handled.
     public func close(_ id: UUID, scope: AccessScope, actor: String) async throws {
         guard try await inbound.close(inbound: id, tenantID: scope.tenantID, actor: actor, at: clock.now()) else {
-            throw RecoupError.notFound("inbound message \(id.uuidString.lowercased())")
+            throw RecoupError.notFound("inbound message \(id.lowercasedString)")
         }
     }
 

@@ -115,7 +115,7 @@ public struct MessageService: Sendable {
             message, idempotencyKey: idempotencyKey,
             audit: AuditEntry(actor: actor, action: "message.queued", subjectType: "account", subjectID: account.id.description,
                               afterDigest: AuditChain.hexDigest(Data((message.subject + "\n" + message.body).utf8)),
-                              details: ["message_id": message.id.uuidString.lowercased(), "channel": channel.rawValue]))
+                              details: ["message_id": message.id.lowercasedString, "channel": channel.rawValue]))
         return .queued(stored, created: created)
     }
 

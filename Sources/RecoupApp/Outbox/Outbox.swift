@@ -72,7 +72,7 @@ public struct OutboxMessage: Sendable, Equatable {
     }
 
     /// The RFC 5322 Message-ID every hand-off of this message carries: the same on every retry.
-    public func messageID(domain: String) -> String { "<\(id.uuidString.lowercased())@\(domain)>" }
+    public func messageID(domain: String) -> String { "<\(id.lowercasedString)@\(domain)>" }
 }
 
 /// What finishing a claimed message writes, in one transaction with the status change.

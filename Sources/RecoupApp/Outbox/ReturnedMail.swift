@@ -32,15 +32,15 @@ public struct ReturnedMailService: Sendable {
     @discardableResult
     public func record(letter id: UUID, reason: ReturnReason, scope: AccessScope, actor: String) async throws -> OutboxMessage {
         guard let message = try await outbox.message(id: id), message.tenantID == scope.tenantID else {
-            throw RecoupError.notFound("letter \(id.uuidString.lowercased())")
+            throw RecoupError.notFound("letter \(id.lowercasedString)")
         }
         _ = try await accounts.account(message.accountID, scope: scope)  // a creditor's key reaches only its accounts
         guard message.channel == .letter, message.status == .sent else {
-            throw RecoupError.conflict("message \(id.uuidString.lowercased()) is not a letter that was mailed")
+            throw RecoupError.conflict("message \(id.lowercasedString) is not a letter that was mailed")
         }
         let now = clock.now()
         guard try await contacts.amend(contact: id, tenantID: scope.tenantID, outcome: .returnedUndeliverable, actor: actor, at: now) else {
-            throw RecoupError.conflict("no mailing was recorded for letter \(id.uuidString.lowercased())")
+            throw RecoupError.conflict("no mailing was recorded for letter \(id.lowercasedString)")
         }
         _ = try await outbox.recordEngagement(.returned, of: .message(id, scope.tenantID), detail: reason.rawValue, at: now)
         return message
@@ -62,7 +62,7 @@ public struct ReturnedMailService: Sendable {
         var problems: [FieldProblem] = []
         for line in records.dropFirst() {
             func field(_ column: Int) -> String { column < line.fields.count ? line.fields[column].trimmingCharacters(in: .whitespaces) : "" }
-            guard let id = UUID(uuidString: field(idColumn)) else {
+            guard let id = UUID(text: field(idColumn)) else {
                 problems.append(FieldProblem(field: "message_id", reason: "\"\(field(idColumn))\" is not a message id", row: line.row))
                 continue
             }

@@ -48,7 +48,7 @@ public struct TemplateService: Sendable {
         let problems = TemplateRenderer.problems(template)
         guard problems.isEmpty else { throw RecoupError.invalid(problems.map { FieldProblem(field: $0.field, reason: $0.reason) }) }
         return try await templates.save(template, audit: AuditEntry(
-            actor: actor, action: "template.saved", subjectType: "template", subjectID: template.id.uuidString.lowercased(),
+            actor: actor, action: "template.saved", subjectType: "template", subjectID: template.id.lowercasedString,
             afterDigest: AuditChain.hexDigest(Data(((template.subject ?? "") + "\n" + template.body).utf8)),
             details: ["name": template.name, "channel": template.channel.rawValue, "language": template.language,
                       "client_id": template.clientID?.description ?? ""]))
@@ -64,9 +64,9 @@ public struct TemplateService: Sendable {
     }
 
     public func delete(_ id: UUID, scope: AccessScope, actor: String) async throws {
-        let audit = AuditEntry(actor: actor, action: "template.deleted", subjectType: "template", subjectID: id.uuidString.lowercased())
+        let audit = AuditEntry(actor: actor, action: "template.deleted", subjectType: "template", subjectID: id.lowercasedString)
         guard try await templates.deleteTemplate(id, tenantID: scope.tenantID, audit: audit, at: clock.now()) else {
-            throw RecoupError.notFound("template \(id.uuidString.lowercased())")
+            throw RecoupError.notFound("template \(id.lowercasedString)")
         }
     }
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RecoupCore
 
 /// Open and click tracking for email: a one-pixel image `<base>/t/<message id>.<signature>.gif` in the HTML part, and
 /// every link of the HTML part going through `<base>/c/<message id>.<signature>?u=<target>`, where the signature
@@ -14,12 +15,12 @@ public struct TrackingLinks: Sendable {
     }
 
     public func pixel(for message: UUID) -> String {
-        let id = message.uuidString.lowercased()
+        let id = message.lowercasedString
         return "\(baseURL)/t/\(id).\(LinkSignature.sign("open", id, key: key)).gif"
     }
 
     public func click(for message: UUID, to target: String) -> String {
-        let id = message.uuidString.lowercased()
+        let id = message.lowercasedString
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         let encoded = target.addingPercentEncoding(withAllowedCharacters: allowed) ?? target
@@ -30,7 +31,7 @@ public struct TrackingLinks: Sendable {
     public func opened(token: String) -> UUID? {
         guard token.hasSuffix(".gif") else { return nil }
         let parts = token.dropLast(4).split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let id = UUID(uuidString: String(parts[0])),
+        guard parts.count == 2, let id = UUID(text: String(parts[0])),
               LinkSignature.matches(parts[1], "open", String(parts[0]), key: key)
         else { return nil }
         return id
@@ -39,7 +40,7 @@ public struct TrackingLinks: Sendable {
     /// The message a click token names, if this server made it for exactly this target.
     public func clicked(token: String, target: String) -> UUID? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let id = UUID(uuidString: String(parts[0])),
+        guard parts.count == 2, let id = UUID(text: String(parts[0])),
               LinkSignature.matches(parts[1], "click", String(parts[0]) + " " + target, key: key)
         else { return nil }
         return id

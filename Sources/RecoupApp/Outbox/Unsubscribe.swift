@@ -18,14 +18,14 @@ public struct UnsubscribeLinks: Sendable {
     public func link(for message: UUID) -> String { "\(baseURL)/u/\(token(for: message))" }
 
     public func token(for message: UUID) -> String {
-        let id = message.uuidString.lowercased()
+        let id = message.lowercasedString
         return id + "." + signature(id)
     }
 
     /// The message a token names, if the token is one this server issued.
     public func message(fromToken token: String) -> UUID? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let id = UUID(uuidString: String(parts[0])),
+        guard parts.count == 2, let id = UUID(text: String(parts[0])),
               LinkSignature.matches(parts[1], "unsubscribe", String(parts[0]), key: key)
         else { return nil }
         return id

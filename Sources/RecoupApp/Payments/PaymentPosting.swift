@@ -47,14 +47,14 @@ public enum PaymentPosting {
             completed = settlement.id
             audit.append(AuditEntry(
                 actor: actor, action: "settlement.completed", subjectType: "account", subjectID: account.id.description,
-                details: ["settlement_id": settlement.id.uuidString.lowercased(), "written_down": "\(-writeDown.amounts.total)",
-                          "entry_id": writeDown.id.uuidString.lowercased()]))
+                details: ["settlement_id": settlement.id.lowercasedString, "written_down": "\(-writeDown.amounts.total)",
+                          "entry_id": writeDown.id.lowercasedString]))
         }
         var transition = PaymentTransition(
             status: status, processorRef: reference ?? payment.processorRef, post: post, accountStatus: accountStatus,
             audit: [AuditEntry(
                 actor: actor, action: "payment.posted", subjectType: "account", subjectID: account.id.description,
-                details: ["payment_id": payment.id.uuidString.lowercased(), "entry_id": entry.id.uuidString.lowercased(),
+                details: ["payment_id": payment.id.lowercasedString, "entry_id": entry.id.lowercasedString,
                           "amount": payment.amount.decimalString, "convenience_fee": payment.convenienceFee.decimalString,
                           "currency": payment.amount.currency.code, "principal": "\(-entry.amounts.principal)", "interest": "\(-entry.amounts.interest)", "fees": "\(-entry.amounts.fees)",
                           "client_share": "\(split.clientShare)", "agency_fee": "\(split.agencyFee)"])] + audit)
@@ -68,7 +68,7 @@ public enum PaymentPosting {
         return PaymentTransition(
             status: .failed, processorRef: reference ?? payment.processorRef, failureReason: reason,
             audit: [AuditEntry(actor: actor, action: "payment.failed", subjectType: "account", subjectID: payment.accountID.description,
-                               details: ["payment_id": payment.id.uuidString.lowercased(), "reason": reason])])
+                               details: ["payment_id": payment.id.lowercasedString, "reason": reason])])
     }
 
     /// A posted payment was undone (`status`: returned, refunded or charged back): its entry is reversed exactly, the
@@ -91,7 +91,7 @@ public enum PaymentPosting {
         var post = [PostedEntry(entry: reversal, paymentID: payment.id, split: -split)]
         var audit = [AuditEntry(
             actor: actor, action: "payment.\(status.rawValue)", subjectType: "account", subjectID: account.id.description,
-            details: ["payment_id": payment.id.uuidString.lowercased(), "reversal_id": reversal.id.uuidString.lowercased(),
+            details: ["payment_id": payment.id.lowercasedString, "reversal_id": reversal.id.lowercasedString,
                       "amount": payment.amount.decimalString, "reason": reason])]
         var accountStatus: AccountStatus? = account.status == .paid ? .active : nil
         var reopened: UUID?
@@ -104,7 +104,7 @@ public enum PaymentPosting {
             reopened = settled.id
             audit.append(AuditEntry(
                 actor: actor, action: "settlement.reopened", subjectType: "account", subjectID: account.id.description,
-                details: ["settlement_id": settled.id.uuidString.lowercased(), "because": payment.id.uuidString.lowercased()]))
+                details: ["settlement_id": settled.id.lowercasedString, "because": payment.id.lowercasedString]))
         }
         var transition = PaymentTransition(status: status, failureReason: reason, post: post, accountStatus: accountStatus, audit: audit)
         transition.reopenedSettlement = reopened
@@ -138,7 +138,7 @@ public enum PaymentPosting {
             accountStatus: account.status == .paid ? .active : nil,
             audit: [AuditEntry(
                 actor: actor, action: "payment.partially_refunded", subjectType: "account", subjectID: account.id.description,
-                details: ["payment_id": payment.id.uuidString.lowercased(), "reversal_id": refundID.uuidString.lowercased(),
+                details: ["payment_id": payment.id.lowercasedString, "reversal_id": refundID.lowercasedString,
                           "amount": Money(minorUnits: amount, currency: payment.amount.currency).decimalString, "reason": reason])])
     }
 }

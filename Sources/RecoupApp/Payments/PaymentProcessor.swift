@@ -98,7 +98,7 @@ public struct ProcessorEvent: Sendable, Equatable {
         let reference = (object["payment_intent"] as? String) ?? (type.hasPrefix("payment_intent.") ? object["id"] as? String : nil)
         return ProcessorEvent(
             id: id, type: type, kind: kind, reference: reference,
-            paymentID: (metadata["payment_id"] as? String).flatMap(UUID.init(uuidString:)))
+            paymentID: (metadata["payment_id"] as? String).flatMap { UUID(text: $0) })
     }
 }
 

@@ -108,7 +108,7 @@ public struct PaymentService: Sendable {
 
     static func methodAudit(_ method: PaymentMethod, actor: String) -> AuditEntry {
         AuditEntry(actor: actor, action: "payment_method.added", subjectType: "account", subjectID: method.accountID.description,
-                   details: ["method_id": method.id.uuidString.lowercased(), "rail": method.rail.rawValue, "display": method.display,
+                   details: ["method_id": method.id.lowercasedString, "rail": method.rail.rawValue, "display": method.display,
                              "authorized_via": method.authorizedVia])
     }
 
@@ -161,7 +161,7 @@ public struct PaymentService: Sendable {
         let (payment, recordedDigest, created) = try await payments.begin(
             candidate, idempotencyKey: idempotencyKey, requestDigest: digest,
             audit: AuditEntry(actor: actor, action: "payment.created", subjectType: "account", subjectID: account.id.description,
-                              details: ["payment_id": candidate.id.uuidString.lowercased(), "amount": amount.decimalString,
+                              details: ["payment_id": candidate.id.lowercasedString, "amount": amount.decimalString,
                                         "convenience_fee": candidate.convenienceFee.decimalString, "currency": amount.currency.code,
                                         "rail": method.rail.rawValue, "method": method.display]))
         guard recordedDigest == digest else { throw RecoupError.reusedIdempotencyKey(idempotencyKey) }
@@ -215,7 +215,7 @@ public struct PaymentService: Sendable {
         let answer: ProcessorCharge
         do {
             answer = try await processor.charge(CardCharge(
-                idempotencyKey: payment.id.uuidString.lowercased(), amount: payment.charged, customer: customer, token: token,
+                idempotencyKey: payment.id.lowercasedString, amount: payment.charged, customer: customer, token: token,
                 paymentID: payment.id, description: "Account \(account.referenceCode)"))
         } catch is ProcessorUnavailable {
             // Unknown outcome: stays pending for the webhook or a retry with the same key.
@@ -292,7 +292,7 @@ public struct PaymentService: Sendable {
                     reason: "\(Money(minorUnits: left, currency: payment.amount.currency).decimalString) of this payment is left to refund")])
             }
             try await refundAtProcessor(processor, reference: reference, amount: Money(minorUnits: amount, currency: payment.amount.currency),
-                                        key: "refund-\(payment.id.uuidString.lowercased())-\(key)")
+                                        key: "refund-\(payment.id.lowercasedString)-\(key)")
             let account = try await accounts.account(payment.accountID, scope: scope)
             let terms = try await payments.terms(client: account.clientID, tenantID: scope.tenantID)
             let today = LocalDate(utc: clock.now())
@@ -302,7 +302,7 @@ public struct PaymentService: Sendable {
                     actor: actor)
             } ?? payment
         }
-        try await refundAtProcessor(processor, reference: reference, amount: nil, key: "refund-\(payment.id.uuidString.lowercased())")
+        try await refundAtProcessor(processor, reference: reference, amount: nil, key: "refund-\(payment.id.lowercasedString)")
         if let refunded = try await undo(payment.id, tenantID: scope.tenantID, status: .refunded, reason: reason, actor: actor) {
             return refunded
         }
@@ -320,7 +320,7 @@ public struct PaymentService: Sendable {
     /// The reversal entry of a partial refund: the same for the same payment and idempotency key, so a repeated
     /// request finds its entry posted.
     static func refundEntryID(payment: UUID, key: String) -> UUID {
-        let bytes = Array(SHA256.hash(data: Data("partial-refund|\(payment.uuidString.lowercased())|\(key)".utf8)))
+        let bytes = Array(SHA256.hash(data: Data("partial-refund|\(payment.lowercasedString)|\(key)".utf8)))
         return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10],
                            bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
@@ -350,7 +350,7 @@ public struct PaymentService: Sendable {
     public func payment(_ id: UUID, scope: AccessScope) async throws -> Payment {
         guard let payment = try await payments.payment(id, tenantID: scope.tenantID),
               scope.clientID == nil || scope.clientID == payment.clientID
-        else { throw RecoupError.notFound("payment \(id.uuidString.lowercased())") }
+        else { throw RecoupError.notFound("payment \(id.lowercasedString)") }
         return payment
     }
 
@@ -439,7 +439,7 @@ public struct PaymentService: Sendable {
                     status: payment.status, failureReason: reason,
                     audit: [AuditEntry(actor: "system", action: "payment.needs_review", subjectType: "account",
                                        subjectID: payment.accountID.description,
-                                       details: ["payment_id": payment.id.uuidString.lowercased(), "reason": reason])])
+                                       details: ["payment_id": payment.id.lowercasedString, "reason": reason])])
             }
         }
     }
@@ -473,7 +473,7 @@ public struct PaymentService: Sendable {
         try await payments.updateMethod(
             method,
             audit: AuditEntry(actor: actor, action: "payment_method.corrected", subjectType: "account", subjectID: method.accountID.description,
-                              details: ["method_id": method.id.uuidString.lowercased(), "code": code, "before": before.display,
+                              details: ["method_id": method.id.lowercasedString, "code": code, "before": before.display,
                                         "after": method.display]),
             at: clock.now())
         return method
@@ -485,7 +485,7 @@ public struct PaymentService: Sendable {
         method.revoked = reason
         try await payments.updateMethod(method, audit: AuditEntry(
             actor: actor, action: "payment_method.revoked", subjectType: "account", subjectID: method.accountID.description,
-            details: ["method_id": methodID.uuidString.lowercased(), "reason": reason]), at: clock.now())
+            details: ["method_id": methodID.lowercasedString, "reason": reason]), at: clock.now())
     }
 
     // MARK: Interest
@@ -504,7 +504,7 @@ public struct PaymentService: Sendable {
             guard let accrual = ledger.interestAccrual(through: date, terms: interest, from: placed) else { return nil }
             return (opening + [PostedEntry(entry: accrual)], [AuditEntry(
                 actor: actor, action: "interest.accrued", subjectType: "account", subjectID: id.description,
-                details: ["entry_id": accrual.id.uuidString.lowercased(), "interest_minor": "\(accrual.amounts.interest)",
+                details: ["entry_id": accrual.id.lowercasedString, "interest_minor": "\(accrual.amounts.interest)",
                           "through": date.iso, "terms": accrual.memo ?? ""])])
         }
         return posted.last { $0.entry.kind == .interestAccrual }?.entry

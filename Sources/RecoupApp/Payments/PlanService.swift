@@ -149,12 +149,12 @@ public struct PlanService: Sendable {
         var audit = [AuditEntry(
             actor: actor, action: "plan.created", subjectType: "account", subjectID: plan.accountID.description,
             details: details.merging(
-                ["plan_id": plan.id.uuidString.lowercased(), "amount": plan.amount.decimalString, "installments": "\(plan.installmentCount)",
+                ["plan_id": plan.id.lowercasedString, "amount": plan.amount.decimalString, "installments": "\(plan.installmentCount)",
                  "frequency": plan.frequency.rawValue, "first_date": plan.firstDate.iso, "last_date": plan.schedule.last?.dueOn.iso ?? "",
                  "autopay": plan.methodID == nil ? "no" : "yes"]) { $1 })]
         if let previous {
             audit.append(AuditEntry(actor: actor, action: "plan.replaced", subjectType: "account", subjectID: plan.accountID.description,
-                                    details: ["plan_id": previous.id.uuidString.lowercased(), "by": plan.id.uuidString.lowercased()]))
+                                    details: ["plan_id": previous.id.lowercasedString, "by": plan.id.lowercasedString]))
         }
         try await plans.createPlan(plan, audit: audit)
         return plan
@@ -165,7 +165,7 @@ public struct PlanService: Sendable {
         guard try await plans.setPlanStatus(
             id, tenantID: scope.tenantID, to: .cancelled, from: [.active],
             audit: AuditEntry(actor: actor, action: "plan.cancelled", subjectType: "account", subjectID: plan.accountID.description,
-                              details: ["plan_id": id.uuidString.lowercased(), "reason": reason]),
+                              details: ["plan_id": id.lowercasedString, "reason": reason]),
             at: clock.now())
         else { throw RecoupError.conflict("the plan is \(plan.status.rawValue), not active") }
         return try await self.plan(id, scope: scope)
@@ -173,7 +173,7 @@ public struct PlanService: Sendable {
 
     public func plan(_ id: UUID, scope: AccessScope) async throws -> PlanRecord {
         guard let plan = try await plans.plan(id, tenantID: scope.tenantID), scope.clientID == nil || scope.clientID == plan.clientID else {
-            throw RecoupError.notFound("plan \(id.uuidString.lowercased())")
+            throw RecoupError.notFound("plan \(id.lowercasedString)")
         }
         return plan
     }
@@ -223,7 +223,7 @@ public struct PlanService: Sendable {
         let installment = plan.schedule.dropFirst(progress.standing.kept).first?.number
         let (payment, _) = try await payments.pay(
             account: plan.accountID, method: methodID, amount: Money(minorUnits: min(progress.arrears, balance), currency: plan.amount.currency),
-            idempotencyKey: "autopay:\(plan.id.uuidString.lowercased()):\(date.iso)", plan: (plan.id, installment), scope: scope,
+            idempotencyKey: "autopay:\(plan.id.lowercasedString):\(date.iso)", plan: (plan.id, installment), scope: scope,
             actor: actor)
         switch payment.status {
         case .succeeded: report.charged += 1
@@ -254,7 +254,7 @@ public struct PlanService: Sendable {
         }
         let (subject, text) = InstallmentReminders.message(next, currency: plan.amount.currency, autopay: plan.methodID != nil, language: language)
         let agency = try await reminders.agencyName(plan.tenantID)
-        let key = "plan-reminder:\(plan.id.uuidString.lowercased()):\(next.number)"
+        let key = "plan-reminder:\(plan.id.lowercasedString):\(next.number)"
         for (channel, subject) in [(ProposedChannel.email, subject), (.sms, nil)] {
             do {
                 switch try await reminders.messages.send(
@@ -287,7 +287,7 @@ public struct PlanService: Sendable {
         let moved = try await plans.setPlanStatus(
             plan.id, tenantID: plan.tenantID, to: next, from: [.active],
             audit: AuditEntry(actor: actor, action: "plan.\(next.rawValue)", subjectType: "account", subjectID: plan.accountID.description,
-                              details: ["plan_id": plan.id.uuidString.lowercased(), "paid": "\(progress.paid)",
+                              details: ["plan_id": plan.id.lowercasedString, "paid": "\(progress.paid)",
                                         "missed": "\(progress.standing.missed)", "failures": "\(progress.failures)"]),
             at: clock.now())
         if moved { if next == .completed { report.completed += 1 } else { report.broken += 1 } }

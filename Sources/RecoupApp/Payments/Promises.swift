@@ -99,7 +99,7 @@ public struct PromiseService: Sendable {
             amount: Money(minorUnits: amount, currency: view.ledger.currency), dueOn: dueOn, source: source, madeBy: actor, createdAt: clock.now())
         return try await promises.savePromise(promise, idempotencyKey: idempotencyKey, audit: AuditEntry(
             actor: actor, action: "promise.made", subjectType: "account", subjectID: view.account.id.description,
-            details: ["promise_id": promise.id.uuidString.lowercased(), "amount": promise.amount.decimalString, "due_on": dueOn.iso,
+            details: ["promise_id": promise.id.lowercasedString, "amount": promise.amount.decimalString, "due_on": dueOn.iso,
                       "source": source.rawValue]))
     }
 

@@ -75,7 +75,7 @@ public struct RemittanceService: Sendable {
             collected: statement.collected, split: statement.totals, lineCount: statement.lines.count, createdBy: actor, createdAt: clock.now())
         try await remittances.saveRemittance(record, audit: AuditEntry(
             actor: actor, action: "remittance.issued", subjectType: "client", subjectID: client.description,
-            details: ["remittance_id": record.id.uuidString.lowercased(), "from": from.iso, "to": to.iso, "method": record.method.rawValue,
+            details: ["remittance_id": record.id.lowercasedString, "from": from.iso, "to": to.iso, "method": record.method.rawValue,
                       "collected": "\(record.collected)", "client_share": "\(record.split.clientShare)", "agency_fee": "\(record.split.agencyFee)"]))
         return record
     }
@@ -100,7 +100,7 @@ public struct RemittanceService: Sendable {
 
     public func remittance(_ id: UUID, scope: AccessScope) async throws -> RemittanceRecord {
         guard let record = try await remittances.remittance(id, tenantID: scope.tenantID), scope.clientID == nil || scope.clientID == record.clientID
-        else { throw RecoupError.notFound("remittance \(id.uuidString.lowercased())") }
+        else { throw RecoupError.notFound("remittance \(id.lowercasedString)") }
         return record
     }
 

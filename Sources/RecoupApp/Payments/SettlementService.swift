@@ -40,7 +40,7 @@ public struct SettlementService: Sendable {
             approvalReasons: offer.approvalReasons, offeredBy: actor, createdAt: now, updatedAt: now)
         try await settlements.saveSettlement(settlement, expecting: nil, audit: AuditEntry(
             actor: actor, action: "settlement.offered", subjectType: "account", subjectID: view.account.id.description,
-            details: ["settlement_id": settlement.id.uuidString.lowercased(), "balance": settlement.balance.decimalString,
+            details: ["settlement_id": settlement.id.lowercasedString, "balance": settlement.balance.decimalString,
                       "amount": settlement.amount.decimalString, "installments": "\(settlement.installments)", "expires_on": expiresOn.iso,
                       "status": settlement.status.rawValue, "approval_reasons": offer.approvalReasons.joined(separator: "; ")]))
         return settlement
@@ -57,7 +57,7 @@ public struct SettlementService: Sendable {
         settlement.updatedAt = clock.now()
         try await settlements.saveSettlement(settlement, expecting: .pendingApproval, audit: AuditEntry(
             actor: actor, action: "settlement.approved", subjectType: "account", subjectID: settlement.accountID.description,
-            details: ["settlement_id": id.uuidString.lowercased(), "reasons": settlement.approvalReasons.joined(separator: "; ")]))
+            details: ["settlement_id": id.lowercasedString, "reasons": settlement.approvalReasons.joined(separator: "; ")]))
         return settlement
     }
 
@@ -83,18 +83,18 @@ public struct SettlementService: Sendable {
         // Claimed before the plan is made: of two acceptances at once, one fails here and makes no plan.
         try await settlements.saveSettlement(settlement, expecting: .offered, audit: AuditEntry(
             actor: actor, action: "settlement.accepted", subjectType: "account", subjectID: settlement.accountID.description,
-            details: ["settlement_id": id.uuidString.lowercased(), "balance_at_acceptance": "\(view.ledger.balance.total)"]))
+            details: ["settlement_id": id.lowercasedString, "balance_at_acceptance": "\(view.ledger.balance.total)"]))
         if settlement.installments > 1 || method != nil {
             let plan = try await plans.agree(
                 PlanRecord(
                     tenantID: scope.tenantID, accountID: settlement.accountID, clientID: settlement.clientID, amount: settlement.amount,
                     downPayment: 0, installmentCount: settlement.installments, frequency: .monthly, firstDate: max(firstDate ?? today, today),
                     methodID: method, createdBy: actor, createdAt: now, updatedAt: now),
-                actor: actor, details: ["settlement_id": id.uuidString.lowercased()])
+                actor: actor, details: ["settlement_id": id.lowercasedString])
             settlement.planID = plan.id
             try await settlements.saveSettlement(settlement, expecting: .accepted, audit: AuditEntry(
                 actor: actor, action: "settlement.plan_agreed", subjectType: "account", subjectID: settlement.accountID.description,
-                details: ["settlement_id": id.uuidString.lowercased(), "plan_id": plan.id.uuidString.lowercased()]))
+                details: ["settlement_id": id.lowercasedString, "plan_id": plan.id.lowercasedString]))
         }
         return settlement
     }
@@ -102,7 +102,7 @@ public struct SettlementService: Sendable {
     public func settlement(_ id: UUID, scope: AccessScope) async throws -> SettlementRecord {
         guard let settlement = try await settlements.settlement(id, tenantID: scope.tenantID),
               scope.clientID == nil || scope.clientID == settlement.clientID
-        else { throw RecoupError.notFound("settlement \(id.uuidString.lowercased())") }
+        else { throw RecoupError.notFound("settlement \(id.lowercasedString)") }
         return settlement
     }
 

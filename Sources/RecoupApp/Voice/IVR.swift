@@ -234,7 +234,7 @@ public struct IVRService: Sendable {
             recipient: request.called, body: body, intent: intent, accountIDs: accounts, reply: nil, status: status, receivedAt: clock.now())
         let audit = AuditEntry(
             actor: "consumer:ivr", action: step == "call" ? "call.received" : "call.\(step)", subjectType: "inbound_message",
-            subjectID: message.id.uuidString.lowercased(),
+            subjectID: message.id.lowercasedString,
             details: ["call_id": request.callID, "intent": intent, "account_ids": accounts.map(\.description).joined(separator: ",")])
         _ = try await inbound.receive(InboundRecord(message: message, contacts: contacts, facts: facts, engagement: [], audit: audit))
     }

@@ -132,11 +132,11 @@ public struct VoiceWebhookURLs: Sendable {
 
     func base(_ tenant: TenantID) -> String { "\(publicURL)/webhooks/voice/\(tenant)" }
     /// The agent answered: what to dial.
-    func bridge(_ call: UUID, _ tenant: TenantID) -> String { "\(base(tenant))/bridge?call=\(call.uuidString.lowercased())" }
-    func agentStatus(_ call: UUID, _ tenant: TenantID) -> String { "\(base(tenant))/call-status?call=\(call.uuidString.lowercased())" }
-    func voicemail(_ message: UUID, _ tenant: TenantID) -> String { "\(base(tenant))/voicemail?message=\(message.uuidString.lowercased())" }
+    func bridge(_ call: UUID, _ tenant: TenantID) -> String { "\(base(tenant))/bridge?call=\(call.lowercasedString)" }
+    func agentStatus(_ call: UUID, _ tenant: TenantID) -> String { "\(base(tenant))/call-status?call=\(call.lowercasedString)" }
+    func voicemail(_ message: UUID, _ tenant: TenantID) -> String { "\(base(tenant))/voicemail?message=\(message.lowercasedString)" }
     func voicemailStatus(_ message: UUID, _ tenant: TenantID) -> String {
-        "\(base(tenant))/voicemail-status?message=\(message.uuidString.lowercased())"
+        "\(base(tenant))/voicemail-status?message=\(message.lowercasedString)"
     }
 }
 
@@ -202,7 +202,7 @@ public struct OutboundCallService: Sendable {
         guard created else { return .placed(stored, created: false) }
         do {
             let sid = try await transport.place(OutboundCall(
-                idempotencyKey: stored.id.uuidString.lowercased(), to: agentPhone, answerURL: urls.bridge(stored.id, scope.tenantID),
+                idempotencyKey: stored.id.lowercasedString, to: agentPhone, answerURL: urls.bridge(stored.id, scope.tenantID),
                 statusCallback: urls.agentStatus(stored.id, scope.tenantID), detectMachine: false))
             let updated = try await calls.update(
                 stored.id, tenantID: scope.tenantID, status: .ringingAgent, providerRef: sid, outcome: nil, actor: actor, at: clock.now())
@@ -221,7 +221,7 @@ public struct OutboundCallService: Sendable {
         guard call.status == .ringingAgent else { return [.hangup] }  // a repeated request: the consumer is dialled once
         _ = try await calls.update(id, tenantID: tenantID, status: .dialingConsumer, providerRef: nil, outcome: nil, actor: "provider:voice", at: clock.now())
         return [.say("Connecting you to the consumer now.", language: "en-US"),
-                .dial(call.consumerNumber, action: "/webhooks/voice/\(tenantID)/dialed?call=\(id.uuidString.lowercased())")]
+                .dial(call.consumerNumber, action: "/webhooks/voice/\(tenantID)/dialed?call=\(id.lowercasedString)")]
     }
 
     /// How the consumer's leg ended (`DialCallStatus`): its outcome becomes the attempt's.
@@ -242,7 +242,7 @@ public struct OutboundCallService: Sendable {
 
     /// The agent says how a call went, after it ended.
     public func disposition(call id: UUID, outcome: ContactOutcome, scope: AccessScope, actor: String) async throws -> AgentCall {
-        guard let call = try await calls.call(id, tenantID: scope.tenantID) else { throw RecoupError.notFound("call \(id.uuidString.lowercased())") }
+        guard let call = try await calls.call(id, tenantID: scope.tenantID) else { throw RecoupError.notFound("call \(id.lowercasedString)") }
         _ = try await snapshots.accounts.account(call.accountID, scope: scope)  // a creditor's key sees only its accounts
         guard CallOutcome.dispositions.contains(outcome) else {
             throw RecoupError.invalid([FieldProblem(

@@ -11,21 +11,20 @@ public struct Identifier<Kind>: Hashable, Sendable, Codable, CustomStringConvert
 
     /// Parses a UUID string in any letter case; nil for anything else.
     public init?(_ string: some StringProtocol) {
-        guard let uuid = UUID(uuidString: String(string)) else { return nil }
+        guard let uuid = UUID(text: string) else { return nil }
         self.uuid = uuid
     }
 
-    /// Lower-case canonical text (8-4-4-4-12). Formatted by hand: Foundation's `uuidString` goes through `snprintf` on
-    /// Linux, and ids are printed for every row an import stores.
-    public var description: String {
-        withUnsafeBytes(of: uuid.uuid) { bytes in
-            var text = Array(bytes).hexString.utf8.map { $0 }
-            for position in [20, 16, 12, 8] { text.insert(UInt8(ascii: "-"), at: position) }
-            return String(decoding: text, as: UTF8.self)
+    /// Lower-case canonical text (8-4-4-4-12), as stored.
+    public var description: String { uuid.lowercasedString }
+
+    /// The order of the ids' text, compared without printing it: lower-case hexadecimal digits sort as the bytes
+    /// they spell.
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        withUnsafeBytes(of: lhs.uuid.uuid) { left in
+            withUnsafeBytes(of: rhs.uuid.uuid) { right in left.lexicographicallyPrecedes(right) }
         }
     }
-
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.description < rhs.description }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -50,6 +49,62 @@ public typealias ConsumerID = Identifier<Consumer>
 public typealias ContactPointID = Identifier<ContactPoint>
 
 extension UUID {
+    /// Lower-case canonical text (8-4-4-4-12): how Recoup stores and prints every id. Formatted by hand:
+    /// Foundation's `uuidString` goes through `snprintf` on Linux and `lowercased()` copies it once more, and a
+    /// sent message or an imported row prints several ids.
+    public var lowercasedString: String {
+        withUnsafeBytes(of: uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { text in
+                var at = 0
+                for (index, byte) in bytes.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        text[at] = UInt8(ascii: "-")
+                        at += 1
+                    }
+                    text[at] = hexDigits[Int(byte >> 4)]
+                    text[at + 1] = hexDigits[Int(byte & 0x0F)]
+                    at += 2
+                }
+                return at
+            }
+        }
+    }
+
+    /// Parses canonical text (8-4-4-4-12) in either letter case; nil for anything else, as `UUID(uuidString:)`.
+    /// By hand, through a table: Foundation's parser calls `sscanf` on Linux (25 times as long), and every id read
+    /// back from the database is parsed.
+    public init?(text: some StringProtocol) {
+        let parsed = text.utf8.withContiguousStorageIfAvailable(Self.parse) ?? {
+            var copy = String(text)
+            return copy.withUTF8(Self.parse)
+        }()
+        guard let parsed else { return nil }
+        self.init(uuid: parsed)
+    }
+
+    private static func parse(_ utf8: UnsafeBufferPointer<UInt8>) -> uuid_t? {
+        guard utf8.count == 36 else { return nil }
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        // Any byte that is not a digit where one belongs sets a high bit.
+        let invalid = hexValues.withUnsafeBufferPointer { values in
+            withUnsafeMutableBytes(of: &bytes) { out -> UInt8 in
+                var at = 0, invalid: UInt8 = 0
+                for index in 0..<16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        invalid |= utf8[at] == UInt8(ascii: "-") ? 0 : 0xF0
+                        at += 1
+                    }
+                    let high = values[Int(utf8[at])], low = values[Int(utf8[at + 1])]
+                    invalid |= high | low
+                    out[index] = high << 4 | low
+                    at += 2
+                }
+                return invalid
+            }
+        }
+        return invalid & 0xF0 == 0 ? bytes : nil
+    }
+
     /// A version 7 UUID (RFC 9562): the instant's Unix milliseconds, then 74 random bits. Ids made later sort after
     /// ids made earlier, so rows written in time order (outbox messages, contact attempts, audit events) extend
     /// their primary-key and idempotency indexes at the right edge instead of dirtying a random page each: with
@@ -82,4 +137,16 @@ func fillRandom(_ buffer: UnsafeMutableRawBufferPointer) {
     var generator = SystemRandomNumberGenerator()
     for index in buffer.indices { buffer[index] = generator.next() }
     #endif
+}
+
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+/// Each byte's value as a hexadecimal digit in either case; 0xFF for a byte that is none.
+private let hexValues: [UInt8] = (0...255).map { (byte: UInt8) -> UInt8 in
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+    default: 0xFF
+    }
 }

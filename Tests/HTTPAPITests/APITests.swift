@@ -70,12 +70,12 @@ struct APIHarness {
         _ kind: TestDatabase, limits: APILimits = APILimits(), processor: (any PaymentProcessor)? = nil,
         _ body: (APIHarness) async throws -> Void
     ) async throws {
-        let (database, store) = try await kind.open()
+        let opened = try await kind.open()
         do {
-            try await body(try await make(database, store, limits: limits, processor: processor))
-            await database.shutdown()
+            try await body(try await make(opened.database, opened.store, limits: limits, processor: processor))
+            await opened.close()
         } catch {
-            await database.shutdown()
+            await opened.close()
             throw error
         }
     }

@@ -23,13 +23,15 @@ public enum TestDatabase: String, CustomStringConvertible, Sendable {
     public var description: String { rawValue }
 
     /// Opens an empty, migrated database: a new SQLite file, or a new PostgreSQL schema of its own (so suites run
-    /// in parallel on one server). Call ``RecoupDatabase/shutdown()`` when done; ``withStore(_:_:)`` does.
-    public func open() async throws -> (RecoupDatabase, SQLStore) {
+    /// in parallel on one server). Call ``OpenTestDatabase/close()`` when done; ``withStore(_:_:)`` does.
+    public func open() async throws -> OpenTestDatabase {
         let database: RecoupDatabase
+        var folder: URL?
         switch self {
         case .sqlite:
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("recoup-tests-\(UUID().uuidString)")
-            database = try RecoupDatabase(.sqlite(path: folder.appendingPathComponent("test.sqlite").path))
+            let sqliteFolder = FileManager.default.temporaryDirectory.appendingPathComponent("recoup-tests-\(UUID().uuidString)")
+            folder = sqliteFolder
+            database = try RecoupDatabase(.sqlite(path: sqliteFolder.appendingPathComponent("test.sqlite").path))
         case .postgres:
             let url = Self.postgresURL ?? ""
             let schema = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
@@ -43,25 +45,39 @@ public enum TestDatabase: String, CustomStringConvertible, Sendable {
             }
             database = try RecoupDatabase(.postgres(url: url, schema: schema))
         }
+        let keys = DataKeys(master: SymmetricKey(data: Data(repeating: 7, count: 32)))
+        let opened = OpenTestDatabase(database: database, store: SQLStore(database: database, keys: keys), folder: folder)
         do {
             try await database.migrate()
         } catch {
-            await database.shutdown()
+            await opened.close()
             throw error
         }
-        let keys = DataKeys(master: SymmetricKey(data: Data(repeating: 7, count: 32)))
-        return (database, SQLStore(database: database, keys: keys))
+        return opened
     }
 }
 
-/// Runs a test body on an open database and always shuts it down.
+/// A test's database and the store on it; ``close()`` shuts it down and deletes a SQLite file's folder, so test runs
+/// leave nothing behind in the temporary directory.
+public struct OpenTestDatabase: Sendable {
+    public let database: RecoupDatabase
+    public let store: SQLStore
+    let folder: URL?
+
+    public func close() async {
+        await database.shutdown()
+        if let folder { try? FileManager.default.removeItem(at: folder) }
+    }
+}
+
+/// Runs a test body on an open database and always closes it.
 public func withStore(_ kind: TestDatabase, _ body: (RecoupDatabase, SQLStore) async throws -> Void) async throws {
-    let (database, store) = try await kind.open()
+    let opened = try await kind.open()
     do {
-        try await body(database, store)
-        await database.shutdown()
+        try await body(opened.database, opened.store)
+        await opened.close()
     } catch {
-        await database.shutdown()
+        await opened.close()
         throw error
     }
 }

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import sqlite3
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -192,4 +193,40 @@ def test_purge_keeps_records_until_retention_ends_and_never_deletes_ahead_of_tim
     assert refused.returncode != 0 and "--dry-run" in refused.stderr
     with sqlite3.connect(recoup.data_dir / "recoup.sqlite") as db:
         assert db.execute("SELECT COUNT(*) FROM accounts WHERE status = 'recalled'").fetchone()[0] == 1
+    assert json.loads(recoup("audit", "verify", "--json").stdout)["intact"] is True
+
+
+def test_a_key_revoked_from_the_command_line_stops_working_on_the_running_server(recoup, recoup_bin: Path, tmp_path: Path) -> None:
+    tenant, _ = ids(recoup)
+    created = json.loads(recoup("apikey", "create", "--tenant", tenant, "--role", "agent", "--json").stdout)
+    secret, key_id = created["key"], created["id"]
+
+    def accounts_status() -> int:
+        request = urllib.request.Request(server.base + "/v1/accounts", headers={"Authorization": f"Bearer {secret}"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    with serving(recoup_bin, recoup.env) as server:
+        assert accounts_status() == 200
+        listed = json.loads(recoup("apikey", "list", "--tenant", tenant, "--json").stdout)["items"]
+        assert [(k["id"], k["role"], k["revoked_at"]) for k in listed] == [(key_id, "agent", None)]
+        assert secret not in json.dumps(listed)
+
+        revoked = recoup("apikey", "revoke", "--tenant", tenant, "--key", key_id)
+        assert revoked.stdout.strip() == f"revoked {key_id} (agent)"
+        assert accounts_status() == 401, "the server looks keys up on every request"
+
+    listed = recoup("apikey", "list", "--tenant", tenant).stdout
+    assert key_id in listed and "revoked 20" in listed
+    other = recoup("tenant", "create", "--name", "Other Agency").stdout.strip()
+    elsewhere = recoup("apikey", "revoke", "--tenant", other, "--key", key_id, check=False)
+    assert elsewhere.returncode != 0 and "not found" in elsewhere.stderr + elsewhere.stdout
+    export = tmp_path / "audit.jsonl"
+    recoup("audit", "export", "--tenant", tenant, "--out", str(export))
+    events = [line["event"] for line in map(json.loads, export.read_text().splitlines()) if "event" in line]
+    revocations = [e for e in events if e["action"] == "apikey.revoked"]
+    assert len(revocations) == 1 and revocations[0]["subject_id"] == key_id and revocations[0]["actor"].startswith("cli:")
     assert json.loads(recoup("audit", "verify", "--json").stdout)["intact"] is True

@@ -29,6 +29,8 @@ EXPECTED = {
     ("get", "/v1/consumers/{consumer_id}"): "getConsumer",
     ("get", "/v1/clients"): "listClients",
     ("post", "/v1/clients"): "createClient",
+    ("get", "/v1/api-keys"): "listApiKeys",
+    ("post", "/v1/api-keys/{api_key_id}/revoke"): "revokeApiKey",
     ("post", "/v1/placements"): "createPlacement",
     ("get", "/v1/placements/{placement_id}"): "getPlacement",
     ("get", "/v1/placements/{placement_id}/errors"): "getPlacementErrors",

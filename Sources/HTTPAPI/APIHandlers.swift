@@ -346,6 +346,23 @@ struct APIHandlers: APIProtocol {
         return .created(.init(body: .json(APIMapping.client(client))))
     }
 
+    // MARK: API keys
+
+    func listApiKeys(_ input: Operations.ListApiKeys.Input) async throws -> Operations.ListApiKeys.Output {
+        let principal = try RequestPrincipal.require()
+        guard principal.role.canManageKeys else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot list API keys") }
+        let keys = try await services.directory.apiKeys(tenantID: principal.scope.tenantID)
+        return .ok(.init(body: .json(.init(items: keys.map(APIMapping.apiKey)))))
+    }
+
+    func revokeApiKey(_ input: Operations.RevokeApiKey.Input) async throws -> Operations.RevokeApiKey.Output {
+        let principal = try RequestPrincipal.require()
+        guard principal.role.canManageKeys else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot revoke API keys") }
+        let id = try parse(input.path.apiKeyId, APIKeyID.self, "api_key_id")
+        let key = try await services.directory.revokeAPIKey(id, tenantID: principal.scope.tenantID, actor: principal.actor)
+        return .ok(.init(body: .json(APIMapping.apiKey(key))))
+    }
+
     // MARK: Placements
 
     func createPlacement(_ input: Operations.CreatePlacement.Input) async throws -> Operations.CreatePlacement.Output {

@@ -83,6 +83,18 @@ enum APIMapping {
         .init(id: client.id.description, name: client.name, createdAt: client.createdAt)
     }
 
+    static func apiKey(_ key: APIKeyRecord) -> Components.Schemas.ApiKey {
+        let role: Components.Schemas.ApiKey.RolePayload = switch key.role {
+        case .admin: .admin
+        case .manager: .manager
+        case .agent: .agent
+        case .compliance: .compliance
+        case .client: .client
+        }
+        return .init(
+            id: key.id.description, role: role, clientId: key.clientID?.description, createdAt: key.createdAt, revokedAt: key.revokedAt)
+    }
+
     static func placement(_ report: PlacementReport) -> Components.Schemas.PlacementSummary {
         let p = report.placement
         return .init(

@@ -30,6 +30,7 @@ public enum RecoupMigrations {
         CreatePlansSettlementsPromisesRemittancesAndACHFiles(),
         AddConvenienceFees(),
         IndexConsumersAndOutboxByTenantAndID(),
+        AddAPIKeyRevocation(),
     ]
 }
 
@@ -759,5 +760,16 @@ struct IndexConsumersAndOutboxByTenantAndID: AsyncMigration {
         let sql = try database.sqlDatabase()
         try await sql.raw("DROP INDEX outbox_tenant_id").run()
         try await sql.raw("DROP INDEX consumers_tenant_id").run()
+    }
+}
+
+/// Revoked API keys keep their row (the audit trail names them as actors) and the instant they stopped working.
+struct AddAPIKeyRevocation: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("api_keys").field("revoked_at", .datetime).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("api_keys").deleteField("revoked_at").update()
     }
 }

@@ -225,18 +225,42 @@ extension SQLStore: DirectoryRepository {
 
     public func apiKey(secretHash: String) async throws -> APIKeyRecord? {
         guard let row = try await db.sql.raw("""
-            SELECT id, tenant_id, role, client_id, created_at FROM api_keys WHERE secret_hash = \(bind: secretHash)
+            SELECT * FROM api_keys WHERE secret_hash = \(bind: secretHash) AND revoked_at IS NULL
             """).first()
         else { return nil }
+        let key = try Self.apiKey(row)
+        // A client key without its client would otherwise read as tenant-wide: refuse it outright.
+        if key.role == .client, key.clientID == nil { return nil }
+        return key
+    }
+
+    public func apiKeys(tenantID: TenantID) async throws -> [APIKeyRecord] {
+        try await db.sql.raw("""
+            SELECT * FROM api_keys WHERE tenant_id = \(bind: tenantID.description) ORDER BY created_at, id
+            """).all().map(Self.apiKey)
+    }
+
+    public func revokeAPIKey(_ id: APIKeyID, tenantID: TenantID, at: Date, audit: AuditEntry) async throws -> Bool {
+        try await transaction { sql in
+            let revoked = try await sql.raw("""
+                UPDATE api_keys SET revoked_at = \(bind: at)
+                WHERE id = \(bind: id.description) AND tenant_id = \(bind: tenantID.description) AND revoked_at IS NULL
+                RETURNING id
+                """).first()
+            guard revoked != nil else { return false }
+            try await self.append([audit], tenantID: tenantID, at: at, on: sql)
+            return true
+        }
+    }
+
+    static func apiKey(_ row: any SQLRow) throws -> APIKeyRecord {
         guard let id = APIKeyID(try row.decode(column: "id", as: String.self)),
               let tenant = TenantID(try row.decode(column: "tenant_id", as: String.self)),
               let role = Role(rawValue: try row.decode(column: "role", as: String.self))
         else { throw StorageError.corrupt("api key row") }
-        let clientID = try row.decode(column: "client_id", as: String?.self).flatMap { ClientID($0) }
-        // A client key without its client would otherwise read as tenant-wide: refuse it outright.
-        if role == .client, clientID == nil { return nil }
         return APIKeyRecord(
-            id: id, tenantID: tenant, role: role, clientID: clientID,
-            secretHash: secretHash, createdAt: try row.decode(column: "created_at", as: Date.self))
+            id: id, tenantID: tenant, role: role, clientID: try row.decode(column: "client_id", as: String?.self).flatMap { ClientID($0) },
+            secretHash: try row.decode(column: "secret_hash", as: String.self), createdAt: try row.decode(column: "created_at", as: Date.self),
+            revokedAt: try row.decode(column: "revoked_at", as: Date?.self))
     }
 }

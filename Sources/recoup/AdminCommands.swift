@@ -76,7 +76,7 @@ struct ClientCommand: AsyncParsableCommand {
 
 struct APIKeyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "apikey", abstract: "Manage API keys.", subcommands: [Create.self])
+        commandName: "apikey", abstract: "Manage API keys.", subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an API key and print its secret once.")
@@ -100,6 +100,54 @@ struct APIKeyCommand: AsyncParsableCommand {
                            "client_id": clientID?.description ?? NSNull()])
             }
         }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a tenant's API keys (never their secrets), revoked ones included.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Tenant id.") var tenant: String
+
+        func run() async throws {
+            let tenantID = try parseID(tenant, TenantID.self, "--tenant")
+            try await Runtime.with(options) { runtime in
+                guard try await runtime.store.tenants().contains(where: { $0.id == tenantID }) else {
+                    throw ValidationError("no tenant \(tenantID)")
+                }
+                let keys = try await runtime.directory.apiKeys(tenantID: tenantID)
+                Output.emit(
+                    options,
+                    text: keys.map { key in
+                        ["\(key.id)", key.role.rawValue, key.clientID.map { "client \($0)" } ?? "", "created \(Self.instant(key.createdAt))",
+                         key.revokedAt.map { "revoked \(Self.instant($0))" } ?? "active"].filter { !$0.isEmpty }.joined(separator: "  ")
+                    }.joined(separator: "\n"),
+                    json: ["items": keys.map(APIKeyCommand.json)])
+            }
+        }
+
+        static func instant(_ date: Date) -> String { date.formatted(.iso8601) }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke an API key: the next request made with it is refused. The key stays listed, and the audit trail records who revoked it.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Tenant id.") var tenant: String
+        @Option(help: "The key's id (from `apikey list`).") var key: String
+
+        func run() async throws {
+            let tenantID = try parseID(tenant, TenantID.self, "--tenant")
+            let keyID = try parseID(key, APIKeyID.self, "--key")
+            try await Runtime.with(options) { runtime in
+                let revoked = try await runtime.directory.revokeAPIKey(keyID, tenantID: tenantID, actor: cliActor)
+                Output.emit(options, text: "revoked \(revoked.id) (\(revoked.role.rawValue))", json: APIKeyCommand.json(revoked))
+            }
+        }
+    }
+
+    /// A key as `--json` prints it: everything but the secret's hash.
+    static func json(_ key: APIKeyRecord) -> [String: Any] {
+        ["id": key.id.description, "role": key.role.rawValue, "client_id": key.clientID?.description ?? NSNull(),
+         "created_at": key.createdAt.formatted(.iso8601), "revoked_at": key.revokedAt.map { $0.formatted(.iso8601) } ?? NSNull()]
     }
 }
 

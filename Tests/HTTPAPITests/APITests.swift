@@ -283,6 +283,55 @@ struct APITests {
         }
     }
 
+    @Test(arguments: TestDatabase.available)
+    func anAdminRevokesAKeyAndTheNextRequestWithItIsRefused(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+        try await h.app.test(.router) { client in
+            let (listed, page, text) = try await client.call(.get, "/v1/api-keys", key: h.acmeAdmin)
+            #expect(listed == .ok, "\(text)")
+            let keys = try #require(page["items"] as? [[String: Any]])
+            // Acme's admin, agent and bank keys, never Other's; no secret and no hash in sight.
+            #expect(keys.compactMap { $0["role"] as? String } == ["admin", "agent", "client"])
+            #expect(keys.allSatisfy { $0["revoked_at"] == nil && $0["key"] == nil && $0["secret_hash"] == nil })
+            #expect(keys.last?["client_id"] as? String == h.acmeBank.description)
+            #expect(!text.contains(h.acmeAgent))
+            let agentKey = try #require(keys.first { $0["role"] as? String == "agent" }?["id"] as? String)
+
+            for key in [h.acmeAgent, h.bankKey] {
+                let (list, _, _) = try await client.call(.get, "/v1/api-keys", key: key)
+                let (revoke, _, _) = try await client.call(.post, "/v1/api-keys/\(agentKey)/revoke", key: key)
+                #expect(list == .forbidden && revoke == .forbidden, "only admins manage keys")
+            }
+            let (otherList, otherPage, _) = try await client.call(.get, "/v1/api-keys", key: h.otherAdmin)
+            #expect(otherList == .ok && (otherPage["items"] as? [[String: Any]])?.count == 1)
+            let (otherRevokes, _, _) = try await client.call(.post, "/v1/api-keys/\(agentKey)/revoke", key: h.otherAdmin)
+            #expect(otherRevokes == .notFound, "another tenant's key is not found, and stays working")
+            #expect(try await client.call(.get, "/v1/accounts", key: h.acmeAgent).0 == .ok)
+
+            let (revoked, key, _) = try await client.call(.post, "/v1/api-keys/\(agentKey)/revoke", key: h.acmeAdmin)
+            #expect(revoked == .ok && key["id"] as? String == agentKey)
+            let revokedAt = try #require(key["revoked_at"] as? String)
+            let (refused, problem, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAgent)
+            #expect(refused == .unauthorized && problem["status"] as? Int == 401)
+            let (again, keyAgain, _) = try await client.call(.post, "/v1/api-keys/\(agentKey)/revoke", key: h.acmeAdmin)
+            #expect(again == .ok && keyAgain["revoked_at"] as? String == revokedAt, "revoking twice changes nothing")
+            let (_, after, _) = try await client.call(.get, "/v1/api-keys", key: h.acmeAdmin)
+            #expect((after["items"] as? [[String: Any]])?.first { $0["id"] as? String == agentKey }?["revoked_at"] as? String == revokedAt)
+            #expect(try await client.call(.get, "/v1/accounts", key: h.acmeAdmin).0 == .ok, "other keys go on working")
+
+            #expect(try await client.call(.post, "/v1/api-keys/\(UUID().lowercasedString)/revoke", key: h.acmeAdmin).0 == .notFound)
+            #expect(try await client.call(.post, "/v1/api-keys/not-a-uuid/revoke", key: h.acmeAdmin).0 == .notFound)
+
+            let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=apikey.revoked", key: h.acmeAdmin)
+            let events = try #require(audit["items"] as? [[String: Any]])
+            #expect(events.count == 1, "one event for the revocation, none for the repeat or the refusals")
+            #expect(events.first?["subject_id"] as? String == agentKey)
+            let adminKey = try #require(keys.first?["id"] as? String)
+            #expect(events.first?["actor"] as? String == "apikey:\(adminKey)")
+        }
+        }
+    }
+
     @Test func badInputIsA4xxProblemNeverA500() async throws {
         try await APIHarness.with(.sqlite, limits: APILimits(jsonBodyBytes: 1024, placementFileBytes: 4096)) { h in
         try await h.app.test(.router) { client in

@@ -11,6 +11,7 @@ public enum Role: String, CaseIterable, Sendable, Codable {
     /// Full dates of birth are shown only to roles that verify identity or audit.
     public var seesFullDateOfBirth: Bool { self == .admin || self == .manager || self == .compliance }
     public var canManageClients: Bool { self == .admin || self == .manager }
+    public var canManageKeys: Bool { self == .admin }
     /// Refunds, settlements outside the client's authority, client terms: money decisions above an agent's.
     public var canApproveMoney: Bool { self == .admin || self == .manager }
     public var canPlaceAccounts: Bool { self == .admin || self == .manager || self == .client }
@@ -51,7 +52,8 @@ public struct Principal: Hashable, Sendable {
 public enum APIKeyKind {}
 public typealias APIKeyID = Identifier<APIKeyKind>
 
-/// A stored API key: only the SHA-256 of the secret is kept, so a database leak yields no usable key.
+/// A stored API key: only the SHA-256 of the secret is kept, so a database leak yields no usable key. A revoked
+/// key stays on file (the audit trail names it as an actor) but authenticates no one.
 public struct APIKeyRecord: Hashable, Sendable {
     public let id: APIKeyID
     public let tenantID: TenantID
@@ -59,14 +61,18 @@ public struct APIKeyRecord: Hashable, Sendable {
     public let clientID: ClientID?
     public let secretHash: String
     public let createdAt: Date
+    public var revokedAt: Date?
 
-    public init(id: APIKeyID, tenantID: TenantID, role: Role, clientID: ClientID?, secretHash: String, createdAt: Date) {
+    public init(
+        id: APIKeyID, tenantID: TenantID, role: Role, clientID: ClientID?, secretHash: String, createdAt: Date, revokedAt: Date? = nil
+    ) {
         self.id = id
         self.tenantID = tenantID
         self.role = role
         self.clientID = clientID
         self.secretHash = secretHash
         self.createdAt = createdAt
+        self.revokedAt = revokedAt
     }
 
     public var principal: Principal {

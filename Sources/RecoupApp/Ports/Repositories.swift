@@ -9,7 +9,13 @@ public protocol DirectoryRepository: Sendable {
     func clients(scope: AccessScope) async throws -> [Client]
     func client(_ id: ClientID, scope: AccessScope) async throws -> Client?
     func createAPIKey(_ key: APIKeyRecord, audit: AuditEntry) async throws
+    /// The key with this secret's hash, unless it was revoked.
     func apiKey(secretHash: String) async throws -> APIKeyRecord?
+    /// Every key of the tenant, revoked ones included, oldest first.
+    func apiKeys(tenantID: TenantID) async throws -> [APIKeyRecord]
+    /// Marks the tenant's key revoked at `at` and writes `audit`, in one transaction; false when the tenant has no
+    /// such key or it was already revoked (nothing written then).
+    func revokeAPIKey(_ id: APIKeyID, tenantID: TenantID, at: Date, audit: AuditEntry) async throws -> Bool
 }
 
 /// Filters for listing accounts; every field narrows the result.

@@ -64,7 +64,31 @@ public struct DirectoryService: Sendable {
         return (record, secret)
     }
 
-    /// Resolves a bearer secret to its caller, or nil for an unknown key.
+    public func apiKeys(tenantID: TenantID) async throws -> [APIKeyRecord] {
+        try await directory.apiKeys(tenantID: tenantID)
+    }
+
+    /// Withdraws a key at once: the next request made with it is refused (keys are looked up on every request,
+    /// never cached). Revoking a key already revoked changes nothing and answers it as it is; another tenant's key
+    /// is not found.
+    public func revokeAPIKey(_ id: APIKeyID, tenantID: TenantID, actor: String) async throws -> APIKeyRecord {
+        guard var key = try await directory.apiKeys(tenantID: tenantID).first(where: { $0.id == id }) else {
+            throw RecoupError.notFound("API key \(id)")
+        }
+        guard key.revokedAt == nil else { return key }
+        let now = clock.now()
+        var details = ["role": key.role.rawValue]
+        if let clientID = key.clientID { details["client_id"] = clientID.description }
+        let audit = AuditEntry(actor: actor, action: "apikey.revoked", subjectType: "apikey", subjectID: id.description, details: details)
+        if try await directory.revokeAPIKey(id, tenantID: tenantID, at: now, audit: audit) {
+            key.revokedAt = now
+            return key
+        }
+        // Revoked by someone else meanwhile: answer what is on file.
+        return try await directory.apiKeys(tenantID: tenantID).first { $0.id == id } ?? key
+    }
+
+    /// Resolves a bearer secret to its caller, or nil for an unknown or revoked key.
     public func authenticate(secret: String) async throws -> Principal? {
         guard secret.hasPrefix("rk_"), secret.utf8.count < 200 else { return nil }
         return try await directory.apiKey(secretHash: APIKeyRecord.hash(secret: secret))?.principal

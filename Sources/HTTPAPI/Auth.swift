@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import OpenAPIRuntime
+import Prometheus
 import RecoupApp
 
 /// The caller of the request being handled. Set by ``AuthMiddleware`` for the handlers below it; task-local so
@@ -29,9 +31,27 @@ extension Principal {
 /// Resolves `Authorization: Bearer rk_…` to a principal. Public paths (health, metrics, the spec) pass through,
 /// and so do consumers' signed links (`/u/…`, `/t/…`, `/c/…`) and the providers' webhooks (`/webhooks/…`), which carry their own
 /// authorization (a link signature, a provider's request signature).
+///
+/// Refusals are counted by reason in `recoup_api_auth_failures_total` (`missing`, `unknown`, `revoked`), for an
+/// alert on guessing or on a withdrawn key still in use; unknown and revoked keys are also logged as warnings, a
+/// revoked one with its id and tenant. Secrets are never logged.
 struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let directory: DirectoryService
+    let failures: [FailureReason: Counter]
     static var publicPaths: Set<String> { ["/health", "/metrics", "/openapi.yaml"] }
+
+    enum FailureReason: String, CaseIterable {
+        case missing, unknown, revoked
+    }
+
+    init(directory: DirectoryService, registry: PrometheusCollectorRegistry) {
+        self.directory = directory
+        failures = Dictionary(uniqueKeysWithValues: FailureReason.allCases.map { reason in
+            (reason, registry.makeCounter(
+                name: "recoup_api_auth_failures_total", labels: [("reason", reason.rawValue)],
+                help: "API requests refused for their key: none sent, unknown, or revoked."))
+        })
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -41,19 +61,29 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
-            throw unauthorized("send an API key as Authorization: Bearer rk_…")
+            throw refusal(.missing, "send an API key as Authorization: Bearer rk_…")
         }
         let secret = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
-        guard let principal = try await directory.authenticate(secret: secret) else {
-            throw unauthorized("unknown API key")
-        }
-        return try await RequestPrincipal.$current.withValue(principal) {
-            try await next(request, context)
+        switch try await directory.authenticate(secret: secret) {
+        case let .authenticated(principal):
+            return try await RequestPrincipal.$current.withValue(principal) {
+                try await next(request, context)
+            }
+        case .unknown:
+            context.logger.warning("API request refused: unknown key", metadata: ["method": "\(request.method)", "path": "\(path)"])
+            throw refusal(.unknown, "unknown API key")
+        case let .revoked(key):
+            context.logger.warning("API request refused: revoked key", metadata: [
+                "method": "\(request.method)", "path": "\(path)", "apikey": "\(key.id)", "tenant": "\(key.tenantID)",
+                "revoked_at": "\(key.revokedAt.map { $0.formatted(.iso8601) } ?? "")",
+            ])
+            throw refusal(.revoked, "this API key was revoked")
         }
     }
 
-    func unauthorized(_ detail: String) -> ProblemError {
-        ProblemError(problem: Problem(status: .unauthorized, detail: detail))
+    func refusal(_ reason: FailureReason, _ detail: String) -> ProblemError {
+        failures[reason]?.increment()
+        return ProblemError(problem: Problem(status: .unauthorized, detail: detail))
     }
 }
 

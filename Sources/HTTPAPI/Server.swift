@@ -112,7 +112,7 @@ public func makeRouter(
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: BodyLimitMiddleware(jsonLimit: limits.jsonBodyBytes, fileLimit: limits.placementFileBytes))
-    router.add(middleware: AuthMiddleware(directory: services.directory))
+    router.add(middleware: AuthMiddleware(directory: services.directory, registry: registry))
 
     let spec = ByteBuffer(bytes: try APIContract.yaml())
     router.get("/openapi.yaml") { _, _ in

@@ -225,7 +225,7 @@ extension SQLStore: DirectoryRepository {
 
     public func apiKey(secretHash: String) async throws -> APIKeyRecord? {
         guard let row = try await db.sql.raw("""
-            SELECT * FROM api_keys WHERE secret_hash = \(bind: secretHash) AND revoked_at IS NULL
+            SELECT * FROM api_keys WHERE secret_hash = \(bind: secretHash)
             """).first()
         else { return nil }
         let key = try Self.apiKey(row)

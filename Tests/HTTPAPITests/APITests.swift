@@ -312,7 +312,7 @@ struct APITests {
             #expect(revoked == .ok && key["id"] as? String == agentKey)
             let revokedAt = try #require(key["revoked_at"] as? String)
             let (refused, problem, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAgent)
-            #expect(refused == .unauthorized && problem["status"] as? Int == 401)
+            #expect(refused == .unauthorized && problem["detail"] as? String == "this API key was revoked")
             let (again, keyAgain, _) = try await client.call(.post, "/v1/api-keys/\(agentKey)/revoke", key: h.acmeAdmin)
             #expect(again == .ok && keyAgain["revoked_at"] as? String == revokedAt, "revoking twice changes nothing")
             let (_, after, _) = try await client.call(.get, "/v1/api-keys", key: h.acmeAdmin)
@@ -321,6 +321,11 @@ struct APITests {
 
             #expect(try await client.call(.post, "/v1/api-keys/\(UUID().lowercasedString)/revoke", key: h.acmeAdmin).0 == .notFound)
             #expect(try await client.call(.post, "/v1/api-keys/not-a-uuid/revoke", key: h.acmeAdmin).0 == .notFound)
+
+            _ = try await client.call(.get, "/v1/accounts", key: "rk_guessed")
+            let (_, _, metrics) = try await client.call(.get, "/metrics", key: nil)
+            #expect(metrics.contains(#"recoup_api_auth_failures_total{reason="revoked"} 1"#), "\(metrics)")
+            #expect(metrics.contains(#"recoup_api_auth_failures_total{reason="unknown"} 1"#))
 
             let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=apikey.revoked", key: h.acmeAdmin)
             let events = try #require(audit["items"] as? [[String: Any]])

@@ -88,10 +88,20 @@ public struct DirectoryService: Sendable {
         return try await directory.apiKeys(tenantID: tenantID).first { $0.id == id } ?? key
     }
 
-    /// Resolves a bearer secret to its caller, or nil for an unknown or revoked key.
-    public func authenticate(secret: String) async throws -> Principal? {
-        guard secret.hasPrefix("rk_"), secret.utf8.count < 200 else { return nil }
-        return try await directory.apiKey(secretHash: APIKeyRecord.hash(secret: secret))?.principal
+    /// What a presented bearer secret turned out to be.
+    public enum Authentication: Equatable, Sendable {
+        case authenticated(Principal)
+        case unknown
+        /// A withdrawn key still in use: worth telling the operator who revoked it.
+        case revoked(APIKeyRecord)
+    }
+
+    /// Resolves a bearer secret to its caller; refuses unknown and revoked keys.
+    public func authenticate(secret: String) async throws -> Authentication {
+        guard secret.hasPrefix("rk_"), secret.utf8.count < 200,
+              let key = try await directory.apiKey(secretHash: APIKeyRecord.hash(secret: secret))
+        else { return .unknown }
+        return key.revokedAt == nil ? .authenticated(key.principal) : .revoked(key)
     }
 
     static func validName(_ name: String) throws -> String {

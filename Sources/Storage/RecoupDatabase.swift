@@ -29,10 +29,12 @@ public enum DatabaseLocation: Sendable, CustomStringConvertible {
 
 /// An open database: FluentKit's `Databases` with the right driver, its event loops, and its migrations.
 ///
-/// SQLite gets one event loop and so one connection: every statement and transaction is serialised, which is
-/// what SQLite needs for writers anyway, and `BEGIN` never meets `SQLITE_BUSY` from ourselves. A second, query-only
-/// connection serves the dispatcher's snapshot loads: in WAL mode a reader runs beside the writer, so loading the
-/// next batch does not queue behind the current batch's commits. PostgreSQL gets a pool per event loop.
+/// SQLite gets one event loop and so one writing connection: every write statement and transaction is serialised,
+/// which is what SQLite needs for writers anyway, and `BEGIN` never meets `SQLITE_BUSY` from ourselves. A second,
+/// query-only connection serves every read made outside a transaction (the store's listings and look-ups, API-key
+/// authentication, the dispatcher's snapshot loads): in WAL mode a reader runs beside the writer, so a placement
+/// file's long transaction holds no request's reads, and loading the next batch does not queue behind the current
+/// batch's commits. PostgreSQL gets a pool per event loop.
 public final class RecoupDatabase: Sendable {
     public let location: DatabaseLocation
     let databases: Databases

@@ -6,7 +6,7 @@ import SQLKit
 /// Debits waiting for a file, the files, and the bank details a notification of change corrects.
 extension SQLStore {
     public func pendingPayments(rail: PaymentRail, tenantID: TenantID) async throws -> [Payment] {
-        try await db.sql.select().column(SQLLiteral.all).from("payments")
+        try await db.readSQL.select().column(SQLLiteral.all).from("payments")
             .where("tenant_id", .equal, tenantID.description).where("rail", .equal, rail.rawValue)
             .where("status", .equal, PaymentStatus.pending.rawValue).where("processor_ref", .is, SQLLiteral.null)
             .orderBy("created_at").all().map(Self.payment)
@@ -31,7 +31,7 @@ extension SQLStore {
     }
 
     public func achDebitsFiled() async throws -> Int {
-        let row = try await db.sql.raw("SELECT CAST(COALESCE(SUM(entry_count), 0) AS BIGINT) AS filed FROM ach_files").first()
+        let row = try await db.readSQL.raw("SELECT CAST(COALESCE(SUM(entry_count), 0) AS BIGINT) AS filed FROM ach_files").first()
         return Int(try row?.decode(column: "filed", as: Int64.self) ?? 0)
     }
 
@@ -71,7 +71,7 @@ extension SQLStore {
     }
 
     public func achFiles(tenantID: TenantID) async throws -> [ACHFileRecord] {
-        try await db.sql.select().column(SQLLiteral.all).from("ach_files")
+        try await db.readSQL.select().column(SQLLiteral.all).from("ach_files")
             .where("tenant_id", .equal, tenantID.description).orderBy("created_at").all().map { row in
                 let effective = try Self.localDate(row, "effective_date")
                 let debits: [(paymentID: UUID, trace: String)] = try row.decode(column: "debits", as: String.self)

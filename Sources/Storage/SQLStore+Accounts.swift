@@ -8,7 +8,7 @@ extension SQLStore: AccountRepository {
     public func accounts(scope: AccessScope, filter: AccountFilter, after: AccountID?, limit: Int) async throws
         -> [AccountSummary]
     {
-        var query = db.sql.select()
+        var query = db.readSQL.select()
             .columns(
                 SQLColumn("id", table: "a"), SQLColumn("client_id", table: "a"), SQLColumn("placement_id", table: "a"),
                 SQLColumn("client_account_number", table: "a"), SQLColumn("original_creditor", table: "a"),
@@ -67,12 +67,12 @@ extension SQLStore: AccountRepository {
     }
 
     public func account(_ id: AccountID, scope: AccessScope) async throws -> Account? {
-        var query = db.sql.select().columns(SQLLiteral.all).from("accounts")
+        var query = db.readSQL.select().columns(SQLLiteral.all).from("accounts")
             .where("tenant_id", .equal, scope.tenantID.description)
             .where("id", .equal, id.description)
         if let clientID = scope.clientID { query = query.where("client_id", .equal, clientID.description) }
         guard let row = try await query.first() else { return nil }
-        let parties = try await db.sql.raw("""
+        let parties = try await db.readSQL.raw("""
             SELECT consumer_id, role FROM account_parties
             WHERE tenant_id = \(bind: scope.tenantID.description) AND account_id = \(bind: id.description)
             ORDER BY role DESC, consumer_id
@@ -113,7 +113,7 @@ extension SQLStore: AccountRepository {
     }
 
     public func consumer(_ id: ConsumerID, scope: AccessScope) async throws -> (Consumer, [AccountID])? {
-        var accountsQuery = db.sql.select().column(SQLColumn("id", table: "a"))
+        var accountsQuery = db.readSQL.select().column(SQLColumn("id", table: "a"))
             .from(SQLAlias(SQLIdentifier("accounts"), as: SQLIdentifier("a")))
             .join(
                 SQLAlias(SQLIdentifier("account_parties"), as: SQLIdentifier("p")), method: SQLJoinMethod.inner,
@@ -126,11 +126,11 @@ extension SQLStore: AccountRepository {
         let accountIDs: [AccountID] = try await accountsQuery.orderBy(SQLColumn("id", table: "a")).all()
             .map { try Self.id($0, "id") }
         guard !accountIDs.isEmpty,
-              let row = try await db.sql.raw("""
+              let row = try await db.readSQL.raw("""
                   SELECT * FROM consumers WHERE tenant_id = \(bind: scope.tenantID.description) AND id = \(bind: id.description)
                   """).first()
         else { return nil }
-        let points = try await db.sql.raw("""
+        let points = try await db.readSQL.raw("""
             SELECT * FROM contact_points WHERE tenant_id = \(bind: scope.tenantID.description)
             AND consumer_id = \(bind: id.description) ORDER BY position
             """).all().map(Self.contactPoint(from:))

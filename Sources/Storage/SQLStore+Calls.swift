@@ -34,7 +34,7 @@ extension SQLStore: CallRepository {
     }
 
     public func call(_ id: UUID, tenantID: TenantID) async throws -> AgentCall? {
-        try await db.sql.select().column(SQLLiteral.all).from("agent_calls")
+        try await db.readSQL.select().column(SQLLiteral.all).from("agent_calls")
             .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.lowercasedString).first().map(Self.agentCall)
     }
 
@@ -62,7 +62,7 @@ extension SQLStore: CallRepository {
     }
 
     public func calls(account: AccountID, tenantID: TenantID) async throws -> [AgentCall] {
-        try await db.sql.select().column(SQLLiteral.all).from("agent_calls")
+        try await db.readSQL.select().column(SQLLiteral.all).from("agent_calls")
             .where("tenant_id", .equal, tenantID.description).where("account_id", .equal, account.description)
             .orderBy("created_at", .descending).all().map(Self.agentCall)
     }

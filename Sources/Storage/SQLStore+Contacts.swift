@@ -46,14 +46,14 @@ extension SQLStore: FactRepository {
     }
 
     public func facts(consumer: ConsumerID, tenantID: TenantID) async throws -> [RecordedFact] {
-        try await db.sql.select().column(SQLLiteral.all).from("consumer_facts")
+        try await db.readSQL.select().column(SQLLiteral.all).from("consumer_facts")
             .where("tenant_id", .equal, tenantID.description).where("consumer_id", .equal, consumer.description)
             .orderBy("recorded_at").all().map(Self.fact)
     }
 
     public func textSuppressions(numbers: [String], tenantID: TenantID) async throws -> [TextSuppression] {
         guard !numbers.isEmpty else { return [] }
-        return try await db.sql.select().column(SQLLiteral.all).from("text_suppressions")
+        return try await db.readSQL.select().column(SQLLiteral.all).from("text_suppressions")
             .where("tenant_id", .equal, tenantID.description).where("number", .in, SQLBind.group(numbers))
             .all().map(Self.suppression)
     }
@@ -152,7 +152,7 @@ extension SQLStore: ContactRepository {
     }
 
     public func contacts(consumer: ConsumerID, tenantID: TenantID) async throws -> [RecordedContact] {
-        try await db.sql.select().column(SQLLiteral.all).from("contact_events")
+        try await db.readSQL.select().column(SQLLiteral.all).from("contact_events")
             .where("tenant_id", .equal, tenantID.description).where("consumer_id", .equal, consumer.description)
             .orderBy("occurred_at").all().map(Self.contact)
     }

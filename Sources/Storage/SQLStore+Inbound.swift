@@ -6,7 +6,7 @@ import SQLKit
 
 extension SQLStore: InboundRepository {
     public func owners(phone: String, tenantID: TenantID) async throws -> [PhoneOwner] {
-        let rows = try await db.sql.raw("""
+        let rows = try await db.readSQL.raw("""
             SELECT ap.account_id, p.consumer_id, p.id AS point_id, c.language
             FROM contact_points p JOIN account_parties ap ON ap.consumer_id = p.consumer_id AND ap.tenant_id = p.tenant_id
             JOIN consumers c ON c.id = p.consumer_id AND c.tenant_id = p.tenant_id
@@ -20,7 +20,7 @@ extension SQLStore: InboundRepository {
     }
 
     public func accounts(reference: String, tenantID: TenantID) async throws -> [AccountID] {
-        try await db.sql.select().column("id").from("accounts")
+        try await db.readSQL.select().column("id").from("accounts")
             .where("tenant_id", .equal, tenantID.description).where("reference_code", .equal, reference)
             .orderBy("id").all().map { try Self.id($0, "id") }
     }
@@ -87,7 +87,7 @@ extension SQLStore: InboundRepository {
     }
 
     public func inbox(status: InboxStatus, tenantID: TenantID, limit: Int) async throws -> [InboundMessage] {
-        try await db.sql.select().column(SQLLiteral.all).from("inbound_messages")
+        try await db.readSQL.select().column(SQLLiteral.all).from("inbound_messages")
             .where("tenant_id", .equal, tenantID.description).where("status", .equal, status.rawValue)
             .orderBy("received_at", .descending).limit(limit).all().map { row in
                 guard let id = UUID(text: try row.decode(column: "id", as: String.self)) else {

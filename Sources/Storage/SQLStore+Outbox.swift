@@ -165,18 +165,18 @@ extension SQLStore: OutboxRepository {
     }
 
     public func message(id: UUID) async throws -> OutboxMessage? {
-        try await db.sql.select().column(SQLLiteral.all).from("outbox_messages")
+        try await db.readSQL.select().column(SQLLiteral.all).from("outbox_messages")
             .where("id", .equal, id.lowercasedString).first().map(Self.outboxMessage)
     }
 
     public func messages(account: AccountID, tenantID: TenantID) async throws -> [OutboxMessage] {
-        try await db.sql.select().column(SQLLiteral.all).from("outbox_messages")
+        try await db.readSQL.select().column(SQLLiteral.all).from("outbox_messages")
             .where("tenant_id", .equal, tenantID.description).where("account_id", .equal, account.description)
             .orderBy("created_at", .descending).all().map(Self.outboxMessage)
     }
 
     public func messages(status: OutboxStatus, tenantID: TenantID, limit: Int) async throws -> [OutboxMessage] {
-        try await db.sql.select().column(SQLLiteral.all).from("outbox_messages")
+        try await db.readSQL.select().column(SQLLiteral.all).from("outbox_messages")
             .where("tenant_id", .equal, tenantID.description).where("status", .equal, status.rawValue)
             .orderBy("created_at").limit(limit).all().map(Self.outboxMessage)
     }
@@ -241,7 +241,7 @@ extension SQLStore: OutboxRepository {
         guard !messages.isEmpty else { return [:] }
         var events: [UUID: [EngagementEvent]] = [:]
         for chunk in stride(from: 0, to: messages.count, by: 500).map({ Array(messages[$0..<min($0 + 500, messages.count)]) }) {
-            let rows = try await db.sql.select().column(SQLLiteral.all).from("engagement_events")
+            let rows = try await db.readSQL.select().column(SQLLiteral.all).from("engagement_events")
                 .where("tenant_id", .equal, tenantID.description)
                 .where("message_id", .in, chunk.map { $0.lowercasedString }).orderBy("occurred_at").all()
             for row in rows {

@@ -8,7 +8,7 @@ extension SQLStore: PaymentRepository {
     // MARK: Terms
 
     public func terms(client: ClientID, tenantID: TenantID) async throws -> ClientTerms {
-        guard let row = try await db.sql.select().column(SQLLiteral.all).from("client_terms")
+        guard let row = try await db.readSQL.select().column(SQLLiteral.all).from("client_terms")
             .where("tenant_id", .equal, tenantID.description).where("client_id", .equal, client.description).first()
         else { return .standard }
         func int(_ column: String) throws -> Int64 { try row.decode(column: column, as: Int64.self) }
@@ -87,13 +87,13 @@ extension SQLStore: PaymentRepository {
     }
 
     public func method(_ id: UUID, tenantID: TenantID) async throws -> PaymentMethod? {
-        try await db.sql.select().column(SQLLiteral.all).from("payment_methods")
+        try await db.readSQL.select().column(SQLLiteral.all).from("payment_methods")
             .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.lowercasedString).first()
             .map(paymentMethod)
     }
 
     public func methods(account: AccountID, tenantID: TenantID) async throws -> [PaymentMethod] {
-        try await db.sql.select().column(SQLLiteral.all).from("payment_methods")
+        try await db.readSQL.select().column(SQLLiteral.all).from("payment_methods")
             .where("tenant_id", .equal, tenantID.description).where("account_id", .equal, account.description)
             .orderBy("created_at").all().map(paymentMethod)
     }
@@ -148,24 +148,24 @@ extension SQLStore: PaymentRepository {
     }
 
     public func payment(_ id: UUID, tenantID: TenantID) async throws -> Payment? {
-        try await db.sql.select().column(SQLLiteral.all).from("payments")
+        try await db.readSQL.select().column(SQLLiteral.all).from("payments")
             .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.lowercasedString).first().map(Self.payment)
     }
 
     public func payment(idempotencyKey: String, tenantID: TenantID) async throws -> (Payment, requestDigest: String)? {
-        guard let row = try await db.sql.select().column(SQLLiteral.all).from("payments")
+        guard let row = try await db.readSQL.select().column(SQLLiteral.all).from("payments")
             .where("tenant_id", .equal, tenantID.description).where("idempotency_key", .equal, idempotencyKey).first()
         else { return nil }
         return (try Self.payment(row), try row.decode(column: "request_digest", as: String.self))
     }
 
     public func payment(reference: String, tenantID: TenantID) async throws -> Payment? {
-        try await db.sql.select().column(SQLLiteral.all).from("payments")
+        try await db.readSQL.select().column(SQLLiteral.all).from("payments")
             .where("tenant_id", .equal, tenantID.description).where("processor_ref", .equal, reference).first().map(Self.payment)
     }
 
     public func payments(account: AccountID, tenantID: TenantID) async throws -> [Payment] {
-        try await db.sql.select().column(SQLLiteral.all).from("payments")
+        try await db.readSQL.select().column(SQLLiteral.all).from("payments")
             .where("tenant_id", .equal, tenantID.description).where("account_id", .equal, account.description)
             .orderBy("created_at", .descending).all().map(Self.payment)
     }
@@ -183,7 +183,7 @@ extension SQLStore: PaymentRepository {
     private func payments(
         rail: PaymentRail, status: PaymentStatus? = nil, tenantID: TenantID, by column: String, from: LocalDate, to: LocalDate
     ) async throws -> [Payment] {
-        var query = db.sql.select().column(SQLLiteral.all).from("payments")
+        var query = db.readSQL.select().column(SQLLiteral.all).from("payments")
             .where("tenant_id", .equal, tenantID.description).where("rail", .equal, rail.rawValue)
             .where(SQLIdentifier(column), .greaterThanOrEqual, SQLBind(from.utcStart))
             .where(SQLIdentifier(column), .lessThan, SQLBind(to.adding(days: 1).utcStart))
@@ -192,7 +192,7 @@ extension SQLStore: PaymentRepository {
     }
 
     public func entries(account: AccountID, tenantID: TenantID) async throws -> [PostedEntry] {
-        try await entries(account: account, tenantID: tenantID, on: db.sql)
+        try await entries(account: account, tenantID: tenantID, on: db.readSQL)
     }
 
     func entries(account: AccountID, tenantID: TenantID, on sql: any SQLDatabase) async throws -> [PostedEntry] {
@@ -250,7 +250,7 @@ extension SQLStore: PaymentRepository {
     }
 
     public func eventNoted(_ id: String, tenantID: TenantID) async throws -> Bool {
-        try await db.sql.select().column("event_id").from("processor_events")
+        try await db.readSQL.select().column("event_id").from("processor_events")
             .where("tenant_id", .equal, tenantID.description).where("event_id", .equal, id).first() != nil
     }
 

@@ -77,7 +77,7 @@ extension SQLStore: PlacementRepository {
     }
 
     public func placement(_ id: PlacementID, scope: AccessScope) async throws -> PlacementReport? {
-        var query = db.sql.select().columns(SQLLiteral.all).from("placements")
+        var query = db.readSQL.select().columns(SQLLiteral.all).from("placements")
             .where("tenant_id", .equal, scope.tenantID.description).where("id", .equal, id.description)
         if let clientID = scope.clientID { query = query.where("client_id", .equal, clientID.description) }
         guard let row = try await query.first() else { return nil }
@@ -99,7 +99,7 @@ extension SQLStore: PlacementRepository {
 
     public func placementErrors(_ id: PlacementID, scope: AccessScope) async throws -> [RowError]? {
         guard try await placement(id, scope: scope) != nil else { return nil }
-        return try await db.sql.raw("""
+        return try await db.readSQL.raw("""
             SELECT row_number, column_name, value, reason FROM placement_errors
             WHERE tenant_id = \(bind: scope.tenantID.description) AND placement_id = \(bind: id.description)
             ORDER BY ordinal

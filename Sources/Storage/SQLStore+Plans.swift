@@ -30,18 +30,18 @@ extension SQLStore: PlanRepository {
     }
 
     public func plan(_ id: UUID, tenantID: TenantID) async throws -> PlanRecord? {
-        try await db.sql.select().column(SQLLiteral.all).from("payment_plans")
+        try await db.readSQL.select().column(SQLLiteral.all).from("payment_plans")
             .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.lowercasedString).first().map(Self.plan)
     }
 
     public func plans(account: AccountID, tenantID: TenantID) async throws -> [PlanRecord] {
-        try await db.sql.select().column(SQLLiteral.all).from("payment_plans")
+        try await db.readSQL.select().column(SQLLiteral.all).from("payment_plans")
             .where("tenant_id", .equal, tenantID.description).where("account_id", .equal, account.description)
             .orderBy("created_at", .descending).all().map(Self.plan)
     }
 
     public func activePlans(tenantID: TenantID) async throws -> [PlanRecord] {
-        try await db.sql.select().column(SQLLiteral.all).from("payment_plans")
+        try await db.readSQL.select().column(SQLLiteral.all).from("payment_plans")
             .where("tenant_id", .equal, tenantID.description).where("status", .equal, PlanStatus.active.rawValue)
             .orderBy("created_at").all().map(Self.plan)
     }

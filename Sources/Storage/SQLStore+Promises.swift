@@ -28,7 +28,7 @@ extension SQLStore: PromiseRepository {
     }
 
     public func promises(account: AccountID, tenantID: TenantID) async throws -> [PromiseRecord] {
-        try await db.sql.select().column(SQLLiteral.all).from("promises")
+        try await db.readSQL.select().column(SQLLiteral.all).from("promises")
             .where("tenant_id", .equal, tenantID.description).where("account_id", .equal, account.description)
             .orderBy("created_at", .descending).all().map(Self.promise)
     }

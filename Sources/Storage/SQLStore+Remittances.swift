@@ -7,7 +7,7 @@ import SQLKit
 extension SQLStore: RemittanceRepository {
     public func remittanceLines(client: ClientID, tenantID: TenantID, from: LocalDate, to: LocalDate) async throws -> [RemittanceLine] {
         let (start, end) = (from.utcStart, to.adding(days: 1).utcStart)
-        let rows = try await db.sql.raw("""
+        let rows = try await db.readSQL.raw("""
             SELECT e.posted_on, e.kind, e.principal_minor, e.interest_minor, e.fees_minor, e.client_share_minor, e.agency_fee_minor,
                    e.account_id, a.client_account_number
             FROM ledger_entries e JOIN accounts a ON a.id = e.account_id
@@ -30,7 +30,7 @@ extension SQLStore: RemittanceRepository {
 
     public func trustTotals(client: ClientID, tenantID: TenantID) async throws -> (collected: Int64, remitted: Int64) {
         let tenant = tenantID.description
-        let row = try await db.sql.raw("""
+        let row = try await db.readSQL.raw("""
             SELECT CAST((SELECT COALESCE(SUM(client_share_minor), 0) FROM ledger_entries
                          WHERE tenant_id = \(bind: tenant) AND client_id = \(bind: client.description)) AS BIGINT) AS collected,
                    CAST((SELECT COALESCE(SUM(client_share_minor), 0) FROM remittances
@@ -66,13 +66,13 @@ extension SQLStore: RemittanceRepository {
     }
 
     public func remittances(client: ClientID, tenantID: TenantID) async throws -> [RemittanceRecord] {
-        try await db.sql.select().column(SQLLiteral.all).from("remittances")
+        try await db.readSQL.select().column(SQLLiteral.all).from("remittances")
             .where("tenant_id", .equal, tenantID.description).where("client_id", .equal, client.description)
             .orderBy("period_from", .descending).all().map(Self.remittance)
     }
 
     public func remittance(_ id: UUID, tenantID: TenantID) async throws -> RemittanceRecord? {
-        try await db.sql.select().column(SQLLiteral.all).from("remittances")
+        try await db.readSQL.select().column(SQLLiteral.all).from("remittances")
             .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.lowercasedString).first().map(Self.remittance)
     }
 

@@ -5,7 +5,7 @@ import SQLKit
 
 extension SQLStore: RetentionRepository {
     public func inactiveAccounts(tenantID: TenantID) async throws -> [InactiveAccount] {
-        try await db.sql.select().columns("id", "status", "recalled_at", "updated_at").from("accounts")
+        try await db.readSQL.select().columns("id", "status", "recalled_at", "updated_at").from("accounts")
             .where("tenant_id", .equal, tenantID.description).where("status", .notEqual, AccountStatus.active.rawValue)
             .orderBy("id").all().map { row in
                 InactiveAccount(

@@ -34,12 +34,12 @@ extension SQLStore: SettlementRepository {
     }
 
     public func settlement(_ id: UUID, tenantID: TenantID) async throws -> SettlementRecord? {
-        try await db.sql.select().column(SQLLiteral.all).from("settlements")
+        try await db.readSQL.select().column(SQLLiteral.all).from("settlements")
             .where("tenant_id", .equal, tenantID.description).where("id", .equal, id.lowercasedString).first().map(Self.settlement)
     }
 
     public func settlements(account: AccountID, tenantID: TenantID) async throws -> [SettlementRecord] {
-        try await settlements(account: account, tenantID: tenantID, on: db.sql)
+        try await settlements(account: account, tenantID: tenantID, on: db.readSQL)
     }
 
     func settlements(account: AccountID, tenantID: TenantID, on sql: any SQLDatabase) async throws -> [SettlementRecord] {

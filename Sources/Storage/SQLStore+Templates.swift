@@ -38,7 +38,7 @@ extension SQLStore: TemplateRepository {
     }
 
     public func templates(tenantID: TenantID) async throws -> [MessageTemplate] {
-        try await db.sql.select().column(SQLLiteral.all).from("message_templates").where("tenant_id", .equal, tenantID.description)
+        try await db.readSQL.select().column(SQLLiteral.all).from("message_templates").where("tenant_id", .equal, tenantID.description)
             .orderBy("name").orderBy("channel").orderBy("language").orderBy("client_key").all().map { row in
                 guard let id = UUID(text: try row.decode(column: "id", as: String.self)) else {
                     throw StorageError.corrupt("message_templates.id is not a UUID")

@@ -105,7 +105,7 @@ extension SQLStore: AuditRepository {
         tenantID: TenantID, afterSequence: Int64, limit: Int, subjectType: String?, subjectID: String?,
         action: String?
     ) async throws -> [AuditEvent] {
-        var query = db.sql.select().columns(SQLLiteral.all).from("audit_events")
+        var query = db.readSQL.select().columns(SQLLiteral.all).from("audit_events")
             .where("tenant_id", .equal, tenantID.description)
             .where("sequence", .greaterThan, afterSequence)
         if let subjectType { query = query.where("subject_type", .equal, subjectType) }
@@ -136,7 +136,7 @@ extension SQLStore: AuditRepository {
 
     public func checkpoints(tenantID: TenantID) async throws -> [AuditCheckpoint] {
         let tenant = tenantID.description
-        let history = try await db.sql.raw("""
+        let history = try await db.readSQL.raw("""
             SELECT event_count, head_hash, signed_at, signature FROM audit_checkpoints WHERE tenant_id = \(bind: tenant)
             UNION ALL
             SELECT event_count, head_hash, signed_at, signature FROM audit_heads WHERE tenant_id = \(bind: tenant)
@@ -151,7 +151,7 @@ extension SQLStore: AuditRepository {
     }
 
     public func auditedTenants() async throws -> [TenantID] {
-        try await db.sql.raw("SELECT DISTINCT tenant_id FROM audit_events ORDER BY tenant_id").all().compactMap {
+        try await db.readSQL.raw("SELECT DISTINCT tenant_id FROM audit_events ORDER BY tenant_id").all().compactMap {
             TenantID(try $0.decode(column: "tenant_id", as: String.self))
         }
     }
@@ -172,7 +172,7 @@ extension SQLStore: DirectoryRepository {
     }
 
     public func tenants() async throws -> [Tenant] {
-        try await db.sql.raw("SELECT id, name, created_at FROM tenants ORDER BY created_at, id").all().map { row in
+        try await db.readSQL.raw("SELECT id, name, created_at FROM tenants ORDER BY created_at, id").all().map { row in
             guard let id = TenantID(try row.decode(column: "id", as: String.self)) else {
                 throw StorageError.corrupt("tenant id")
             }
@@ -194,7 +194,7 @@ extension SQLStore: DirectoryRepository {
     }
 
     public func clients(scope: AccessScope) async throws -> [Client] {
-        var query = db.sql.select().columns("id", "name", "created_at").from("clients")
+        var query = db.readSQL.select().columns("id", "name", "created_at").from("clients")
             .where("tenant_id", .equal, scope.tenantID.description)
         if let clientID = scope.clientID { query = query.where("id", .equal, clientID.description) }
         return try await query.orderBy("created_at").orderBy("id").all().map { row in
@@ -224,7 +224,7 @@ extension SQLStore: DirectoryRepository {
     }
 
     public func apiKey(secretHash: String) async throws -> APIKeyRecord? {
-        guard let row = try await db.sql.raw("""
+        guard let row = try await db.readSQL.raw("""
             SELECT * FROM api_keys WHERE secret_hash = \(bind: secretHash)
             """).first()
         else { return nil }
@@ -235,7 +235,7 @@ extension SQLStore: DirectoryRepository {
     }
 
     public func apiKeys(tenantID: TenantID) async throws -> [APIKeyRecord] {
-        try await db.sql.raw("""
+        try await db.readSQL.raw("""
             SELECT * FROM api_keys WHERE tenant_id = \(bind: tenantID.description) ORDER BY created_at, id
             """).all().map(Self.apiKey)
     }

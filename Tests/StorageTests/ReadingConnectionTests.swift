@@ -1,4 +1,6 @@
 import Foundation
+import RecoupApp
+import RecoupCore
 import RecoupTestSupport
 import SQLKit
 @testable import Storage
@@ -30,6 +32,44 @@ struct ReadingConnectionTests {
                 try await database.readSQL.raw("DELETE FROM tenants").run()
             }
             #expect(try await tenants() == before + 1)
+        }
+    }
+
+    /// A long write (a placement file is one transaction) must not hold the API's reads: every request
+    /// authenticates, and staff browse accounts meanwhile.
+    @Test(.timeLimit(.minutes(1))) func theStoresReadsDoNotWaitForAnOpenWriteTransaction() async throws {
+        try await withStore(.sqlite) { database, store in
+            let directory = DirectoryService(directory: store, clock: ManualClock(Fixture.start))
+            let tenant = try await directory.createTenant(name: "Acme", actor: "test")
+            let (key, secret) = try await directory.createAPIKey(tenantID: tenant.id, role: .admin, clientID: nil, actor: "test")
+            let (opened, open) = AsyncStream<Void>.makeStream()
+            let (released, release) = AsyncStream<Void>.makeStream()
+            async let writing: Void = store.transaction { sql in
+                try await sql.raw("UPDATE tenants SET name = 'Acme (renamed)' WHERE id = \(bind: tenant.id.description)").run()
+                open.yield()
+                for await _ in released { break }
+            }
+            for await _ in opened { break }
+            // Each read races a timer; before, they queued behind the transaction until it committed.
+            let answered = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    guard case .authenticated(let principal) = try await directory.authenticate(secret: secret) else { return false }
+                    let accounts = try await store.accounts(scope: principal.scope, filter: AccountFilter(), after: nil, limit: 10)
+                    let tenants = try await store.tenants()
+                    return principal.keyID == key.id && accounts.isEmpty && tenants.map(\.name) == ["Acme"]
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(10))
+                    return false
+                }
+                let first = try await group.next() ?? false
+                group.cancelAll()
+                return first
+            }
+            #expect(answered, "authentication and reads answered while the write was open, from committed state")
+            release.yield()
+            try await writing
+            #expect(try await store.tenants().map(\.name) == ["Acme (renamed)"])
         }
     }
 }

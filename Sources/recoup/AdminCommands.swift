@@ -117,14 +117,12 @@ struct APIKeyCommand: AsyncParsableCommand {
                 Output.emit(
                     options,
                     text: keys.map { key in
-                        ["\(key.id)", key.role.rawValue, key.clientID.map { "client \($0)" } ?? "", "created \(Self.instant(key.createdAt))",
-                         key.revokedAt.map { "revoked \(Self.instant($0))" } ?? "active"].filter { !$0.isEmpty }.joined(separator: "  ")
+                        ["\(key.id)", key.role.rawValue, key.clientID.map { "client \($0)" } ?? "", "created \(APIKeyCommand.instant(key.createdAt))",
+                         key.revokedAt.map { "revoked \(APIKeyCommand.instant($0))" } ?? "active"].filter { !$0.isEmpty }.joined(separator: "  ")
                     }.joined(separator: "\n"),
                     json: ["items": keys.map(APIKeyCommand.json)])
             }
         }
-
-        static func instant(_ date: Date) -> String { date.formatted(.iso8601) }
     }
 
     struct Revoke: AsyncParsableCommand {
@@ -147,8 +145,10 @@ struct APIKeyCommand: AsyncParsableCommand {
     /// A key as `--json` prints it: everything but the secret's hash.
     static func json(_ key: APIKeyRecord) -> [String: Any] {
         ["id": key.id.description, "role": key.role.rawValue, "client_id": key.clientID?.description ?? NSNull(),
-         "created_at": key.createdAt.formatted(.iso8601), "revoked_at": key.revokedAt.map { $0.formatted(.iso8601) } ?? NSNull()]
+         "created_at": instant(key.createdAt), "revoked_at": key.revokedAt.map(instant) ?? NSNull()]
     }
+
+    static func instant(_ date: Date) -> String { date.formatted(.iso8601) }
 }
 
 struct RecallCommand: AsyncParsableCommand {

@@ -197,7 +197,7 @@ def test_purge_keeps_records_until_retention_ends_and_never_deletes_ahead_of_tim
 
 
 def test_a_key_revoked_from_the_command_line_stops_working_on_the_running_server(recoup, recoup_bin: Path, tmp_path: Path) -> None:
-    tenant, _ = ids(recoup)
+    tenant, client = ids(recoup)
     created = json.loads(recoup("apikey", "create", "--tenant", tenant, "--role", "agent", "--json").stdout)
     secret, key_id = created["key"], created["id"]
 
@@ -221,6 +221,13 @@ def test_a_key_revoked_from_the_command_line_stops_working_on_the_running_server
 
     listed = recoup("apikey", "list", "--tenant", tenant).stdout
     assert key_id in listed and "revoked 20" in listed
+    expiring = json.loads(recoup("apikey", "create", "--tenant", tenant, "--role", "client", "--client", client,
+                                 "--expires-in-days", "30", "--json").stdout)
+    assert expiring["expires_at"].startswith("20")
+    listed = json.loads(recoup("apikey", "list", "--tenant", tenant, "--json").stdout)["items"]
+    assert [k["expires_at"] for k in listed] == [None, expiring["expires_at"]]
+    never = recoup("apikey", "create", "--tenant", tenant, "--role", "agent", "--expires-in-days", "0", check=False)
+    assert never.returncode != 0 and "--expires-in-days must be at least 1" in never.stderr
     other = recoup("tenant", "create", "--name", "Other Agency").stdout.strip()
     elsewhere = recoup("apikey", "revoke", "--tenant", other, "--key", key_id, check=False)
     assert elsewhere.returncode != 0 and "not found" in elsewhere.stderr + elsewhere.stdout

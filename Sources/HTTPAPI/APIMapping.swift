@@ -92,7 +92,8 @@ enum APIMapping {
         case .client: .client
         }
         return .init(
-            id: key.id.description, role: role, clientId: key.clientID?.description, createdAt: key.createdAt, revokedAt: key.revokedAt)
+            id: key.id.description, role: role, clientId: key.clientID?.description, createdAt: key.createdAt, revokedAt: key.revokedAt,
+            expiresAt: key.expiresAt)
     }
 
     static func placement(_ report: PlacementReport) -> Components.Schemas.PlacementSummary {

@@ -32,16 +32,16 @@ extension Principal {
 /// and so do consumers' signed links (`/u/…`, `/t/…`, `/c/…`) and the providers' webhooks (`/webhooks/…`), which carry their own
 /// authorization (a link signature, a provider's request signature).
 ///
-/// Refusals are counted by reason in `recoup_api_auth_failures_total` (`missing`, `unknown`, `revoked`), for an
-/// alert on guessing or on a withdrawn key still in use; unknown and revoked keys are also logged as warnings, a
-/// revoked one with its id and tenant. Secrets are never logged.
+/// Refusals are counted by reason in `recoup_api_auth_failures_total` (`missing`, `unknown`, `revoked`, `expired`),
+/// for an alert on guessing or on a withdrawn key still in use; unknown, revoked and expired keys are also logged as
+/// warnings, the known ones with their id and tenant. Secrets are never logged.
 struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let directory: DirectoryService
     let failures: [FailureReason: Counter]
     static var publicPaths: Set<String> { ["/health", "/metrics", "/openapi.yaml"] }
 
     enum FailureReason: String, CaseIterable {
-        case missing, unknown, revoked
+        case missing, unknown, revoked, expired
     }
 
     init(directory: DirectoryService, registry: PrometheusCollectorRegistry) {
@@ -49,7 +49,7 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         failures = Dictionary(uniqueKeysWithValues: FailureReason.allCases.map { reason in
             (reason, registry.makeCounter(
                 name: "recoup_api_auth_failures_total", labels: [("reason", reason.rawValue)],
-                help: "API requests refused for their key: none sent, unknown, or revoked."))
+                help: "API requests refused for their key: none sent, unknown, revoked or expired."))
         })
     }
 
@@ -73,12 +73,22 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.warning("API request refused: unknown key", metadata: ["method": "\(request.method)", "path": "\(path)"])
             throw refusal(.unknown, "unknown API key")
         case let .revoked(key):
-            context.logger.warning("API request refused: revoked key", metadata: [
-                "method": "\(request.method)", "path": "\(path)", "apikey": "\(key.id)", "tenant": "\(key.tenantID)",
-                "revoked_at": "\(key.revokedAt.map { $0.formatted(.iso8601) } ?? "")",
-            ])
-            throw refusal(.revoked, "this API key was revoked")
+            throw refusal(.revoked, "this API key was revoked", key, at: key.revokedAt, request, context)
+        case let .expired(key):
+            let expiry = key.expiresAt.map { $0.formatted(.iso8601) } ?? ""
+            throw refusal(.expired, "this API key expired at \(expiry)", key, at: key.expiresAt, request, context)
         }
+    }
+
+    /// A refusal of a key Recoup knows, logged with its id and tenant and the instant it stopped working.
+    func refusal(
+        _ reason: FailureReason, _ detail: String, _ key: APIKeyRecord, at instant: Date?, _ request: Request, _ context: Context
+    ) -> ProblemError {
+        context.logger.warning("API request refused: \(reason.rawValue) key", metadata: [
+            "method": "\(request.method)", "path": "\(request.uri.path)", "apikey": "\(key.id)", "tenant": "\(key.tenantID)",
+            "\(reason.rawValue)_at": "\(instant.map { $0.formatted(.iso8601) } ?? "")",
+        ])
+        return refusal(reason, detail)
     }
 
     func refusal(_ reason: FailureReason, _ detail: String) -> ProblemError {

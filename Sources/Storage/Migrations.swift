@@ -30,7 +30,7 @@ public enum RecoupMigrations {
         CreatePlansSettlementsPromisesRemittancesAndACHFiles(),
         AddConvenienceFees(),
         IndexConsumersAndOutboxByTenantAndID(),
-        AddAPIKeyRevocation(),
+        AddAPIKeyRevocationAndExpiry(),
     ]
 }
 
@@ -763,13 +763,17 @@ struct IndexConsumersAndOutboxByTenantAndID: AsyncMigration {
     }
 }
 
-/// Revoked API keys keep their row (the audit trail names them as actors) and the instant they stopped working.
-struct AddAPIKeyRevocation: AsyncMigration {
+/// Revoked API keys keep their row (the audit trail names them as actors) and the instant they stopped working;
+/// a key may also carry the instant it stops working by itself.
+struct AddAPIKeyRevocationAndExpiry: AsyncMigration {
     func prepare(on database: any Database) async throws {
+        // One column per statement: SQLite adds one at a time.
         try await database.schema("api_keys").field("revoked_at", .datetime).update()
+        try await database.schema("api_keys").field("expires_at", .datetime).update()
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema("api_keys").deleteField("expires_at").update()
         try await database.schema("api_keys").deleteField("revoked_at").update()
     }
 }

@@ -214,10 +214,10 @@ extension SQLStore: DirectoryRepository {
     public func createAPIKey(_ key: APIKeyRecord, audit: AuditEntry) async throws {
         try await transaction { sql in
             try await sql.insert(into: "api_keys")
-                .columns("id", "tenant_id", "role", "client_id", "secret_hash", "created_at")
+                .columns("id", "tenant_id", "role", "client_id", "secret_hash", "created_at", "expires_at")
                 .values(
                     SQLBind(key.id.description), SQLBind(key.tenantID.description), SQLBind(key.role.rawValue),
-                    SQLBind(key.clientID?.description), SQLBind(key.secretHash), SQLBind(key.createdAt))
+                    SQLBind(key.clientID?.description), SQLBind(key.secretHash), SQLBind(key.createdAt), SQLBind(key.expiresAt))
                 .run()
             try await self.append([audit], tenantID: key.tenantID, at: key.createdAt, on: sql)
         }
@@ -261,6 +261,6 @@ extension SQLStore: DirectoryRepository {
         return APIKeyRecord(
             id: id, tenantID: tenant, role: role, clientID: try row.decode(column: "client_id", as: String?.self).flatMap { ClientID($0) },
             secretHash: try row.decode(column: "secret_hash", as: String.self), createdAt: try row.decode(column: "created_at", as: Date.self),
-            revokedAt: try row.decode(column: "revoked_at", as: Date?.self))
+            revokedAt: try row.decode(column: "revoked_at", as: Date?.self), expiresAt: try row.decode(column: "expires_at", as: Date?.self))
     }
 }

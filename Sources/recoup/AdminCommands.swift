@@ -84,6 +84,11 @@ struct APIKeyCommand: AsyncParsableCommand {
         @Option(help: "Tenant id.") var tenant: String
         @Option(help: "admin | manager | agent | compliance | client") var role: String
         @Option(help: "Client id (client keys only).") var client: String?
+        @Option(help: "Days until the key stops working by itself (none: until revoked).") var expiresInDays: Int?
+
+        func validate() throws {
+            if let expiresInDays, expiresInDays < 1 { throw ValidationError("--expires-in-days must be at least 1, got \(expiresInDays)") }
+        }
 
         func run() async throws {
             let tenantID = try parseID(tenant, TenantID.self, "--tenant")
@@ -92,12 +97,13 @@ struct APIKeyCommand: AsyncParsableCommand {
             }
             let clientID = try client.map { try parseID($0, ClientID.self, "--client") }
             try await Runtime.with(options) { runtime in
+                let expiresAt = expiresInDays.map { runtime.clock.now() + TimeInterval($0) * 86_400 }
                 let (record, secret) = try await runtime.directory.createAPIKey(
-                    tenantID: tenantID, role: role, clientID: clientID, actor: cliActor)
+                    tenantID: tenantID, role: role, clientID: clientID, expiresAt: expiresAt, actor: cliActor)
                 Output.emit(
                     options, text: secret,
                     json: ["id": record.id.description, "key": secret, "role": role.rawValue,
-                           "client_id": clientID?.description ?? NSNull()])
+                           "client_id": clientID?.description ?? NSNull(), "expires_at": expiresAt.map(APIKeyCommand.instant) ?? NSNull()])
             }
         }
     }
@@ -118,6 +124,7 @@ struct APIKeyCommand: AsyncParsableCommand {
                     options,
                     text: keys.map { key in
                         ["\(key.id)", key.role.rawValue, key.clientID.map { "client \($0)" } ?? "", "created \(APIKeyCommand.instant(key.createdAt))",
+                         key.expiresAt.map { "expires \(APIKeyCommand.instant($0))" } ?? "",
                          key.revokedAt.map { "revoked \(APIKeyCommand.instant($0))" } ?? "active"].filter { !$0.isEmpty }.joined(separator: "  ")
                     }.joined(separator: "\n"),
                     json: ["items": keys.map(APIKeyCommand.json)])
@@ -145,7 +152,8 @@ struct APIKeyCommand: AsyncParsableCommand {
     /// A key as `--json` prints it: everything but the secret's hash.
     static func json(_ key: APIKeyRecord) -> [String: Any] {
         ["id": key.id.description, "role": key.role.rawValue, "client_id": key.clientID?.description ?? NSNull(),
-         "created_at": instant(key.createdAt), "revoked_at": key.revokedAt.map(instant) ?? NSNull()]
+         "created_at": instant(key.createdAt), "revoked_at": key.revokedAt.map(instant) ?? NSNull(),
+         "expires_at": key.expiresAt.map(instant) ?? NSNull()]
     }
 
     static func instant(_ date: Date) -> String { date.formatted(.iso8601) }

@@ -337,6 +337,31 @@ struct APITests {
         }
     }
 
+    @Test(arguments: TestDatabase.available)
+    func aKeyStopsWorkingAtItsExpiry(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+        try await h.app.test(.router) { client in
+            let directory = DirectoryService(directory: h.store, clock: h.clock)
+            await #expect(throws: RecoupError.self, "an expiry in the past is refused") {
+                try await directory.createAPIKey(tenantID: h.acme, role: .agent, clientID: nil, expiresAt: h.clock.now(), actor: "t")
+            }
+            let expiry = h.clock.now() + 86_400
+            let (key, secret) = try await directory.createAPIKey(tenantID: h.acme, role: .agent, clientID: nil, expiresAt: expiry, actor: "t")
+            #expect(try await client.call(.get, "/v1/accounts", key: secret).0 == .ok)
+            let (_, page, _) = try await client.call(.get, "/v1/api-keys", key: h.acmeAdmin)
+            let listed = (page["items"] as? [[String: Any]])?.first { $0["id"] as? String == key.id.description }
+            #expect(listed?["expires_at"] as? String == expiry.formatted(.iso8601))
+
+            h.clock.advance(by: 86_400)
+            let (refused, problem, _) = try await client.call(.get, "/v1/accounts", key: secret)
+            #expect(refused == .unauthorized && (problem["detail"] as? String)?.hasPrefix("this API key expired at") == true)
+            #expect(try await client.call(.get, "/v1/accounts", key: h.acmeAgent).0 == .ok, "keys without an expiry go on working")
+            let (_, _, metrics) = try await client.call(.get, "/metrics", key: nil)
+            #expect(metrics.contains(#"recoup_api_auth_failures_total{reason="expired"} 1"#))
+        }
+        }
+    }
+
     @Test func badInputIsA4xxProblemNeverA500() async throws {
         try await APIHarness.with(.sqlite, limits: APILimits(jsonBodyBytes: 1024, placementFileBytes: 4096)) { h in
         try await h.app.test(.router) { client in

@@ -52,8 +52,8 @@ public struct Principal: Hashable, Sendable {
 public enum APIKeyKind {}
 public typealias APIKeyID = Identifier<APIKeyKind>
 
-/// A stored API key: only the SHA-256 of the secret is kept, so a database leak yields no usable key. A revoked
-/// key stays on file (the audit trail names it as an actor) but authenticates no one.
+/// A stored API key: only the SHA-256 of the secret is kept, so a database leak yields no usable key. A revoked or
+/// expired key stays on file (the audit trail names it as an actor) but authenticates no one.
 public struct APIKeyRecord: Hashable, Sendable {
     public let id: APIKeyID
     public let tenantID: TenantID
@@ -62,9 +62,12 @@ public struct APIKeyRecord: Hashable, Sendable {
     public let secretHash: String
     public let createdAt: Date
     public var revokedAt: Date?
+    /// The instant the key stops working by itself (a contractor's end date, a client's contract); none: until revoked.
+    public let expiresAt: Date?
 
     public init(
-        id: APIKeyID, tenantID: TenantID, role: Role, clientID: ClientID?, secretHash: String, createdAt: Date, revokedAt: Date? = nil
+        id: APIKeyID, tenantID: TenantID, role: Role, clientID: ClientID?, secretHash: String, createdAt: Date, revokedAt: Date? = nil,
+        expiresAt: Date? = nil
     ) {
         self.id = id
         self.tenantID = tenantID
@@ -73,6 +76,7 @@ public struct APIKeyRecord: Hashable, Sendable {
         self.secretHash = secretHash
         self.createdAt = createdAt
         self.revokedAt = revokedAt
+        self.expiresAt = expiresAt
     }
 
     public var principal: Principal {

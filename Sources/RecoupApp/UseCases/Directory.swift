@@ -33,9 +33,10 @@ public struct DirectoryService: Sendable {
         try await directory.clients(scope: scope)
     }
 
-    /// Creates a key and returns its secret, which is never stored and cannot be shown again.
+    /// Creates a key and returns its secret, which is never stored and cannot be shown again. A key given an
+    /// `expiresAt` stops working at that instant without anyone revoking it.
     public func createAPIKey(
-        tenantID: TenantID, role: Role, clientID: ClientID?, actor: String
+        tenantID: TenantID, role: Role, clientID: ClientID?, expiresAt: Date? = nil, actor: String
     ) async throws -> (APIKeyRecord, secret: String) {
         guard try await directory.tenants().contains(where: { $0.id == tenantID }) else {
             throw RecoupError.notFound("tenant \(tenantID)")
@@ -52,12 +53,17 @@ public struct DirectoryService: Sendable {
         case (_, nil):
             break
         }
+        let now = clock.now()
+        if let expiresAt, expiresAt <= now {
+            throw RecoupError.invalid([FieldProblem(field: "expires", reason: "must be in the future")])
+        }
         let secret = APIKeyRecord.newSecret()
         let record = APIKeyRecord(
             id: APIKeyID(), tenantID: tenantID, role: role, clientID: clientID,
-            secretHash: APIKeyRecord.hash(secret: secret), createdAt: clock.now())
+            secretHash: APIKeyRecord.hash(secret: secret), createdAt: now, expiresAt: expiresAt)
         var details = ["role": role.rawValue]
         if let clientID { details["client_id"] = clientID.description }
+        if let expiresAt { details["expires_at"] = expiresAt.formatted(.iso8601) }
         try await directory.createAPIKey(record, audit: AuditEntry(
             actor: actor, action: "apikey.created", subjectType: "apikey", subjectID: record.id.description,
             details: details))
@@ -94,14 +100,18 @@ public struct DirectoryService: Sendable {
         case unknown
         /// A withdrawn key still in use: worth telling the operator who revoked it.
         case revoked(APIKeyRecord)
+        /// A key past its expiry: its caller needs a new one.
+        case expired(APIKeyRecord)
     }
 
-    /// Resolves a bearer secret to its caller; refuses unknown and revoked keys.
+    /// Resolves a bearer secret to its caller; refuses unknown, revoked and expired keys.
     public func authenticate(secret: String) async throws -> Authentication {
         guard secret.hasPrefix("rk_"), secret.utf8.count < 200,
               let key = try await directory.apiKey(secretHash: APIKeyRecord.hash(secret: secret))
         else { return .unknown }
-        return key.revokedAt == nil ? .authenticated(key.principal) : .revoked(key)
+        if key.revokedAt != nil { return .revoked(key) }
+        if let expiresAt = key.expiresAt, expiresAt <= clock.now() { return .expired(key) }
+        return .authenticated(key.principal)
     }
 
     static func validName(_ name: String) throws -> String {

@@ -9,7 +9,7 @@ public protocol DirectoryRepository: Sendable {
     func clients(scope: AccessScope) async throws -> [Client]
     func client(_ id: ClientID, scope: AccessScope) async throws -> Client?
     func createAPIKey(_ key: APIKeyRecord, audit: AuditEntry) async throws
-    /// The key with this secret's hash, revoked or not (callers refuse revoked ones).
+    /// The key with this secret's hash, revoked, expired or not (``DirectoryService/authenticate(secret:)`` refuses those).
     func apiKey(secretHash: String) async throws -> APIKeyRecord?
     /// Every key of the tenant, revoked ones included, oldest first.
     func apiKeys(tenantID: TenantID) async throws -> [APIKeyRecord]

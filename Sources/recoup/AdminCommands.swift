@@ -116,9 +116,6 @@ struct APIKeyCommand: AsyncParsableCommand {
         func run() async throws {
             let tenantID = try parseID(tenant, TenantID.self, "--tenant")
             try await Runtime.with(options) { runtime in
-                guard try await runtime.store.tenants().contains(where: { $0.id == tenantID }) else {
-                    throw ValidationError("no tenant \(tenantID)")
-                }
                 let keys = try await runtime.directory.apiKeys(tenantID: tenantID)
                 Output.emit(
                     options,

@@ -38,9 +38,7 @@ public struct DirectoryService: Sendable {
     public func createAPIKey(
         tenantID: TenantID, role: Role, clientID: ClientID?, expiresAt: Date? = nil, actor: String
     ) async throws -> (APIKeyRecord, secret: String) {
-        guard try await directory.tenants().contains(where: { $0.id == tenantID }) else {
-            throw RecoupError.notFound("tenant \(tenantID)")
-        }
+        try await requireTenant(tenantID)
         switch (role, clientID) {
         case (.client, nil):
             throw RecoupError.invalid([FieldProblem(field: "client", reason: "a client key needs --client")])
@@ -70,8 +68,16 @@ public struct DirectoryService: Sendable {
         return (record, secret)
     }
 
+    /// Every key of the tenant, revoked and expired ones included; an unknown tenant is not found (not an empty list).
     public func apiKeys(tenantID: TenantID) async throws -> [APIKeyRecord] {
-        try await directory.apiKeys(tenantID: tenantID)
+        try await requireTenant(tenantID)
+        return try await directory.apiKeys(tenantID: tenantID)
+    }
+
+    private func requireTenant(_ tenantID: TenantID) async throws {
+        guard try await directory.tenants().contains(where: { $0.id == tenantID }) else {
+            throw RecoupError.notFound("tenant \(tenantID)")
+        }
     }
 
     /// Withdraws a key at once: the next request made with it is refused (keys are looked up on every request,

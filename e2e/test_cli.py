@@ -8,6 +8,7 @@ import io
 import json
 import os
 import sqlite3
+import subprocess
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -38,6 +39,41 @@ def ids(recoup) -> tuple[str, str]:
     tenant = recoup("tenant", "create", "--name", "Acme Recovery").stdout.strip()
     client = recoup("client", "create", "--tenant", tenant, "--name", "Big Bank").stdout.strip()
     return tenant, client
+
+
+def get(base: str, path: str, secret: str | None, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+    """One GET over a real socket: status, headers and body, errors included."""
+    request = urllib.request.Request(base + path, headers=dict(headers or {}, **({"Authorization": f"Bearer {secret}"} if secret else {})))
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read().decode()
+
+
+def test_an_address_guessing_keys_is_locked_out_and_a_forged_forwarded_for_does_not_help(recoup, recoup_bin: Path) -> None:
+    tenant, _ = ids(recoup)
+    secret = json.loads(recoup("apikey", "create", "--tenant", tenant, "--role", "agent", "--json").stdout)["key"]
+    with serving(recoup_bin, dict(recoup.env, RECOUP_API_LOCKOUT="3/600")) as server:
+        assert get(server.base, "/v1/accounts", secret)[0] == 200
+        for guess in range(3):
+            assert get(server.base, "/v1/accounts", f"rk_guess{guess}", {"X-Forwarded-For": f"198.51.100.{guess}"})[0] == 401
+        status, headers, body = get(server.base, "/v1/accounts", secret, {"X-Forwarded-For": "203.0.113.77"})
+        assert status == 429 and headers["Retry-After"] in ("599", "600"), body
+        assert json.loads(body)["detail"].startswith("too many refused API keys from this address")
+        metrics = get(server.base, "/metrics", None)[2]
+        assert 'recoup_api_auth_failures_total{reason="unknown"} 3' in metrics
+        assert 'recoup_api_auth_failures_total{reason="locked_out"} 1' in metrics
+    with serving(recoup_bin, dict(recoup.env, RECOUP_API_LOCKOUT="2/600", RECOUP_TRUSTED_PROXIES="127.0.0.1")) as server:
+        # Behind a trusted proxy each forwarded caller has its own count.
+        for guess in range(2):
+            assert get(server.base, "/v1/accounts", f"rk_guess{guess}", {"X-Forwarded-For": "198.51.100.1"})[0] == 401
+        assert get(server.base, "/v1/accounts", secret, {"X-Forwarded-For": "198.51.100.1"})[0] == 429
+        assert get(server.base, "/v1/accounts", secret, {"X-Forwarded-For": "198.51.100.2"})[0] == 200
+    refused = subprocess.run([str(recoup_bin), "migrate"], env=dict(recoup.env, RECOUP_API_LOCKOUT="many", RECOUP_API_KEY_RATE="fast"),
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode != 0
+    assert "RECOUP_API_LOCKOUT must be N/S or off" in refused.stderr and "RECOUP_API_KEY_RATE must be R, R/BURST or off" in refused.stderr
 
 
 def test_messy_file_imports_with_precise_row_errors(recoup, tmp_path: Path) -> None:

@@ -32,25 +32,38 @@ extension Principal {
 /// and so do consumers' signed links (`/u/…`, `/t/…`, `/c/…`) and the providers' webhooks (`/webhooks/…`), which carry their own
 /// authorization (a link signature, a provider's request signature).
 ///
-/// Refusals are counted by reason in `recoup_api_auth_failures_total` (`missing`, `unknown`, `revoked`, `expired`),
-/// for an alert on guessing or on a withdrawn key still in use; unknown, revoked and expired keys are also logged as
-/// warnings, the known ones with their id and tenant. Secrets are never logged.
-struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
+/// Refusals are counted by reason in `recoup_api_auth_failures_total` (`missing`, `unknown`, `revoked`, `expired`,
+/// and `locked_out` for an address refused for guessing), for an alert on guessing or on a withdrawn key still in
+/// use; unknown, revoked and expired keys are also logged as warnings with the caller's address, the known ones with
+/// their id and tenant. Secrets are never logged. ``APIThrottle`` holds guessing to a few tries per address and each
+/// key to its request rate (429 with `Retry-After`, counted in `recoup_api_rate_limited_total`).
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
     let directory: DirectoryService
+    let throttle: APIThrottle
+    let clock: any Clock
     let failures: [FailureReason: Counter]
+    let rateLimited: Counter
     static var publicPaths: Set<String> { ["/health", "/metrics", "/openapi.yaml"] }
 
     enum FailureReason: String, CaseIterable {
         case missing, unknown, revoked, expired
+        case lockedOut = "locked_out"
     }
 
-    init(directory: DirectoryService, registry: PrometheusCollectorRegistry) {
+    init(directory: DirectoryService, throttle: APIThrottle, clock: any Clock, registry: PrometheusCollectorRegistry) {
         self.directory = directory
+        self.throttle = throttle
+        self.clock = clock
         failures = Dictionary(uniqueKeysWithValues: FailureReason.allCases.map { reason in
-            (reason, registry.makeCounter(
-                name: "recoup_api_auth_failures_total", labels: [("reason", reason.rawValue)],
-                help: "API requests refused for their key: none sent, unknown, revoked or expired."))
+            (reason, registry.makeCounter(descriptor: MetricNameDescriptor(
+                namespace: "recoup", subsystem: "api", metricName: "auth_failures", unitName: "total",
+                helpText: "API requests refused for their key: none sent, unknown, revoked, expired, or sent from an address locked out for guessing."),
+                labels: [("reason", reason.rawValue)]))
         })
+        rateLimited = registry.makeCounter(descriptor: MetricNameDescriptor(
+            namespace: "recoup", subsystem: "api", metricName: "rate_limited", unitName: "total",
+            helpText: "API requests refused because their key was over its request rate."))
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
@@ -63,31 +76,44 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer ") else {
             throw refusal(.missing, "send an API key as Authorization: Bearer rk_…")
         }
+        let address = throttle.address(of: request, peer: context.remoteAddress)
+        let now = clock.now()
+        if let wait = throttle.lockedOut(address, at: now) {
+            failures[.lockedOut]?.increment()
+            return Problem.tooManyRequests("too many refused API keys from this address", retryAfter: wait)
+        }
         let secret = String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces)
+        let logged: Logger.Metadata = ["method": "\(request.method)", "path": "\(path)", "client": "\(address)"]
         switch try await directory.authenticate(secret: secret) {
         case let .authenticated(principal):
+            if let wait = throttle.admit(principal.keyID, at: now) {
+                rateLimited.increment()
+                return Problem.tooManyRequests("this API key is over its request rate", retryAfter: wait)
+            }
             return try await RequestPrincipal.$current.withValue(principal) {
                 try await next(request, context)
             }
         case .unknown:
-            context.logger.warning("API request refused: unknown key", metadata: ["method": "\(request.method)", "path": "\(path)"])
+            throttle.recordRefusal(address, at: now)
+            context.logger.warning("API request refused: unknown key", metadata: logged)
             throw refusal(.unknown, "unknown API key")
         case let .revoked(key):
-            throw refusal(.revoked, "this API key was revoked", key, at: key.revokedAt, request, context)
+            throttle.recordRefusal(address, at: now)
+            throw refusal(.revoked, "this API key was revoked", key, at: key.revokedAt, logged, context)
         case let .expired(key):
+            throttle.recordRefusal(address, at: now)
             let expiry = key.expiresAt.map { $0.formatted(.iso8601) } ?? ""
-            throw refusal(.expired, "this API key expired at \(expiry)", key, at: key.expiresAt, request, context)
+            throw refusal(.expired, "this API key expired at \(expiry)", key, at: key.expiresAt, logged, context)
         }
     }
 
     /// A refusal of a key Recoup knows, logged with its id and tenant and the instant it stopped working.
     func refusal(
-        _ reason: FailureReason, _ detail: String, _ key: APIKeyRecord, at instant: Date?, _ request: Request, _ context: Context
+        _ reason: FailureReason, _ detail: String, _ key: APIKeyRecord, at instant: Date?, _ logged: Logger.Metadata, _ context: Context
     ) -> ProblemError {
-        context.logger.warning("API request refused: \(reason.rawValue) key", metadata: [
-            "method": "\(request.method)", "path": "\(request.uri.path)", "apikey": "\(key.id)", "tenant": "\(key.tenantID)",
-            "\(reason.rawValue)_at": "\(instant.map { $0.formatted(.iso8601) } ?? "")",
-        ])
+        context.logger.warning("API request refused: \(reason.rawValue) key", metadata: logged.merging([
+            "apikey": "\(key.id)", "tenant": "\(key.tenantID)", "\(reason.rawValue)_at": "\(instant.map { $0.formatted(.iso8601) } ?? "")",
+        ]) { $1 })
         return refusal(reason, detail)
     }
 

@@ -14,7 +14,7 @@ enum ConsumerPages {
 
     /// `GET /t/{token}.gif` records the email opened and answers a transparent pixel; `GET /c/{token}?u=…` records
     /// a click and redirects, only to the address the signed token was made for. A forged token records nothing.
-    static func registerTracking(on router: Router<BasicRequestContext>, links: TrackingLinks, messages: MessageService) {
+    static func registerTracking(on router: Router<APIRequestContext>, links: TrackingLinks, messages: MessageService) {
         router.get("/t/:token") { _, context in
             if let id = links.opened(token: context.parameters.get("token") ?? "") {
                 _ = try? await messages.track(.opened, .signed(id))
@@ -40,7 +40,7 @@ enum ConsumerPages {
         0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
     ]
 
-    static func register(on router: Router<BasicRequestContext>, unsubscribe: UnsubscribeService) {
+    static func register(on router: Router<APIRequestContext>, unsubscribe: UnsubscribeService) {
         router.get("/u/:token") { _, context in
             let token = context.parameters.get("token") ?? ""
             return page(.ok, title: "Unsubscribe", """

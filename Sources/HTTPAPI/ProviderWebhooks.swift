@@ -27,7 +27,7 @@ enum ProviderWebhooks {
     static let prefix = "/webhooks/"
 
     static func registerTexts(
-        on router: Router<BasicRequestContext>, settings: ProviderWebhookSettings, inbound: InboundTextService, outbox: MessageService,
+        on router: Router<APIRequestContext>, settings: ProviderWebhookSettings, inbound: InboundTextService, outbox: MessageService,
         letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails
     ) {
         router.post("/webhooks/sms/:tenant/inbound") { request, context in
@@ -58,10 +58,10 @@ enum ProviderWebhooks {
     }
 
     static func registerVoice(
-        on router: Router<BasicRequestContext>, settings: ProviderWebhookSettings, ivr: IVRService,
+        on router: Router<APIRequestContext>, settings: ProviderWebhookSettings, ivr: IVRService,
         letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails
     ) {
-        @Sendable func answer(_ request: Request, _ context: BasicRequestContext, step: String?) async throws -> Response {
+        @Sendable func answer(_ request: Request, _ context: APIRequestContext, step: String?) async throws -> Response {
             let (tenant, form) = try await verified(request, context, settings)
             guard let call = form["CallSid"], let from = form["From"], let to = form["To"] else {
                 throw RecoupError.invalid([FieldProblem(field: "CallSid, From, To", reason: "the provider's call fields are missing")])
@@ -82,7 +82,7 @@ enum ProviderWebhooks {
     /// consumer's leg ended), `call-status?call=` (how the agent's leg ended), `voicemail?message=` (what to play
     /// after the greeting) and `voicemail-status?message=` (how the voicemail call went).
     static func registerOutboundCalls(
-        on router: Router<BasicRequestContext>, settings: ProviderWebhookSettings, calls: OutboundCallService, voicemails: VoicemailDrops
+        on router: Router<APIRequestContext>, settings: ProviderWebhookSettings, calls: OutboundCallService, voicemails: VoicemailDrops
     ) {
         @Sendable func target(_ request: Request, _ name: String) throws -> UUID {
             guard let id = request.uri.queryParameters[Substring(name)].flatMap({ UUID(text: String($0)) }) else { throw RecoupError.notFound(name) }
@@ -125,7 +125,7 @@ enum ProviderWebhooks {
     /// "detail": "…"}`, signed with `X-Recoup-Signature: sha256=<hex HMAC-SHA256 of the body>` under the shared
     /// secret. Each becomes an engagement event of the tenant's message; a complaint also opts the address out of
     /// email, as the consumer's unsubscribe would.
-    static func registerEmailEvents(on router: Router<BasicRequestContext>, secret: String, messages: MessageService, optOuts: EmailOptOuts) {
+    static func registerEmailEvents(on router: Router<APIRequestContext>, secret: String, messages: MessageService, optOuts: EmailOptOuts) {
         router.post("/webhooks/email/:tenant/events") { request, context in
             guard let tenant = context.parameters.get("tenant").flatMap(TenantID.init) else { throw RecoupError.notFound("tenant") }
             let body = Data(try await request.body.collect(upTo: 1 << 20).readableBytesView)
@@ -168,7 +168,7 @@ enum ProviderWebhooks {
     /// `payment_intent.payment_failed`, `charge.dispute.created`, `charge.refunded`), signed with
     /// `Stripe-Signature: t=…,v1=…` under the endpoint's secret and refused outside the timestamp tolerance. An
     /// event id seen before is answered 200 and changes nothing; so is an event Recoup does not act on.
-    static func registerProcessorEvents(on router: Router<BasicRequestContext>, secret: String, payments: PaymentService, clock: any Clock) {
+    static func registerProcessorEvents(on router: Router<APIRequestContext>, secret: String, payments: PaymentService, clock: any Clock) {
         router.post("/webhooks/payments/:tenant") { request, context in
             guard let tenant = context.parameters.get("tenant").flatMap(TenantID.init) else { throw RecoupError.notFound("tenant") }
             let body = Data(try await request.body.collect(upTo: 1 << 20).readableBytesView)
@@ -202,7 +202,7 @@ enum ProviderWebhooks {
     }
 
     /// The tenant named in the path and the form, once the provider's signature over both is checked.
-    static func verified(_ request: Request, _ context: BasicRequestContext, _ settings: ProviderWebhookSettings)
+    static func verified(_ request: Request, _ context: APIRequestContext, _ settings: ProviderWebhookSettings)
         async throws -> (TenantID, [String: String])
     {
         guard let tenant = context.parameters.get("tenant").flatMap(TenantID.init) else { throw RecoupError.notFound("tenant") }

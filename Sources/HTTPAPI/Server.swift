@@ -91,14 +91,28 @@ public struct APIServices: Sendable {
     }
 }
 
-/// Limits that protect the server from oversized input.
+/// Limits that protect the server from oversized input, from guessing at keys and from a runaway caller.
 public struct APILimits: Sendable {
     public var jsonBodyBytes: Int
     public var placementFileBytes: Int
+    /// Refused keys one client address may send before it is locked out for the rest of the window; nil: no lockout.
+    public var guessing: GuessingLimit?
+    /// Each key's request rate and burst; nil: unlimited.
+    public var requestsPerKey: RateLimit?
+    /// Peers (reverse proxies, load balancers) whose `X-Forwarded-For` names the caller's address.
+    public var trustedProxies: Set<String>
 
-    public init(jsonBodyBytes: Int = 64 * 1024, placementFileBytes: Int = 1 << 30) {
+    public static let defaultGuessing = GuessingLimit(refusals: 20, seconds: 600)
+
+    public init(
+        jsonBodyBytes: Int = 64 * 1024, placementFileBytes: Int = 1 << 30, guessing: GuessingLimit? = Self.defaultGuessing,
+        requestsPerKey: RateLimit? = nil, trustedProxies: Set<String> = []
+    ) {
         self.jsonBodyBytes = jsonBodyBytes
         self.placementFileBytes = placementFileBytes
+        self.guessing = guessing
+        self.requestsPerKey = requestsPerKey
+        self.trustedProxies = trustedProxies
     }
 }
 
@@ -107,12 +121,13 @@ public struct APILimits: Sendable {
 /// providers' webhooks (`/webhooks/…`).
 public func makeRouter(
     services: APIServices, registry: PrometheusCollectorRegistry, limits: APILimits = APILimits()
-) throws -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+) throws -> Router<APIRequestContext> {
+    let router = Router(context: APIRequestContext.self)
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: BodyLimitMiddleware(jsonLimit: limits.jsonBodyBytes, fileLimit: limits.placementFileBytes))
-    router.add(middleware: AuthMiddleware(directory: services.directory, registry: registry))
+    let throttle = APIThrottle(guessing: limits.guessing, perKey: limits.requestsPerKey, trustedProxies: limits.trustedProxies)
+    router.add(middleware: AuthMiddleware(directory: services.directory, throttle: throttle, clock: services.clock, registry: registry))
 
     let spec = ByteBuffer(bytes: try APIContract.yaml())
     router.get("/openapi.yaml") { _, _ in

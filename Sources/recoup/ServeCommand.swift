@@ -48,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
             if let provider = runtime.textProvider, let publicURL = runtime.settings.publicURL {
                 services.textWebhooks = ProviderWebhookSettings(authToken: provider.authToken, publicURL: publicURL)
             }
-            let router = try makeRouter(services: services, registry: registry)
+            let router = try makeRouter(services: services, registry: registry, limits: runtime.settings.apiLimits)
             let app = Application(
                 router: router, configuration: .init(address: .hostname(host, port: port), serverName: "Recoup"),
                 logger: logger)

@@ -4,6 +4,7 @@ import Channels
 import Compliance
 import Crypto
 import Foundation
+import HTTPAPI
 import Payments
 import RecoupApp
 import RecoupCore
@@ -53,6 +54,8 @@ struct Settings {
     var achOriginator: NACHAOriginator?
     /// The signing secret of the processor's webhooks (`RECOUP_PROCESSOR_WEBHOOK_SECRET`).
     var processorWebhookSecret: String?
+    /// The API's lockout of guessing addresses, its per-key request rate and the proxies it believes.
+    var apiLimits: APILimits
 
     /// Environment keys (swift-configuration maps `database.url` to `DATABASE_URL`):
     /// - `DATABASE_URL`: PostgreSQL URL; absent → SQLite at `<data dir>/recoup.sqlite`.
@@ -80,6 +83,11 @@ struct Settings {
     ///   absent: that webhook is not served.
     /// - `RECOUP_ACH_ORIGINATOR`: `ROUTING,BANK NAME,COMPANY ID,COMPANY NAME`, the agency's bank (the ODFI) and its
     ///   originator identity there: `recoup nacha export` writes files for that bank.
+    /// - `RECOUP_API_LOCKOUT`: `N/S`, an address that had N keys refused in S seconds is refused (429) until the
+    ///   oldest of them is S seconds old; default `20/600`, `off` for none.
+    /// - `RECOUP_API_KEY_RATE`: requests per second per API key, `R` or `R/BURST`; default `50/100`, `off` for none.
+    /// - `RECOUP_TRUSTED_PROXIES`: addresses of the reverse proxies in front of Recoup, comma-separated; requests from
+    ///   them are throttled under the address their `X-Forwarded-For` names.
     static func load(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
         throws -> Settings
     {
@@ -137,6 +145,17 @@ struct Settings {
         let pressureText = config.string(forKey: "recoup.contact.pressure") ?? ""
         let pressure = pressureText.isEmpty ? nil : ContactPressure(pressureText)
         if !pressureText.isEmpty, pressure == nil { problems.append("RECOUP_CONTACT_PRESSURE must be N/D, e.g. 6/7") }
+        let lockoutText = config.string(forKey: "recoup.api.lockout") ?? ""
+        let guessing = ["", "off"].contains(lockoutText) ? nil : GuessingLimit(lockoutText)
+        if !["", "off"].contains(lockoutText), guessing == nil { problems.append("RECOUP_API_LOCKOUT must be N/S or off, e.g. 20/600") }
+        let keyRateText = config.string(forKey: "recoup.api.key.rate") ?? ""
+        let keyRate = ["", "off"].contains(keyRateText) ? nil : RateLimit(keyRateText)
+        if !["", "off"].contains(keyRateText), keyRate == nil { problems.append("RECOUP_API_KEY_RATE must be R, R/BURST or off, e.g. 50/100") }
+        let proxies = (config.string(forKey: "recoup.trusted.proxies") ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let apiLimits = APILimits(
+            guessing: lockoutText.isEmpty ? APILimits.defaultGuessing : guessing,
+            requestsPerKey: keyRateText.isEmpty ? RateLimit(perSecond: 50, burst: 100) : keyRate, trustedProxies: Set(proxies))
         guard problems.isEmpty, let master else {
             throw ValidationError("configuration:\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
         }
@@ -156,7 +175,8 @@ struct Settings {
             smsURL: smsURL, smsFrom: smsFrom,
             publicURL: config.string(forKey: "recoup.public.url").flatMap { $0.isEmpty ? nil : ($0.hasSuffix("/") ? String($0.dropLast()) : $0) },
             clockOffset: clockOffset, processor: processor, achOriginator: achOriginator,
-            processorWebhookSecret: config.string(forKey: "recoup.processor.webhook.secret", isSecret: true).flatMap { $0.isEmpty ? nil : $0 })
+            processorWebhookSecret: config.string(forKey: "recoup.processor.webhook.secret", isSecret: true).flatMap { $0.isEmpty ? nil : $0 },
+            apiLimits: apiLimits)
     }
 
     /// The originator of `ROUTING,BANK NAME,COMPANY ID,COMPANY NAME`.

@@ -31,7 +31,7 @@ final class RecordingCalls: CallTransport, @unchecked Sendable {
 struct APIHarness {
     let store: SQLStore
     let database: RecoupDatabase
-    let app: Application<RouterResponder<BasicRequestContext>>
+    let app: Application<RouterResponder<APIRequestContext>>
     let acme: TenantID
     let acmeBank: ClientID
     let acmeClinic: ClientID

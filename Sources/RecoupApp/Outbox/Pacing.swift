@@ -56,6 +56,25 @@ public struct RateLimit: Sendable, Equatable {
         return tokens >= 0 ? 0 : -tokens / perSecond
     }
 
+    /// Takes one token at `now` if there is one; otherwise takes nothing and returns how long until there is
+    /// (a request refused rather than kept waiting, as the API's per-key limit does).
+    public mutating func admit(at now: TimeInterval) -> TimeInterval {
+        if let updated { tokens = min(burst, tokens + (now - updated) * perSecond) }
+        updated = now
+        guard tokens >= 1 else { return (1 - tokens) / perSecond }
+        tokens -= 1
+        return 0
+    }
+
+    /// `50` or `50/200`: a rate per second, and optionally its burst.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/")
+        guard (1...2).contains(parts.count), let rate = Double(parts[0]), rate > 0, rate.isFinite else { return nil }
+        let burst = parts.count == 2 ? Double(parts[1]) : nil
+        if parts.count == 2 { guard let burst, burst >= 1, burst.isFinite else { return nil } }
+        self.init(perSecond: rate, burst: burst)
+    }
+
     /// `email=50,sms=10`: hand-offs per second per channel.
     public static func parse(_ text: String) -> [ProposedChannel: RateLimit]? {
         var limits: [ProposedChannel: RateLimit] = [:]

@@ -285,6 +285,94 @@ struct OutboxTests {
         }
     }
 
+    /// Hands emails off slowly: each send moves the clock on, and the first one runs `meanwhile` (what reaches
+    /// Recoup while a batch is being handed off).
+    final class SlowRelay: EmailTransport, @unchecked Sendable {
+        let clock: ManualClock
+        let seconds: TimeInterval
+        let meanwhile: @Sendable () async throws -> Void
+        private let lock = NSLock()
+        private var sent: [OutboundEmail] = []
+        var count: Int { lock.withLock { sent.count } }
+
+        init(_ clock: ManualClock, seconds: TimeInterval, meanwhile: @escaping @Sendable () async throws -> Void = {}) {
+            self.clock = clock
+            self.seconds = seconds
+            self.meanwhile = meanwhile
+        }
+
+        func send(_ email: OutboundEmail) async throws {
+            let first = lock.withLock { sent.append(email); return sent.count == 1 }
+            if first { try await meanwhile() }
+            clock.advance(by: seconds)
+        }
+    }
+
+    /// A dispatcher that hands off one message at a time.
+    func oneAtATime(_ store: SQLStore, _ relay: any EmailTransport, _ clock: ManualClock) -> Dispatcher {
+        var settings = Dispatcher.Settings(worker: "w1", from: "Acme <billing@acme.test>", messageDomain: "recoup.test", collectorName: "Acme")
+        settings.concurrency = 1
+        let snapshots = AccountSnapshots(accounts: AccountService(accounts: store, clock: clock), contacts: store, facts: store, bulk: store)
+        return Dispatcher(outbox: store, snapshots: snapshots, email: relay, clock: clock, settings: settings)
+    }
+
+    /// Four consumers with an email each, queued now.
+    func fourConsumers(_ store: SQLStore, _ clock: ManualClock) async throws -> (StorageTests.Agency, [AccountID]) {
+        let storage = StorageTests()
+        let acme = try await storage.agency(store)
+        let debts = (1...4).map { index in
+            var debt = Fixture.debt(number: "A-\(index)", tenant: acme.tenant.id, client: acme.client.id, first: "Pat\(index)",
+                                    ssn: "123-45-678\(index)", phone: "+1512555010\(index)")
+            debt.consumer.contactPoints.append(ContactPoint(kind: .email(address: "pat\(index)@example.com", source: .consumer)))
+            return debt
+        }
+        _ = try await storage.place(store, acme, debts)
+        let scope = AccessScope(tenantID: acme.tenant.id)
+        let accounts = try await store.accounts(scope: scope, filter: AccountFilter(), after: nil, limit: 10).map(\.id)
+        #expect(accounts.count == 4)
+        for account in accounts {
+            guard case .queued = try await messages(store, clock).send(
+                .email, account: account, subject: "Hi", text: "Text", scope: scope, actor: "test", collectorName: "Acme")
+            else { Issue.record("refused"); break }
+        }
+        return (acme, accounts)
+    }
+
+    /// A batch slowed by its relay (4 s a hand-off) that runs past 9 p.m. in Austin: each message is decided at its
+    /// own hand-off's instant, so the one that would leave at 21:00:02 waits for the morning.
+    @Test(arguments: TestDatabase.available)
+    func aSlowBatchIsDecidedAtEachHandOffsInstantNotTheClaims(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
+            let clock = ManualClock(Self.t0 + 42_390)  // 20:59:50 CDT
+            let (acme, _) = try await fourConsumers(store, clock)
+            let relay = SlowRelay(clock, seconds: 4)
+            let report = try await oneAtATime(store, relay, clock).drain()
+            #expect(report.sent == 3 && report.rescheduled == 1 && relay.count == 3, "\(report)")
+            let waiting = try await store.messages(status: .queued, tenantID: acme.tenant.id, limit: 10)
+            #expect(waiting.count == 1 && waiting.first?.rule == "REGF-1006.6b1i-TIME")
+            let sent = try await store.messages(status: .sent, tenantID: acme.tenant.id, limit: 10)
+            #expect(sent.compactMap(\.sentAt).sorted() == [Self.t0 + 42_390, Self.t0 + 42_390 + 4, Self.t0 + 42_390 + 8],
+                    "a message decided a second or more after the claim is recorded at its own instant")
+        }
+    }
+
+    /// Every account is recalled while the batch's first email is being handed off: the second goes on its 3 s old
+    /// snapshot (within the 5 s bound), the later ones find their snapshots too old, load them again and stop.
+    @Test(arguments: TestDatabase.available)
+    func aBatchSlowerThanTheSnapshotBoundSeesWhatWasRecordedWhileItRan(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
+            let clock = ManualClock(Self.t0)
+            let (acme, accounts) = try await fourConsumers(store, clock)
+            let scope = AccessScope(tenantID: acme.tenant.id)
+            let relay = SlowRelay(clock, seconds: 3) {
+                _ = try await store.recall(accounts, clientAccountNumbers: [], scope: scope, actor: "test", reason: nil, at: clock.now())
+            }
+            let report = try await oneAtATime(store, relay, clock).drain()
+            #expect(report.sent == 2 && report.blocked == 2 && relay.count == 2, "\(report)")
+            #expect(try await store.messages(status: .blocked, tenantID: acme.tenant.id, limit: 10).allSatisfy { $0.rule == "ACCOUNT-RECALLED" })
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func permanentRefusalsAndBlockedSendsAreNeverQueuedTwice(_ kind: TestDatabase) async throws {
         try await withStore(kind) { _, store in

@@ -43,6 +43,10 @@ public struct Dispatcher: Sendable {
         public var rateLimits: [ProposedChannel: RateLimit] = [:]
         /// The agency's ceiling on attempts per consumer across media; none: only the law's limits.
         public var contactPressure: ContactPressure?
+        /// The oldest facts a message may be decided on: a consumer's snapshot older than this at the instant of a
+        /// hand-off (a rate limit slowed the batch, a provider was slow) is loaded again first, so a STOP, a dispute
+        /// or a recall recorded meanwhile is seen.
+        public var snapshotMaxAge: TimeInterval = 5
 
         /// The messages one batch of `channels` claims: `batchSize`, or as many as the slowest rate-limited channel
         /// hands off in a quarter of a lease. A drain claims the next batch while the current one is handed off, so
@@ -150,7 +154,8 @@ public struct Dispatcher: Sendable {
         return total
     }
 
-    /// Claimed messages with what their compliance re-checks need, all decided as of `now`, the claim's instant.
+    /// Claimed messages with what their compliance re-checks need, loaded as of `now`, the claim's instant (each
+    /// message is decided at its own hand-off's instant).
     struct Batch: Sendable {
         let now: Date
         let messages: [OutboxMessage]
@@ -229,14 +234,29 @@ public struct Dispatcher: Sendable {
     }
 
     /// One consumer's claimed messages in order; the report counts only them.
+    ///
+    /// Each message waits for its channel's slot first and is then decided at that instant, the one its hand-off
+    /// follows at once: a batch slowed past 9 p.m. stops at 9 p.m. A decision within a second of the batch's instant
+    /// is recorded at that instant, so the batch's outcomes share commits; a later one at its own.
     private func dispatch(
         _ messages: [OutboxMessage], loaded: [AccountID: (Account, Consumer, ContactSnapshot)], at now: Date, commits: GroupCommit
     ) async throws -> Report {
         var report = Report()
         var loaded = loaded
+        var loadedAt = now
         for message in messages {
+            try await pacer.pace(message.channel)
+            let instant = clock.now()
+            if instant.timeIntervalSince(loadedAt) > settings.snapshotMaxAge {
+                // This consumer's outcomes so far are written first, so the history read again counts them.
+                _ = try await commits.flush()
+                loaded.merge(try await load(messages, at: instant)) { _, fresh in fresh }
+                loadedAt = instant
+            }
+            let at = instant.timeIntervalSince(now) < 1 ? now : instant
             let started = DispatchTime.now().uptimeNanoseconds
-            let sent = try await dispatch(message, loaded: loaded[message.accountID], at: now, started: started, commits: commits, into: &report)
+            let sent = try await dispatch(message, loaded: loaded[message.accountID], at: at, decidedAt: instant, started: started,
+                                          commits: commits, into: &report)
             if let sent {
                 // Every debt of the consumer sees the contact, as a snapshot loaded now would.
                 for id in Array(loaded.keys) { loaded[id]?.2.history.append(sent.contactEvent) }
@@ -246,10 +266,11 @@ public struct Dispatcher: Sendable {
         return report
     }
 
-    /// One message, start to finish; returns the contact it records when it was sent.
+    /// One message, start to finish, decided as of `decidedAt` and recorded at `now`; returns the contact it records
+    /// when it was sent.
     private func dispatch(
-        _ message: OutboxMessage, loaded: (Account, Consumer, ContactSnapshot)?, at now: Date, started: UInt64, commits: GroupCommit,
-        into report: inout Report
+        _ message: OutboxMessage, loaded: (Account, Consumer, ContactSnapshot)?, at now: Date, decidedAt: Date, started: UInt64,
+        commits: GroupCommit, into report: inout Report
     ) async throws -> RecordedContact? {
         guard let (account, consumer, snapshot) = loaded,
               let point = consumer.contactPoints.first(where: { $0.id == message.destinationID })
@@ -260,7 +281,7 @@ public struct Dispatcher: Sendable {
                              at: now, into: &report, \.dead)
             return nil
         }
-        var proposal = AccountSnapshots.proposal(message.channel, to: point, account: account, consumer: consumer, at: Instant(now))
+        var proposal = AccountSnapshots.proposal(message.channel, to: point, account: account, consumer: consumer, at: Instant(decidedAt))
         if message.channel == .letter, message.subject == LetterKind.validationNotice.rawValue { proposal.content.type = .validationNotice }
         let decision = engine.decide(snapshot, proposal, on: account)
         report.complianceNanoseconds += DispatchTime.now().uptimeNanoseconds - started
@@ -277,7 +298,7 @@ public struct Dispatcher: Sendable {
         }
 
         if message.channel != .letter, let pressure = settings.contactPressure,
-           let next = pressure.nextAllowed(after: snapshot.history, at: Instant(now))
+           let next = pressure.nextAllowed(after: snapshot.history, at: Instant(decidedAt))
         {
             let reason = "agency policy: at most \(pressure.attempts) attempts in \(pressure.days) days across all media"
             try await finish(commits, message, .retry(at: next.date, reason: reason, rule: ContactPressure.rule), at: now, into: &report, \.rescheduled)
@@ -287,7 +308,6 @@ public struct Dispatcher: Sendable {
         let providerRef: String?
         let handing = DispatchTime.now().uptimeNanoseconds
         do {
-            try await pacer.pace(message.channel)
             providerRef = try await handOff(message)
             report.handOffNanoseconds += DispatchTime.now().uptimeNanoseconds - handing
         } catch let TransportFailure.permanent(reason) {

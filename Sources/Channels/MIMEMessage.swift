@@ -63,7 +63,8 @@ public enum MIMEMessage {
         let paragraphs = text.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             .filter { !$0.isEmpty }.map { "<p>" + linked($0, tracking?.links ?? [:]) + "</p>" }
         let pixel = tracking.map { #"<img src="\#(HTMLEscaping.text($0.pixel))" width="1" height="1" alt="">"# } ?? ""
-        return "<!DOCTYPE html><html><body>" + paragraphs.joined() + pixel + "</body></html>"
+        // 12-point type: the smallest California allows for its licence number (Cal. Civ. Code 1788.11(f)).
+        return #"<!DOCTYPE html><html><body style="font-size: 12pt">"# + paragraphs.joined() + pixel + "</body></html>"
     }
 
     /// A paragraph with its links as anchors.

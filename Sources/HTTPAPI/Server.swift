@@ -74,7 +74,7 @@ public struct APIServices: Sendable {
         contacts = ContactRecordingService(contacts: contactRepository, accounts: accounts, clock: clock)
         let snapshots = AccountSnapshots(accounts: accounts, contacts: contactRepository, facts: factRepository)
         templates = TemplateService(templates: templateRepository, accounts: accounts, clock: clock, sender: templateSender)
-        messages = MessageService(snapshots: snapshots, outbox: outbox, clock: clock, templates: templates)
+        messages = MessageService(snapshots: snapshots, outbox: outbox, clock: clock, templates: templates, sender: templateSender)
         self.inbound = InboundTextService(inbound: inbound, snapshots: snapshots, clock: clock)
         calls = OutboundCallService(calls: callRepository, snapshots: snapshots, transport: callTransport, urls: voiceURLs, clock: clock)
         voicemails = VoicemailDrops(outbox: outbox, contacts: contactRepository, clock: clock)

@@ -50,11 +50,14 @@ struct Runtime {
     var snapshots: AccountSnapshots { AccountSnapshots(accounts: accounts, contacts: store, facts: store, bulk: store) }
     var messages: MessageService {
         MessageService(snapshots: snapshots, outbox: store, clock: clock,
-                       templates: TemplateService(templates: store, accounts: accounts, clock: clock, sender: templateSender))
+                       templates: TemplateService(templates: store, accounts: accounts, clock: clock, sender: templateSender),
+                       sender: templateSender)
     }
 
-    /// What templates say about the agency: its phone and where consumers pay.
-    var templateSender: TemplateSender { TemplateSender(agencyPhone: settings.collectorPhone, portalURL: settings.publicURL) }
+    /// What messages say about the agency: its phone, where consumers pay, its California licence.
+    var templateSender: TemplateSender {
+        TemplateSender(agencyPhone: settings.collectorPhone, portalURL: settings.publicURL, californiaLicense: settings.californiaLicense)
+    }
 
     /// Signed one-click unsubscribe links, when a public URL is configured.
     var unsubscribeLinks: UnsubscribeLinks? {

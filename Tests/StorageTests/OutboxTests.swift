@@ -373,6 +373,52 @@ struct OutboxTests {
         }
     }
 
+    /// A consumer in San Francisco and one in Austin: only the Californian's email and text carry the agency's
+    /// licence number, and the engine, asked as the dispatcher asks at send time, finds it shown.
+    @Test(arguments: TestDatabase.available)
+    func emailsAndTextsToCaliforniansShowTheAgencysLicence(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
+            let storage = StorageTests()
+            let acme = try await storage.agency(store)
+            let debts = [("A-1", USState.CA, "94105", "123-45-6781"), ("A-2", .TX, "78701", "123-45-6782")].map { number, state, zip, ssn in
+                var debt = Fixture.debt(number: number, tenant: acme.tenant.id, client: acme.client.id, first: number, ssn: ssn, state: state, zip: zip)
+                debt.consumer.contactPoints.append(ContactPoint(kind: .email(address: "\(number)@example.com", source: .consumer)))
+                debt.consumer.contactPoints[1] = ContactPoint(kind: .phone(number: "+1415555010\(number.suffix(1))", type: .cell, source: .consumer, consent: .yes))
+                return debt
+            }
+            _ = try await storage.place(store, acme, debts)
+            let scope = AccessScope(tenantID: acme.tenant.id)
+            let clock = ManualClock(Self.t0 + 3 * 3600)  // 12:13 in Austin, 10:13 in San Francisco
+            let accounts = try await store.accounts(scope: scope, filter: AccountFilter(), after: nil, limit: 10)
+            let snapshots = AccountSnapshots(accounts: AccountService(accounts: store, clock: clock), contacts: store, facts: store)
+            let service = MessageService(snapshots: snapshots, outbox: store, clock: clock, sender: TemplateSender(californiaLicense: "10001-99"))
+            for account in accounts {
+                let californian = account.clientAccountNumber == "A-1"
+                for channel in [ProposedChannel.email, .sms] {
+                    let result = try await service.send(channel, account: account.id, subject: channel == .email ? "Hi" : nil, text: "Please call us.",
+                                                        scope: scope, actor: "test", collectorName: "Acme")
+                    guard case let .queued(message, _) = result else { Issue.record("refused: \(result)"); continue }
+                    #expect(message.body.contains("California Debt Collection License #10001-99.") == californian, "\(channel): \(message.body)")
+                    #expect(MessageComposer.showsCaliforniaLicense(message.body, language: "en") == californian)
+                    let (loaded, consumer, snapshot) = try await snapshots.load(account.id, scope: scope, collectorName: "Acme", at: Instant(clock.now()))
+                    let point = try #require(consumer.contactPoints.first { $0.id == message.destinationID })
+                    let decision = ComplianceEngine().decide(snapshot, AccountSnapshots.proposal(
+                        channel, to: point, account: loaded, consumer: consumer, at: Instant(clock.now()),
+                        showingCaliforniaLicense: MessageComposer.showsCaliforniaLicense(message.body, language: message.language)))
+                    let license = decision.findings.first { $0.rule == "CA-1788.11f-LICNUM" }
+                    #expect(decision.allowed)
+                    #expect(californian ? license?.verdict == .pass : license == nil, "\(channel) \(account.clientAccountNumber): \(String(describing: license?.message))")
+                }
+            }
+            let unlicensed = MessageService(snapshots: snapshots, outbox: store, clock: clock)
+            let californian = try #require(accounts.first { $0.clientAccountNumber == "A-1" })
+            guard case let .queued(message, _) = try await unlicensed.send(
+                .email, account: californian.id, subject: "Hi", text: "Again.", scope: scope, actor: "test", collectorName: "Acme")
+            else { Issue.record("refused"); return }
+            #expect(!message.body.contains("License"), "no licence configured: none is made up")
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func permanentRefusalsAndBlockedSendsAreNeverQueuedTwice(_ kind: TestDatabase) async throws {
         try await withStore(kind) { _, store in

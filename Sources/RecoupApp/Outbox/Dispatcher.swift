@@ -281,7 +281,9 @@ public struct Dispatcher: Sendable {
                              at: now, into: &report, \.dead)
             return nil
         }
-        var proposal = AccountSnapshots.proposal(message.channel, to: point, account: account, consumer: consumer, at: Instant(decidedAt))
+        var proposal = AccountSnapshots.proposal(
+            message.channel, to: point, account: account, consumer: consumer, at: Instant(decidedAt),
+            showingCaliforniaLicense: MessageComposer.showsCaliforniaLicense(message.body, language: message.language))
         if message.channel == .letter, message.subject == LetterKind.validationNotice.rawValue { proposal.content.type = .validationNotice }
         let decision = engine.decide(snapshot, proposal, on: account)
         report.complianceNanoseconds += DispatchTime.now().uptimeNanoseconds - started

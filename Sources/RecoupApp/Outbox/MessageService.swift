@@ -21,15 +21,18 @@ public struct MessageService: Sendable {
     let engine: ComplianceEngine
     /// Where messages that name a template find it.
     let templates: TemplateService?
+    /// The agency as messages name it (its California licence, shown to consumers there).
+    let sender: TemplateSender
 
     public init(
         snapshots: AccountSnapshots, outbox: any OutboxRepository, clock: any Clock, templates: TemplateService? = nil,
-        engine: ComplianceEngine = ComplianceEngine()
+        sender: TemplateSender = TemplateSender(), engine: ComplianceEngine = ComplianceEngine()
     ) {
         self.snapshots = snapshots
         self.outbox = outbox
         self.clock = clock
         self.templates = templates
+        self.sender = sender
         self.engine = engine
     }
 
@@ -95,7 +98,9 @@ public struct MessageService: Sendable {
                 field: "destination_id",
                 reason: "mail to this address came back undeliverable (a letter of \(LocalDate(utc: returned.at.date).iso)): record the consumer's new address first")])
         }
-        var proposal = AccountSnapshots.proposal(channel, to: point, account: account, consumer: consumer, at: Instant(now))
+        let license = MessageComposer.californiaLicense(sender.californiaLicense, for: snapshot.jurisdiction.state)
+        var proposal = AccountSnapshots.proposal(
+            channel, to: point, account: account, consumer: consumer, at: Instant(now), showingCaliforniaLicense: license != nil)
         if letter == .validationNotice { proposal.content.type = .validationNotice }
         let decision = engine.decide(snapshot, proposal, on: account)
         guard decision.allowed else { return .refused(decision) }
@@ -103,7 +108,8 @@ public struct MessageService: Sendable {
         // A letter's statements are laid out by its renderer; emails and texts get theirs here; a limited-content
         // voicemail has none.
         let body = channel == .letter || channel == .voicemail ? (text ?? "").trimmingCharacters(in: .whitespacesAndNewlines) : MessageComposer.body(
-            text ?? "", channel: channel, language: consumer.language, firstCommunication: !MessageComposer.hasCommunicated(snapshot.history))
+            text ?? "", channel: channel, language: consumer.language, firstCommunication: !MessageComposer.hasCommunicated(snapshot.history),
+            californiaLicense: license)
         if channel == .sms, body.count > MessageComposer.maxTextLength {
             throw RecoupError.invalid([FieldProblem(
                 field: "text", reason: "too long for a text: \(body.count) characters with the required statements, at most \(MessageComposer.maxTextLength)")])

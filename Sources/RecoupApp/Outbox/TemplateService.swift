@@ -18,10 +18,13 @@ public struct TemplateSender: Sendable {
     public var agencyPhone: String
     /// Where consumers pay: `<url>/r/<reference>` becomes `{{portal_link}}`.
     public var portalURL: String
+    /// The agency's California debt collection licence number, shown on every email and text to a consumer there.
+    public var californiaLicense: String?
 
-    public init(agencyPhone: String? = nil, portalURL: String? = nil) {
+    public init(agencyPhone: String? = nil, portalURL: String? = nil, californiaLicense: String? = nil) {
         self.agencyPhone = agencyPhone ?? ""
         self.portalURL = portalURL ?? ""
+        self.californiaLicense = californiaLicense
     }
 }
 

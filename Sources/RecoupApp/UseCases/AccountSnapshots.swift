@@ -100,8 +100,11 @@ public struct AccountSnapshots: Sendable {
     /// asked about it: agents dial by hand, texts go out through the messaging platform (automated), and every
     /// message carries the disclosures and, when electronic, the opt-out notice (templates take them from
     /// ``Disclosures`` and cannot leave them out).
+    /// `showingCaliforniaLicense`: an email's or text's body carries the agency's California licence number (in
+    /// 12-point type in an email, in the reader's own type in a text).
     public static func proposal(
-        _ channel: ProposedChannel, to point: ContactPoint, account: Account, consumer: Consumer, at now: Instant
+        _ channel: ProposedChannel, to point: ContactPoint, account: Account, consumer: Consumer, at now: Instant,
+        showingCaliforniaLicense: Bool = false
     ) -> ProposedContact {
         var proposal = ProposedContact(action: .contact, channel: channel, at: now)
         proposal.debtID = account.id.description
@@ -119,6 +122,7 @@ public struct AccountSnapshots: Sendable {
         proposal.content = ContentFacts(type: channel == .voicemail ? .limitedContentMessage : .collection)
         proposal.content.includesMiniMiranda = channel != .voicemail
         proposal.content.includesOptOutNotice = channel == .sms || channel == .email
+        if showingCaliforniaLicense, channel == .sms || channel == .email { proposal.content.californiaLicenseNumberDisplayedPt = 12 }
         return proposal
     }
 

@@ -136,6 +136,124 @@ def test_killing_dispatchers_mid_drain_loses_nothing_and_duplicates_only_unknown
     assert json.loads(recoup("audit", "verify", "--json").stdout)["intact"] is True
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class DroppingSink(Sink):
+    """Keeps the first message it is given, then closes the connection instead of confirming it: the sender cannot
+    know whether the message arrived (a relay that crashed after DATA)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dropped: str | None = None
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        await super().handle_DATA(server, session, envelope)
+        with self.lock:
+            drop = self.dropped is None
+            if drop:
+                self.dropped = str(self.messages[-1]["Message-ID"])
+        if drop:
+            server.transport.abort()
+            return "421 closing"
+        return "250 OK"
+
+
+def test_a_connection_dropped_after_data_is_retried_with_the_same_message_id(recoup) -> None:
+    _, queued = demo_with_queued_email(recoup, 40)
+    sink = DroppingSink()
+    port = free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        first = json.loads(recoup("dispatch", "--smtp", f"smtp://127.0.0.1:{port}", "--once", "--json").stdout)
+        assert first["retried"] == 1 and first["sent"] == queued - 1, first
+        recoup.env["RECOUP_CLOCK_OFFSET"] = str(int(recoup.env["RECOUP_CLOCK_OFFSET"]) + 60)  # past the 30 s backoff
+        second = json.loads(recoup("dispatch", "--smtp", f"smtp://127.0.0.1:{port}", "--once", "--json").stdout)
+        assert second["sent"] == 1, second
+    finally:
+        controller.stop()
+    ids = sink.ids()
+    assert ids.count(sink.dropped) == 2, "the unknown hand-off was repeated, with the same Message-ID"
+    assert len(ids) == queued + 1 and len(set(ids)) == queued, "nothing else arrived twice"
+    assert statuses(recoup) == {"sent": queued}
+    with sqlite3.connect(recoup.data_dir / "recoup.sqlite") as db:
+        message_id = sink.dropped.strip("<>").split("@")[0]
+        attempts, error = db.execute("SELECT attempts, last_error FROM outbox_messages WHERE id = ?", (message_id,)).fetchone()
+        contacts = db.execute("SELECT COUNT(*) FROM contact_events WHERE channel = 'email'").fetchone()[0]
+    assert attempts == 2 and contacts == queued, "one contact attempt per message, the repeated one included"
+
+
+@pytest.mark.parametrize("mechanism", ["PLAIN", "LOGIN"])
+def test_the_relay_is_authenticated_and_refused_credentials_keep_the_messages_waiting(recoup, mechanism: str) -> None:
+    from aiosmtpd.smtp import AuthResult
+
+    def authenticator(server, session, envelope, used, auth_data):
+        assert used == mechanism
+        return AuthResult(success=auth_data.login == b"recoup" and auth_data.password == b"s3cret", handled=False)
+
+    _, queued = demo_with_queued_email(recoup, 20)
+    sink = Sink()
+    port = free_port()
+    excluded = ["LOGIN"] if mechanism == "PLAIN" else ["PLAIN"]
+    controller = Controller(sink, hostname="127.0.0.1", port=port, authenticator=authenticator, auth_required=True,
+                            auth_require_tls=False, auth_exclude_mechanism=excluded)
+    controller.start()
+    try:
+        refused = json.loads(recoup("dispatch", "--smtp", f"smtp://recoup:wrong@127.0.0.1:{port}", "--once", "--json").stdout)
+        assert refused["sent"] == 0 and refused["dead"] == 0 and refused["retried"] == queued, refused
+        with sqlite3.connect(recoup.data_dir / "recoup.sqlite") as db:
+            errors = {row[0] for row in db.execute("SELECT last_error FROM outbox_messages")}
+        assert all(error.startswith("AUTH: 535") for error in errors) and not any("wrong" in error for error in errors), errors
+        recoup.env["RECOUP_CLOCK_OFFSET"] = str(int(recoup.env["RECOUP_CLOCK_OFFSET"]) + 60)
+        done = json.loads(recoup("dispatch", "--smtp", f"smtp://recoup:s3cret@127.0.0.1:{port}", "--once", "--json").stdout)
+        assert done["sent"] == queued, done
+    finally:
+        controller.stop()
+    assert len(sink.ids()) == queued == len(set(sink.ids()))
+
+
+def test_killing_the_server_mid_drain_loses_nothing_and_repeats_only_unknown_hand_offs(recoup, recoup_bin, smtp_sink) -> None:
+    """The issue's "done means": `recoup serve` dispatching thousands of emails, killed with SIGKILL at random
+    moments and started again until the outbox is empty."""
+    _, queued = demo_with_queued_email(recoup, 5000)
+    assert queued >= 2000
+    env = dict(recoup.env, RECOUP_SMTP_URL=smtp_sink.url, RECOUP_DISPATCH_LEASE="2")
+    rng = random.Random(11)
+    kills = 0
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        server = subprocess.Popen([str(recoup_bin), "serve", "--port", str(free_port())], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(rng.uniform(1.0, 3.0))
+        if server.poll() is None:
+            server.kill()
+            kills += 1
+        server.wait()
+        assert server.returncode in (0, -9), server.stderr.read() if server.stderr else ""
+        left = statuses(recoup)
+        if left.get("queued", 0) + left.get("sending", 0) == 0:
+            break
+        time.sleep(2.1)  # the killed server's claims expire
+    final = statuses(recoup)
+    assert final == {"sent": queued}, final
+    with sqlite3.connect(recoup.data_dir / "recoup.sqlite") as db:
+        sent = {f"<{row[0]}@recoup.localhost>" for row in db.execute("SELECT id FROM outbox_messages WHERE status = 'sent'")}
+        contacts = db.execute("SELECT COUNT(*) FROM contact_events WHERE channel = 'email'").fetchone()[0]
+    received = smtp_sink.ids()
+    distinct = set(received)
+    duplicates = len(received) - len(distinct)
+    print(f"\nkilling serve: {queued} queued, {kills} servers killed, {len(distinct)} distinct Message-IDs received, "
+          f"{duplicates} duplicates")
+    assert kills >= 2, "the drain was interrupted"
+    assert distinct == sent and contacts == queued
+    assert duplicates <= kills * (8 + 64), "a kill repeats at most the hand-offs in flight and the recording window"
+    assert json.loads(recoup("audit", "verify", "--json").stdout)["intact"] is True
+
+
 def test_serve_dispatches_what_the_api_queues(recoup, recoup_bin, smtp_sink) -> None:
     """`recoup serve` with a relay configured sends a message queued through the API, the account's communications
     show it sent, and the message's one-click unsubscribe link (RFC 8058) stops further email to that address."""

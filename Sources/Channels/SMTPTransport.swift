@@ -115,7 +115,7 @@ public struct SMTPTransport: EmailTransport {
                 try await channel.executeThenClose { inbound, outbound in
                     var session = Session(replies: ReplyReader(inbound.makeAsyncIterator()), outbound: outbound)
                     try await session.expect(220, after: nil)
-                    let offered = try await session.expect(250, after: "EHLO \(configuration.heloName)")
+                    var offered = try await session.expect(250, after: "EHLO \(configuration.heloName)")
                     if configuration.security == .startTLS, let tls {
                         guard offered.uppercased().contains("STARTTLS") else {
                             throw TransportFailure.transient("the relay does not offer STARTTLS; not sending in the clear")
@@ -127,11 +127,10 @@ public struct SMTPTransport: EmailTransport {
                             try channel.channel.pipeline.syncOperations.addHandler(
                                 NIOSSLClientHandler(context: tls, serverHostname: host), position: .first)
                         }.get()
-                        try await session.expect(250, after: "EHLO \(configuration.heloName)")
+                        offered = try await session.expect(250, after: "EHLO \(configuration.heloName)")
                     }
                     if let username = configuration.username {
-                        let token = Data("\0\(username)\0\(configuration.password ?? "")".utf8).base64EncodedString()
-                        try await session.expect(235, after: "AUTH PLAIN \(token)")
+                        try await session.authenticate(username, configuration.password ?? "", offered: offered)
                     }
                     try await session.expect(250, after: "MAIL FROM:<\(Self.address(email.from))>")
                     try await session.expect(250, after: "RCPT TO:<\(Self.address(email.to))>", alsoAccepting: 251)
@@ -172,14 +171,35 @@ public struct SMTPTransport: EmailTransport {
 
         /// Sends `command` (if any) and requires the reply `code`; 4xx and 5xx replies become transport failures.
         /// Returns the reply's text (EHLO's lists the extensions).
+        ///
+        /// A 5xx is permanent (the message goes to the dead letters) unless it is about authentication (530, 534,
+        /// 535, 538: credentials missing, refused or too weak): that is the operator's to fix, so the message waits.
         @discardableResult
-        mutating func expect(_ code: Int, after command: String?, alsoAccepting other: Int? = nil) async throws -> String {
+        mutating func expect(_ code: Int, after command: String?, alsoAccepting other: Int? = nil, shown: String? = nil) async throws -> String {
             if let command { try await send(command) }
             let (received, text) = try await replies.next()
             guard received != code, received != other else { return text }
-            let verb = command.map { String($0.prefix(while: { $0 != " " && $0 != "\r" }).prefix(10)) } ?? "greeting"
+            let verb = (shown ?? command).map { String($0.prefix(while: { $0 != " " && $0 != "\r" }).prefix(10)) } ?? "greeting"
             let reason = "\(verb): \(received) \(text)"
-            throw (500..<600).contains(received) ? TransportFailure.permanent(reason) : TransportFailure.transient(reason)
+            let permanent = (500..<600).contains(received) && ![530, 534, 535, 538].contains(received)
+            throw permanent ? TransportFailure.permanent(reason) : TransportFailure.transient(reason)
+        }
+
+        /// Authenticates with the mechanism the relay offers: PLAIN (RFC 4616) when offered or when the relay lists
+        /// none, else LOGIN (the older exchange some relays still require). Secrets never appear in a failure.
+        mutating func authenticate(_ username: String, _ password: String, offered: String) async throws {
+            let mechanisms = Set(offered.uppercased().split(whereSeparator: \.isNewline)
+                .flatMap { line in line.hasPrefix("AUTH") ? line.split(separator: " ").dropFirst().map(String.init) : [] })
+            if mechanisms.isEmpty || mechanisms.contains("PLAIN") {
+                let token = Data("\0\(username)\0\(password)".utf8).base64EncodedString()
+                try await expect(235, after: "AUTH PLAIN \(token)", shown: "AUTH")
+            } else if mechanisms.contains("LOGIN") {
+                try await expect(334, after: "AUTH LOGIN")
+                try await expect(334, after: Data(username.utf8).base64EncodedString(), shown: "AUTH")
+                try await expect(235, after: Data(password.utf8).base64EncodedString(), shown: "AUTH")
+            } else {
+                throw TransportFailure.transient("the relay offers AUTH \(mechanisms.sorted().joined(separator: " ")); Recoup speaks PLAIN and LOGIN")
+            }
         }
     }
 
@@ -200,7 +220,8 @@ public struct SMTPTransport: EmailTransport {
                     let bytes = Array(line.utf8)
                     if bytes.count < 4 || bytes[3] != UInt8(ascii: "-") {
                         guard let code = Int(line.prefix(3)) else { throw TransportFailure.transient("not an SMTP reply: \(line)") }
-                        return (code, lines.map { String($0.dropFirst(4)) }.joined(separator: " "))
+                        // One line of text per reply line: EHLO's lists an extension per line.
+                        return (code, lines.map { String($0.dropFirst(4)) }.joined(separator: "\n"))
                     }
                 }
                 guard let chunk = try await iterator.next() else { throw TransportFailure.transient("the relay closed the connection") }

@@ -15,7 +15,10 @@ struct DispatchBench: AsyncParsableCommand {
         commandName: "dispatch",
         abstract: "Drain queued emails and texts to local sinks through the dispatcher; print messages/s, the compliance share and each sink's ceiling.")
 
-    @Option(help: "Demo accounts placed; each gets an email (first address) and a text (first mobile number).") var accounts = 2_000
+    @Option(help: "Demo accounts placed; each gets an email (first address) and a text (first mobile number with consent).")
+    var accounts = 2_000
+    @Option(help: "Queue this many emails and this many texts instead, placing enough demo accounts for both (the issue's run: 100000).")
+    var messages: Int?
     @Option(help: "Messages the minimal sender hands to the sink for the ceiling.") var ceilingMessages = 2_000
     @Option(help: "Messages claimed per batch.") var batch = Dispatcher.Settings.defaults.batchSize
     @Option(help: "Hand-offs in flight, for the dispatcher and the ceiling runs alike.") var concurrency = Dispatcher.Settings.defaults.concurrency
@@ -28,14 +31,19 @@ struct DispatchBench: AsyncParsableCommand {
 
     func validate() throws {
         if let only, !["email", "sms"].contains(only) { throw ValidationError("--only takes email or sms, not \(only)") }
+        if let messages, messages < 1 { throw ValidationError("--messages must be at least 1") }
     }
+
+    /// The accounts placed: `--accounts`, or with `--messages` enough that the rarer channel reaches it (a fifth of
+    /// the demo portfolio's accounts have a mobile number with consent, two thirds an email address).
+    var placed: Int { messages.map { Int((Double($0) / 0.18).rounded(.up)) } ?? accounts }
 
     func run() async throws {
         let work = workDir ?? (NSTemporaryDirectory() as NSString).appendingPathComponent("recoup-dispatch-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { if !keep { try? FileManager.default.removeItem(atPath: work) } }
         let file = (work as NSString).appendingPathComponent("placements.csv")
-        try Bench.writeFile(rows: accounts, to: file)
+        try Bench.writeFile(rows: placed, to: file)
         let dataDir = (work as NSString).appendingPathComponent("data")
         if let postgres { try Bench.resetPostgres(url: postgres) }
         _ = try Bench.recoupImport(file: file, dataDir: dataDir, databaseURL: postgres)
@@ -63,7 +71,7 @@ struct DispatchBench: AsyncParsableCommand {
         let results = try await Runtime.with(options, environment: environment) { runtime in
             // A weekday afternoon in every US zone, so the compliance answers do not depend on when the bench runs.
             let clock = ShiftedClock(offset: Self.nextWednesdayAfternoon().timeIntervalSinceNow)
-            let queued = try await Self.enqueue(runtime, clock: clock)
+            let queued = try await Self.enqueue(runtime, clock: clock, upTo: messages ?? .max)
             var settings = Dispatcher.Settings(
                 worker: "bench", from: "Bench <bench@recoup.localhost>", messageDomain: "recoup.localhost", collectorName: "Bench")
             settings.batchSize = batch
@@ -87,7 +95,7 @@ struct DispatchBench: AsyncParsableCommand {
         try await smtpSink.stop()
         await smsSink.stop()
 
-        print("\(accounts) demo accounts; the SMTP sink received \(smtpSink.received), the SMS sink \(smsSink.received) (ceiling runs included)")
+        print("\(placed) demo accounts; the SMTP sink received \(smtpSink.received), the SMS sink \(smsSink.received) (ceiling runs included)")
         for (name, queued, report, seconds, cpuSeconds, around) in results {
             let rate = Double(report.sent) / seconds
             let ceiling = around.map(\.rate).reduce(0, +) / Double(around.count)
@@ -139,9 +147,9 @@ struct DispatchBench: AsyncParsableCommand {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
-    /// An email to every account's first address and a text to its first mobile number with consent, queued
-    /// directly (the bench measures sending, not queueing).
-    static func enqueue(_ runtime: Runtime, clock: any RecoupApp.Clock) async throws -> (emails: Int, texts: Int) {
+    /// An email to every account's first address and a text to its first mobile number with consent, at most
+    /// `limit` of each, queued directly (the bench measures sending, not queueing).
+    static func enqueue(_ runtime: Runtime, clock: any RecoupApp.Clock, upTo limit: Int) async throws -> (emails: Int, texts: Int) {
         guard let tenant = try await runtime.store.tenants().first else { throw BenchError("the import created no tenant") }
         let scope = AccessScope(tenantID: tenant.id)
         var after: AccountID?
@@ -158,7 +166,7 @@ struct DispatchBench: AsyncParsableCommand {
                     if case let .phone(number, .cell, _, .yes) = point.kind { (point, number) } else { nil }
                 }.first
                 for (channel, found) in [(ProposedChannel.email, email), (.sms, mobile)] {
-                    guard let (point, recipient) = found else { continue }
+                    guard let (point, recipient) = found, (channel == .email ? queued.emails : queued.texts) < limit else { continue }
                     let now = clock.now()
                     let message = OutboxMessage(
                         tenantID: tenant.id, accountID: account.id, consumerID: consumer.id, channel: channel, destinationID: point.id,
@@ -170,7 +178,7 @@ struct DispatchBench: AsyncParsableCommand {
                     if channel == .email { queued.emails += 1 } else { queued.texts += 1 }
                 }
             }
-            guard page.count == 500 else { return queued }
+            guard page.count == 500, min(queued.emails, queued.texts) < limit else { return queued }
             after = page.last?.id
         }
     }

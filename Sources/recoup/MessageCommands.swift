@@ -124,7 +124,8 @@ struct DispatchCommand: AsyncParsableCommand {
     @Flag(help: "Drain what is due now, then exit.") var once = false
     @Option(help: "Seconds between polls when nothing is due.") var interval = 2.0
     @Option(help: "Messages claimed per batch.") var batch = Dispatcher.Settings.defaults.batchSize
-    @Option(help: "Seconds a claim holds before another dispatcher may take the message over.") var lease = Dispatcher.Settings.defaults.lease
+    @Option(help: "Seconds a claim holds before another dispatcher may take the message over (default: RECOUP_DISPATCH_LEASE, else 120).")
+    var lease: TimeInterval?
     @Option(help: "Messages handed off at once.") var concurrency = Dispatcher.Settings.defaults.concurrency
     @Option(help: "Sent messages whose outcome may wait to be written while the next are handed off (a crash hands these off again, with the same Message-ID).")
     var recordingWindow = Dispatcher.Settings.defaults.recordingWindow
@@ -147,7 +148,7 @@ struct DispatchCommand: AsyncParsableCommand {
         if url != nil, relay == nil { throw ValidationError("the SMTP relay must be smtp://[user:password@]host[:port]") }
         var settings = runtime.dispatchSettings()
         settings.batchSize = batch
-        settings.lease = lease
+        if let lease { settings.lease = lease }
         settings.concurrency = concurrency
         settings.recordingWindow = recordingWindow
         var service = DispatchService(dispatcher: runtime.dispatcher(email: relay.map { SMTPTransport($0) }, settings: settings), interval: interval)

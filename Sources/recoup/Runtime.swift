@@ -78,6 +78,7 @@ struct Runtime {
         dispatch.tracking = trackingLinks
         dispatch.rateLimits = settings.rateLimits
         dispatch.contactPressure = settings.contactPressure
+        dispatch.lease = settings.dispatchLease
         return dispatch
     }
 

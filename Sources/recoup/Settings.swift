@@ -56,6 +56,9 @@ struct Settings {
     var processorWebhookSecret: String?
     /// The API's lockout of guessing addresses, its per-key request rate and the proxies it believes.
     var apiLimits: APILimits
+    /// How long `serve`'s dispatcher holds a claim (`RECOUP_DISPATCH_LEASE`): a crashed server's messages are
+    /// taken over that long after it stopped.
+    var dispatchLease: TimeInterval
 
     /// Environment keys (swift-configuration maps `database.url` to `DATABASE_URL`):
     /// - `DATABASE_URL`: PostgreSQL URL; absent → SQLite at `<data dir>/recoup.sqlite`.
@@ -86,6 +89,7 @@ struct Settings {
     /// - `RECOUP_API_LOCKOUT`: `N/S`, an address that had N keys refused in S seconds is refused (429) until the
     ///   oldest of them is S seconds old; default `20/600`, `off` for none.
     /// - `RECOUP_API_KEY_RATE`: requests per second per API key, `R` or `R/BURST`; default `50/100`, `off` for none.
+    /// - `RECOUP_DISPATCH_LEASE`: seconds a dispatcher's claim holds, default 120; longer than any hand-off takes.
     /// - `RECOUP_TRUSTED_PROXIES`: addresses of the reverse proxies in front of Recoup, comma-separated; requests from
     ///   them are throttled under the address their `X-Forwarded-For` names.
     static func load(_ options: GlobalOptions, environment: [String: String] = ProcessInfo.processInfo.environment)
@@ -156,6 +160,9 @@ struct Settings {
         let apiLimits = APILimits(
             guessing: lockoutText.isEmpty ? APILimits.defaultGuessing : guessing,
             requestsPerKey: keyRateText.isEmpty ? RateLimit(perSecond: 50, burst: 100) : keyRate, trustedProxies: Set(proxies))
+        let leaseText = config.string(forKey: "recoup.dispatch.lease") ?? ""
+        let lease = leaseText.isEmpty ? Dispatcher.Settings.defaults.lease : TimeInterval(leaseText)
+        if lease.map({ !($0 >= 1 && $0.isFinite) }) ?? true { problems.append("RECOUP_DISPATCH_LEASE must be a number of seconds, at least 1") }
         guard problems.isEmpty, let master else {
             throw ValidationError("configuration:\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
         }
@@ -176,7 +183,7 @@ struct Settings {
             publicURL: config.string(forKey: "recoup.public.url").flatMap { $0.isEmpty ? nil : ($0.hasSuffix("/") ? String($0.dropLast()) : $0) },
             clockOffset: clockOffset, processor: processor, achOriginator: achOriginator,
             processorWebhookSecret: config.string(forKey: "recoup.processor.webhook.secret", isSecret: true).flatMap { $0.isEmpty ? nil : $0 },
-            apiLimits: apiLimits)
+            apiLimits: apiLimits, dispatchLease: lease ?? Dispatcher.Settings.defaults.lease)
     }
 
     /// The originator of `ROUTING,BANK NAME,COMPANY ID,COMPANY NAME`.

@@ -188,7 +188,7 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: [
-                "RecoupCore", "RecoupApp", "Storage", "RecoupTestSupport",
+                "RecoupCore", "RecoupApp", "Storage", "Templates", "RecoupTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SQLKit", package: "sql-kit"),
             ],

@@ -76,6 +76,24 @@ def test_an_address_guessing_keys_is_locked_out_and_a_forged_forwarded_for_does_
     assert "RECOUP_API_LOCKOUT must be N/S or off" in refused.stderr and "RECOUP_API_KEY_RATE must be R, R/BURST or off" in refused.stderr
 
 
+def test_demo_adds_portfolios_to_the_one_demo_tenant(recoup) -> None:
+    first = json.loads(recoup("demo", "--accounts", "30", "--seed", "1", "--json").stdout)
+    assert first["imported"] == 30 and first["unchanged"] == 0
+    key_file = Path(first["admin_key_file"])
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    again = json.loads(recoup("demo", "--accounts", "30", "--seed", "1", "--json").stdout)
+    assert (again["tenant_id"], again["imported"], again["updated"]) == (first["tenant_id"], 0, 0), "the same seed changes nothing"
+    assert again["unchanged"] >= 30
+    more = json.loads(recoup("demo", "--accounts", "20", "--seed", "2", "--json").stdout)
+    assert (more["tenant_id"], more["imported"]) == (first["tenant_id"], 20), "another seed adds another client's portfolio"
+    key_file.unlink()
+    after = json.loads(recoup("demo", "--accounts", "5", "--seed", "3", "--json").stdout)
+    assert after["tenant_id"] == first["tenant_id"], "a lost key file gets a new key, not a second demo tenant"
+    secret = key_file.read_text().strip()
+    listed = json.loads(recoup("apikey", "list", "--tenant", first["tenant_id"], "--json").stdout)["items"]
+    assert len(listed) == 2 and secret.startswith("rk_")
+
+
 def test_messy_file_imports_with_precise_row_errors(recoup, tmp_path: Path) -> None:
     tenant, client = ids(recoup)
     placement = tmp_path / "messy.csv"

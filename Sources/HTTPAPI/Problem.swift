@@ -39,7 +39,8 @@ struct Problem: Encodable, Sendable {
             if let problem = serverError.underlyingError as? ProblemError { return problem.problem }
             if serverError.operationInput == nil {
                 // The request never reached a handler: its parameters or body did not match the contract.
-                return Problem(status: .badRequest, detail: describe(serverError.underlyingError, serverError.causeDescription))
+                return Problem(status: .badRequest, detail: describe(serverError.underlyingError, serverError.causeDescription),
+                               errors: fieldProblems(serverError.underlyingError))
             }
             logger.error("handler failed", metadata: ["operation": .string(serverError.operationID), "error": .string("\(serverError.underlyingError)")])
             return Problem(status: .internalServerError, detail: "The server could not complete the request.")
@@ -63,6 +64,36 @@ struct Problem: Encodable, Sendable {
         case .conflict: Problem(status: .conflict, detail: error.description)
         case .reusedIdempotencyKey: Problem(status: .unprocessableContent, detail: error.description)
         case .unavailable: Problem(status: .serviceUnavailable, detail: error.description)
+        }
+    }
+
+    /// A decoding failure as the field it is about and why, for the problem's `errors` (nil when it names none).
+    static func fieldProblems(_ error: any Error) -> [FieldProblem]? {
+        func field(_ context: DecodingError.Context, _ key: (any CodingKey)? = nil) -> String {
+            (context.codingPath + (key.map { [$0] } ?? [])).map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: "/")
+        }
+        let problem: FieldProblem
+        switch error {
+        case let DecodingError.keyNotFound(key, context): problem = FieldProblem(field: field(context, key), reason: "is required")
+        case let DecodingError.typeMismatch(type, context): problem = FieldProblem(field: field(context), reason: "must be \(describe(type))")
+        case let DecodingError.valueNotFound(type, context): problem = FieldProblem(field: field(context), reason: "must be \(describe(type)), not null")
+        case let DecodingError.dataCorrupted(context) where context.debugDescription.hasPrefix("Additional properties are disabled"):
+            problem = FieldProblem(field: field(context), reason: "is not a field of this request")
+        case let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty:
+            problem = FieldProblem(field: field(context), reason: context.debugDescription)
+        default: return nil
+        }
+        return [problem]
+    }
+
+    /// A JSON type as a caller reads it.
+    static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        case is Int.Type, is Int64.Type, is Int32.Type: "an integer"
+        case is Double.Type, is Float.Type: "a number"
+        default: "\(type)"
         }
     }
 

@@ -120,11 +120,12 @@ public enum TemplateRenderer {
         "debt collector", "cobrador de deudas", "reply stop", "responda stop", "attempting to collect", "intentando cobrar",
     ]
 
-    /// A word a limited-content message must not contain.
-    static func revealingWord(in text: String) -> String? {
+    /// A word a limited-content message must not contain (1006.2(j)): checked in a voicemail template when it is
+    /// saved, and again in its words once filled in, where an agency's own name ("Acme Collections") may say it.
+    public static func revealingWord(in text: String) -> String? {
         let lower = text.lowercased()
-        return ["debt", "collect", "balance", "owe", "payment", "pay ", "account", "creditor", "bill", "overdue", "past due",
-                "deuda", "cobr", "saldo", "pago", "cuenta", "acreedor", "factura"].first { lower.contains($0) }
+        return ["debt", "collect", "recover", "balance", "owe", "payment", "pay ", "account", "creditor", "bill", "overdue", "past due",
+                "deuda", "cobr", "recupera", "saldo", "pago", "cuenta", "acreedor", "factura"].first { lower.contains($0) }
     }
 
     /// The variable names a mustache text reads, sections' names prefixed by their section (`payment_options.label`).

@@ -8,37 +8,49 @@ import Storage
 enum DemoSetup {
     static let tenantName = "Demo Collections Agency"
 
-    /// Creates the demo tenant, a client, an admin key (written once to `<data>/demo-admin.key`, mode 0600) and a
-    /// portfolio, unless a demo tenant exists already.
-    static func ensureDemoTenant(_ runtime: Runtime, accounts: Int, seed: UInt64) async throws {
+    /// The demo tenant, created if there is none, and the file holding an admin key for it (`<data>/demo-admin.key`,
+    /// mode 0600), written with a new key when it is missing; `created` when the tenant is new.
+    static func demoTenant(_ runtime: Runtime) async throws -> (id: TenantID, created: Bool, keyPath: String) {
         let keyPath = (runtime.settings.dataDir as NSString).appendingPathComponent("demo-admin.key")
-        if try await runtime.store.tenants().contains(where: { $0.name == tenantName }),
-           FileManager.default.fileExists(atPath: keyPath)
-        {
-            print("Demo tenant exists; its admin API key is in \(keyPath)")
-            return
+        let existing = try await runtime.store.tenants().first { $0.name == tenantName }
+        let tenant: Tenant
+        if let existing { tenant = existing } else { tenant = try await runtime.directory.createTenant(name: tenantName, actor: "demo") }
+        if !FileManager.default.fileExists(atPath: keyPath) {
+            let (_, secret) = try await runtime.directory.createAPIKey(tenantID: tenant.id, role: .admin, clientID: nil, actor: "demo")
+            try FileManager.default.createDirectory(atPath: runtime.settings.dataDir, withIntermediateDirectories: true)
+            guard FileManager.default.createFile(
+                atPath: keyPath, contents: Data((secret + "\n").utf8), attributes: [.posixPermissions: 0o600])
+            else { throw ValidationError("cannot write \(keyPath)") }
         }
-        let tenant = try await runtime.directory.createTenant(name: tenantName, actor: "demo")
-        let (_, secret) = try await runtime.directory.createAPIKey(
-            tenantID: tenant.id, role: .admin, clientID: nil, actor: "demo")
-        try FileManager.default.createDirectory(atPath: runtime.settings.dataDir, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(
-            atPath: keyPath, contents: Data((secret + "\n").utf8), attributes: [.posixPermissions: 0o600])
-        else { throw ValidationError("cannot write \(keyPath)") }
-        let report = try await load(runtime, tenant: tenant.id, accounts: accounts, seed: seed)
-        print("Demo tenant \(tenant.id) with \(report.placement.counts.imported) accounts.")
-        print("Its admin API key is in \(keyPath) (mode 0600):")
-        print("  curl -H \"Authorization: Bearer $(cat \(keyPath))\" http://127.0.0.1:8080/v1/accounts?limit=5")
+        return (tenant.id, existing == nil, keyPath)
     }
 
-    /// Generates a portfolio for a new client of the tenant and imports it through the normal placement path.
+    /// `serve --demo`: a demo tenant with a portfolio of `accounts` when there is none; one already there is left
+    /// as it is. Prints where the admin key is and a request to try on `port`.
+    static func ensureDemoTenant(_ runtime: Runtime, accounts: Int, seed: UInt64, port: Int) async throws {
+        let (tenant, created, keyPath) = try await demoTenant(runtime)
+        if created {
+            let report = try await load(runtime, tenant: tenant, accounts: accounts, seed: seed)
+            print("Demo tenant \(tenant) with \(report.placement.counts.imported) accounts.")
+        } else {
+            print("Demo tenant \(tenant) exists.")
+        }
+        print("Its admin API key is in \(keyPath) (mode 0600):")
+        print("  curl -H \"Authorization: Bearer $(cat \(keyPath))\" http://127.0.0.1:\(port)/v1/accounts?limit=5")
+    }
+
+    /// Generates a portfolio for the tenant's client `Demo Client <seed>` (created the first time) and imports it
+    /// through the normal placement path: the same seed again updates nothing, another seed adds a client's worth.
     static func load(_ runtime: Runtime, tenant: TenantID, accounts: Int, seed: UInt64) async throws -> PlacementReport {
-        let client = try await runtime.directory.createClient(
-            name: "Demo Client \(seed)", scope: AccessScope(tenantID: tenant), actor: "demo")
+        let scope = AccessScope(tenantID: tenant)
+        let name = "Demo Client \(seed)"
+        let existing = try await runtime.directory.clients(scope: scope).first { $0.name == name }
+        let client: Client
+        if let existing { client = existing } else { client = try await runtime.directory.createClient(name: name, scope: scope, actor: "demo") }
         let portfolio = DemoPortfolio(accounts: accounts, seed: seed, asOf: LocalDate(iso: "2026-11-01")!)
         let outcome = try await runtime.placements.importPlacement(
             PlacementRequest(
-                scope: AccessScope(tenantID: tenant), clientID: client.id, fileName: "demo-\(seed).csv",
+                scope: scope, clientID: client.id, fileName: "demo-\(seed).csv",
                 mode: .acceptValid, strict: false, mapping: nil, actor: "demo",
                 progress: Progress.reporter(unit: "demo rows")),
             chunks: portfolio.chunks())
@@ -48,7 +60,7 @@ enum DemoSetup {
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Load a realistic synthetic portfolio.")
+        commandName: "demo", abstract: "Load a realistic synthetic portfolio (into the demo tenant, created if needed, or --tenant).")
     @OptionGroup var options: GlobalOptions
     @Option(help: "How many accounts.") var accounts = 1000
     @Option(help: "Random seed: the same seed gives the same portfolio.") var seed: UInt64 = 1
@@ -57,14 +69,22 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let tenantID = try tenant.map { try parseID($0, TenantID.self, "--tenant") }
         try await Runtime.with(options) { runtime in
-            guard let tenantID else {
-                try await DemoSetup.ensureDemoTenant(runtime, accounts: accounts, seed: seed)
-                return
+            let demo = tenantID == nil ? try await DemoSetup.demoTenant(runtime) : nil
+            guard let tenant = tenantID ?? demo?.id else { return }
+            let report = try await DemoSetup.load(runtime, tenant: tenant, accounts: accounts, seed: seed)
+            let counts = report.placement.counts
+            var json: [String: Any] = [
+                "tenant_id": tenant.description, "placement_id": report.placement.id.description,
+                "imported": counts.imported, "updated": counts.updated, "unchanged": counts.unchanged,
+            ]
+            var text = "placement \(report.placement.id): \(counts.imported) accounts"
+            if let demo {
+                json["admin_key_file"] = demo.keyPath
+                text = "Demo tenant \(tenant) with \(counts.imported) accounts."
+                    + (counts.updated + counts.unchanged > 0 ? " (\(counts.updated) updated, \(counts.unchanged) unchanged)" : "")
+                    + "\nIts admin API key is in \(demo.keyPath) (mode 0600)."
             }
-            let report = try await DemoSetup.load(runtime, tenant: tenantID, accounts: accounts, seed: seed)
-            Output.emit(
-                options, text: "placement \(report.placement.id): \(report.placement.counts.imported) accounts",
-                json: ["placement_id": report.placement.id.description, "imported": report.placement.counts.imported])
+            Output.emit(options, text: text, json: json)
         }
     }
 }

@@ -28,7 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = .info
         let runtime = try await Runtime.open(options)
         do {
-            if demo { try await DemoSetup.ensureDemoTenant(runtime, accounts: 500, seed: 42) }
+            if demo { try await DemoSetup.ensureDemoTenant(runtime, accounts: 500, seed: 42, port: port) }
             let store = runtime.store
             var services = APIServices(
                 directory: runtime.directory, accounts: runtime.accounts, placements: runtime.placements,

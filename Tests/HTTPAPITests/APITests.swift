@@ -391,6 +391,14 @@ struct APITests {
                 #expect(problem["status"] as? Int == expected.code, "\(uri): \(text)")
                 #expect((problem["detail"] as? String)?.isEmpty == false)
             }
+            // A body the contract refuses names the field and why, in the problem's errors.
+            for (body, field, reason) in [(#"{"name": 42}"#, "name", "must be a string"), (#"{}"#, "name", "is required"),
+                                          (#"{"name": "A", "colour": "red"}"#, "colour", "is not a field of this request"),
+                                          (#"{"name": null}"#, "name", "must be a string, not null")] {
+                let (_, problem, text) = try await client.call(.post, "/v1/clients", key: h.acmeAdmin, body: body)
+                let errors = problem["errors"] as? [[String: Any]]
+                #expect(errors?.count == 1 && errors?.first?["field"] as? String == field && errors?.first?["reason"] as? String == reason, "\(body): \(text)")
+            }
             // all-or-nothing stored no account.
             let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
             #expect((page["items"] as? [Any])?.isEmpty == true)

@@ -5,6 +5,7 @@ import RecoupCore
 import RecoupTestSupport
 import SQLKit
 @testable import Storage
+import Templates
 import Testing
 
 /// The outbox on both databases, and the dispatcher draining it through a recording transport: claims are
@@ -416,6 +417,35 @@ struct OutboxTests {
                 .email, account: californian.id, subject: "Hi", text: "Again.", scope: scope, actor: "test", collectorName: "Acme")
             else { Issue.record("refused"); return }
             #expect(!message.body.contains("License"), "no licence configured: none is made up")
+        }
+    }
+
+    /// The shipped callback voicemail names the agency: for "Acme" that is a limited-content message, for "Acme
+    /// Collections" it would tell whoever plays the mailbox what the call is about, so it is refused.
+    @Test(arguments: TestDatabase.available)
+    func aVoicemailWhoseFilledInWordsRevealADebtIsRefused(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
+            let storage = StorageTests()
+            let acme = try await storage.agency(store)
+            var debt = Fixture.debt(number: "VM-1", tenant: acme.tenant.id, client: acme.client.id)
+            debt.consumer.contactPoints[1] = ContactPoint(kind: .phone(number: "+15125550100", type: .cell, source: .consumer, consent: .yes))
+            _ = try await storage.place(store, acme, [debt])
+            let scope = AccessScope(tenantID: acme.tenant.id)
+            let clock = ManualClock(Self.t0)
+            let account = try #require(try await store.accounts(scope: scope, filter: AccountFilter(), after: nil, limit: 1).first)
+            let accounts = AccountService(accounts: store, clock: clock)
+            let service = MessageService(
+                snapshots: AccountSnapshots(accounts: accounts, contacts: store, facts: store), outbox: store, clock: clock,
+                templates: TemplateService(templates: store, accounts: accounts, clock: clock, sender: TemplateSender(agencyPhone: "(512) 555-0199")))
+            func leave(as agency: String) async throws -> MessageService.Queued {
+                try await service.send(.voicemail, account: account.id, subject: nil, text: nil, template: "callback", scope: scope,
+                                       actor: "test", collectorName: agency)
+            }
+            await #expect { try await leave(as: "Acme Collections") } throws: { error in
+                "\(error)".contains(#"would say "collect""#) && "\(error)".contains("1006.2(j)")
+            }
+            guard case let .queued(message, _) = try await leave(as: "Acme") else { Issue.record("refused"); return }
+            #expect(message.body.contains("Acme") && TemplateRenderer.revealingWord(in: message.body) == nil)
         }
     }
 

@@ -141,6 +141,12 @@ public struct MessageService: Sendable {
         let (account, consumer) = try await snapshots.accounts.accountWithPrimaryConsumer(id, scope: scope)
         let chosen = try await templates.choose(name, channel: templateChannel, account: account, language: consumer.language)
         let rendered = try TemplateRenderer.render(chosen, values: templates.values(account: account, consumer: consumer, agencyName: agencyName))
+        if channel == .voicemail, let word = TemplateRenderer.revealingWord(in: rendered.body) {
+            throw RecoupError.invalid([FieldProblem(field: "template", reason: """
+                filled in, this voicemail would say "\(word)" (the agency's name is "\(agencyName)"): a limited-content message may \
+                not reveal that it is about a debt (1006.2(j)); leave {{agency_name}} out of the voicemail template
+                """)])
+        }
         return (rendered.subject, rendered.body)
     }
 

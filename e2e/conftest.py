@@ -7,6 +7,7 @@ import email
 import email.policy
 import json
 import os
+import shutil
 import socket
 import subprocess
 import threading
@@ -22,15 +23,28 @@ from aiosmtpd.controller import Controller
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def unavailable(message: str):
+    """A tool or server a test needs is missing: a failure in CI, which always provides it; a skip with the reason
+    elsewhere."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def pdftotext_path() -> str:
+    """The pdftotext of poppler-utils, which letter tests read PDFs with."""
+    path = shutil.which("pdftotext")
+    if path is None:
+        unavailable("pdftotext not installed (CI installs poppler-utils)")
+    return path
+
+
 @pytest.fixture(scope="session")
 def recoup_bin() -> Path:
     """The binary under test (RECOUP_BIN); missing fails in CI and skips locally, with the reason."""
     path = Path(os.environ.get("RECOUP_BIN", ROOT / ".build/debug/recoup"))
     if not path.exists():
-        message = f"recoup binary not found at {path}: run `swift build` first"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable(f"recoup binary not found at {path}: run `swift build` first")
     return path
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, pdftotext_path
 
 EXAMPLES = json.loads((ROOT / "Tests/ComplianceTests/Fixtures/examples.json").read_text())
 
@@ -51,8 +50,7 @@ def test_validation_notice_pdf_has_every_required_element(recoup, tmp_path: Path
                                 "--provided-on", "2025-11-03", "--json").stdout)
     assert summary["end_date"] == "2025-12-10" and summary["assumed_receipt_date"] == "2025-11-10"
     assert out.read_bytes().startswith(b"%PDF-1.4")
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext not installed (CI installs poppler-utils)")
+    pdftotext_path()
     text = " ".join(subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout.split())
     for phrase in ["December 10, 2025", "attempting to collect a debt", "This is not my debt.", "The amount is wrong.",
                    "original creditor", "PO Box 1234", "Total amount of the debt now"]:

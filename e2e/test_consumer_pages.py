@@ -5,13 +5,12 @@ are kept in the test's folder."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 
 import pytest
 
-from conftest import business_afternoon_offset, serving
+from conftest import business_afternoon_offset, serving, unavailable
 
 
 @pytest.fixture
@@ -25,10 +24,7 @@ def browser():
     driver_path = shutil.which("chromedriver")
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if webdriver is None or driver_path is None or chromium is None:
-        message = "headless Chromium (chromium, chromium-driver) and selenium are needed for the browser tests"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        unavailable("headless Chromium (chromium, chromium-driver) and selenium are needed for the browser tests")
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=390,844"):

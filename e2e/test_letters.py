@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import subprocess
 
-import pytest
 
-from conftest import business_afternoon_offset
+from conftest import business_afternoon_offset, pdftotext_path
 
 
 def test_letters_are_filed_once_in_the_days_print_batch(recoup) -> None:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext not installed (CI installs poppler-utils)")
+    pdftotext_path()
     recoup.env["RECOUP_CLOCK_OFFSET"] = business_afternoon_offset()
     recoup.env["RECOUP_COLLECTOR_ADDRESS"] = "PO Box 1234|Austin, TX 78701"
     recoup.env["RECOUP_COLLECTOR_PHONE"] = "(512) 555-0199"

@@ -14,6 +14,9 @@ public enum TestDatabase: String, CustomStringConvertible, Sendable {
 
     public static var available: [TestDatabase] {
         if postgresURL == nil {
+            // CI always provides the server: there a missing URL is a broken set-up, never a quiet skip.
+            precondition(ProcessInfo.processInfo.environment["CI"] != "true",
+                         "CI is set but RECOUP_TEST_POSTGRES_URL is not: the PostgreSQL storage tests would be skipped")
             print("PostgreSQL storage tests skipped: RECOUP_TEST_POSTGRES_URL is not set (CI sets it).")
             return [.sqlite]
         }

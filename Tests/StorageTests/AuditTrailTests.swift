@@ -75,7 +75,33 @@ struct AuditTrailTests {
             try await database.sqlDatabase.raw("UPDATE audit_events SET sequence = 2 WHERE tenant_id = \(bind: t) AND sequence = 3").run()
             try await database.sqlDatabase.raw("UPDATE audit_events SET sequence = 3 WHERE tenant_id = \(bind: t) AND sequence = 1000").run()
             let verdict = try await verify(store, tenant)
-            #expect(verdict.failure != nil)
+            guard case let .edited(sequence, _)? = verdict.failure else {
+                Issue.record("expected the first moved event to be named, got \(String(describing: verdict.failure))")
+                return
+            }
+            #expect(sequence == 2, "the sequence is part of what an event's hash covers")
+        }
+    }
+
+    /// An event put in place of event 3, sealed for that place but linked to another event (as a forger who knows
+    /// the hashing but not the history would write it): its own hash checks, its link does not.
+    @Test(arguments: TestDatabase.available)
+    func anEventInsertedWithTheWrongLinkIsNamed(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { database, store in
+            let tenant = try await chain(store, events: 6)
+            let fourth = try #require(try await store.auditEvents(
+                tenantID: tenant, afterSequence: 3, limit: 1, subjectType: nil, subjectID: nil, action: nil).first)
+            let forged = AuditChain.seal(
+                AuditEntry(actor: "intruder", action: "account.updated", subjectType: "account", subjectID: "x"),
+                tenantID: tenant, sequence: 3, occurredAt: Fixture.start + 3.5, previousHash: fourth.hash)
+            try await database.sqlDatabase.raw("DELETE FROM audit_events WHERE tenant_id = \(bind: tenant.description) AND sequence = 3").run()
+            try await database.sqlDatabase.raw("""
+                INSERT INTO audit_events (id, tenant_id, sequence, occurred_at, actor, action, subject_type, subject_id,
+                details, previous_hash, hash) VALUES (\(bind: forged.id.uuidString.lowercased()), \(bind: tenant.description),
+                3, \(bind: forged.occurredAt), 'intruder', 'account.updated', 'account', 'x', '{}',
+                \(bind: forged.previousHash), \(bind: forged.hash))
+                """).run()
+            #expect(try await verify(store, tenant).failure == .broken(sequence: 3, eventID: forged.id))
         }
     }
 

@@ -81,12 +81,13 @@ struct PlacementImportTests {
         }
     }
 
-    @Test(arguments: [
+    @Test(arguments: TestDatabase.available, [
         ("", "empty"), ("\u{FEFF}", "empty"), ("a,b\n1,2\n", "missing required columns"),
         (PlacementImportTests.header + "\n\"open", "unbalanced quote"),
     ])
-    func unusableFilesStoreNothing(_ text: String, _ expected: String) async throws {
-        try await withStore(.sqlite) { _, store in
+    func unusableFilesStoreNothing(_ kind: TestDatabase, _ file: (String, String)) async throws {
+        let (text, expected) = file
+        try await withStore(kind) { _, store in
             let s = try await setup(store)
             do {
                 _ = try await run(s, text)
@@ -100,8 +101,9 @@ struct PlacementImportTests {
         }
     }
 
-    @Test func theDemoPortfolioImportsCleanlyWithJointDebtors() async throws {
-        try await withStore(.sqlite) { _, store in
+    @Test(arguments: TestDatabase.available)
+    func theDemoPortfolioImportsCleanlyWithJointDebtors(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
             let s = try await setup(store)
             let portfolio = DemoPortfolio(accounts: 600, seed: 11, asOf: LocalDate(iso: "2026-09-01")!)
             let outcome = try await s.service.importPlacement(
@@ -110,7 +112,19 @@ struct PlacementImportTests {
                 chunks: portfolio.chunks(chunkSize: 4096))
             #expect(outcome.errors.isEmpty, "\(outcome.errors.prefix(3))")
             #expect(outcome.report.placement.counts.imported == 600)
-            #expect(outcome.report.placement.counts.rows > 600)
+            let jointRows = outcome.report.placement.counts.rows - 600
+            #expect(jointRows > 0)
+            // Each joint debtor's row made a second party on its account, a consumer of their own.
+            var accounts: [Account] = []
+            for summary in try await store.accounts(scope: s.scope, filter: AccountFilter(), after: nil, limit: 1_000) {
+                accounts.append(try #require(try await store.account(summary.id, scope: s.scope)))
+            }
+            let shared = accounts.filter { $0.parties.count > 1 }
+            #expect(accounts.count == 600 && shared.count == jointRows)
+            #expect(shared.allSatisfy { account in
+                account.parties.filter { $0.role == .primary }.count == 1 && account.parties.contains { $0.role == .joint || $0.role == .coSigner }
+                    && Set(account.parties.map(\.consumerID)).count == account.parties.count
+            })
             // Same seed, same file.
             var first: [String] = [], second: [String] = []
             portfolio.lines { first.append($0) }

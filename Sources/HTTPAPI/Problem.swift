@@ -67,10 +67,12 @@ struct Problem: Encodable, Sendable {
         }
     }
 
-    /// A decoding failure as the field it is about and why, for the problem's `errors` (nil when it names none).
+    /// A decoding failure as the field it is about (a JSON pointer) and why, for the problem's `errors` (nil when it
+    /// names none).
     static func fieldProblems(_ error: any Error) -> [FieldProblem]? {
         func field(_ context: DecodingError.Context, _ key: (any CodingKey)? = nil) -> String {
-            (context.codingPath + (key.map { [$0] } ?? [])).map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: "/")
+            // A JSON pointer into the body, as the contract's FieldError says.
+            "/" + (context.codingPath + (key.map { [$0] } ?? [])).map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: "/")
         }
         let problem: FieldProblem
         switch error {

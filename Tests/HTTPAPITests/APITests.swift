@@ -121,6 +121,19 @@ struct APIHarness {
 }
 
 extension TestClientProtocol {
+    /// The ids of the accounts `GET /v1/accounts?<query>` answers `key` with.
+    func accountIDs(_ key: String, _ query: String) async throws -> [String] {
+        let (status, page, text) = try await call(.get, "/v1/accounts?\(query)", key: key)
+        #expect(status == .ok, "\(query): \(text)")
+        return (page["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+    }
+
+    /// The page of two accounts after `cursor`: its ids and the next cursor.
+    func accountPage(_ key: String, after cursor: String) async throws -> (ids: [String], next: String?) {
+        let (_, page, _) = try await call(.get, "/v1/accounts?limit=2&cursor=\(cursor)", key: key)
+        return ((page["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? [], page["next_cursor"] as? String)
+    }
+
     /// Places `csv` for Acme's bank and answers the id of Acme's first account (the only one, in most tests).
     func placeForAcme(_ csv: String, _ h: APIHarness) async throws -> String {
         _ = try await call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: csv, contentType: "text/csv")
@@ -210,6 +223,61 @@ struct APITests {
             #expect(recallStatus == .ok && recalled["status"] as? String == "recalled")
             let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=account.recalled", key: h.acmeAdmin)
             #expect((audit["items"] as? [[String: Any]])?.count == 1)
+        }
+        }
+    }
+
+    /// The endpoints an agency's integration uses every day, on their success paths: a new client, a placement's
+    /// summary, the account filters, and walking every page with the cursor; with the audit trail they leave.
+    @Test(arguments: TestDatabase.available)
+    func clientsPlacementsFiltersAndCursorsWorkOverHTTP(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+        try await h.app.test(.router) { client in
+            let (created, newClient, text) = try await client.call(.post, "/v1/clients", key: h.acmeAdmin, body: #"{"name": "  Main Street Dental "}"#)
+            #expect(created == .created && newClient["name"] as? String == "Main Street Dental", "\(text)")
+            let newClientID = try #require(newClient["id"] as? String)
+            let (_, clients, _) = try await client.call(.get, "/v1/clients", key: h.acmeAdmin)
+            #expect((clients["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }.contains(newClientID) == true)
+            let (_, others, _) = try await client.call(.get, "/v1/clients", key: h.otherAdmin)
+            #expect((others["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }.contains(newClientID) == false)
+
+            let californian = { (number: String) in placementRow(number).replacingOccurrences(of: ",Austin,TX,78701,", with: ",San Francisco,CA,94105,") }
+            let csv = [placementHeader, placementRow("F-1", ssn: "111-22-3331"), placementRow("F-2", ssn: "111-22-3332"),
+                       placementRow("F-3", ssn: "111-22-3333"), californian("F-4"), californian("F-5")].joined(separator: "\n")
+            let (placed, summary, _) = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin,
+                                                              body: csv, contentType: "text/csv")
+            let placementID = try #require(summary["id"] as? String)
+            #expect(placed == .created && summary["imported"] as? Int == 5)
+            let (fetched, stored, _) = try await client.call(.get, "/v1/placements/\(placementID)", key: h.acmeAdmin)
+            #expect(fetched == .ok && stored["rows"] as? Int == 5 && stored["imported"] as? Int == 5 && stored["outcome"] as? String == "processed")
+            #expect(stored["file_digest"] as? String == summary["file_digest"] as? String && (stored["file_digest"] as? String)?.count == 64)
+            #expect(stored["client_id"] as? String == h.acmeBank.description)
+
+            #expect(try await client.accountIDs(h.acmeAdmin, "state=CA").count == 2)
+            #expect(try await client.accountIDs(h.acmeAdmin, "state=TX").count == 3)
+            #expect(try await client.accountIDs(h.acmeAdmin, "placement_id=\(placementID)").count == 5)
+            #expect(try await client.accountIDs(h.acmeAdmin, "client_id=\(h.acmeBank)").count == 5)
+            #expect(try await client.accountIDs(h.acmeAdmin, "client_id=\(h.acmeClinic)").isEmpty)
+            #expect(try await client.accountIDs(h.acmeAdmin, "client_account_number=F-4").count == 1)
+
+            let (_, first, _) = try await client.call(.get, "/v1/accounts?limit=2", key: h.acmeAdmin)
+            let second = try await client.accountPage(h.acmeAdmin, after: try #require(first["next_cursor"] as? String))
+            let third = try await client.accountPage(h.acmeAdmin, after: try #require(second.next))
+            let walked = [first].flatMap { ($0["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? [] } + second.ids + third.ids
+            #expect(third.next == nil && walked.count == 5 && Set(walked).count == 5, "every account once, in pages of two")
+            #expect(try await client.accountIDs(h.bankKey, "limit=2").count == 2)
+            #expect(try await client.accountIDs(h.bankKey, "client_id=\(h.acmeBank)").count == 5)
+
+            let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=placement.imported", key: h.acmeAdmin)
+            let imported = try #require((audit["items"] as? [[String: Any]])?.first)
+            let details = try #require(imported["details"] as? [String: String])
+            #expect(imported["subject_id"] as? String == placementID && imported["after_digest"] as? String == summary["file_digest"] as? String)
+            #expect(details["rows"] == "5" && details["imported"] == "5" && details["rejected"] == "0" && details["client_id"] == h.acmeBank.description)
+            let (_, keys, _) = try await client.call(.get, "/v1/audit-events?action=apikey.created", key: h.acmeAdmin)
+            #expect((keys["items"] as? [[String: Any]])?.compactMap { ($0["details"] as? [String: String])?["role"] }.sorted() == ["admin", "agent", "client"],
+                    "each of Acme's keys was an audit event, none of Other's")
+            let (_, clientEvents, _) = try await client.call(.get, "/v1/audit-events?action=client.created", key: h.acmeAdmin)
+            #expect((clientEvents["items"] as? [[String: Any]])?.contains { $0["subject_id"] as? String == newClientID && ($0["actor"] as? String)?.hasPrefix("apikey:") == true } == true)
         }
         }
     }
@@ -392,9 +460,9 @@ struct APITests {
                 #expect((problem["detail"] as? String)?.isEmpty == false)
             }
             // A body the contract refuses names the field and why, in the problem's errors.
-            for (body, field, reason) in [(#"{"name": 42}"#, "name", "must be a string"), (#"{}"#, "name", "is required"),
-                                          (#"{"name": "A", "colour": "red"}"#, "colour", "is not a field of this request"),
-                                          (#"{"name": null}"#, "name", "must be a string, not null")] {
+            for (body, field, reason) in [(#"{"name": 42}"#, "/name", "must be a string"), (#"{}"#, "/name", "is required"),
+                                          (#"{"name": "A", "colour": "red"}"#, "/colour", "is not a field of this request"),
+                                          (#"{"name": null}"#, "/name", "must be a string, not null")] {
                 let (_, problem, text) = try await client.call(.post, "/v1/clients", key: h.acmeAdmin, body: body)
                 let errors = problem["errors"] as? [[String: Any]]
                 #expect(errors?.count == 1 && errors?.first?["field"] as? String == field && errors?.first?["reason"] as? String == reason, "\(body): \(text)")

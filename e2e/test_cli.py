@@ -158,6 +158,17 @@ def test_recall_and_audit_chain_detects_tampering(recoup, tmp_path: Path) -> Non
     assert len(recalled["recalled"]) == 1
     unknown = recoup("recall", "--tenant", tenant, "--client", client, "--account", "NOPE", check=False)
     assert unknown.returncode == 1 and "NOPE" in unknown.stdout
+    # A client's recall file: a header, a blank line, an account number, an account id, and a number never placed.
+    with sqlite3.connect(recoup.data_dir / "recoup.sqlite") as db:
+        a1, a4 = (db.execute("SELECT id FROM accounts WHERE client_account_number = ?", (n,)).fetchone()[0] for n in ("A-1", "A-4"))
+    recall_file = tmp_path / "recall.csv"
+    recall_file.write_text(f"client_account_number\r\nA-4\r\n\r\n{a1}\r\nA-2\r\n")
+    from_file = recoup("recall", "--tenant", tenant, "--client", client, "--file", str(recall_file), "--json", check=False)
+    assert from_file.returncode == 1, "a number that is not on file is reported"
+    assert json.loads(from_file.stdout) == {"recalled": [a4], "already_recalled": [a1], "not_found": ["A-2"]}
+    with sqlite3.connect(recoup.data_dir / "recoup.sqlite") as db:
+        recalled_numbers = {row[0] for row in db.execute("SELECT client_account_number FROM accounts WHERE status = 'recalled'")}
+    assert recalled_numbers == {"A-1", "A-4"}
 
     verified = json.loads(recoup("audit", "verify", "--json").stdout)
     assert verified["intact"] is True

@@ -22,7 +22,6 @@ import hmac
 import json
 import os
 import re
-import shutil
 import subprocess
 import time
 import urllib.error
@@ -36,7 +35,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from conftest import RunningServer, Sink, business_afternoon_offset, free_port, serving
+from conftest import RunningServer, Sink, business_afternoon_offset, free_port, pdftotext_path, serving
 from test_sms import ACCOUNT, FROM, TOKEN, Provider, sign
 
 DEADLINE = 30  # seconds any one thing may take to happen
@@ -226,12 +225,11 @@ def test_an_operator_sends_an_email_a_text_and_a_letter_and_sees_each_delivered_
     assert row["kind"] == "final_demand" and row["language"] == "es" and row["account_id"] == account_id, row
     pdf = Path(row["folder"]) / row["file"]
     assert pdf.read_bytes().startswith(b"%PDF"), pdf
-    if shutil.which("pdftotext"):
-        letter = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
-        name = sent.consumer["name"]
-        assert f"{name['first']} {name['last']}" in letter and sent.consumer["addresses"][0]["line1"] in letter, letter[:300]
-        assert "Aviso final" in letter and "Su cuenta sigue sin pagar." in letter and row["reference"] in letter, letter
-        assert dollars(sent.account["current_balance"]) in letter, letter
+    letter = " ".join(subprocess.run([pdftotext_path(), str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+    name = sent.consumer["name"]
+    assert f"{name['first']} {name['last']}" in letter and sent.consumer["addresses"][0]["line1"] in letter, letter[:300]
+    assert "Aviso final" in letter and "Su cuenta sigue sin pagar." in letter and row["reference"] in letter, letter
+    assert dollars(sent.account["current_balance"]) in letter, letter
 
     # What the operator sees: all three sent.
     def all_sent():
@@ -267,9 +265,10 @@ def test_an_operator_sends_an_email_a_text_and_a_letter_and_sees_each_delivered_
     except urllib.error.HTTPError as redirect:
         assert redirect.code == 302 and redirect.headers["Location"] == LINK, (redirect.code, redirect.headers)
 
-    email = eventually("the email shows delivered, opened and clicked", lambda: (
-        lambda m: m if {"delivered", "opened", "clicked"} <= {e["kind"] for e in m["events"]} else None)(
-        demo.communication(account_id, sent.email["id"])))
+    def engaged():
+        message = demo.communication(account_id, sent.email["id"])
+        return message if {"delivered", "opened", "clicked"} <= {e["kind"] for e in message["events"]} else None
+    email = eventually("the email shows delivered, opened and clicked", engaged)
     clicked = next(e for e in email["events"] if e["kind"] == "clicked")
     assert clicked["detail"] == LINK and all(e["occurred_at"] for e in email["events"]), email["events"]
 
@@ -304,16 +303,15 @@ def test_a_consumer_who_replies_stop_gets_one_confirmation_and_is_never_texted_a
 
 
 def test_a_consumer_calling_the_ivr_in_spanish_hears_the_balance(demo: Demo, sent: Sent) -> None:
-    """The consumer calls from their phone: picks Spanish (2), types the reference printed on the final demand and
-    their ZIP code, hears the Spanish debt-collector disclosure and the menu, presses 1 and hears
+    """The consumer calls from the mobile they were texted at: picks Spanish (2), types the reference printed on the
+    final demand and their ZIP code, hears the Spanish debt-collector disclosure and the menu, presses 1 and hears
     "Su saldo es de $…" in es-US, in the amount GET /v1/accounts/{id} reports."""
     row = eventually("the letter is filed in the print batch", lambda: manifest_row(demo, sent.letter["id"]))
     reference, zip_code = row["reference"], sent.consumer["addresses"][0]["zip"][:5]
     status, account = demo.call("GET", f"/v1/accounts/{sent.account['id']}")
     assert status == 200, account
     balance = dollars(account["itemization"]["current_balance"])
-    caller = next(p["number"] for p in sent.consumer["phones"] if p["type"] == "cell")
-    call = {"CallSid": f"CA{uuid.uuid4().hex}", "From": caller, "To": FROM, "AccountSid": ACCOUNT}
+    call = {"CallSid": f"CA{uuid.uuid4().hex}", "From": sent.sms["recipient"], "To": FROM, "AccountSid": ACCOUNT}
     inbound = f"/webhooks/voice/{demo.tenant}/inbound"
     assert demo.webhook(inbound, call, token="forged")[0] == 403, "an unsigned call is refused"
 

@@ -99,7 +99,9 @@ struct APIHarness {
             templateRepository: store, templateSender: TemplateSender(agencyPhone: "(512) 555-0199", portalURL: "https://pay.acme.test"),
             paymentRepository: store, planRepository: store, settlementRepository: store, remittanceRepository: store, promiseRepository: store, processor: processor, clock: clock,
             letterhead: { tenantID in
-                CollectorDetails(name: tenantID == acme.id ? "Acme" : "Other", mailingAddress: ["PO Box 1234", "Austin, TX 78701"])
+                // Acme has no agents' line (its IVR offers a call back); Other's IVR transfers callers to its agents.
+                tenantID == acme.id ? CollectorDetails(name: "Acme", mailingAddress: ["PO Box 1234", "Austin, TX 78701"])
+                    : CollectorDetails(name: "Other", mailingAddress: ["PO Box 99", "Dallas, TX 75201"], phone: "+15125550142")
             },
             databaseCheck: { true })
         let links = UnsubscribeLinks(baseURL: "https://pay.acme.test/", key: SymmetricKey(data: Data(repeating: 9, count: 32)))

@@ -30,6 +30,40 @@ struct VoiceAPITests {
         return (action, speech.joined(separator: " ").replacingOccurrences(of: "&amp;", with: "&"))
     }
 
+    /// An English caller who confirms with the ZIP code and asks for an agent is transferred to the agency's line
+    /// (`<Dial>`), at an agency that has one.
+    @Test(arguments: TestDatabase.available)
+    func anEnglishCallerConfirmsWithTheZIPCodeAndIsTransferredToAnAgent(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+        try await h.app.test(.router) { client in
+            let csv = [placementHeader, placementRow("IVR-2")].joined(separator: "\n")
+            _ = try await client.call(.post, "/v1/placements?client_id=\(h.otherClient)", key: h.otherAdmin, body: csv, contentType: "text/csv")
+            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.otherAdmin)
+            let accountID = try #require((page["items"] as? [[String: Any]])?.first?["id"] as? String)
+            var next = "/webhooks/voice/\(h.other)/inbound", answers: [String] = []
+            // Language, English, the reference, the ZIP code, the balance, an agent.
+            for digits in [nil, "1", ReferenceCode.of(try #require(AccountID(accountID))), "78701", "1", "0"] {
+                var fields = [("CallSid", "CA2"), ("From", "+15125550100"), ("To", "+15125559999")]
+                if let digits { fields.append(("Digits", digits)) }
+                let (status, twiml) = try await client.webhook(next, fields)
+                #expect(status == .ok, "\(twiml)")
+                if let action = parse(twiml).action { next = action }
+                answers.append(twiml)
+            }
+            #expect(parse(answers[1]).speech.contains("ten-digit reference number"))
+            #expect(parse(answers[3]).speech.contains("This is a communication from a debt collector"), "the ZIP code confirmed the caller")
+            #expect(parse(answers[4]).speech.contains("Your balance is $100.00"), "\(answers[4])")
+            let twiml = answers[5]
+            #expect(parse(twiml).speech.contains("Please hold while we connect you to an agent"))
+            #expect(twiml.contains("<Dial>+15125550142</Dial>"), "\(twiml)")
+            let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=call.received", key: h.otherAdmin)
+            #expect((audit["items"] as? [[String: Any]])?.count == 1)
+            let (_, acme, _) = try await client.call(.get, "/v1/audit-events?action=call.received", key: h.acmeAdmin)
+            #expect((acme["items"] as? [[String: Any]])?.isEmpty == true, "Other's caller is none of Acme's business")
+        }
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func aCallerHearsTheBalanceInSpanishAndEveryKeyPressIsRecorded(_ kind: TestDatabase) async throws {
         try await APIHarness.with(kind) { h in
@@ -82,6 +116,11 @@ struct VoiceAPITests {
             let promise = try #require((promises["items"] as? [[String: Any]])?.first)
             #expect(promise["source"] as? String == "ivr" && promise["due_on"] as? String == "2026-12-25" && promise["status"] as? String == "open")
             #expect((promise["amount"] as? [String: Any])?["amount_minor"] as? Int == 5_000, "the payments module tracks the IVR's promise")
+
+            let (_, audit, _) = try await client.call(.get, "/v1/audit-events?limit=200", key: h.acmeAdmin)
+            let actions = try #require(audit["items"] as? [[String: Any]]).filter { $0["subject_type"] as? String == "inbound_message" }
+                .compactMap { $0["action"] as? String }
+            #expect(actions.contains("call.received") && actions.count >= 5, "the call and each recorded request are audit events: \(actions)")
 
             // Calls to that number are refused from now on, even an agent's manual call (a Regulation F medium request).
             let (_, contactability, _) = try await client.call(.get, "/v1/accounts/\(accountID)/contactability", key: h.acmeAgent)

@@ -449,6 +449,45 @@ struct OutboxTests {
         }
     }
 
+    /// A relay that keeps failing: the retry waits 30 s, then 60 s (doubling from `backoff`), and the third failed
+    /// attempt, with `maxAttempts` 3, gives up: the message goes to the dead letters with its reason and audit event.
+    @Test(arguments: TestDatabase.available)
+    func transientFailuresBackOffDoublingThenGiveUp(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
+            let (acme, account) = try await setUp(store)
+            let scope = AccessScope(tenantID: acme.tenant.id)
+            let clock = ManualClock(Self.t0)
+            guard case let .queued(message, _) = try await messages(store, clock).send(
+                .email, account: account, subject: "Hi", text: "Text", scope: scope, actor: "test", collectorName: "Acme")
+            else { Issue.record("refused"); return }
+            let relay = RecordingTransport(failing: Array(repeating: .transient("421 try again later"), count: 5))
+            var settings = Dispatcher.Settings(worker: "w1", from: "Acme <billing@acme.test>", messageDomain: "recoup.test", collectorName: "Acme")
+            settings.maxAttempts = 3
+            let snapshots = AccountSnapshots(accounts: AccountService(accounts: store, clock: clock), contacts: store, facts: store, bulk: store)
+            let dispatcher = Dispatcher(outbox: store, snapshots: snapshots, email: relay, clock: clock, settings: settings)
+            func stored() async throws -> OutboxMessage {
+                let all = try await store.messages(account: account, tenantID: acme.tenant.id)
+                return try #require(all.first { $0.id == message.id })
+            }
+            for (attempt, wait) in [(1, 30.0), (2, 60.0)] {
+                #expect(try await dispatcher.drain().retried == 1)
+                let waiting = try await stored()
+                #expect(waiting.status == .queued && waiting.attempts == attempt && waiting.dueAt == clock.now() + wait, "attempt \(attempt)")
+                #expect(waiting.lastError == "421 try again later")
+                #expect(try await dispatcher.drain().claimed == 0, "not before its backoff")
+                clock.advance(by: wait)
+            }
+            #expect(try await dispatcher.drain().dead == 1)
+            let dead = try await stored()
+            #expect(dead.status == .dead && dead.lastError == "gave up after 3 attempts: 421 try again later")
+            #expect(relay.tried.count == 3 && relay.sent.isEmpty)
+            let events = try await store.auditEvents(tenantID: acme.tenant.id, afterSequence: 0, limit: 100, subjectType: "account", subjectID: nil,
+                                                     action: "message.dead")
+            #expect(events.count == 1 && events.first?.details["attempts"] == "3")
+            #expect(try await store.messages(status: .dead, tenantID: acme.tenant.id, limit: 10).map(\.id) == [message.id])
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func permanentRefusalsAndBlockedSendsAreNeverQueuedTwice(_ kind: TestDatabase) async throws {
         try await withStore(kind) { _, store in

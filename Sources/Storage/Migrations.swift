@@ -31,6 +31,7 @@ public enum RecoupMigrations {
         AddConvenienceFees(),
         IndexConsumersAndOutboxByTenantAndID(),
         AddAPIKeyRevocationAndExpiry(),
+        StagePlacementAccountChanges(),
     ]
 }
 
@@ -775,5 +776,24 @@ struct AddAPIKeyRevocationAndExpiry: AsyncMigration {
     func revert(on database: any Database) async throws {
         try await database.schema("api_keys").deleteField("expires_at").update()
         try await database.schema("api_keys").deleteField("revoked_at").update()
+    }
+}
+
+/// The accounts a placement file changed, held in the file's transaction until it ends, when they become its
+/// `account.updated` audit events: the import's memory stays flat however many accounts a re-placement changes,
+/// and the tenant's audit chain is locked only at the end, not for the length of the upload. Always empty outside
+/// a running import.
+struct StagePlacementAccountChanges: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        let sql = try database.sqlDatabase()
+        try await sql.raw("""
+            CREATE TABLE placement_account_changes (
+                tenant_id TEXT NOT NULL, placement_id TEXT NOT NULL, row_number BIGINT NOT NULL, account_id TEXT NOT NULL,
+                before_digest TEXT, after_digest TEXT NOT NULL, PRIMARY KEY (tenant_id, placement_id, row_number))
+            """).run()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.sqlDatabase().raw("DROP TABLE placement_account_changes").run()
     }
 }

@@ -177,7 +177,8 @@ struct SQLPlacementWriter: PlacementWriter {
         var newAccountOrder: [String] = []
         var accountUpdates: [String: (AccountID, PlacedDebt, ConsumerID, String)] = [:]
         var parties: [Party: ConsumerRole] = [:]
-        var audit: [AuditEntry] = []
+        /// Changed accounts, staged for their audit events (written when the file's transaction ends).
+        var changes: [[BulkValue]] = []
 
         for prepared in batch {
             let debt = prepared.debt, keys = prepared.keys, digest = prepared.digest
@@ -230,10 +231,8 @@ struct SQLPlacementWriter: PlacementWriter {
                 } else if changed {
                     result.updated += 1
                     accountUpdates[number] = (accountID, debt, consumerID, digest)
-                    audit.append(AuditEntry(
-                        actor: actor, action: "account.updated", subjectType: "account",
-                        subjectID: accountID.description, beforeDigest: previousDigest, afterDigest: digest,
-                        details: ["placement_id": report.placement.id.description, "row": String(debt.row)]))
+                    changes.append([.text(tenant), .text(report.placement.id.description), .integer(Int64(debt.row)),
+                                    .text(accountID.description), previousDigest.map { .text($0) } ?? .null, .text(digest)])
                 } else {
                     result.unchanged += 1
                 }
@@ -356,7 +355,9 @@ struct SQLPlacementWriter: PlacementWriter {
             rows: parties.filter { !(knownParties[$0.key.account]?.contains($0.key.consumer) ?? false) }.map { party, role in
                 [.text(party.account.description), .text(party.consumer.description), .text(tenant), .text(role.rawValue)]
             })
-        result.audit = audit
+        try await bulk.insert(
+            into: "placement_account_changes",
+            columns: ["tenant_id", "placement_id", "row_number", "account_id", "before_digest", "after_digest"], rows: changes)
         return result
     }
 

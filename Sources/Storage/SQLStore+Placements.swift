@@ -7,20 +7,20 @@ import SQLKit
 extension SQLStore: PlacementRepository {
     public func importing(
         _ report: PlacementReport, actor: String,
-        _ body: @escaping @Sendable (any PlacementWriter) async throws -> (PlacementReport, [RowError], [AuditEntry])
+        _ body: @escaping @Sendable (any PlacementWriter) async throws -> (PlacementReport, [RowError])
     ) async throws -> (PlacementReport, [RowError]) {
         do {
             return try await transaction { sql in
                 try await self.insertPlacement(report, on: sql)
                 let writer = SQLPlacementWriter(store: self, report: report, sql: sql)
-                let (final, errors, audit) = try await body(writer)
-                try await self.finishPlacement(final, errors: errors, audit: audit, actor: actor, on: sql)
+                let (final, errors) = try await body(writer)
+                try await self.finishPlacement(final, errors: errors, actor: actor, on: sql)
                 return (final, errors)
             }
         } catch let rejection as PlacementRejection {
             try await transaction { sql in
                 try await self.insertPlacement(rejection.report, on: sql)
-                try await self.finishPlacement(rejection.report, errors: rejection.errors, audit: [], actor: actor, on: sql)
+                try await self.finishPlacement(rejection.report, errors: rejection.errors, actor: actor, on: sql)
             }
             return (rejection.report, rejection.errors)
         }
@@ -41,9 +41,7 @@ extension SQLStore: PlacementRepository {
             .run()
     }
 
-    func finishPlacement(
-        _ report: PlacementReport, errors: [RowError], audit: [AuditEntry], actor: String, on sql: any SQLDatabase
-    ) async throws {
+    func finishPlacement(_ report: PlacementReport, errors: [RowError], actor: String, on sql: any SQLDatabase) async throws {
         let p = report.placement
         try await sql.raw("""
             UPDATE placements SET file_digest = \(bind: p.fileDigest), outcome = \(bind: report.outcome.rawValue),
@@ -69,11 +67,39 @@ extension SQLStore: PlacementRepository {
             "unchanged": String(p.counts.unchanged), "rejected": String(p.counts.rejected),
             "errors": String(errors.count), "ignored_columns": report.ignoredColumns.joined(separator: ","),
         ]
+        try await appendAccountChanges(of: p, actor: actor, on: sql)
         try await append(
-            audit + [AuditEntry(
+            [AuditEntry(
                 actor: actor, action: report.outcome == .processed ? "placement.imported" : "placement.rejected",
                 subjectType: "placement", subjectID: p.id.description, afterDigest: p.fileDigest, details: details)],
             tenantID: p.tenantID, at: p.receivedAt, on: sql)
+    }
+
+    /// The writer's staged changes as `account.updated` events, in file order, a page at a time; the stage is then
+    /// emptied.
+    func appendAccountChanges(of placement: Placement, actor: String, on sql: any SQLDatabase) async throws {
+        let tenant = placement.tenantID.description, id = placement.id.description
+        var after: Int64 = 0
+        while true {
+            let rows = try await sql.raw("""
+                SELECT row_number, account_id, before_digest, after_digest FROM placement_account_changes
+                WHERE tenant_id = \(bind: tenant) AND placement_id = \(bind: id) AND row_number > \(bind: after)
+                ORDER BY row_number LIMIT 1000
+                """).all()
+            guard !rows.isEmpty else { break }
+            var entries: [AuditEntry] = []
+            for row in rows {
+                after = try row.decode(column: "row_number", as: Int64.self)
+                entries.append(AuditEntry(
+                    actor: actor, action: "account.updated", subjectType: "account",
+                    subjectID: try row.decode(column: "account_id", as: String.self),
+                    beforeDigest: try row.decode(column: "before_digest", as: String?.self),
+                    afterDigest: try row.decode(column: "after_digest", as: String.self),
+                    details: ["placement_id": id, "row": String(after)]))
+            }
+            try await append(entries, tenantID: placement.tenantID, at: placement.receivedAt, on: sql)
+        }
+        try await sql.raw("DELETE FROM placement_account_changes WHERE tenant_id = \(bind: tenant) AND placement_id = \(bind: id)").run()
     }
 
     public func placement(_ id: PlacementID, scope: AccessScope) async throws -> PlacementReport? {

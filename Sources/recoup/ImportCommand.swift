@@ -73,6 +73,9 @@ struct ImportCommand: AsyncParsableCommand {
                 text += "\nrow \(error.row), \(error.column): \(error.reason)\(error.value.isEmpty ? "" : " (\(error.value))")"
             }
             if outcome.errors.count > 20 { text += "\n… \(outcome.errors.count - 20) more" + (errors == nil ? " (use --errors PATH)" : " in \(errors!)") }
+            if outcome.errors.count >= PlacementService.defaultReportedErrors {
+                text += "\n(the report keeps the first \(outcome.errors.count) errors; every bad row is counted as rejected)"
+            }
             Output.emit(options, text: text, json: json)
             if report.outcome == .rejected { throw ExitCode(1) }
         }

@@ -57,6 +57,34 @@ struct ValidationNoticeLetterTests {
         }
     }
 
+    /// What a #10 double-window envelope shows of page 1: in the return window exactly the return address (no
+    /// revealing business name), in the recipient window exactly the consumer's name and address, and nothing else
+    /// of the letter above the line where its text begins. Validation notices and final demands, both languages.
+    @Test(arguments: [NoticeLanguage.english, .spanish])
+    func theWindowsShowTheAddressesAndNothingElse(_ language: NoticeLanguage) throws {
+        let demand = FinalDemand(
+            collectorName: "Acme Recovery LLC", collectorAddress: ["PO Box 1234", "Austin, TX 78701"], collectorPhone: "1-800-555-0100",
+            consumerName: "Pat Peña", consumerAddress: ["12 Oak St", "Apt 4", "Fresno, CA 93650"], date: LocalDate(iso: "2025-11-03")!,
+            creditor: "Big Bank", accountNumber: "****4444", reference: "REF-1", balance: Money(minorUnits: 109_364, currency: .usd),
+            text: "Your account remains unpaid.", californiaLicense: nil, language: language)
+        for (letter, recipient) in [(ValidationNoticeLetter.letter(Self.notice(language)), ["Pat Peña", "12 Oak St", "Fresno, CA 93650"]),
+                                    (FinalDemandLetter.letter(demand), ["Pat Peña", "12 Oak St", "Apt 4", "Fresno, CA 93650"])] {
+            let page = try #require(PDFInspection(PDFRenderer.render(letter)).pageContents.first)
+            // Top-down coordinates of each run's baseline, as the windows are given.
+            let runs = PDFInspection.textRuns(in: page).map { (text: $0.string, x: $0.x, y: letter.pageSize.height - $0.y, size: $0.size) }
+            let inReturn = runs.filter { EnvelopeWindows.returnAddress.contains(x: $0.x, y: $0.y) }.map(\.text)
+            let inRecipient = runs.filter { EnvelopeWindows.recipient.contains(x: $0.x, y: $0.y) }.map(\.text)
+            #expect(inReturn == ["PO Box 1234", "Austin, TX 78701"], "\(letter.title): the name says what the business does, so it stays inside")
+            #expect(inRecipient == recipient, "\(letter.title)")
+            let elsewhere = runs.filter { !EnvelopeWindows.returnAddress.contains(x: $0.x, y: $0.y) && !EnvelopeWindows.recipient.contains(x: $0.x, y: $0.y) }
+            // A line's top is its baseline less Helvetica's ascender (0.718 of the size).
+            let above = elsewhere.filter { $0.y - 0.718 * $0.size < EnvelopeWindows.bodyTop - 0.01 }
+            #expect(!elsewhere.isEmpty && above.isEmpty, "\(letter.title): \(above.map(\.text))")
+        }
+        let html = HTMLRenderer.render(FinalDemandLetter.letter(demand), language: language.rawValue)
+        #expect(html.contains("<p class=\"recipient\">Pat Peña<br>\n12 Oak St<br>\nApt 4"), "\(html.prefix(2000))")
+    }
+
     @Test func stateNoticesFollowTheConsumersStateAndTheDebtsAge() {
         #expect(Self.notice(.english, state: .OH).stateNotices.isEmpty)
         #expect(Self.notice(.english, state: .CA, timeBarred: false).stateNotices.map(\.rule) == ["CA-1788.11f-LICNUM"])

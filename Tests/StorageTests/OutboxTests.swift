@@ -466,8 +466,9 @@ struct OutboxTests {
             let snapshots = AccountSnapshots(accounts: AccountService(accounts: store, clock: clock), contacts: store, facts: store, bulk: store)
             let dispatcher = Dispatcher(outbox: store, snapshots: snapshots, email: relay, clock: clock, settings: settings)
             func stored() async throws -> OutboxMessage {
-                let all = try await store.messages(account: account, tenantID: acme.tenant.id)
-                return try #require(all.first { $0.id == message.id })
+                guard let found = try await store.messages(account: account, tenantID: acme.tenant.id).first(where: { $0.id == message.id })
+                else { throw RecoupError.notFound("message \(message.id)") }
+                return found
             }
             for (attempt, wait) in [(1, 30.0), (2, 60.0)] {
                 #expect(try await dispatcher.drain().retried == 1)

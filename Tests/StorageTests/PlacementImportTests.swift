@@ -3,6 +3,7 @@ import RecoupApp
 import RecoupCore
 import RecoupTestSupport
 import Storage
+import SQLKit
 import Testing
 
 /// The whole import use case (CSV bytes in, stored accounts and report out) on real databases.
@@ -63,6 +64,47 @@ struct PlacementImportTests {
             #expect(a1.currentBalance.minorUnits == 27_500)
             let all = try await s.accounts.list(scope: s.scope, filter: AccountFilter(), limit: 50, cursor: nil)
             #expect(all.items.count == 2)
+        }
+    }
+
+    /// A re-placement that changes accounts: each change becomes an `account.updated` event, in file order, when
+    /// the file's transaction ends (staged in the database meanwhile, not in memory); a report keeps only the first
+    /// errors it is allowed while still counting every bad row; a rejected file leaves neither events nor stage.
+    @Test(arguments: TestDatabase.available)
+    func changedAccountsBecomeAuditEventsInFileOrderAndReportsKeepTheFirstErrors(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { database, store in
+            var s = try await setup(store)
+            _ = try await run(s, [Self.header, Self.row("C-1"), Self.row("C-2"), Self.row("C-3")].joined(separator: "\n"))
+            s.service = PlacementService(placements: store, directory: store, clock: ManualClock(Fixture.start), reportedErrors: 2)
+            let bad = (1...4).map { Self.row("X-\($0)", zip: "1") }
+            let second = try await run(s, ([Self.header, Self.row("C-3", balance: "300.00"), Self.row("C-1", balance: "275.00"), Self.row("C-2")]
+                                           + bad).joined(separator: "\n"))
+            #expect(second.report.placement.counts == ImportCounts(rows: 7, imported: 0, updated: 2, unchanged: 1, rejected: 4))
+            #expect(second.errors.map(\.row) == [4, 5], "the first two errors kept")
+            #expect(try await s.service.errors(second.report.placement.id, scope: s.scope).count == 2)
+
+            let events = try await store.auditEvents(tenantID: s.scope.tenantID, afterSequence: 0, limit: 100, subjectType: "account",
+                                                     subjectID: nil, action: "account.updated")
+            var ids: [AccountID] = []
+            for number in ["C-3", "C-1"] {
+                let page = try await s.accounts.list(scope: s.scope, filter: AccountFilter(clientAccountNumber: number), limit: 1, cursor: nil)
+                ids.append(try #require(page.items.first?.id))
+            }
+            #expect(events.map(\.subjectID) == ids.map(\.description), "in file order")
+            #expect(events.map { $0.details["row"] } == ["1", "2"])
+            #expect(events.allSatisfy { $0.details["placement_id"] == second.report.placement.id.description && $0.beforeDigest != nil
+                && $0.afterDigest != nil && $0.beforeDigest != $0.afterDigest })
+            let placementEvent = try await store.auditEvents(tenantID: s.scope.tenantID, afterSequence: 0, limit: 100, subjectType: "placement",
+                                                             subjectID: second.report.placement.id.description, action: nil)
+            #expect(placementEvent.count == 1 && placementEvent[0].sequence > events[1].sequence, "the file's own event comes last")
+
+            let rejected = try await run(s, [Self.header, Self.row("C-2", balance: "9.00"), Self.row("Y-1", zip: "1")].joined(separator: "\n"),
+                                         mode: .allOrNothing)
+            #expect(rejected.report.outcome == .rejected)
+            #expect(try await store.auditEvents(tenantID: s.scope.tenantID, afterSequence: 0, limit: 100, subjectType: "account",
+                                                subjectID: nil, action: "account.updated").count == 2)
+            let staged = try #require(try await database.sqlDatabase.raw("SELECT COUNT(*) AS n FROM placement_account_changes").first())
+            #expect(try staged.decode(column: "n", as: Int.self) == 0, "the stage is empty outside an import")
         }
     }
 

@@ -42,7 +42,7 @@ struct StorageTests {
             var final = report
             final.placement.counts = ImportCounts(
                 rows: debts.count, imported: result.imported, updated: result.updated, unchanged: result.unchanged)
-            return (final, [], result.audit)
+            return (final, [])
         }
     }
 

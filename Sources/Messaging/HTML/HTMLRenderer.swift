@@ -55,6 +55,9 @@ public enum HTMLRenderer {
             return "<div class=\"spacer\" style=\"height: \(height)pt\" aria-hidden=\"true\"></div>\n"
         case .pageBreak:
             return "<div class=\"page-break\" aria-hidden=\"true\"></div>\n"
+        case let .envelope(returnAddress, recipient):
+            return "<div class=\"envelope\">\n<p class=\"return-address\">\(HTMLEscaping.lines(returnAddress.joined(separator: "\n")))</p>\n"
+                + "<p class=\"recipient\">\(HTMLEscaping.lines(recipient.joined(separator: "\n")))</p>\n</div>\n"
         }
     }
 

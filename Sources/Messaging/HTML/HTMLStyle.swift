@@ -52,6 +52,8 @@ enum HTMLStyle {
             .detach::before, .detach::after { content: ""; flex: 1; border-top: \(pt(t.hairline)) dashed #000; }
             .checkbox { margin: 0 0 \(pt(t.checkboxSpacing)); padding-left: 1.4em; text-indent: -1.4em; }
             .page-break { break-after: page; }
+            .envelope { margin: 0 0 \(pt(t.blockSpacing * 3)); }
+            .envelope .return-address { font-size: \(pt(EnvelopeWindows.returnSize)); }
             @media print { body { max-width: none; margin: 0; padding: 0; } }
             """
     }

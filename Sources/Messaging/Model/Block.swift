@@ -21,6 +21,10 @@ public indirect enum Block: Sendable, Equatable {
     case spacer(Double)
     /// Starts a new page in the PDF and in print.
     case pageBreak
+    /// The return address and the recipient's address, each in its window of a #10 double-window envelope
+    /// (``EnvelopeWindows``), one line per element; the letter's first block. Lines that do not fit their window
+    /// are left out rather than shown outside it.
+    case envelope(returnAddress: [String], recipient: [String])
 }
 
 /// How prominent a heading is.

@@ -31,6 +31,8 @@ extension Block {
             rows.flatMap { [$0.label, $0.value] }
         case let .box(title, blocks):
             (title.map { [$0] } ?? []) + blocks.flatMap(\.printedText)
+        case let .envelope(returnAddress, recipient):
+            returnAddress + recipient
         case .rule, .spacer, .pageBreak:
             []
         }

@@ -47,11 +47,9 @@ public enum FinalDemandLetter {
         let spanish = demand.language == .spanish
         var blocks: [Block] = [
             // Return-address window: nothing that says "debt" shows outside.
-            .paragraph(Envelope.returnAddress(name: demand.collectorName, address: demand.collectorAddress).joined(separator: "\n"), size: 10),
-            .spacer(36),
-            // Recipient window.
-            .paragraph(([demand.consumerName] + demand.consumerAddress).joined(separator: "\n"), size: 11),
-            .spacer(36),
+            .envelope(
+                returnAddress: Envelope.returnAddress(name: demand.collectorName, address: demand.collectorAddress),
+                recipient: [demand.consumerName] + demand.consumerAddress),
             .paragraph(demand.collectorName + (demand.collectorPhone.map { " · " + $0 } ?? ""), bold: true),
             .paragraph(LocalizedDate.text(demand.date, demand.language)),
             .heading(spanish ? "Aviso final" : "Final notice", level: .title),

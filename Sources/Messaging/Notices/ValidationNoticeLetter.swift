@@ -14,11 +14,10 @@ public enum ValidationNoticeLetter {
 
         var blocks: [Block] = [
             // The return-address window shows the business name only when it does not reveal debt collection.
-            .paragraph((Envelope.returnAddress(name: notice.collector.name, address: notice.collector.mailingAddress)
-                + [notice.collectorPhone].compactMap { $0 }).joined(separator: "\n"), bold: false, size: 10),
-            .spacer(12),
-            .paragraph(([notice.consumer.name] + notice.consumer.mailingAddress).joined(separator: "\n")),
-            .spacer(12),
+            .envelope(
+                returnAddress: Envelope.returnAddress(name: notice.collector.name, address: notice.collector.mailingAddress),
+                recipient: [notice.consumer.name] + notice.consumer.mailingAddress),
+            .paragraph(([notice.collector.name] + [notice.collectorPhone].compactMap { $0 }).joined(separator: " · "), bold: true),
             .heading(text.title, level: .title),
             .paragraph(text.introduction(notice.collector.name)),
             .table([

@@ -2,11 +2,12 @@
 ///
 /// Every line is measured with the real font metrics here, so nothing drawn later can cross the column's edge.
 enum LetterLayout {
-    static func rows(for blocks: [Block], x: Double, width: Double) -> [LayoutRow] {
-        blocks.flatMap { rows(for: $0, x: x, width: width) }
+    /// `columnTop`: where the column starts on the page, for the blocks placed at fixed spots on it (the envelope's).
+    static func rows(for blocks: [Block], x: Double, width: Double, columnTop: Double = 0) -> [LayoutRow] {
+        blocks.flatMap { rows(for: $0, x: x, width: width, columnTop: columnTop) }
     }
 
-    private static func rows(for block: Block, x: Double, width: Double) -> [LayoutRow] {
+    private static func rows(for block: Block, x: Double, width: Double, columnTop: Double) -> [LayoutRow] {
         switch block {
         case let .heading(text, level):
             let size = Typography.headingSize(level)
@@ -34,7 +35,25 @@ enum LetterLayout {
             return [gap(points.isFinite ? max(points, 0) : 0)]
         case .pageBreak:
             return [LayoutRow(kind: .pageBreak, height: 0)]
+        case let .envelope(returnAddress, recipient):
+            return [envelopeRow(returnAddress: returnAddress, recipient: recipient, columnTop: columnTop)]
         }
+    }
+
+    /// One row from the column's top down to ``EnvelopeWindows/bodyTop``, with each address inside its window.
+    private static func envelopeRow(returnAddress: [String], recipient: [String], columnTop: Double) -> LayoutRow {
+        func lines(_ texts: [String], in window: EnvelopeWindows.Window, size: Double) -> [DrawOp] {
+            let inset = EnvelopeWindows.inset
+            let wrapped = texts.flatMap { LineBreaker.lines($0, font: .helvetica, size: size, width: window.width - 2 * inset) }
+            let fitting = Int(((window.height - 2 * inset) / Typography.lineHeight(size)).rounded(.down))
+            return wrapped.prefix(fitting).enumerated().map { index, line in
+                .text(line, font: .helvetica, size: size, x: window.x + inset,
+                      baseline: window.y + inset - columnTop + Typography.baseline(size) + Double(index) * Typography.lineHeight(size))
+            }
+        }
+        let ops = lines(returnAddress, in: EnvelopeWindows.returnAddress, size: EnvelopeWindows.returnSize)
+            + lines(recipient, in: EnvelopeWindows.recipient, size: EnvelopeWindows.recipientSize)
+        return LayoutRow(kind: .content(ops), height: EnvelopeWindows.bodyTop - columnTop)
     }
 
     /// One row per wrapped line.

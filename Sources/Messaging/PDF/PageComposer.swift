@@ -5,7 +5,7 @@ enum PageComposer {
         let margins = letter.margins
         let page = letter.pageSize
         let rows = LetterLayout.rows(
-            for: letter.blocks, x: margins.left, width: page.width - margins.left - margins.right)
+            for: letter.blocks, x: margins.left, width: page.width - margins.left - margins.right, columnTop: margins.top)
         let pages = Paginator.pages(for: rows, columnTop: margins.top, columnBottom: page.height - margins.bottom)
         return pages.enumerated().map { index, ops in
             ops + [footer(letter, page: index + 1, of: pages.count)]

@@ -50,9 +50,6 @@ public struct PlacementBatchResult: Hashable, Sendable {
     public var imported = 0
     public var updated = 0
     public var unchanged = 0
-    /// `account.updated` events for the batch. The import appends them all with its own event when it finishes,
-    /// so the tenant's audit chain is locked for a moment, not for the length of an upload.
-    public var audit: [AuditEntry] = []
 
     public init(imported: Int = 0, updated: Int = 0, unchanged: Int = 0) {
         self.imported = imported
@@ -105,13 +102,14 @@ public protocol PlacementWriter: Sendable {
 
 /// Placements as stored.
 public protocol PlacementRepository: Sendable {
-    /// Creates the placement row, runs `body` with a writer, then stores the final counts, the row errors, the
-    /// audit entries `body` returns and the `placement.imported` audit event — all in one transaction, so a file that turns out unusable half-way (or a
-    /// crash) leaves nothing behind. A `body` that throws ``PlacementRejection`` (all-or-nothing mode) rolls every
-    /// row back and stores only the rejected placement with its errors.
+    /// Creates the placement row, runs `body` with a writer, then stores the final counts, the row errors, one
+    /// `account.updated` audit event per account the writer changed and the `placement.imported` event — all in one
+    /// transaction, so a file that turns out unusable half-way (or a crash) leaves nothing behind. A `body` that
+    /// throws ``PlacementRejection`` (all-or-nothing mode) rolls every row back and stores only the rejected
+    /// placement with its errors.
     func importing(
         _ report: PlacementReport, actor: String,
-        _ body: @escaping @Sendable (any PlacementWriter) async throws -> (PlacementReport, [RowError], [AuditEntry])
+        _ body: @escaping @Sendable (any PlacementWriter) async throws -> (PlacementReport, [RowError])
     ) async throws -> (PlacementReport, [RowError])
     func placement(_ id: PlacementID, scope: AccessScope) async throws -> PlacementReport?
     /// The row errors of a placement in file order, or nil when the placement is not in scope.

@@ -40,19 +40,31 @@ public struct PlacementOutcome: Sendable {
 /// batches, and records the placement with its counts, row errors, file digest and audit event.
 ///
 /// Memory stays flat whatever the file size: two batches of rows are held at a time, one being written while the
-/// next is read (plus the row errors, which a client needs in full in the report). The whole file is one transaction.
+/// next is read, plus at most `reportedErrors` row errors. The whole file is one transaction.
 public struct PlacementService: Sendable {
     let placements: any PlacementRepository
     let directory: any DirectoryRepository
     let clock: any Clock
 
+    /// Row errors a placement's report keeps (every bad row is still counted as rejected): a file whose every row
+    /// is wrong (the wrong mapping) still imports in flat memory, and its first errors say what is wrong as well as
+    /// all of them would.
+    let reportedErrors: Int
+
     /// Rows per write: large enough for set-based statements, small enough to keep memory flat.
     public static let batchSize = 1000
 
-    public init(placements: any PlacementRepository, directory: any DirectoryRepository, clock: any Clock) {
+    /// What `reportedErrors` is unless a caller says otherwise.
+    public static let defaultReportedErrors = 100_000
+
+    public init(
+        placements: any PlacementRepository, directory: any DirectoryRepository, clock: any Clock,
+        reportedErrors: Int = PlacementService.defaultReportedErrors
+    ) {
         self.placements = placements
         self.directory = directory
         self.clock = clock
+        self.reportedErrors = reportedErrors
     }
 
     public func placement(_ id: PlacementID, scope: AccessScope) async throws -> PlacementReport {
@@ -98,7 +110,7 @@ extension PlacementService {
         }
 
         let (report, errors) = try await placements.importing(initial, actor: request.actor) { writer in
-            try await Self.importRows(chunks, parser: parser, request: request, initial: initial, into: writer)
+            try await Self.importRows(chunks, parser: parser, request: request, initial: initial, keepingErrors: reportedErrors, into: writer)
         }
         return PlacementOutcome(report: report, errors: errors)
     }
@@ -108,15 +120,15 @@ extension PlacementService {
     /// Three stages overlap: while the writer stores one batch, the next is parsed, validated and prepared (hashed,
     /// sealed) on another core. At most one write is in flight, so batches reach the writer in file order.
     private static func importRows<Chunks: AsyncSequence, Writer: PlacementWriter>(
-        _ chunks: Chunks, parser: PlacementParser, request: PlacementRequest, initial: PlacementReport, into writer: Writer
-    ) async throws -> (PlacementReport, [RowError], [AuditEntry]) where Chunks.Element == [UInt8] {
+        _ chunks: Chunks, parser: PlacementParser, request: PlacementRequest, initial: PlacementReport, keepingErrors kept: Int,
+        into writer: Writer
+    ) async throws -> (PlacementReport, [RowError]) where Chunks.Element == [UInt8] {
         let allOrNothing = request.mode == .allOrNothing
         var state = parser
         var errors: [RowError] = []
         var batch: [PlacedDebt] = []
         batch.reserveCapacity(Self.batchSize)
         var counts = ImportCounts()
-        var audit: [AuditEntry] = []
         var hasher = SHA256()
         var writing: Task<PlacementBatchResult, any Error>?
         func settle() async throws {
@@ -126,7 +138,6 @@ extension PlacementService {
             counts.imported += result.imported
             counts.updated += result.updated
             counts.unchanged += result.unchanged
-            audit += result.audit
         }
         func flush() async throws {
             guard !batch.isEmpty else { return }
@@ -141,7 +152,7 @@ extension PlacementService {
         func collect(_ verdict: RowValidation) {
             switch verdict {
             case let .valid(debt): batch.append(debt)
-            case let .invalid(rowErrors): errors += rowErrors
+            case let .invalid(rowErrors): errors += rowErrors.prefix(max(0, kept - errors.count))
             }
         }
         do {
@@ -175,7 +186,7 @@ extension PlacementService {
             final.placement.counts.unchanged = 0
             throw PlacementRejection(report: final, errors: errors)
         }
-        return (final, errors, audit)
+        return (final, errors)
     }
 }
 

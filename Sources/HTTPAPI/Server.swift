@@ -80,6 +80,7 @@ public struct APIServices: Sendable {
         voicemails = VoicemailDrops(outbox: outbox, contacts: contactRepository, clock: clock)
         returnedMail = ReturnedMailService(outbox: outbox, contacts: contactRepository, accounts: accounts, clock: clock)
         payments = PaymentService(payments: paymentRepository, settlements: settlementRepository, accounts: accounts, processor: processor, clock: clock)
+        payments.receipts = PaymentReceipts(messages: messages, agencyName: { try await letterhead($0).name })
         plans = PlanService(plans: planRepository, payments: payments, clock: clock)
         settlements = SettlementService(settlements: settlementRepository, plans: plans, payments: payments, clock: clock)
         remittances = RemittanceService(remittances: remittanceRepository, directory: directory, payments: payments, clock: clock)

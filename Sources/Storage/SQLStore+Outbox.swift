@@ -8,25 +8,30 @@ extension SQLStore: OutboxRepository {
     public func enqueue(_ message: OutboxMessage, idempotencyKey: String?, audit: AuditEntry) async throws
         -> (OutboxMessage, created: Bool)
     {
-        try await transaction { sql in
-            if let idempotencyKey, let existing = try await sql.select().column(SQLLiteral.all).from("outbox_messages")
-                .where("tenant_id", .equal, message.tenantID.description).where("idempotency_key", .equal, idempotencyKey).first()
-            {
-                return (try Self.outboxMessage(existing), false)
-            }
-            try await sql.insert(into: "outbox_messages")
-                .columns("id", "tenant_id", "account_id", "consumer_id", "channel", "destination_id", "recipient", "language",
-                         "subject", "body", "status", "due_at", "attempts", "idempotency_key", "created_at")
-                .values(
-                    SQLBind(message.id.lowercasedString), SQLBind(message.tenantID.description),
-                    SQLBind(message.accountID.description), SQLBind(message.consumerID.description), SQLBind(message.channel.rawValue),
-                    SQLBind(message.destinationID.description), SQLBind(message.recipient), SQLBind(message.language),
-                    SQLBind(message.subject), SQLBind(message.body), SQLBind(message.status.rawValue), SQLBind(message.dueAt),
-                    SQLBind(message.attempts), SQLBind(idempotencyKey), SQLBind(message.createdAt))
-                .run()
-            try await self.append([audit], tenantID: message.tenantID, at: message.createdAt, on: sql)
-            return (message, true)
+        try await transaction { sql in try await self.enqueue(message, idempotencyKey: idempotencyKey, audit: audit, on: sql) }
+    }
+
+    /// Queues a message inside the caller's transaction (the decision that caused it commits with it, or neither does).
+    func enqueue(_ message: OutboxMessage, idempotencyKey: String?, audit: AuditEntry, on sql: any SQLDatabase) async throws
+        -> (OutboxMessage, created: Bool)
+    {
+        if let idempotencyKey, let existing = try await sql.select().column(SQLLiteral.all).from("outbox_messages")
+            .where("tenant_id", .equal, message.tenantID.description).where("idempotency_key", .equal, idempotencyKey).first()
+        {
+            return (try Self.outboxMessage(existing), false)
         }
+        try await sql.insert(into: "outbox_messages")
+            .columns("id", "tenant_id", "account_id", "consumer_id", "channel", "destination_id", "recipient", "language",
+                     "subject", "body", "status", "due_at", "attempts", "idempotency_key", "created_at")
+            .values(
+                SQLBind(message.id.lowercasedString), SQLBind(message.tenantID.description),
+                SQLBind(message.accountID.description), SQLBind(message.consumerID.description), SQLBind(message.channel.rawValue),
+                SQLBind(message.destinationID.description), SQLBind(message.recipient), SQLBind(message.language),
+                SQLBind(message.subject), SQLBind(message.body), SQLBind(message.status.rawValue), SQLBind(message.dueAt),
+                SQLBind(message.attempts), SQLBind(idempotencyKey), SQLBind(message.createdAt))
+            .run()
+        try await self.append([audit], tenantID: message.tenantID, at: message.createdAt, on: sql)
+        return (message, true)
     }
 
     public func claimDue(now: Date, limit: Int, lease: TimeInterval, worker: String, channels: Set<ProposedChannel>) async throws

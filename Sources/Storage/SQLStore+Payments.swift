@@ -245,6 +245,9 @@ extension SQLStore: PaymentRepository {
                     .where("tenant_id", .equal, tenant).where("id", .equal, account).run()
             }
             try await self.append(change.audit, tenantID: tenantID, at: at, on: sql)
+            for queued in change.messages {
+                _ = try await self.enqueue(queued.message, idempotencyKey: queued.idempotencyKey, audit: queued.audit, on: sql)
+            }
             return updated
         }
     }

@@ -39,7 +39,9 @@ struct Runtime {
     var placements: PlacementService { PlacementService(placements: store, directory: store, clock: clock) }
 
     var payments: PaymentService {
-        PaymentService(payments: store, settlements: store, accounts: accounts, processor: settings.processor, clock: clock)
+        var payments = PaymentService(payments: store, settlements: store, accounts: accounts, processor: settings.processor, clock: clock)
+        payments.receipts = PaymentReceipts(messages: messages, agencyName: { try await collectorName($0) })
+        return payments
     }
     /// Plans, with reminders of coming installments queued in the outbox.
     var plans: PlanService {

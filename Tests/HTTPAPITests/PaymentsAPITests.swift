@@ -1,3 +1,4 @@
+import Compliance
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -7,6 +8,7 @@ import Payments
 import RecoupApp
 import RecoupCore
 import RecoupTestSupport
+import Storage
 import Testing
 
 extension TestClientProtocol {
@@ -95,6 +97,14 @@ struct PaymentsAPITests {
 
                 let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=payment.posted", key: h.acmeAdmin)
                 #expect((audit["items"] as? [Any])?.count == 1, "posted once in the audit trail too")
+
+                // One receipt, queued with the posting, whatever the replays.
+                let receipts = try await h.store.messages(account: try #require(AccountID(account)), tenantID: h.acme)
+                #expect(receipts.count == 1 && receipts.first?.channel == .email && receipts.first?.subject == "Payment received", "\(receipts)")
+                let body = try #require(receipts.first?.body)
+                #expect(body.contains("We received your payment of $40.00") && body.contains("This is a communication from a debt collector"), "\(body)")
+                let (_, queued, _) = try await client.call(.get, "/v1/audit-events?action=message.queued", key: h.acmeAdmin)
+                #expect((queued["items"] as? [[String: Any]])?.first?["actor"] as? String == "system")
             }
         }
     }
@@ -162,6 +172,8 @@ struct PaymentsAPITests {
                 #expect(payment["failure_reason"] as? String == "Your card was declined." && payment["processor_ref"] as? String == "pi_1")
                 let (_, ledger, _) = try await client.call(.get, "/v1/accounts/\(account)/ledger", key: h.acmeAdmin)
                 #expect(Self.stored(ledger).map { $0["kind"] as? String } == ["opening_balance"] && Self.total(ledger) == 10_000)
+                let accountID = try #require(AccountID(account))
+                #expect(try await h.store.messages(account: accountID, tenantID: h.acme).isEmpty, "a declined payment gets no receipt")
 
                 let flaky = try await client.addCard(account, token: "pm_card_unavailable", h)
                 let (pendingStatus, pending) = try await client.pay(account, method: flaky, minor: 2_500, key: "k-u", h)
@@ -177,6 +189,9 @@ struct PaymentsAPITests {
                 #expect(try await client.processorEvent("payment_intent.succeeded", declinedIntent, id: "evt_late", h) == .ok)
                 let (_, after, _) = try await client.call(.get, "/v1/payments/\(payment["id"] as? String ?? "")", key: h.acmeAdmin)
                 #expect(after["status"] as? String == "succeeded" && after["entry_id"] as? String != nil)
+                let receipts = try await h.store.messages(account: accountID, tenantID: h.acme)
+                #expect(receipts.map(\.subject) == ["Payment received", "Payment received"], "one for each payment that posted")
+                #expect(Set(receipts.map(\.body)).count == 1, "both $25.00: the same words, two messages")
             }
         }
     }

@@ -54,6 +54,30 @@ public struct MessageService: Sendable {
         letter: LetterKind? = nil, template: String? = nil, scope: AccessScope, actor: String, collectorName: String,
         idempotencyKey: String? = nil
     ) async throws -> Queued {
+        switch try await compose(channel, account: id, destination: destination, subject: subject, text: text, letter: letter,
+                                 template: template, scope: scope, collectorName: collectorName) {
+        case let .refused(decision):
+            return .refused(decision)
+        case let .composed(message):
+            let queued = QueuedMessage(message: message, idempotencyKey: idempotencyKey, actor: actor)
+            let (stored, created) = try await outbox.enqueue(queued.message, idempotencyKey: queued.idempotencyKey, audit: queued.audit)
+            return .queued(stored, created: created)
+        }
+    }
+
+    /// What ``send(_:account:destination:subject:text:letter:template:scope:actor:collectorName:idempotencyKey:)``
+    /// would queue, decided and composed but not stored: for a use case that queues it in its own transaction (a
+    /// payment's receipt).
+    public enum Composed: Sendable {
+        case composed(OutboxMessage)
+        case refused(ContactDecision)
+    }
+
+    /// Checks, decides and composes a message as `send` does, without queueing it.
+    public func compose(
+        _ channel: ProposedChannel, account id: AccountID, destination: ContactPointID? = nil, subject: String?, text: String?,
+        letter: LetterKind? = nil, template: String? = nil, scope: AccessScope, collectorName: String
+    ) async throws -> Composed {
         var subject = subject, text = text
         if let template {
             guard subject == nil, text == nil else {
@@ -114,15 +138,9 @@ public struct MessageService: Sendable {
             throw RecoupError.invalid([FieldProblem(
                 field: "text", reason: "too long for a text: \(body.count) characters with the required statements, at most \(MessageComposer.maxTextLength)")])
         }
-        let message = OutboxMessage(
+        return .composed(OutboxMessage(
             tenantID: scope.tenantID, accountID: account.id, consumerID: consumer.id, channel: channel, destinationID: point.id,
-            recipient: address, language: consumer.language, subject: letter?.rawValue ?? subject ?? "", body: body, dueAt: now, createdAt: now)
-        let (stored, created) = try await outbox.enqueue(
-            message, idempotencyKey: idempotencyKey,
-            audit: AuditEntry(actor: actor, action: "message.queued", subjectType: "account", subjectID: account.id.description,
-                              afterDigest: AuditChain.hexDigest(Data((message.subject + "\n" + message.body).utf8)),
-                              details: ["message_id": message.id.lowercasedString, "channel": channel.rawValue]))
-        return .queued(stored, created: created)
+            recipient: address, language: consumer.language, subject: letter?.rawValue ?? subject ?? "", body: body, dueAt: now, createdAt: now))
     }
 
     /// The subject and text of the named template for this account.

@@ -19,6 +19,25 @@ public enum OutboxStatus: String, Sendable, CaseIterable {
 
 /// One message in the outbox: written in the same transaction as the decision that caused it, sent by the
 /// dispatcher once it is due and lawful.
+/// A message ready to be queued with what queueing it records: written by whichever transaction decided it (an
+/// agent's send, a payment's posting), so the message exists exactly when the decision does.
+public struct QueuedMessage: Sendable {
+    public var message: OutboxMessage
+    /// The same key again queues nothing new.
+    public var idempotencyKey: String?
+    /// `message.queued`, with the message's digest.
+    public var audit: AuditEntry
+
+    public init(message: OutboxMessage, idempotencyKey: String?, actor: String) {
+        self.message = message
+        self.idempotencyKey = idempotencyKey
+        audit = AuditEntry(
+            actor: actor, action: "message.queued", subjectType: "account", subjectID: message.accountID.description,
+            afterDigest: AuditChain.hexDigest(Data((message.subject + "\n" + message.body).utf8)),
+            details: ["message_id": message.id.lowercasedString, "channel": message.channel.rawValue])
+    }
+}
+
 public struct OutboxMessage: Sendable, Equatable {
     public var id: UUID
     public var tenantID: TenantID

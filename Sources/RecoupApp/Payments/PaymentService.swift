@@ -22,6 +22,8 @@ public struct PaymentService: Sendable {
     let accounts: AccountService
     let processor: (any PaymentProcessor)?
     let clock: any Clock
+    /// The consumer's email receipt for each card payment that posts; none when nil.
+    public var receipts: PaymentReceipts?
 
     public init(
         payments: any PaymentRepository, settlements: any SettlementRepository, accounts: AccountService, processor: (any PaymentProcessor)?,
@@ -231,17 +233,20 @@ public struct PaymentService: Sendable {
         guard let payment = try await payments.payment(paymentID, tenantID: tenantID) else { return nil }
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
+        let receipt = outcome == .succeeded && payment.entryID == nil ? try await receipts?.receipt(for: payment, account: account, on: today) : nil
         return try await transition(paymentID, account: account) { payment, account, settlements, stored in
             switch outcome {
             case .succeeded:
-                try PaymentPosting.received(
+                var posting = try PaymentPosting.received(
                     payment, account: account, terms: terms, stored: stored, status: .succeeded, reference: reference, on: today,
                     settlement: settlements.first { $0.status == .accepted }, actor: actor)
+                if let receipt { posting?.messages = [receipt] }
+                return posting
             case .processing:
-                payment.status == .pending
+                return payment.status == .pending
                     ? PaymentTransition(status: .processing, processorRef: reference, audit: []) : nil
             case let .declined(reason):
-                PaymentPosting.declined(payment, reason: reason, reference: reference, actor: actor)
+                return PaymentPosting.declined(payment, reason: reason, reference: reference, actor: actor)
             }
         }
     }

@@ -151,6 +151,8 @@ public struct PaymentTransition: Sendable {
     public var completedSettlement: UUID?
     public var reopenedSettlement: UUID?
     public var audit: [AuditEntry]
+    /// Messages the change causes (the consumer's receipt), queued in the change's own transaction.
+    public var messages: [QueuedMessage] = []
 
     public init(
         status: PaymentStatus, processorRef: String? = nil, failureReason: String? = nil, post: [PostedEntry] = [],

@@ -143,9 +143,17 @@ def test_unusable_input_exits_2_with_a_clear_message(recoup, tmp_path: Path) -> 
         assert expected.lower() in result.stderr.lower(), (name, result.stderr)
     strict = tmp_path / "strict.csv"
     strict.write_text(MESSY, encoding="utf-8")
+    report = tmp_path / "strict-errors.csv"
     result = recoup("import", "placements", "--tenant", tenant, "--client", client, "--file", str(strict),
-                    "--strict", check=False)
+                    "--strict", "--errors", str(report), check=False)
     assert result.returncode == 2 and "Branch" in result.stderr
+    rows = list(csv.DictReader(io.StringIO(report.read_text(encoding="utf-8"))))
+    assert [(r["row"], r["column"]) for r in rows] == [("0", "Branch")], "file-level problems are reported on row 0"
+    missing = tmp_path / "missing-errors.csv"
+    recoup("import", "placements", "--tenant", tenant, "--client", client, "--file", str(tmp_path / "columns.csv"),
+           "--errors", str(missing), check=False)
+    reported = list(csv.DictReader(io.StringIO(missing.read_text(encoding="utf-8"))))
+    assert "client_account_number" in {r["column"] for r in reported} and {r["row"] for r in reported} == {"0"}
 
 
 def test_recall_and_audit_chain_detects_tampering(recoup, tmp_path: Path) -> None:

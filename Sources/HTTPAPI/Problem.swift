@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import OpenAPIRuntime
 import RecoupApp
+import RecoupCore
 
 /// An RFC 9457 problem document: the single error format of the API.
 struct Problem: Encodable, Sendable {
@@ -61,6 +62,9 @@ struct Problem: Encodable, Sendable {
         case .forbidden: Problem(status: .forbidden, detail: error.description)
         case let .invalid(problems): Problem(status: .badRequest, detail: error.description, errors: problems)
         case .unusableInput: Problem(status: .badRequest, detail: error.description)
+        case let .unusablePlacement(problem):
+            Problem(status: .badRequest, detail: error.description,
+                    errors: problem.rowErrors.map { FieldProblem(field: $0.column.isEmpty ? "file" : $0.column, reason: $0.reason, row: $0.row) })
         case .conflict: Problem(status: .conflict, detail: error.description)
         case .reusedIdempotencyKey: Problem(status: .unprocessableContent, detail: error.description)
         case .unavailable: Problem(status: .serviceUnavailable, detail: error.description)

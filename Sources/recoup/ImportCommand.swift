@@ -45,9 +45,10 @@ struct ImportCommand: AsyncParsableCommand {
                 outcome = try await Runtime.with(options) { runtime in
                     try await runtime.placements.importPlacement(request, chunks: FileChunks(handle: handle))
                 }
-            } catch let error as RecoupError {
-                if case .unusableInput = error { return try fail(error.description) }
-                throw error
+            } catch let RecoupError.unusablePlacement(problem) {
+                // The report holds the file-level problems on row 0, so a pipeline reading it sees why.
+                if let errors { try ErrorReport.csv(problem).write(toFile: errors, atomically: true, encoding: .utf8) }
+                return try fail(problem.description)
             }
             if let errors {
                 try ErrorReport.csv(outcome.errors).write(toFile: errors, atomically: true, encoding: .utf8)

@@ -469,6 +469,11 @@ struct APITests {
                 let errors = problem["errors"] as? [[String: Any]]
                 #expect(errors?.count == 1 && errors?.first?["field"] as? String == field && errors?.first?["reason"] as? String == reason, "\(body): \(text)")
             }
+            // A file the import cannot read at all names its file-level problems on row 0.
+            let (_, unusable, _) = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin,
+                                                          body: "a,b\n1,2\n", contentType: "text/csv")
+            let fileProblems = try #require(unusable["errors"] as? [[String: Any]])
+            #expect(fileProblems.contains { $0["field"] as? String == "client_account_number" } && fileProblems.allSatisfy { $0["row"] as? Int == 0 })
             // all-or-nothing stored no account.
             let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
             #expect((page["items"] as? [Any])?.isEmpty == true)

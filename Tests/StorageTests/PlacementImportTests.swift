@@ -134,8 +134,9 @@ struct PlacementImportTests {
             do {
                 _ = try await run(s, text)
                 Issue.record("expected the file to be refused")
-            } catch let RecoupError.unusableInput(message) {
-                #expect(message.contains(expected), "\(message)")
+            } catch let RecoupError.unusablePlacement(problem) {
+                #expect(problem.description.contains(expected), "\(problem)")
+                #expect(!problem.rowErrors.isEmpty && problem.rowErrors.allSatisfy { $0.row == 0 })
             }
             #expect(try await store.auditEvents(
                 tenantID: s.scope.tenantID, afterSequence: 0, limit: 10, subjectType: "placement", subjectID: nil,

@@ -85,7 +85,7 @@ public struct PlacementService: Sendable {
 extension PlacementService {
     /// Imports one placement file from a stream of byte chunks.
     ///
-    /// - Throws: ``RecoupError/unusableInput(_:)`` when the file cannot be read at all (encoding, quotes, missing
+    /// - Throws: ``RecoupError/unusablePlacement(_:)`` when the file cannot be read at all (encoding, quotes, missing
     ///   columns, empty file); nothing is stored then. Otherwise returns the stored report: `processed` (valid rows
     ///   stored, bad rows reported) or, in all-or-nothing mode with any bad row, `rejected` (nothing stored).
     public func importPlacement<Chunks: AsyncSequence>(_ request: PlacementRequest, chunks: Chunks) async throws
@@ -106,7 +106,7 @@ extension PlacementService {
         do {
             parser = try PlacementParser(mapping: request.mapping, strict: request.strict, context: context)
         } catch {
-            throw RecoupError.unusableInput(error.description)
+            throw RecoupError.unusablePlacement(error)
         }
 
         let (report, errors) = try await placements.importing(initial, actor: request.actor) { writer in
@@ -170,7 +170,7 @@ extension PlacementService {
         } catch {
             // Never leave a write running on the transaction that is about to roll back.
             _ = try? await writing?.value
-            if let error = error as? PlacementFileError { throw RecoupError.unusableInput(error.description) }
+            if let error = error as? PlacementFileError { throw RecoupError.unusablePlacement(error) }
             throw error
         }
         var final = initial

@@ -1,4 +1,5 @@
 import Foundation
+import RecoupCore
 
 /// One precise problem with one input field: which row (for files), which field, why.
 public struct FieldProblem: Hashable, Sendable, Codable {
@@ -19,8 +20,11 @@ public enum RecoupError: Error, Hashable, Sendable, CustomStringConvertible {
     case notFound(String)
     case forbidden(String)
     case invalid([FieldProblem])
-    /// The input cannot be processed at all (encoding, quoting, missing columns, empty file).
+    /// The input cannot be processed at all (an unreadable returns file).
     case unusableInput(String)
+    /// A placement file that cannot be processed at all (encoding, quoting, missing columns, empty file, bad
+    /// mapping): its error report is the file-level problems on row 0.
+    case unusablePlacement(PlacementFileError)
     case conflict(String)
     /// An `Idempotency-Key` already used for a different request: replaying it must not mean something else.
     case reusedIdempotencyKey(String)
@@ -34,6 +38,7 @@ public enum RecoupError: Error, Hashable, Sendable, CustomStringConvertible {
         case let .invalid(problems):
             problems.map { ($0.row.map { "row \($0), " } ?? "") + "\($0.field): \($0.reason)" }.joined(separator: "; ")
         case let .unusableInput(why): why
+        case let .unusablePlacement(problem): problem.description
         case let .conflict(why): why
         case let .reusedIdempotencyKey(key): "Idempotency-Key \(key) was used for a different request"
         case let .unavailable(why): why

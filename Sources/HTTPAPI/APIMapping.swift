@@ -161,8 +161,13 @@ enum APIMapping {
     /// The finding that decided a decision, and a sentence for it even when no finding did (a recall).
     static func deciding(_ decision: ContactDecision) -> (citation: String?, message: String) {
         let finding = decision.findings.first { $0.rule == decision.rule && ($0.verdict == .block || decision.allowed) }
-        return (finding?.citation, finding?.message
-            ?? (decision.allowed ? "no rule stands in the way" : "the account was recalled by its client; no activity"))
+        if let finding { return (finding.citation, finding.message) }
+        // Refusals no rule of the law made: the client's recall, the agency's own ceiling.
+        return switch decision.rule {
+        case _ where decision.allowed: (nil, "no rule stands in the way")
+        case ContactPressure.rule?: ("agency policy", "the agency's ceiling on attempts per consumer across all media is reached")
+        default: (nil, "the account was recalled by its client; no activity")
+        }
     }
 
     /// The 409 problem of a message or call the engine refuses now: the deciding rule, its citation, the next lawful time.

@@ -58,7 +58,7 @@ public struct APIServices: Sendable {
         templateRepository: any TemplateRepository, templateSender: TemplateSender = TemplateSender(),
         paymentRepository: any PaymentRepository, planRepository: any PlanRepository, settlementRepository: any SettlementRepository,
         remittanceRepository: any RemittanceRepository, promiseRepository: any PromiseRepository,
-        processor: (any PaymentProcessor)? = nil,
+        processor: (any PaymentProcessor)? = nil, contactPressure: ContactPressure? = nil,
         clock: any Clock,
         letterhead: @escaping @Sendable (TenantID) async throws -> CollectorDetails,
         databaseCheck: @escaping @Sendable () async -> Bool
@@ -76,7 +76,8 @@ public struct APIServices: Sendable {
         templates = TemplateService(templates: templateRepository, accounts: accounts, clock: clock, sender: templateSender)
         messages = MessageService(snapshots: snapshots, outbox: outbox, clock: clock, templates: templates, sender: templateSender)
         self.inbound = InboundTextService(inbound: inbound, snapshots: snapshots, clock: clock)
-        calls = OutboundCallService(calls: callRepository, snapshots: snapshots, transport: callTransport, urls: voiceURLs, clock: clock)
+        calls = OutboundCallService(
+            calls: callRepository, snapshots: snapshots, transport: callTransport, urls: voiceURLs, clock: clock, contactPressure: contactPressure)
         voicemails = VoicemailDrops(outbox: outbox, contacts: contactRepository, clock: clock)
         returnedMail = ReturnedMailService(outbox: outbox, contacts: contactRepository, accounts: accounts, clock: clock)
         payments = PaymentService(payments: paymentRepository, settlements: settlementRepository, accounts: accounts, processor: processor, clock: clock)

@@ -36,7 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
                 callRepository: store, callTransport: runtime.textProvider.map { VoiceProviderTransport($0) },
                 voiceURLs: runtime.settings.publicURL.map(VoiceWebhookURLs.init),
                 templateRepository: store, templateSender: runtime.templateSender, paymentRepository: store, planRepository: store, settlementRepository: store, remittanceRepository: store, promiseRepository: store,
-                processor: runtime.settings.processor, clock: runtime.clock,
+                processor: runtime.settings.processor, contactPressure: runtime.settings.contactPressure, clock: runtime.clock,
                 letterhead: runtime.letterhead,
                 databaseCheck: { (try? await store.tenants()) != nil })
             if let links = runtime.unsubscribeLinks {

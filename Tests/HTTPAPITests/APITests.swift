@@ -68,11 +68,11 @@ struct APIHarness {
     /// Runs `body` against a fresh harness and always shuts its database down.
     static func with(
         _ kind: TestDatabase, limits: APILimits = APILimits(), processor: (any PaymentProcessor)? = nil,
-        _ body: (APIHarness) async throws -> Void
+        contactPressure: ContactPressure? = nil, _ body: (APIHarness) async throws -> Void
     ) async throws {
         let opened = try await kind.open()
         do {
-            try await body(try await make(opened.database, opened.store, limits: limits, processor: processor))
+            try await body(try await make(opened.database, opened.store, limits: limits, processor: processor, contactPressure: contactPressure))
             await opened.close()
         } catch {
             await opened.close()
@@ -81,7 +81,8 @@ struct APIHarness {
     }
 
     static func make(
-        _ database: RecoupDatabase, _ store: SQLStore, limits: APILimits, processor: (any PaymentProcessor)? = nil
+        _ database: RecoupDatabase, _ store: SQLStore, limits: APILimits, processor: (any PaymentProcessor)? = nil,
+        contactPressure: ContactPressure? = nil
     ) async throws -> APIHarness {
         let clock = ManualClock(Fixture.start)
         let calls = RecordingCalls()
@@ -97,7 +98,8 @@ struct APIHarness {
             audit: AuditTrailService(audit: store, checkpointKey: nil), contactRepository: store, factRepository: store, decisionLog: store, outbox: store, inbound: store,
             callRepository: store, callTransport: calls, voiceURLs: VoiceWebhookURLs(publicURL: "https://pay.acme.test"),
             templateRepository: store, templateSender: TemplateSender(agencyPhone: "(512) 555-0199", portalURL: "https://pay.acme.test"),
-            paymentRepository: store, planRepository: store, settlementRepository: store, remittanceRepository: store, promiseRepository: store, processor: processor, clock: clock,
+            paymentRepository: store, planRepository: store, settlementRepository: store, remittanceRepository: store, promiseRepository: store, processor: processor,
+            contactPressure: contactPressure, clock: clock,
             letterhead: { tenantID in
                 // Acme has no agents' line (its IVR offers a call back); Other's IVR transfers callers to its agents.
                 tenantID == acme.id ? CollectorDetails(name: "Acme", mailingAddress: ["PO Box 1234", "Austin, TX 78701"])

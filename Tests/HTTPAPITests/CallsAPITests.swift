@@ -15,6 +15,25 @@ import Testing
 /// calls. A limited-content voicemail goes through the outbox: the dispatcher places the call with machine
 /// detection, the provider fetches the words, and reports the message left.
 struct CallsAPITests {
+    /// With the agency's ceiling at one attempt in seven days across media, an agent's second call to the consumer
+    /// that week is refused (409) with the agency's rule and when a call may go again; the law alone would allow it.
+    @Test(arguments: TestDatabase.available)
+    func anAgentsCallOverTheAgencysCeilingIsRefused(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind, contactPressure: ContactPressure(attempts: 1, days: 7)) { h in
+        try await h.app.test(.router) { client in
+            let accountID = try await client.placeForAcme([placementHeader, placementRow("CALL-P")].joined(separator: "\n"), h)
+            let body = #"{"agent_phone": "+15125550199"}"#
+            let (first, _, text) = try await client.call(.post, "/v1/accounts/\(accountID)/calls", key: h.acmeAgent, body: body)
+            #expect(first == .created, "\(text)")
+            h.clock.advance(by: 3600)
+            let (second, refusal, _) = try await client.call(.post, "/v1/accounts/\(accountID)/calls", key: h.acmeAgent, body: body)
+            #expect(second == .conflict && refusal["rule"] as? String == ContactPressure.rule && refusal["citation"] as? String == "agency policy")
+            #expect((refusal["detail"] as? String)?.contains("the agency's ceiling") == true && refusal["next_allowed_at"] as? String != nil, "\(refusal)")
+            #expect(h.calls.placed.count == 1, "the provider rang the agent once")
+        }
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func clickToCallCountsWhatConnectedAndTheAgentSaysHowItWent(_ kind: TestDatabase) async throws {
         try await APIHarness.with(kind) { h in

@@ -302,8 +302,7 @@ public struct Dispatcher: Sendable {
         if message.channel != .letter, let pressure = settings.contactPressure,
            let next = pressure.nextAllowed(after: snapshot.history, at: Instant(decidedAt))
         {
-            let reason = "agency policy: at most \(pressure.attempts) attempts in \(pressure.days) days across all media"
-            try await finish(commits, message, .retry(at: next.date, reason: reason, rule: ContactPressure.rule), at: now, into: &report, \.rescheduled)
+            try await finish(commits, message, .retry(at: next.date, reason: pressure.reason, rule: ContactPressure.rule), at: now, into: &report, \.rescheduled)
             return nil
         }
 

@@ -23,6 +23,17 @@ public struct ContactPressure: Sendable, Equatable {
         self.init(attempts: attempts, days: days)
     }
 
+    /// Why a contact waits for the ceiling, for its record.
+    public var reason: String { "agency policy: at most \(attempts) attempts in \(days) days across all media" }
+
+    /// The engine's `decision` turned into a refusal when it allowed a contact the ceiling does not (an agent's
+    /// call); nil when the ceiling lets it go as decided.
+    public func refusing(_ decision: ContactDecision, after history: [ContactEvent], at now: Instant) -> ContactDecision? {
+        guard decision.allowed, let next = nextAllowed(after: history, at: now) else { return nil }
+        return ContactDecision(allowed: false, rule: Self.rule, findings: decision.findings, nextAllowedAt: next, zone: decision.zone,
+                               ruleSetVersion: decision.ruleSetVersion)
+    }
+
     /// When another attempt may go, or nil when one may go now.
     public func nextAllowed(after history: [ContactEvent], at now: Instant) -> Instant? {
         let window = Int64(days) * 86_400

@@ -150,16 +150,20 @@ public struct OutboundCallService: Sendable {
     let urls: VoiceWebhookURLs?
     let clock: any Clock
     let engine: ComplianceEngine
+    /// The agency's ceiling on attempts per consumer across media: an agent's call over it is refused like one the
+    /// law refuses.
+    let contactPressure: ContactPressure?
 
     public init(
         calls: any CallRepository, snapshots: AccountSnapshots, transport: (any CallTransport)?, urls: VoiceWebhookURLs?, clock: any Clock,
-        engine: ComplianceEngine = ComplianceEngine()
+        contactPressure: ContactPressure? = nil, engine: ComplianceEngine = ComplianceEngine()
     ) {
         self.calls = calls
         self.snapshots = snapshots
         self.transport = transport
         self.urls = urls
         self.clock = clock
+        self.contactPressure = contactPressure
         self.engine = engine
     }
 
@@ -191,6 +195,7 @@ public struct OutboundCallService: Sendable {
         }
         let decision = engine.decide(snapshot, AccountSnapshots.proposal(.call, to: point, account: account, consumer: consumer, at: Instant(now)), on: account)
         guard decision.allowed else { return .refused(decision) }
+        if let refusal = contactPressure?.refusing(decision, after: snapshot.history, at: Instant(now)) { return .refused(refusal) }
 
         let call = AgentCall(
             tenantID: scope.tenantID, accountID: account.id, consumerID: consumer.id, destinationID: point.id, consumerNumber: number,

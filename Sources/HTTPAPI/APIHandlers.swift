@@ -346,6 +346,33 @@ struct APIHandlers: APIProtocol {
         return .created(.init(body: .json(APIMapping.client(client))))
     }
 
+    func getClientMapping(_ input: Operations.GetClientMapping.Input) async throws -> Operations.GetClientMapping.Output {
+        let principal = try RequestPrincipal.require()
+        let client = try parse(input.path.clientId, ClientID.self, "client_id")
+        guard let mapping = try await services.placements.mapping(client: client, scope: principal.scope) else {
+            throw RecoupError.notFound("a mapping for client \(client)")
+        }
+        return .ok(.init(body: .json(try APIMapping.mapping(mapping))))
+    }
+
+    func setClientMapping(_ input: Operations.SetClientMapping.Input) async throws -> Operations.SetClientMapping.Output {
+        let principal = try RequestPrincipal.require()
+        guard principal.role.canManageClients else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot change client mappings") }
+        let client = try parse(input.path.clientId, ClientID.self, "client_id")
+        guard case let .json(body) = input.body else { throw RecoupError.invalid([FieldProblem(field: "body", reason: "expected JSON")]) }
+        let json = try APIMapping.json(body)
+        try await services.placements.setMapping(json, client: client, scope: principal.scope, actor: principal.actor)
+        return .ok(.init(body: .json(body)))
+    }
+
+    func deleteClientMapping(_ input: Operations.DeleteClientMapping.Input) async throws -> Operations.DeleteClientMapping.Output {
+        let principal = try RequestPrincipal.require()
+        guard principal.role.canManageClients else { throw RecoupError.forbidden("role \(principal.role.rawValue) cannot change client mappings") }
+        let client = try parse(input.path.clientId, ClientID.self, "client_id")
+        try await services.placements.setMapping(nil, client: client, scope: principal.scope, actor: principal.actor)
+        return .noContent(.init())
+    }
+
     // MARK: API keys
 
     func listApiKeys(_ input: Operations.ListApiKeys.Input) async throws -> Operations.ListApiKeys.Output {

@@ -178,6 +178,18 @@ enum APIMapping {
             value2: .init(rule: decision.rule, citation: deciding.citation, nextAllowedAt: decision.nextAllowedAt.map { decision.zone.iso8601($0) }))
     }
 
+    /// A client's layout as the API shows it: the contract's object, read from the mapping file's JSON.
+    static func mapping(_ json: Data) throws -> Components.Schemas.PlacementMapping {
+        try JSONDecoder().decode(Components.Schemas.PlacementMapping.self, from: json)
+    }
+
+    /// The mapping file's JSON of the contract's object (keys sorted, so equal layouts have equal digests).
+    static func json(_ mapping: Components.Schemas.PlacementMapping) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(mapping)
+    }
+
     static func call(_ call: AgentCall) -> Components.Schemas.AgentCall {
         .init(
             id: call.id.lowercasedString, accountId: call.accountID.description, destinationId: call.destinationID.description,

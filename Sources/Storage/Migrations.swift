@@ -32,6 +32,7 @@ public enum RecoupMigrations {
         IndexConsumersAndOutboxByTenantAndID(),
         AddAPIKeyRevocationAndExpiry(),
         StagePlacementAccountChanges(),
+        CreateClientMappings(),
     ]
 }
 
@@ -795,5 +796,22 @@ struct StagePlacementAccountChanges: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.sqlDatabase().raw("DROP TABLE placement_account_changes").run()
+    }
+}
+
+/// Each creditor client's own placement layout (the JSON of a mapping file), which its files are read through.
+struct CreateClientMappings: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("client_mappings")
+            .field("tenant_id", .string, .required, .references("tenants", "id"))
+            .field("client_id", .string, .required, .references("clients", "id"))
+            .field("mapping", .string, .required)
+            .field("updated_at", .datetime, .required)
+            .compositeIdentifier(over: "tenant_id", "client_id")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("client_mappings").delete()
     }
 }

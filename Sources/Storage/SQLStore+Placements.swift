@@ -123,6 +123,25 @@ extension SQLStore: PlacementRepository {
             ignoredColumns: Self.decodeList(try row.decode(column: "ignored_columns", as: String.self)))
     }
 
+    public func mapping(client: ClientID, tenantID: TenantID) async throws -> Data? {
+        try await db.readSQL.select().column("mapping").from("client_mappings")
+            .where("tenant_id", .equal, tenantID.description).where("client_id", .equal, client.description).first()
+            .map { Data(try $0.decode(column: "mapping", as: String.self).utf8) }
+    }
+
+    public func setMapping(_ json: Data?, client: ClientID, tenantID: TenantID, audit: AuditEntry, at: Date) async throws {
+        try await transaction { sql in
+            try await sql.delete(from: "client_mappings")
+                .where("tenant_id", .equal, tenantID.description).where("client_id", .equal, client.description).run()
+            if let json {
+                try await sql.insert(into: "client_mappings").columns("tenant_id", "client_id", "mapping", "updated_at")
+                    .values(SQLBind(tenantID.description), SQLBind(client.description), SQLBind(String(decoding: json, as: UTF8.self)), SQLBind(at))
+                    .run()
+            }
+            try await self.append([audit], tenantID: tenantID, at: at, on: sql)
+        }
+    }
+
     public func placementErrors(_ id: PlacementID, scope: AccessScope) async throws -> [RowError]? {
         guard try await placement(id, scope: scope) != nil else { return nil }
         return try await db.readSQL.raw("""

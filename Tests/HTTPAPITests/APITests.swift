@@ -286,6 +286,58 @@ struct APITests {
         }
     }
 
+    /// A creditor whose system exports its own layout: the agency saves the client's mapping once, and every file
+    /// the client then places over the API is read through it; a bad mapping is refused whole, and the mapping is
+    /// the client's and its agency's only.
+    @Test(arguments: TestDatabase.available)
+    func aClientsOwnLayoutIsSavedOnceAndItsFilesAreReadThroughIt(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+        try await h.app.test(.router) { client in
+            let path = "/v1/clients/\(h.acmeBank)/mapping"
+            let mapping = #"""
+                {"columns": {"Acct No": "client_account_number", "Creditor": "original_creditor", "Chg Off": "itemization_date",
+                 "Bal": "balance_at_itemization", "Cur Bal": "current_balance", "First": "first_name", "Last": "last_name",
+                 "Addr": "address_line1", "City": "city", "St": "state", "Zip": "zip", "Phone": "phone1", "Phone Type": "phone1_type",
+                 "DOB": "date_of_birth"},
+                 "date_format": "MM/dd/yyyy", "amounts": "cents", "values": {"phone1_type": {"C": "cell", "H": "landline"}},
+                 "defaults": {"debt_type": "medical", "itemization_date_type": "charge_off"}}
+                """#
+            let file = "Acct No,Creditor,Chg Off,Bal,Cur Bal,First,Last,Addr,City,St,Zip,Phone,Phone Type,DOB\n"
+                + "M-1,General Hospital,06/30/2024,123456,123456,Ann,Ray,5 Pine Rd,Tulsa,OK,74103,918-555-0142,C,02/29/1984\n"
+
+            #expect(try await client.call(.get, path, key: h.acmeAdmin).0 == .notFound, "no layout yet: the Recoup format")
+            #expect(try await client.call(.put, path, key: h.acmeAgent, body: mapping).0 == .forbidden)
+            let (saved, _, text) = try await client.call(.put, path, key: h.acmeAdmin, body: mapping)
+            #expect(saved == .ok, "\(text)")
+            let (read, stored, _) = try await client.call(.get, path, key: h.bankKey)
+            #expect(read == .ok && stored["date_format"] as? String == "MM/dd/yyyy" && (stored["columns"] as? [String: String])?["Acct No"] == "client_account_number")
+            #expect(try await client.call(.get, "/v1/clients/\(h.acmeClinic)/mapping", key: h.bankKey).0 == .notFound, "a client sees its own only")
+            #expect(try await client.call(.get, path, key: h.otherAdmin).0 == .notFound, "another agency's client is not found")
+
+            let (placed, summary, placedText) = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin,
+                                                                       body: file, contentType: "text/csv")
+            #expect(placed == .created && summary["imported"] as? Int == 1 && summary["rejected"] as? Int == 0, "\(placedText)")
+            let (_, page, _) = try await client.call(.get, "/v1/accounts?client_account_number=M-1", key: h.acmeAdmin)
+            #expect((page["items"] as? [[String: Any]])?.first?["debt_type"] as? String == "medical")
+
+            let (bad, problem, _) = try await client.call(.put, path, key: h.acmeAdmin, body: #"{"columns": {"X": "nope"}, "date_format": "QQ"}"#)
+            let reasons = (problem["errors"] as? [[String: Any]])?.compactMap { $0["reason"] as? String }.joined(separator: " ") ?? ""
+            #expect(bad == .badRequest && reasons.contains("unknown Recoup columns in columns: nope") && reasons.contains("date_format"), "\(problem)")
+            #expect(try await client.call(.put, path, key: h.acmeAdmin, body: #"{"colour": "red"}"#).0 == .badRequest)
+            #expect(try await client.call(.get, path, key: h.acmeAdmin).1["date_format"] as? String == "MM/dd/yyyy", "a refused layout changes nothing")
+
+            #expect(try await client.call(.delete, path, key: h.acmeAdmin).0 == .noContent)
+            #expect(try await client.call(.get, path, key: h.acmeAdmin).0 == .notFound)
+            let (refused, _, _) = try await client.call(.post, "/v1/placements?client_id=\(h.acmeBank)", key: h.acmeAdmin, body: file, contentType: "text/csv")
+            #expect(refused == .badRequest, "without its layout the client's file lacks the Recoup columns")
+
+            let (_, audit, _) = try await client.call(.get, "/v1/audit-events?subject_type=client&subject_id=\(h.acmeBank)", key: h.acmeAdmin)
+            let actions = (audit["items"] as? [[String: Any]])?.compactMap { $0["action"] as? String } ?? []
+            #expect(actions.filter { $0.hasPrefix("client.mapping") } == ["client.mapping_changed", "client.mapping_removed"], "\(actions)")
+        }
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func anotherTenantsIdsAnswer404OnEveryEndpoint(_ kind: TestDatabase) async throws {
         try await APIHarness.with(kind) { h in

@@ -114,6 +114,10 @@ public protocol PlacementRepository: Sendable {
     func placement(_ id: PlacementID, scope: AccessScope) async throws -> PlacementReport?
     /// The row errors of a placement in file order, or nil when the placement is not in scope.
     func placementErrors(_ id: PlacementID, scope: AccessScope) async throws -> [RowError]?
+    /// A client's stored placement layout (the mapping's JSON as it was saved), nil when it has none.
+    func mapping(client: ClientID, tenantID: TenantID) async throws -> Data?
+    /// Replaces (or, with nil, removes) a client's placement layout, with its audit event, in one transaction.
+    func setMapping(_ json: Data?, client: ClientID, tenantID: TenantID, audit: AuditEntry, at: Date) async throws
 }
 
 /// Thrown inside an all-or-nothing import to roll everything back and keep only the report.

@@ -74,6 +74,51 @@ public struct PlacementService: Sendable {
         return report
     }
 
+    // MARK: Client layouts
+
+    /// The JSON of the client's stored layout, which its files are read through unless a caller names another;
+    /// nil when it sends files in the Recoup format.
+    public func mapping(client: ClientID, scope: AccessScope) async throws -> Data? {
+        try await requireClient(client, scope)
+        return try await placements.mapping(client: client, tenantID: scope.tenantID)
+    }
+
+    /// Saves a client's layout (the JSON of a mapping file) once it is checked whole; nil removes it. The audit
+    /// event carries the digests of the layouts before and after.
+    public func setMapping(_ json: Data?, client: ClientID, scope: AccessScope, actor: String) async throws {
+        try await requireClient(client, scope)
+        if let json {
+            do {
+                _ = try Self.decode(json).validated()
+            } catch let error as PlacementFileError {
+                throw RecoupError.invalid(error.rowErrors.map { FieldProblem(field: $0.column.isEmpty ? "mapping" : $0.column, reason: $0.reason) })
+            }
+        }
+        let before = try await placements.mapping(client: client, tenantID: scope.tenantID)
+        let audit = AuditEntry(
+            actor: actor, action: json == nil ? "client.mapping_removed" : "client.mapping_changed", subjectType: "client",
+            subjectID: client.description, beforeDigest: before.map(Self.digest), afterDigest: json.map(Self.digest))
+        try await placements.setMapping(json, client: client, tenantID: scope.tenantID, audit: audit, at: clock.now())
+    }
+
+    private func requireClient(_ client: ClientID, _ scope: AccessScope) async throws {
+        guard scope.clientID == nil || scope.clientID == client, try await directory.client(client, scope: scope) != nil else {
+            throw RecoupError.notFound("client \(client)")
+        }
+    }
+
+    static func decode(_ json: Data) throws -> PlacementMapping {
+        do {
+            return try JSONDecoder().decode(PlacementMapping.self, from: json)
+        } catch let DecodingError.dataCorrupted(context) {
+            throw PlacementFileError.invalidMapping(context.debugDescription)
+        } catch {
+            throw PlacementFileError.invalidMapping("not a mapping: \(error)")
+        }
+    }
+
+    static func digest(_ json: Data) -> String { Data(SHA256.hash(data: json)).hexString }
+
     public func errors(_ id: PlacementID, scope: AccessScope) async throws -> [RowError] {
         guard let errors = try await placements.placementErrors(id, scope: scope) else {
             throw RecoupError.notFound("placement \(id)")
@@ -91,9 +136,11 @@ extension PlacementService {
     public func importPlacement<Chunks: AsyncSequence>(_ request: PlacementRequest, chunks: Chunks) async throws
         -> PlacementOutcome where Chunks.Element == [UInt8], Chunks: Sendable
     {
-        guard request.scope.clientID == nil || request.scope.clientID == request.clientID,
-              try await directory.client(request.clientID, scope: request.scope) != nil
-        else { throw RecoupError.notFound("client \(request.clientID)") }
+        try await requireClient(request.clientID, request.scope)
+        var mapping = request.mapping
+        if mapping == nil, let stored = try await placements.mapping(client: request.clientID, tenantID: request.scope.tenantID) {
+            do { mapping = try Self.decode(stored) } catch let error as PlacementFileError { throw RecoupError.unusablePlacement(error) }
+        }
         let now = clock.now()
         let placement = Placement(
             tenantID: request.scope.tenantID, clientID: request.clientID, fileName: request.fileName,
@@ -104,7 +151,7 @@ extension PlacementService {
         let initial = PlacementReport(placement: placement, mode: request.mode, outcome: .processed, ignoredColumns: [])
         let parser: PlacementParser
         do {
-            parser = try PlacementParser(mapping: request.mapping, strict: request.strict, context: context)
+            parser = try PlacementParser(mapping: mapping, strict: request.strict, context: context)
         } catch {
             throw RecoupError.unusablePlacement(error)
         }

@@ -76,6 +76,32 @@ def test_an_address_guessing_keys_is_locked_out_and_a_forged_forwarded_for_does_
     assert "RECOUP_API_LOCKOUT must be N/S or off" in refused.stderr and "RECOUP_API_KEY_RATE must be R, R/BURST or off" in refused.stderr
 
 
+def test_keys_from_the_environment_are_used_and_checked(recoup, recoup_bin: Path, tmp_path: Path) -> None:
+    """RECOUP_MASTER_KEY and RECOUP_AUDIT_KEY replace the generated key file; a malformed one stops every command with
+    the variable's name; --data-dir wins over RECOUP_DATA_DIR."""
+    import base64
+    import subprocess
+
+    data = tmp_path / "flag-data"
+    env = dict(recoup.env, RECOUP_MASTER_KEY=base64.b64encode(bytes(range(32))).decode(),
+               RECOUP_AUDIT_KEY=base64.b64encode(bytes(range(32, 64))).decode())
+
+    def run(*args: str, environment: dict[str, str] = env) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(recoup_bin), *args, "--data-dir", str(data)], env=environment, capture_output=True, text=True, timeout=120)
+
+    tenant = run("tenant", "create", "--name", "Env Keys").stdout.strip()
+    assert len(tenant) == 36
+    assert (data / "recoup.sqlite").exists() and not (data / "master.key").exists(), "the environment's key, no file"
+    assert not Path(recoup.env["RECOUP_DATA_DIR"], "recoup.sqlite").exists(), "--data-dir wins over RECOUP_DATA_DIR"
+    assert json.loads(run("audit", "verify", "--json").stdout)["intact"] is True
+    other_audit_key = dict(env, RECOUP_AUDIT_KEY=base64.b64encode(bytes(32)).decode())
+    forged = run("audit", "verify", "--json", environment=other_audit_key)
+    assert forged.returncode == 1, "checkpoints signed with another audit key do not verify"
+    for variable in ("RECOUP_MASTER_KEY", "RECOUP_AUDIT_KEY"):
+        broken = run("tenant", "create", "--name", "X", environment=dict(env, **{variable: "c2hvcnQ="}))
+        assert broken.returncode != 0 and f"{variable} must be 32 bytes, base64-encoded" in broken.stderr, broken.stderr
+
+
 def test_demo_adds_portfolios_to_the_one_demo_tenant(recoup) -> None:
     first = json.loads(recoup("demo", "--accounts", "30", "--seed", "1", "--json").stdout)
     assert first["imported"] == 30 and first["unchanged"] == 0

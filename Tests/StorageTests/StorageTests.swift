@@ -164,6 +164,45 @@ struct StorageTests {
         }
     }
 
+    /// Every table but the migrations' own carries `tenant_id`, so every query can name the tenant; and an API key
+    /// is stored as the SHA-256 of its secret, never the secret.
+    @Test(arguments: TestDatabase.available)
+    func everyTableCarriesItsTenantAndKeysAreStoredOnlyAsHashes(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { database, store in
+            let sql = database.sqlDatabase
+            let columns: [(table: String, column: String)]
+            if database.location.isSQLite {
+                var found: [(String, String)] = []
+                for row in try await sql.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() {
+                    let table = try row.decode(column: "name", as: String.self)
+                    for info in try await sql.raw("SELECT name FROM pragma_table_info(\(bind: table))").all() {
+                        found.append((table, try info.decode(column: "name", as: String.self)))
+                    }
+                }
+                columns = found
+            } else {
+                columns = try await sql.raw("""
+                    SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()
+                    """).all().map { (try $0.decode(column: "table_name", as: String.self), try $0.decode(column: "column_name", as: String.self)) }
+            }
+            let tables = Set(columns.map(\.table))
+            #expect(tables.count > 30, "\(tables.sorted())")
+            let withoutTenant = tables.filter { table in !columns.contains { $0.table == table && $0.column == "tenant_id" } }
+            #expect(withoutTenant == ["_fluent_migrations"], "\(withoutTenant.sorted())")
+
+            let acme = try await agency(store)
+            let (key, secret) = try await DirectoryService(directory: store, clock: ManualClock(Fixture.start))
+                .createAPIKey(tenantID: acme.tenant.id, role: .admin, clientID: nil, actor: "test")
+            let row = try #require(try await sql.raw("SELECT * FROM api_keys WHERE id = \(bind: key.id.description)").first())
+            let stored = try row.decode(column: "secret_hash", as: String.self)
+            #expect(stored == APIKeyRecord.hash(secret: secret) && stored.count == 64 && !stored.contains(secret.dropFirst(3)))
+            for column in row.allColumns {
+                let text = (try? row.decode(column: column, as: String?.self)) ?? nil
+                #expect(text.map { !$0.contains(secret.dropFirst(3)) } ?? true, "\(column) holds the secret")
+            }
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func tenantsAndClientsNeverSeeEachOthersAccounts(_ kind: TestDatabase) async throws {
         try await withStore(kind) { _, store in

@@ -51,6 +51,23 @@ def get(base: str, path: str, secret: str | None, headers: dict[str, str] | None
         return error.code, dict(error.headers), error.read().decode()
 
 
+def test_a_key_rotated_from_the_command_line_hands_over_to_its_successor(recoup, recoup_bin: Path) -> None:
+    tenant, _ = ids(recoup)
+    old = json.loads(recoup("apikey", "create", "--tenant", tenant, "--role", "manager", "--json").stdout)
+    with serving(recoup_bin, recoup.env) as server:
+        assert get(server.base, "/v1/accounts", old["key"])[0] == 200
+        rotated = json.loads(recoup("apikey", "rotate", "--tenant", tenant, "--key", old["id"], "--grace-hours", "0", "--json").stdout)
+        assert rotated["role"] == "manager" and rotated["id"] != old["id"] and rotated["key"] != old["key"]
+        status, _, body = get(server.base, "/v1/accounts", old["key"])
+        assert status == 401 and "expired" in body, "no grace: the old key stops at once"
+        assert get(server.base, "/v1/accounts", rotated["key"])[0] == 200
+    listed = {k["id"]: k for k in json.loads(recoup("apikey", "list", "--tenant", tenant, "--json").stdout)["items"]}
+    assert listed[old["id"]]["last_used_at"] is not None and listed[old["id"]]["expires_at"] == rotated["old_key"]["expires_at"]
+    assert "last used" in recoup("apikey", "list", "--tenant", tenant).stdout
+    again = recoup("apikey", "rotate", "--tenant", tenant, "--key", old["id"], check=False)
+    assert again.returncode != 0 and "not found" in again.stderr + again.stdout
+
+
 def test_an_address_guessing_keys_is_locked_out_and_a_forged_forwarded_for_does_not_help(recoup, recoup_bin: Path) -> None:
     tenant, _ = ids(recoup)
     secret = json.loads(recoup("apikey", "create", "--tenant", tenant, "--role", "agent", "--json").stdout)["key"]

@@ -93,7 +93,7 @@ enum APIMapping {
         }
         return .init(
             id: key.id.description, role: role, clientId: key.clientID?.description, createdAt: key.createdAt, revokedAt: key.revokedAt,
-            expiresAt: key.expiresAt)
+            expiresAt: key.expiresAt, lastUsedAt: key.lastUsedAt)
     }
 
     static func placement(_ report: PlacementReport) -> Components.Schemas.PlacementSummary {

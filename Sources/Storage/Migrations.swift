@@ -33,6 +33,7 @@ public enum RecoupMigrations {
         AddAPIKeyRevocationAndExpiry(),
         StagePlacementAccountChanges(),
         CreateClientMappings(),
+        AddAPIKeyLastUse(),
     ]
 }
 
@@ -813,5 +814,16 @@ struct CreateClientMappings: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema("client_mappings").delete()
+    }
+}
+
+/// When each API key last authenticated a request, to the minute: dormant keys show in the listings.
+struct AddAPIKeyLastUse: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("api_keys").field("last_used_at", .datetime).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("api_keys").deleteField("last_used_at").update()
     }
 }

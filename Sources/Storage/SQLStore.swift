@@ -253,6 +253,31 @@ extension SQLStore: DirectoryRepository {
         }
     }
 
+    public func rotateAPIKey(_ id: APIKeyID, tenantID: TenantID, to new: APIKeyRecord, expiresAt: Date, audit: [AuditEntry]) async throws -> Bool {
+        try await transaction { sql in
+            let moved = try await sql.raw("""
+                UPDATE api_keys SET expires_at = CASE WHEN expires_at IS NOT NULL AND expires_at < \(bind: expiresAt) THEN expires_at
+                                                      ELSE \(bind: expiresAt) END
+                WHERE id = \(bind: id.description) AND tenant_id = \(bind: tenantID.description) AND revoked_at IS NULL
+                  AND (expires_at IS NULL OR expires_at > \(bind: new.createdAt))
+                RETURNING id
+                """).first()
+            guard moved != nil else { return false }
+            try await sql.insert(into: "api_keys")
+                .columns("id", "tenant_id", "role", "client_id", "secret_hash", "created_at", "expires_at")
+                .values(
+                    SQLBind(new.id.description), SQLBind(new.tenantID.description), SQLBind(new.role.rawValue),
+                    SQLBind(new.clientID?.description), SQLBind(new.secretHash), SQLBind(new.createdAt), SQLBind(new.expiresAt))
+                .run()
+            try await self.append(audit, tenantID: tenantID, at: new.createdAt, on: sql)
+            return true
+        }
+    }
+
+    public func noteUse(of id: APIKeyID, at: Date) async throws {
+        try await db.sql.update("api_keys").set("last_used_at", to: SQLBind(at)).where("id", .equal, id.description).run()
+    }
+
     static func apiKey(_ row: any SQLRow) throws -> APIKeyRecord {
         guard let id = APIKeyID(try row.decode(column: "id", as: String.self)),
               let tenant = TenantID(try row.decode(column: "tenant_id", as: String.self)),
@@ -261,6 +286,7 @@ extension SQLStore: DirectoryRepository {
         return APIKeyRecord(
             id: id, tenantID: tenant, role: role, clientID: try row.decode(column: "client_id", as: String?.self).flatMap { ClientID($0) },
             secretHash: try row.decode(column: "secret_hash", as: String.self), createdAt: try row.decode(column: "created_at", as: Date.self),
-            revokedAt: try row.decode(column: "revoked_at", as: Date?.self), expiresAt: try row.decode(column: "expires_at", as: Date?.self))
+            revokedAt: try row.decode(column: "revoked_at", as: Date?.self), expiresAt: try row.decode(column: "expires_at", as: Date?.self),
+            lastUsedAt: try row.decode(column: "last_used_at", as: Date?.self))
     }
 }

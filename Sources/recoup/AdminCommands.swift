@@ -76,7 +76,7 @@ struct ClientCommand: AsyncParsableCommand {
 
 struct APIKeyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "apikey", abstract: "Manage API keys.", subcommands: [Create.self, List.self, Revoke.self])
+        commandName: "apikey", abstract: "Manage API keys.", subcommands: [Create.self, List.self, Revoke.self, Rotate.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an API key and print its secret once.")
@@ -122,6 +122,7 @@ struct APIKeyCommand: AsyncParsableCommand {
                     text: keys.map { key in
                         ["\(key.id)", key.role.rawValue, key.clientID.map { "client \($0)" } ?? "", "created \(APIKeyCommand.instant(key.createdAt))",
                          key.expiresAt.map { "expires \(APIKeyCommand.instant($0))" } ?? "",
+                         key.lastUsedAt.map { "last used \(APIKeyCommand.instant($0))" } ?? "never used",
                          key.revokedAt.map { "revoked \(APIKeyCommand.instant($0))" } ?? "active"].filter { !$0.isEmpty }.joined(separator: "  ")
                     }.joined(separator: "\n"),
                     json: ["items": keys.map(APIKeyCommand.json)])
@@ -146,11 +147,37 @@ struct APIKeyCommand: AsyncParsableCommand {
         }
     }
 
+    struct Rotate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replace an API key: print a new secret with the same role, and let the old key work for the grace period only.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Tenant id.") var tenant: String
+        @Option(help: "The key's id (from `apikey list`).") var key: String
+        @Option(help: "Hours the old key keeps working while its caller moves to the new one (0: it stops now).") var graceHours = 24
+
+        func validate() throws {
+            if graceHours < 0 { throw ValidationError("--grace-hours must be 0 or more, got \(graceHours)") }
+        }
+
+        func run() async throws {
+            let tenantID = try parseID(tenant, TenantID.self, "--tenant")
+            let keyID = try parseID(key, APIKeyID.self, "--key")
+            try await Runtime.with(options) { runtime in
+                let (old, new, secret) = try await runtime.directory.rotateAPIKey(
+                    keyID, tenantID: tenantID, grace: TimeInterval(graceHours) * 3600, actor: cliActor)
+                var json = APIKeyCommand.json(new)
+                json["key"] = secret
+                json["old_key"] = APIKeyCommand.json(old)
+                Output.emit(options, text: secret, json: json)
+            }
+        }
+    }
+
     /// A key as `--json` prints it: everything but the secret's hash.
     static func json(_ key: APIKeyRecord) -> [String: Any] {
         ["id": key.id.description, "role": key.role.rawValue, "client_id": key.clientID?.description ?? NSNull(),
          "created_at": instant(key.createdAt), "revoked_at": key.revokedAt.map(instant) ?? NSNull(),
-         "expires_at": key.expiresAt.map(instant) ?? NSNull()]
+         "expires_at": key.expiresAt.map(instant) ?? NSNull(), "last_used_at": key.lastUsedAt.map(instant) ?? NSNull()]
     }
 
     static func instant(_ date: Date) -> String { date.formatted(.iso8601) }

@@ -486,6 +486,38 @@ struct APITests {
         }
     }
 
+    /// A key's last use shows in the listing, kept to the minute (one write a minute at most, off the request's path).
+    @Test(arguments: TestDatabase.available)
+    func aKeysLastUseIsListedToTheMinute(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+        try await h.app.test(.router) { client in
+            func agentLastUse() async throws -> String? {
+                let (_, page, _) = try await client.call(.get, "/v1/api-keys", key: h.acmeAdmin)
+                return (page["items"] as? [[String: Any]])?.first { $0["role"] as? String == "agent" }?["last_used_at"] as? String
+            }
+            func eventually(_ expected: String) async throws -> String? {
+                for _ in 0..<100 {
+                    if let seen = try await agentLastUse(), seen == expected { return seen }
+                    try await Task.sleep(nanoseconds: 20_000_000)
+                }
+                return try await agentLastUse()
+            }
+            #expect(try await agentLastUse() == nil, "never used")
+            let first = h.clock.now()
+            #expect(try await client.call(.get, "/v1/accounts", key: h.acmeAgent).0 == .ok)
+            #expect(try await eventually(first.formatted(.iso8601)) == first.formatted(.iso8601))
+            h.clock.advance(by: 30)
+            _ = try await client.call(.get, "/v1/accounts", key: h.acmeAgent)
+            try await Task.sleep(nanoseconds: 200_000_000)
+            #expect(try await agentLastUse() == first.formatted(.iso8601), "within the minute: not written again")
+            h.clock.advance(by: 31)
+            _ = try await client.call(.get, "/v1/accounts", key: h.acmeAgent)
+            let later = h.clock.now().formatted(.iso8601)
+            #expect(try await eventually(later) == later)
+        }
+        }
+    }
+
     @Test func badInputIsA4xxProblemNeverA500() async throws {
         try await APIHarness.with(.sqlite, limits: APILimits(jsonBodyBytes: 1024, placementFileBytes: 4096)) { h in
         try await h.app.test(.router) { client in

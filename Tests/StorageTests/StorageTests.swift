@@ -203,6 +203,49 @@ struct StorageTests {
         }
     }
 
+    /// Rotating a key: the new secret works at once with the same role and client, the old one until the grace
+    /// runs out (or its own earlier expiry), and both keys are named in the audit trail; a key that no longer works
+    /// cannot be rotated.
+    @Test(arguments: TestDatabase.available)
+    func aRotatedKeyWorksUntilItsGraceRunsOutAndItsSuccessorAtOnce(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
+            let acme = try await agency(store)
+            let clock = ManualClock(Fixture.start)
+            let directory = DirectoryService(directory: store, clock: clock)
+            let (key, secret) = try await directory.createAPIKey(tenantID: acme.tenant.id, role: .client, clientID: acme.client.id, actor: "t")
+            let (old, new, newSecret) = try await directory.rotateAPIKey(key.id, tenantID: acme.tenant.id, grace: 3600, actor: "admin")
+            #expect(new.role == .client && new.clientID == acme.client.id && new.id != key.id && newSecret != secret)
+            #expect(old.expiresAt == Fixture.start + 3600)
+            guard case let .authenticated(principal) = try await directory.authenticate(secret: newSecret) else {
+                Issue.record("the new key works at once"); return
+            }
+            #expect(principal.scope.clientID == acme.client.id)
+            clock.advance(by: 3599)
+            #expect(try await directory.authenticate(secret: secret) == .authenticated(key.principal), "the old key works through its grace")
+            clock.advance(by: 1)
+            guard case .expired = try await directory.authenticate(secret: secret) else { Issue.record("then it expires"); return }
+            await #expect(throws: RecoupError.self, "an expired key is not rotated") {
+                try await directory.rotateAPIKey(key.id, tenantID: acme.tenant.id, grace: 3600, actor: "admin")
+            }
+
+            // A key already due to expire in ten minutes keeps that expiry whatever the grace; its successor inherits it.
+            let soon = clock.now() + 600
+            let (short, _) = try await directory.createAPIKey(tenantID: acme.tenant.id, role: .agent, clientID: nil, expiresAt: soon, actor: "t")
+            let rotated = try await directory.rotateAPIKey(short.id, tenantID: acme.tenant.id, grace: 86_400, actor: "admin")
+            #expect(rotated.old.expiresAt == soon && rotated.new.expiresAt == soon)
+            let stored = try await store.apiKeys(tenantID: acme.tenant.id).first { $0.id == short.id }
+            #expect(stored?.expiresAt == soon)
+
+            let events = try await store.auditEvents(tenantID: acme.tenant.id, afterSequence: 0, limit: 100, subjectType: "apikey",
+                                                     subjectID: nil, action: "apikey.rotated")
+            #expect(events.map(\.subjectID) == [key.id.description, short.id.description])
+            #expect(events.first?.details["new_key_id"] == new.id.description && events.first?.actor == "admin")
+            let created = try await store.auditEvents(tenantID: acme.tenant.id, afterSequence: 0, limit: 100, subjectType: "apikey",
+                                                      subjectID: new.id.description, action: "apikey.created")
+            #expect(created.first?.details["rotated_from"] == key.id.description)
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func tenantsAndClientsNeverSeeEachOthersAccounts(_ kind: TestDatabase) async throws {
         try await withStore(kind) { _, store in

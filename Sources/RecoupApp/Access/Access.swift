@@ -63,11 +63,13 @@ public struct APIKeyRecord: Hashable, Sendable {
     public let createdAt: Date
     public var revokedAt: Date?
     /// The instant the key stops working by itself (a contractor's end date, a client's contract); none: until revoked.
-    public let expiresAt: Date?
+    public var expiresAt: Date?
+    /// When the key last authenticated a request, to the minute (nil: never): a key nobody uses is one to revoke.
+    public var lastUsedAt: Date?
 
     public init(
         id: APIKeyID, tenantID: TenantID, role: Role, clientID: ClientID?, secretHash: String, createdAt: Date, revokedAt: Date? = nil,
-        expiresAt: Date? = nil
+        expiresAt: Date? = nil, lastUsedAt: Date? = nil
     ) {
         self.id = id
         self.tenantID = tenantID
@@ -77,6 +79,7 @@ public struct APIKeyRecord: Hashable, Sendable {
         self.createdAt = createdAt
         self.revokedAt = revokedAt
         self.expiresAt = expiresAt
+        self.lastUsedAt = lastUsedAt
     }
 
     public var principal: Principal {

@@ -16,6 +16,12 @@ public protocol DirectoryRepository: Sendable {
     /// Marks the tenant's key revoked at `at` and writes `audit`, in one transaction; false when the tenant has no
     /// such key or it was already revoked (nothing written then).
     func revokeAPIKey(_ id: APIKeyID, tenantID: TenantID, at: Date, audit: AuditEntry) async throws -> Bool
+    /// Stores `new` and moves the tenant's key `id` to expire at `expiresAt` (never later than it already would),
+    /// with the audit events, in one transaction; false when the tenant has no such key still working (nothing
+    /// written then).
+    func rotateAPIKey(_ id: APIKeyID, tenantID: TenantID, to new: APIKeyRecord, expiresAt: Date, audit: [AuditEntry]) async throws -> Bool
+    /// Notes that the key authenticated a request at `at`.
+    func noteUse(of id: APIKeyID, at: Date) async throws
 }
 
 /// Filters for listing accounts; every field narrows the result.

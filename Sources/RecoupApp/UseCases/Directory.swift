@@ -100,6 +100,38 @@ public struct DirectoryService: Sendable {
         return try await directory.apiKeys(tenantID: tenantID).first { $0.id == id } ?? key
     }
 
+    /// Replaces a key without cutting its caller off: a new key with the same role and client (and the old one's
+    /// expiry, if it had one still ahead) is created, and the old one keeps working for `grace` more, then
+    /// expires (sooner if it was to expire sooner). The caller moves to the new secret within the grace; `apikey.rotated`
+    /// names both keys. A revoked or expired key is not found: there is nothing to rotate.
+    public func rotateAPIKey(_ id: APIKeyID, tenantID: TenantID, grace: TimeInterval, actor: String) async throws
+        -> (old: APIKeyRecord, new: APIKeyRecord, secret: String)
+    {
+        let now = clock.now()
+        guard grace >= 0,
+              var old = try await directory.apiKeys(tenantID: tenantID).first(where: { $0.id == id }),
+              old.revokedAt == nil, old.expiresAt.map({ $0 > now }) ?? true
+        else { throw RecoupError.notFound("working API key \(id)") }
+        let secret = APIKeyRecord.newSecret()
+        let new = APIKeyRecord(
+            id: APIKeyID(), tenantID: tenantID, role: old.role, clientID: old.clientID, secretHash: APIKeyRecord.hash(secret: secret),
+            createdAt: now, expiresAt: old.expiresAt)
+        let oldExpiry = min(old.expiresAt ?? .distantFuture, now + grace)
+        var created = ["role": new.role.rawValue, "rotated_from": id.description]
+        if let clientID = new.clientID { created["client_id"] = clientID.description }
+        if let expiresAt = new.expiresAt { created["expires_at"] = expiresAt.formatted(.iso8601) }
+        let audit = [
+            AuditEntry(actor: actor, action: "apikey.created", subjectType: "apikey", subjectID: new.id.description, details: created),
+            AuditEntry(actor: actor, action: "apikey.rotated", subjectType: "apikey", subjectID: id.description,
+                       details: ["new_key_id": new.id.description, "old_key_expires_at": oldExpiry.formatted(.iso8601)]),
+        ]
+        guard try await directory.rotateAPIKey(id, tenantID: tenantID, to: new, expiresAt: oldExpiry, audit: audit) else {
+            throw RecoupError.notFound("working API key \(id)")
+        }
+        old.expiresAt = oldExpiry
+        return (old, new, secret)
+    }
+
     /// What a presented bearer secret turned out to be.
     public enum Authentication: Equatable, Sendable {
         case authenticated(Principal)
@@ -116,9 +148,18 @@ public struct DirectoryService: Sendable {
               let key = try await directory.apiKey(secretHash: APIKeyRecord.hash(secret: secret))
         else { return .unknown }
         if key.revokedAt != nil { return .revoked(key) }
-        if let expiresAt = key.expiresAt, expiresAt <= clock.now() { return .expired(key) }
+        let now = clock.now()
+        if let expiresAt = key.expiresAt, expiresAt <= now { return .expired(key) }
+        if key.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.useResolution }) ?? true {
+            // Advisory, so never in the request's way: a busy writer (a long import on SQLite) must not hold it.
+            let directory = directory, id = key.id
+            Task { try? await directory.noteUse(of: id, at: now) }
+        }
         return .authenticated(key.principal)
     }
+
+    /// How finely a key's last use is kept: one write a minute per key at most, whatever its request rate.
+    static let useResolution: TimeInterval = 60
 
     static func validName(_ name: String) throws -> String {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)

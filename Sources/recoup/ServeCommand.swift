@@ -30,8 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             if demo { try await DemoSetup.ensureDemoTenant(runtime, accounts: 500, seed: 42, port: port) }
             let store = runtime.store
+            let directory = DirectoryService(directory: store, clock: runtime.clock, uses: APIKeyUses())
             var services = APIServices(
-                directory: runtime.directory, accounts: runtime.accounts, placements: runtime.placements,
+                directory: directory, accounts: runtime.accounts, placements: runtime.placements,
                 audit: runtime.audit, contactRepository: store, factRepository: store, decisionLog: store, outbox: store, inbound: store,
                 callRepository: store, callTransport: runtime.textProvider.map { VoiceProviderTransport($0) },
                 voiceURLs: runtime.settings.publicURL.map(VoiceWebhookURLs.init),
@@ -53,7 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
                 router: router, configuration: .init(address: .hostname(host, port: port), serverName: "Recoup"),
                 logger: logger)
             logger.info("Recoup serving http://\(host):\(port) on \(runtime.settings.database)")
-            var running: [any Service] = [app]
+            // Shut down in reverse order: the key uses are written last, after the server stopped taking requests.
+            var running: [any Service] = [KeyUseWriter(directory: directory, logger: logger), app]
             let relay = try runtime.settings.smtpURL.map { url in
                 guard let relay = SMTPTransport.Configuration(url: url) else {
                     throw ValidationError("RECOUP_SMTP_URL must be smtp://[user:password@]host[:port]")
@@ -74,6 +76,19 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             await runtime.close()
             throw error
+        }
+    }
+}
+
+/// Writes the API keys' last uses every half minute, and once more when the server stops, before the database closes.
+struct KeyUseWriter: Service {
+    let directory: DirectoryService
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(nanoseconds: 30_000_000_000) }
+            do { try await directory.writeKeyUses() } catch { logger.warning("API key uses not written: \(error)") }
         }
     }
 }

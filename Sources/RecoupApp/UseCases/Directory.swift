@@ -5,10 +5,18 @@ import RecoupCore
 public struct DirectoryService: Sendable {
     let directory: any DirectoryRepository
     let clock: any Clock
+    /// Where authenticated keys' uses are gathered for their `last_used_at`; none: not kept.
+    let uses: APIKeyUses?
 
-    public init(directory: any DirectoryRepository, clock: any Clock) {
+    public init(directory: any DirectoryRepository, clock: any Clock, uses: APIKeyUses? = nil) {
         self.directory = directory
         self.clock = clock
+        self.uses = uses
+    }
+
+    /// Writes the key uses gathered since the last call (a server calls it on a timer and when it stops).
+    public func writeKeyUses() async throws {
+        try await uses?.write(to: directory)
     }
 
     public func createTenant(name: String, actor: String) async throws -> Tenant {
@@ -150,16 +158,9 @@ public struct DirectoryService: Sendable {
         if key.revokedAt != nil { return .revoked(key) }
         let now = clock.now()
         if let expiresAt = key.expiresAt, expiresAt <= now { return .expired(key) }
-        if key.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.useResolution }) ?? true {
-            // Advisory, so never in the request's way: a busy writer (a long import on SQLite) must not hold it.
-            let directory = directory, id = key.id
-            Task { try? await directory.noteUse(of: id, at: now) }
-        }
+        await uses?.note(key, at: now)
         return .authenticated(key.principal)
     }
-
-    /// How finely a key's last use is kept: one write a minute per key at most, whatever its request rate.
-    static let useResolution: TimeInterval = 60
 
     static func validName(_ name: String) throws -> String {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -168,5 +169,35 @@ public struct DirectoryService: Sendable {
             throw RecoupError.invalid([FieldProblem(field: "name", reason: "at most 200 characters")])
         }
         return trimmed
+    }
+}
+
+/// Authenticated keys' last uses, gathered in memory and written now and then, so authentication never waits for
+/// the database's writer (a long import holds it on SQLite). Kept to the minute: a key whose stored last use is
+/// less than a minute old is not noted again.
+public actor APIKeyUses {
+    private var pending: [APIKeyID: Date] = [:]
+    /// How finely a key's last use is kept.
+    static let resolution: TimeInterval = 60
+
+    public init() {}
+
+    func note(_ key: APIKeyRecord, at now: Date) {
+        guard key.lastUsedAt.map({ now.timeIntervalSince($0) >= Self.resolution }) ?? true else { return }
+        pending[key.id] = max(pending[key.id] ?? now, now)
+    }
+
+    /// Writes what was noted since the last write; what fails to write is noted again for the next one.
+    func write(to directory: any DirectoryRepository) async throws {
+        let batch = pending
+        pending = [:]
+        for (id, at) in batch.sorted(by: { $0.value < $1.value }) {
+            do {
+                try await directory.noteUse(of: id, at: at)
+            } catch {
+                pending[id] = max(pending[id] ?? at, at)
+                throw error
+            }
+        }
     }
 }

@@ -39,6 +39,21 @@ def pdftotext_path() -> str:
     return path
 
 
+@pytest.fixture
+def postgres_database():
+    """A scratch PostgreSQL database on the test server (RECOUP_TEST_POSTGRES_URL), dropped afterwards."""
+    import uuid
+
+    url = os.environ.get("RECOUP_TEST_POSTGRES_URL")
+    if not url or shutil.which("psql") is None:
+        unavailable("RECOUP_TEST_POSTGRES_URL not set or psql missing: PostgreSQL not tested here")
+    name = f"recoup_e2e_{uuid.uuid4().hex[:10]}"
+    subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    base, _, query = url.partition("?")
+    yield base.rsplit("/", 1)[0] + "/" + name + ("?" + query if query else "")
+    subprocess.run(["psql", url, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
+
+
 @pytest.fixture(scope="session")
 def recoup_bin() -> Path:
     """The binary under test (RECOUP_BIN); missing fails in CI and skips locally, with the reason."""

@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import Sink, business_afternoon_offset, serving, unavailable
+from conftest import Sink, business_afternoon_offset, free_port, serving
 
 
 @pytest.fixture
@@ -134,12 +134,6 @@ def test_killing_dispatchers_mid_drain_loses_nothing_and_duplicates_only_unknown
     assert contacts == queued, "one contact attempt recorded per message"
     assert duplicates <= kills * (in_flight + window), "a kill leaves at most the hand-offs in flight and the recording window unknown"
     assert json.loads(recoup("audit", "verify", "--json").stdout)["intact"] is True
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class DroppingSink(Sink):
@@ -294,23 +288,6 @@ def test_serve_dispatches_what_the_api_queues(recoup, recoup_bin, smtp_sink) -> 
         status, refusal = call("POST", f"/v1/accounts/{queued['account_id']}/messages",
                                {"channel": "email", "subject": "Again", "text": "Hello again."})
         assert status == 409 and refusal["rule"] == "REGF-1006.14h-MEDIUM", refusal
-
-
-@pytest.fixture
-def postgres_database():
-    """A scratch PostgreSQL database on the test server (RECOUP_TEST_POSTGRES_URL), dropped afterwards."""
-    import os
-    import shutil
-    import uuid
-
-    url = os.environ.get("RECOUP_TEST_POSTGRES_URL")
-    if not url or shutil.which("psql") is None:
-        unavailable("RECOUP_TEST_POSTGRES_URL not set or psql missing: PostgreSQL dispatch not tested here")
-    name = f"recoup_e2e_{uuid.uuid4().hex[:10]}"
-    subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
-    base, _, query = url.partition("?")
-    yield base.rsplit("/", 1)[0] + "/" + name + ("?" + query if query else "")
-    subprocess.run(["psql", url, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
 
 
 def test_several_dispatchers_on_one_postgres_database_send_each_message_once(recoup, recoup_bin, smtp_sink, postgres_database) -> None:

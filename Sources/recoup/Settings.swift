@@ -35,7 +35,7 @@ struct Settings {
     var smtpURL: String?
     var mailFrom: String
     /// Hand-offs per second per channel, and the agency's ceiling on attempts per consumer across media.
-    var rateLimits: [ProposedChannel: RateLimit]
+    var rateLimits: RateLimits
     var contactPressure: ContactPressure?
     /// The secret the email relay signs its event webhook (bounces, complaints) with.
     var emailEventsSecret: String?
@@ -69,7 +69,8 @@ struct Settings {
     /// - `RECOUP_COLLECTOR_PHONE`, `RECOUP_CALIFORNIA_LICENSE`: printed on notices when set.
     /// - `RECOUP_SMTP_URL`: `smtp://[user:password@]host[:port]`, the relay `recoup dispatch` sends email through.
     /// - `RECOUP_MAIL_FROM`: the From address of email, default `Recoup <noreply@recoup.localhost>`.
-    /// - `RECOUP_RATE_LIMITS`: hand-offs per second per channel, `email=50,sms=10` (the relay's or provider's limit).
+    /// - `RECOUP_RATE_LIMITS`: hand-offs per second per channel, `email=50,sms=10` (the relay's or provider's limit),
+    ///   and `telephony=20` for the provider's limit across texts and voicemails together.
     /// - `RECOUP_CONTACT_PRESSURE`: the agency's ceiling across media, `N/D` (N attempts in D days per consumer).
     /// - `RECOUP_EMAIL_EVENTS_SECRET`: the shared secret of `POST /webhooks/email/<tenant>/events` (bounces,
     ///   complaints, deliveries the relay reports); absent: the webhook is not served.
@@ -144,8 +145,10 @@ struct Settings {
             }
         }
         let rateText = config.string(forKey: "recoup.rate.limits") ?? ""
-        let rateLimits = rateText.isEmpty ? [:] : RateLimit.parse(rateText)
-        if rateLimits == nil { problems.append("RECOUP_RATE_LIMITS must be channel=per-second pairs, e.g. email=50,sms=10") }
+        let rateLimits = rateText.isEmpty ? RateLimits() : RateLimits.parse(rateText)
+        if rateLimits == nil {
+            problems.append("RECOUP_RATE_LIMITS must be channel=per-second pairs (email, sms, voicemail, letter, and telephony for the provider texts and voicemails share), e.g. email=50,sms=10,telephony=20")
+        }
         let pressureText = config.string(forKey: "recoup.contact.pressure") ?? ""
         let pressure = pressureText.isEmpty ? nil : ContactPressure(pressureText)
         if !pressureText.isEmpty, pressure == nil { problems.append("RECOUP_CONTACT_PRESSURE must be N/D, e.g. 6/7") }
@@ -175,7 +178,7 @@ struct Settings {
             californiaLicense: config.string(forKey: "recoup.california.license"),
             smtpURL: config.string(forKey: "recoup.smtp.url", isSecret: true),
             mailFrom: config.string(forKey: "recoup.mail.from", default: "Recoup <noreply@recoup.localhost>"),
-            rateLimits: rateLimits ?? [:], contactPressure: pressure,
+            rateLimits: rateLimits ?? RateLimits(), contactPressure: pressure,
             emailEventsSecret: config.string(forKey: "recoup.email.events.secret", isSecret: true).flatMap { $0.isEmpty ? nil : $0 },
             printDir: config.string(forKey: "recoup.print.dir").flatMap { $0.isEmpty ? nil : $0 }
                 ?? (dataDir as NSString).appendingPathComponent("print"),

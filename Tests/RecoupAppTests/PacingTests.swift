@@ -28,9 +28,20 @@ struct PacingTests {
         #expect(abs(limit.reserve(at: 0) - 0.1) < 1e-9, "then one every tenth of a second")
         #expect(abs(limit.reserve(at: 0) - 0.2) < 1e-9)
         #expect(limit.reserve(at: 10) == 0, "an idle bucket refills up to its burst")
-        let parsed = try #require(RateLimit.parse("email=50, sms=10"))
-        #expect(parsed[.email]?.perSecond == 50 && parsed[.sms]?.perSecond == 10)
-        #expect(RateLimit.parse("fax=1") == nil && RateLimit.parse("sms=0") == nil)
+        let parsed = try #require(RateLimits.parse("email=50, sms=10, telephony=20"))
+        #expect(parsed.channels[.email]?.perSecond == 50 && parsed.channels[.sms]?.perSecond == 10 && parsed.telephony?.perSecond == 20)
+        #expect(RateLimits.parse("fax=1") == nil && RateLimits.parse("sms=0") == nil && RateLimits.parse("telephony=x") == nil)
+    }
+
+    /// Texts and voicemails go through one provider account: its limit is one bucket both draw on, on top of each
+    /// channel's own.
+    @Test func textsAndVoicemailsShareTheProvidersBucket() throws {
+        var limits = RateLimits(channels: [.sms: RateLimit(perSecond: 10, burst: 5)], telephony: RateLimit(perSecond: 2, burst: 1))
+        #expect(limits.reserve(.sms, at: 0) == 0)
+        #expect(limits.reserve(.voicemail, at: 0) == 0.5, "the text took the provider's only token")
+        #expect(limits.reserve(.email, at: 0) == 0, "email is not the provider's")
+        #expect(limits.perSecond(for: .sms) == 2 && limits.perSecond(for: .voicemail) == 2 && limits.perSecond(for: .email) == nil)
+        #expect(RateLimits(channels: [.sms: RateLimit(perSecond: 1)], telephony: RateLimit(perSecond: 5)).perSecond(for: .sms) == 1)
     }
 
     /// Two batches (the one handed off, the one claimed meanwhile) fit in half a lease.
@@ -39,10 +50,12 @@ struct PacingTests {
         settings.batchSize = 250
         settings.lease = 120
         #expect(settings.claimLimit(for: [.email, .sms]) == 250, "no limits: the whole batch")
-        settings.rateLimits = [.sms: RateLimit(perSecond: 2), .email: RateLimit(perSecond: 50)]
+        settings.rateLimits = RateLimits(channels: [.sms: RateLimit(perSecond: 2), .email: RateLimit(perSecond: 50)])
         #expect(settings.claimLimit(for: [.email, .sms]) == 60, "2 texts a second for 30 s")
         #expect(settings.claimLimit(for: [.email]) == 250, "the email limit allows 1,500")
-        settings.rateLimits = [.sms: RateLimit(perSecond: 0.001)]
+        settings.rateLimits = RateLimits(channels: [.sms: RateLimit(perSecond: 0.001)])
         #expect(settings.claimLimit(for: [.sms]) == 1, "always at least one")
+        settings.rateLimits = RateLimits(telephony: RateLimit(perSecond: 1))
+        #expect(settings.claimLimit(for: [.email, .voicemail]) == 30, "the provider's limit paces voicemails")
     }
 }

@@ -40,7 +40,7 @@ public struct Dispatcher: Sendable {
         /// Open and click tracking for every email's HTML part; none without a public URL.
         public var tracking: TrackingLinks?
         /// Hand-offs per second per channel (the provider's or the relay's limit); none: as fast as they go.
-        public var rateLimits: [ProposedChannel: RateLimit] = [:]
+        public var rateLimits = RateLimits()
         /// The agency's ceiling on attempts per consumer across media; none: only the law's limits.
         public var contactPressure: ContactPressure?
         /// The oldest facts a message may be decided on: a consumer's snapshot older than this at the instant of a
@@ -53,7 +53,7 @@ public struct Dispatcher: Sendable {
         /// a message may wait for two batches; even then no claim expires while its message waits its turn (another
         /// dispatcher would take it over and send it again).
         public func claimLimit(for channels: Set<ProposedChannel>) -> Int {
-            guard let slowest = channels.compactMap({ rateLimits[$0]?.perSecond }).min() else { return batchSize }
+            guard let slowest = channels.compactMap({ rateLimits.perSecond(for: $0) }).min() else { return batchSize }
             return max(1, min(batchSize, Int(slowest * lease / 4)))
         }
 

@@ -85,16 +85,49 @@ public struct RateLimit: Sendable, Equatable {
         if parts.count == 2 { guard let burst, burst >= 1, burst.isFinite else { return nil } }
         self.init(perSecond: rate, burst: burst)
     }
+}
 
-    /// `email=50,sms=10`: hand-offs per second per channel.
-    public static func parse(_ text: String) -> [ProposedChannel: RateLimit]? {
-        var limits: [ProposedChannel: RateLimit] = [:]
+/// A dispatcher's hand-off limits: one per channel, and one for the telephony provider, whose account texts and
+/// voicemail calls share (`RECOUP_SMS_URL` serves both): a provider that allows 20 requests a second allows them
+/// across both channels. Pure: it says how long to wait, the caller waits.
+public struct RateLimits: Sendable, Equatable {
+    public var channels: [ProposedChannel: RateLimit]
+    /// Shared by texts and voicemails.
+    public var telephony: RateLimit?
+    static let telephonyChannels: Set<ProposedChannel> = [.sms, .voicemail]
+
+    public init(channels: [ProposedChannel: RateLimit] = [:], telephony: RateLimit? = nil) {
+        self.channels = channels
+        self.telephony = telephony
+    }
+
+    /// The slowest rate a channel's hand-offs may go at, nil when unlimited.
+    public func perSecond(for channel: ProposedChannel) -> Double? {
+        let shared = Self.telephonyChannels.contains(channel) ? telephony?.perSecond : nil
+        return [channels[channel]?.perSecond, shared].compactMap { $0 }.min()
+    }
+
+    /// Takes a token for one hand-off on `channel` from every bucket it draws on; how long to wait before it.
+    public mutating func reserve(_ channel: ProposedChannel, at now: TimeInterval) -> TimeInterval {
+        var wait = channels[channel]?.reserve(at: now) ?? 0
+        if Self.telephonyChannels.contains(channel), telephony != nil { wait = max(wait, telephony!.reserve(at: now)) }
+        return wait
+    }
+
+    /// `email=50,sms=10,telephony=20`: hand-offs per second per channel, and `telephony` for the provider texts and
+    /// voicemails share.
+    public static func parse(_ text: String) -> RateLimits? {
+        var limits = RateLimits()
         for item in text.split(separator: ",") {
-            let pair = item.split(separator: "=")
-            guard pair.count == 2, let channel = ProposedChannel(rawValue: pair[0].trimmingCharacters(in: .whitespaces)),
-                  let rate = Double(pair[1].trimmingCharacters(in: .whitespaces)), rate > 0
-            else { return nil }
-            limits[channel] = RateLimit(perSecond: rate)
+            let pair = item.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2, let rate = Double(pair[1]), rate > 0, rate.isFinite else { return nil }
+            if pair[0] == "telephony" {
+                limits.telephony = RateLimit(perSecond: rate)
+            } else if let channel = ProposedChannel(rawValue: pair[0]) {
+                limits.channels[channel] = RateLimit(perSecond: rate)
+            } else {
+                return nil
+            }
         }
         return limits
     }
@@ -102,16 +135,14 @@ public struct RateLimit: Sendable, Equatable {
 
 /// The rate limits of one dispatcher, shared by its concurrent hand-offs.
 actor ChannelPacer {
-    private var limits: [ProposedChannel: RateLimit]
+    private var limits: RateLimits
     private let start = DispatchTime.now().uptimeNanoseconds
 
-    init(_ limits: [ProposedChannel: RateLimit]) { self.limits = limits }
+    init(_ limits: RateLimits) { self.limits = limits }
 
     /// Waits for the channel's next slot.
     func pace(_ channel: ProposedChannel) async throws {
-        guard var limit = limits[channel] else { return }
-        let wait = limit.reserve(at: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-        limits[channel] = limit
+        let wait = limits.reserve(channel, at: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
         if wait > 0 { try await Task.sleep(nanoseconds: UInt64(wait * 1e9)) }
     }
 }

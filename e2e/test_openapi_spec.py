@@ -51,6 +51,8 @@ EXPECTED = {
     ("post", "/v1/letters/{message_id}/returned"): "recordReturnedMail",
     ("get", "/v1/templates"): "listTemplates",
     ("post", "/v1/templates"): "saveTemplate",
+    ("get", "/v1/templates/{template_id}"): "getTemplate",
+    ("put", "/v1/templates/{template_id}"): "updateTemplate",
     ("delete", "/v1/templates/{template_id}"): "deleteTemplate",
     ("post", "/v1/templates/preview"): "previewTemplate",
     ("get", "/v1/clients/{client_id}/mapping"): "getClientMapping",

@@ -245,6 +245,25 @@ struct APIHandlers: APIProtocol {
         return .created(.init(body: .json(APIMapping.template(saved, shipped: false))))
     }
 
+    func getTemplate(_ input: Operations.GetTemplate.Input) async throws -> Operations.GetTemplate.Output {
+        let principal = try RequestPrincipal.require()
+        try principal.requireStaff("read templates")
+        let (template, shipped) = try await services.templates.template(try parseUUID(input.path.templateId, "template_id"), scope: principal.scope)
+        return .ok(.init(body: .json(APIMapping.template(template, shipped: shipped))))
+    }
+
+    func updateTemplate(_ input: Operations.UpdateTemplate.Input) async throws -> Operations.UpdateTemplate.Output {
+        let principal = try RequestPrincipal.require()
+        try principal.requireStaff("change templates")
+        guard case let .json(body) = input.body else {
+            throw RecoupError.invalid([FieldProblem(field: "body", reason: "send the template as application/json")])
+        }
+        let saved = try await services.templates.update(
+            try parseUUID(input.path.templateId, "template_id"), to: try APIMapping.template(body, tenantID: principal.scope.tenantID),
+            scope: principal.scope, actor: principal.actor)
+        return .ok(.init(body: .json(APIMapping.template(saved, shipped: false))))
+    }
+
     func deleteTemplate(_ input: Operations.DeleteTemplate.Input) async throws -> Operations.DeleteTemplate.Output {
         let principal = try RequestPrincipal.require()
         try principal.requireStaff("delete templates")

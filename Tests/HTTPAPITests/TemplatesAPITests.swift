@@ -14,6 +14,43 @@ import Testing
 /// client's own version chosen for its accounts, previews with sample or real values and the required statements,
 /// a message sent by template name, audit events for every change, and no agency reaching another's templates.
 struct TemplatesAPITests {
+    /// A saved template read back by id and changed in place (checked again; its name, channel, language and client
+    /// stay); a shipped one can be read, not changed; another agency's is not found.
+    @Test(arguments: TestDatabase.available)
+    func aSavedTemplateIsReadByIDAndChangedInPlace(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+        try await h.app.test(.router) { client in
+            let body = #"{"name": "nudge", "channel": "sms", "language": "en", "body": "{{consumer_first_name}}, {{balance}} is due."}"#
+            let (_, saved, _) = try await client.call(.post, "/v1/templates", key: h.acmeAgent, body: body)
+            let id = try #require(saved["id"] as? String)
+            let (read, template, _) = try await client.call(.get, "/v1/templates/\(id)", key: h.acmeAgent)
+            #expect(read == .ok && template["name"] as? String == "nudge" && template["shipped"] as? Bool == false)
+            #expect(try await client.call(.get, "/v1/templates/\(id)", key: h.otherAdmin).0 == .notFound)
+            #expect(try await client.call(.get, "/v1/templates/\(id)", key: h.bankKey).0 == .forbidden)
+
+            let changed = #"{"name": "nudge", "channel": "sms", "language": "en", "body": "{{consumer_first_name}}, please call us."}"#
+            let (updated, after, text) = try await client.call(.put, "/v1/templates/\(id)", key: h.acmeAgent, body: changed)
+            #expect(updated == .ok && after["id"] as? String == id && after["body"] as? String == "{{consumer_first_name}}, please call us.", "\(text)")
+            #expect(try await client.call(.get, "/v1/templates/\(id)", key: h.acmeAgent).1["body"] as? String == "{{consumer_first_name}}, please call us.")
+
+            let renamed = #"{"name": "other", "channel": "sms", "language": "es", "body": "Hola"}"#
+            let (refused, problem, _) = try await client.call(.put, "/v1/templates/\(id)", key: h.acmeAgent, body: renamed)
+            let fields = (problem["errors"] as? [[String: Any]])?.compactMap { $0["field"] as? String }
+            #expect(refused == .badRequest && fields == ["name", "language"], "\(problem)")
+            let unknown = #"{"name": "nudge", "channel": "sms", "language": "en", "body": "{{shoe_size}}"}"#
+            #expect(try await client.call(.put, "/v1/templates/\(id)", key: h.acmeAgent, body: unknown).0 == .badRequest, "checked as when saved")
+
+            let shippedID = "00000000-0000-4000-8000-000000000001"
+            let (shippedRead, shipped, _) = try await client.call(.get, "/v1/templates/\(shippedID)", key: h.acmeAgent)
+            #expect(shippedRead == .ok && shipped["shipped"] as? Bool == true)
+            #expect(try await client.call(.put, "/v1/templates/\(shippedID)", key: h.acmeAgent, body: changed).0 == .notFound,
+                    "a shipped template is replaced by saving one of its name, not changed")
+            let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=template.saved", key: h.acmeAdmin)
+            #expect((audit["items"] as? [[String: Any]])?.filter { $0["subject_id"] as? String == id }.count == 2, "saved, then changed")
+        }
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func templatesAreCheckedPreviewedChosenAndUsed(_ kind: TestDatabase) async throws {
         try await APIHarness.with(kind) { h in

@@ -57,6 +57,31 @@ public struct TemplateService: Sendable {
                       "client_id": template.clientID?.description ?? ""]))
     }
 
+    /// One template by id: a saved one of the tenant, else a shipped one; `shipped` says which.
+    public func template(_ id: UUID, scope: AccessScope) async throws -> (template: MessageTemplate, shipped: Bool) {
+        let (saved, shipped) = try await list(scope: scope)
+        if let found = saved.first(where: { $0.id == id }) { return (found, false) }
+        if let found = shipped.first(where: { $0.id == id }) { return (found, true) }
+        throw RecoupError.notFound("template \(id.lowercasedString)")
+    }
+
+    /// Changes a saved template's subject and text; its name, channel, language and client say which template it
+    /// is, so `changed` must keep them.
+    public func update(_ id: UUID, to changed: MessageTemplate, scope: AccessScope, actor: String) async throws -> MessageTemplate {
+        let (current, shipped) = try await template(id, scope: scope)
+        guard !shipped else { throw RecoupError.notFound("saved template \(id.lowercasedString)") }
+        var problems: [FieldProblem] = []
+        if changed.name != current.name { problems.append(FieldProblem(field: "name", reason: "stays \(current.name); save a new template to rename")) }
+        if changed.channel != current.channel { problems.append(FieldProblem(field: "channel", reason: "stays \(current.channel.rawValue)")) }
+        if changed.language != current.language { problems.append(FieldProblem(field: "language", reason: "stays \(current.language)")) }
+        if changed.clientID != current.clientID { problems.append(FieldProblem(field: "client_id", reason: "stays as saved")) }
+        guard problems.isEmpty else { throw RecoupError.invalid(problems) }
+        var template = current
+        template.subject = changed.subject
+        template.body = changed.body
+        return try await save(template, scope: scope, actor: actor)
+    }
+
     /// The agency's saved templates, then the shipped ones it has not replaced.
     public func list(scope: AccessScope) async throws -> (saved: [MessageTemplate], shipped: [MessageTemplate]) {
         let saved = try await templates.templates(tenantID: scope.tenantID)

@@ -152,7 +152,9 @@ let package = Package(
         .testTarget(
             name: "ComplianceTests", dependencies: ["RecoupCore", "Compliance"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
-        .testTarget(name: "RecoupAppTests", dependencies: ["RecoupCore", "Compliance", "RecoupApp"], swiftSettings: strict),
+        .testTarget(
+            name: "RecoupAppTests", dependencies: ["RecoupCore", "Compliance", "RecoupApp", "Templates"], resources: [.copy("Snapshots")],
+            swiftSettings: strict),
         .testTarget(
             name: "ChannelsTests",
             dependencies: [

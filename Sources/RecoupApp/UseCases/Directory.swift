@@ -189,13 +189,13 @@ public actor APIKeyUses {
 
     /// Writes what was noted since the last write; what fails to write is noted again for the next one.
     func write(to directory: any DirectoryRepository) async throws {
-        let batch = pending
+        let batch = pending.sorted { $0.value < $1.value }
         pending = [:]
-        for (id, at) in batch.sorted(by: { $0.value < $1.value }) {
+        for (index, (id, at)) in batch.enumerated() {
             do {
                 try await directory.noteUse(of: id, at: at)
             } catch {
-                pending[id] = max(pending[id] ?? at, at)
+                for (id, at) in batch[index...] { pending[id] = max(pending[id] ?? at, at) }
                 throw error
             }
         }

@@ -87,6 +87,7 @@ public struct APIServices: Sendable {
         remittances = RemittanceService(remittances: remittanceRepository, directory: directory, payments: payments, clock: clock)
         promises = PromiseService(promises: promiseRepository, payments: payments, clock: clock)
         ivr = IVRService(inbound: inbound, snapshots: snapshots, clock: clock, promises: promises)
+        ivr.payments = payments
         self.letterhead = letterhead
         self.clock = clock
         self.databaseCheck = databaseCheck

@@ -30,6 +30,50 @@ struct VoiceAPITests {
         return (action, speech.joined(separator: " ").replacingOccurrences(of: "&amp;", with: "&"))
     }
 
+    /// A caller pays by phone with the card already on file (no card number is keyed in): the amount, the card's last
+    /// four digits and a confirmation, then one charge however often the provider retries the confirming webhook;
+    /// a caller without a card on file is told so and no charge is tried.
+    @Test(arguments: TestDatabase.available)
+    func aCallerPaysByPhoneWithTheCardOnFileOnce(_ kind: TestDatabase) async throws {
+        try await PaymentsAPITests.withProcessor(kind) { h, processor in
+        try await h.app.test(.router) { client in
+            let accountID = try await client.placeForAcme([placementHeader, placementRow("IVR-P")].joined(separator: "\n"), h)
+            let reference = ReferenceCode.of(try #require(AccountID(accountID)))
+            func call(_ id: String, _ steps: [String?]) async throws -> [String] {
+                var next = "/webhooks/voice/\(h.acme)/inbound", answers: [String] = []
+                for digits in steps {
+                    var fields = [("CallSid", id), ("From", "+15125550100"), ("To", "+15125559999")]
+                    if let digits { fields.append(("Digits", digits)) }
+                    let (status, twiml) = try await client.webhook(next, fields)
+                    #expect(status == .ok, "\(twiml)")
+                    if let action = parse(twiml).action { next = action }
+                    answers.append(parse(twiml).speech)
+                }
+                return answers
+            }
+            let noCard = try await call("CA-N", [nil, "1", reference, "78701", "6"])
+            #expect(noCard[3].contains("To pay now with the card we have on file, press 6"), "offered: a processor is configured")
+            #expect(noCard[4].contains("We have no card on file for this account"))
+            #expect(processor.intents.isEmpty)
+
+            _ = try await client.addCard(accountID, token: "pm_card_visa", h)
+            let paid = try await call("CA-P", [nil, "1", reference, "78701", "6", "40", "1"])
+            #expect(paid[5].contains("You are paying $40.00 with the card ending in 4242. To confirm, press 1"), "\(paid[5])")
+            #expect(paid[6].contains("Thank you. Your payment of $40.00 was received."), "\(paid[6])")
+            // The provider retries the confirming webhook: the same call and amount charge once.
+            let fields = [("CallSid", "CA-P"), ("From", "+15125550100"), ("To", "+15125559999"), ("Digits", "1")]
+            let confirm = "/webhooks/voice/\(h.acme)/ivr?acct=\(accountID)&amount=40&fee=0&lang=en&ref=\(reference)&step=pay-confirm"
+            #expect(try await client.webhook(confirm, fields).1.contains("Your payment of $40.00 was received"))
+            #expect(processor.intents.count == 1 && processor.intents.first?.amount == 4_000)
+            let (_, ledger, _) = try await client.call(.get, "/v1/accounts/\(accountID)/ledger", key: h.acmeAdmin)
+            #expect(PaymentsAPITests.total(ledger) == 6_000)
+            let declined = try await call("CA-B", [nil, "1", reference, "78701", "6", "5000", "1"])
+            #expect(declined[6].contains("could not take that payment"), "more than is owed: refused, an agent calls back: \(declined[6])")
+            #expect(processor.intents.count == 1)
+        }
+        }
+    }
+
     /// An English caller who confirms with the ZIP code and asks for an agent is transferred to the agency's line
     /// (`<Dial>`), at an agency that has one.
     @Test(arguments: TestDatabase.available)

@@ -1,5 +1,6 @@
 import Compliance
 import Foundation
+import Ledger
 import RecoupCore
 
 /// What the voice provider is told to do next, in provider-neutral terms (the HTTP layer writes it as TwiML).
@@ -54,6 +55,9 @@ public struct IVRService: Sendable {
     let clock: any Clock
     /// Where promises taken on the phone are tracked; nil: they stay in the inbox only.
     public var promises: PromiseService?
+    /// Payments by the card already on file (a processor token: no card number is ever keyed in or kept); nil or
+    /// without a processor: the menu offers none.
+    public var payments: PaymentService?
 
     public init(inbound: any InboundRepository, snapshots: AccountSnapshots, clock: any Clock, promises: PromiseService? = nil) {
         self.inbound = inbound
@@ -73,10 +77,13 @@ public struct IVRService: Sendable {
             return base + "?" + state.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
         }
         func say(_ text: String) -> VoiceVerb { .say(text, language: script.voice) }
+        let takesPayments = payments?.processor != nil
         func menu(_ lead: [VoiceVerb] = [], _ extra: [String: String] = [:]) -> [VoiceVerb] {
-            lead + [.gather(action: action("menu", extra), digits: 1, finishOnKey: nil, prompts: [say(script.menu)]),
-                    .redirect(action("menu", extra))]
+            let prompt = takesPayments ? script.menu + " " + script.payNowOption : script.menu
+            return lead + [.gather(action: action("menu", extra), digits: 1, finishOnKey: nil, prompts: [say(prompt)]),
+                           .redirect(action("menu", extra))]
         }
+        let locale: DisplayLocale = language == "es" ? .esUS : .enUS
         /// Asks again, up to three tries in all; then goodbye.
         func again(_ step: String, _ prompt: String, _ extra: [String: String] = [:]) -> [VoiceVerb] {
             let tries = (Int(request.state["tries"] ?? "0") ?? 0) + 1
@@ -169,8 +176,50 @@ public struct IVRService: Sendable {
                     return menu([say(script.noAgent)])
                 }
                 return [say(script.transferring), .dial(phone)]
+            case "6" where takesPayments:
+                guard try await card(on: accountID, scope) != nil else { return menu([say(script.noCardOnFile)]) }
+                return [.gather(action: action("pay-amount"), digits: nil, finishOnKey: "#", prompts: [say(script.askPaymentAmount)]),
+                        .redirect(action("menu"))]
             default:
                 return menu()
+            }
+
+        case "pay-amount":
+            guard let payments, let accountID = request.state["acct"].flatMap(AccountID.init),
+                  let dollars = request.digits.flatMap(Int64.init), dollars > 0, dollars < 1_000_000
+            else { return menu([say(script.notUnderstood)]) }
+            let scope = AccessScope(tenantID: request.tenantID)
+            guard let (method, last4) = try await card(on: accountID, scope) else { return menu([say(script.noCardOnFile)]) }
+            let fee = try await payments.convenienceFee(account: accountID, method: method.id, scope: scope)
+            let amount = Money(minorUnits: dollars * 100, currency: .usd)
+            let feeText = fee.minorUnits > 0 ? Money(minorUnits: fee.minorUnits, currency: .usd).formatted(locale) : nil
+            return [.gather(action: action("pay-confirm", ["amount": String(dollars), "fee": String(fee.minorUnits)]), digits: 1,
+                            finishOnKey: nil, prompts: [say(script.confirmPayment(amount.formatted(locale), last4, feeText))]),
+                    .redirect(action("menu"))]
+
+        case "pay-confirm":
+            guard let payments, let accountID = request.state["acct"].flatMap(AccountID.init),
+                  let dollars = request.state["amount"].flatMap(Int64.init), let fee = request.state["fee"].flatMap(Int64.init)
+            else { return menu([say(script.notUnderstood)]) }
+            guard request.digits == "1" else { return menu() }
+            let scope = AccessScope(tenantID: request.tenantID)
+            guard let (method, _) = try await card(on: accountID, scope) else { return menu([say(script.noCardOnFile)]) }
+            let amount = Money(minorUnits: dollars * 100, currency: .usd)
+            let payment: Payment
+            do {
+                // One charge per call and amount, however often the provider retries this webhook.
+                (payment, _) = try await payments.pay(
+                    account: accountID, method: method.id, amount: amount, acceptedFee: fee, idempotencyKey: "ivr:\(request.callID):\(dollars)",
+                    scope: scope, actor: "consumer:ivr")
+            } catch let error as RecoupError {
+                try await record(request, "payment-refused", intent: "callback_request", accounts: [accountID], status: .open,
+                                 body: "a payment of \(amount.formatted(.enUS)) by phone was refused: \(error)")
+                return menu([say(script.paymentRefused)])
+            }
+            switch payment.status {
+            case .succeeded: return menu([say(script.paymentReceived(amount.formatted(locale)))])
+            case .failed: return menu([say(script.paymentDeclined)])
+            default: return menu([say(script.paymentPending)])
             }
 
         case "promise-amount":
@@ -201,6 +250,15 @@ public struct IVRService: Sendable {
         default:
             return [.redirect(base + "?step=start")]
         }
+    }
+
+    /// The account's card on file that may still be charged, and its last four digits to say.
+    private func card(on account: AccountID, _ scope: AccessScope) async throws -> (PaymentMethod, String)? {
+        guard let payments else { return nil }
+        for method in try await payments.methods(account: account, scope: scope) where method.revoked == nil {
+            if case let .card(_, _, _, last4) = method.details { return (method, last4) }
+        }
+        return nil
     }
 
     /// The one active account with this reference whose consumer's ZIP code (5 digits) or date of birth (MMDDYYYY)

@@ -23,6 +23,16 @@ struct IVRScript: Sendable {
     let goodbye: String
     let balanceText: @Sendable (_ now: String, _ date: String, _ then: String, _ interest: String, _ fees: String, _ paid: String) -> String
     let promiseRecorded: @Sendable (_ amount: String, _ date: String) -> String
+    /// Offered after the menu when payments can be taken on the phone.
+    let payNowOption: String
+    let noCardOnFile: String
+    let askPaymentAmount: String
+    /// The charge about to be made, with the fee when one applies, and how to confirm it.
+    let confirmPayment: @Sendable (_ amount: String, _ last4: String, _ fee: String?) -> String
+    let paymentReceived: @Sendable (_ amount: String) -> String
+    let paymentPending: String
+    let paymentDeclined: String
+    let paymentRefused: String
 
     static func of(_ language: String) -> IVRScript { language == "es" ? spanish : english }
 
@@ -57,7 +67,18 @@ struct IVRScript: Sendable {
         balanceText: { now, date, then, interest, fees, paid in
             "Your balance is \(now). On \(date) you owed \(then). Since then, interest of \(interest) and fees of \(fees) were added, and payments and credits of \(paid) were applied."
         },
-        promiseRecorded: { amount, date in "Thank you. Your promise to pay \(amount) on \(date) is recorded." })
+        promiseRecorded: { amount, date in "Thank you. Your promise to pay \(amount) on \(date) is recorded." },
+        payNowOption: "To pay now with the card we have on file, press 6.",
+        noCardOnFile: "We have no card on file for this account. To promise a payment, press 2.",
+        askPaymentAmount: "Enter the amount in whole dollars to pay now, then press the pound key.",
+        confirmPayment: { amount, last4, fee in
+            "You are paying \(amount) with the card ending in \(last4)"
+                + (fee.map { ", plus a convenience fee of \($0)" } ?? "") + ". To confirm, press 1. To go back, press any other key."
+        },
+        paymentReceived: { amount in "Thank you. Your payment of \(amount) was received." },
+        paymentPending: "Your payment is being processed. It will show on your account when the card company confirms it.",
+        paymentDeclined: "The card was declined. No payment was made.",
+        paymentRefused: "We could not take that payment. An agent will call you back.")
 
     static let spanish = IVRScript(
         voice: "es-US",
@@ -80,5 +101,16 @@ struct IVRScript: Sendable {
         balanceText: { now, date, then, interest, fees, paid in
             "Su saldo es de \(now). El \(date) usted debía \(then). Desde entonces se agregaron intereses de \(interest) y cargos de \(fees), y se aplicaron pagos y créditos de \(paid)."
         },
-        promiseRecorded: { amount, date in "Gracias. Su promesa de pagar \(amount) el \(date) quedó registrada." })
+        promiseRecorded: { amount, date in "Gracias. Su promesa de pagar \(amount) el \(date) quedó registrada." },
+        payNowOption: "Para pagar ahora con la tarjeta que tenemos registrada, oprima 6.",
+        noCardOnFile: "No tenemos una tarjeta registrada para esta cuenta. Para prometer un pago, oprima 2.",
+        askPaymentAmount: "Marque la cantidad en dólares que pagará ahora y luego oprima la tecla de numeral.",
+        confirmPayment: { amount, last4, fee in
+            "Va a pagar \(amount) con la tarjeta que termina en \(last4)"
+                + (fee.map { ", más un cargo por conveniencia de \($0)" } ?? "") + ". Para confirmar, oprima 1. Para volver, oprima cualquier otra tecla."
+        },
+        paymentReceived: { amount in "Gracias. Recibimos su pago de \(amount)." },
+        paymentPending: "Su pago se está procesando. Aparecerá en su cuenta cuando la compañía de la tarjeta lo confirme.",
+        paymentDeclined: "La tarjeta fue rechazada. No se hizo ningún pago.",
+        paymentRefused: "No pudimos tomar ese pago. Un agente le llamará.")
 }

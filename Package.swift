@@ -153,7 +153,8 @@ let package = Package(
             name: "ComplianceTests", dependencies: ["RecoupCore", "Compliance"], resources: [.copy("Fixtures")],
             swiftSettings: strict),
         .testTarget(
-            name: "RecoupAppTests", dependencies: ["RecoupCore", "Compliance", "RecoupApp", "Templates"], resources: [.copy("Snapshots")],
+            name: "RecoupAppTests", dependencies: ["RecoupCore", "Compliance", "RecoupApp", "Templates", "RecoupTestSupport"],
+            resources: [.copy("Snapshots")],
             swiftSettings: strict),
         .testTarget(
             name: "ChannelsTests",
@@ -164,7 +165,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(
-            name: "TemplatesTests", dependencies: ["RecoupCore", "Templates"], resources: [.copy("Snapshots")], swiftSettings: strict),
+            name: "TemplatesTests", dependencies: ["RecoupCore", "Templates", "RecoupTestSupport"], resources: [.copy("Snapshots")],
+            swiftSettings: strict),
         .testTarget(name: "MessagingTests", dependencies: ["RecoupCore", "Compliance", "Messaging"], swiftSettings: strict),
         .testTarget(name: "LedgerTests", dependencies: ["RecoupCore", "Ledger"], swiftSettings: strict),
         .testTarget(

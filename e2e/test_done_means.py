@@ -36,7 +36,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from conftest import RunningServer, Sink, business_afternoon_offset, free_port, pdftotext_path, serving
-from test_sms import ACCOUNT, FROM, TOKEN, Provider, sign
+from test_sms import ACCOUNT, FROM, TOKEN, Provider, post_signed
 
 DEADLINE = 30  # seconds any one thing may take to happen
 EVENTS_SECRET = "e2e-email-events-secret"
@@ -84,14 +84,7 @@ class Demo:
 
     def webhook(self, path: str, fields: dict[str, str], token: str = TOKEN) -> tuple[int, str]:
         """POSTs a form-encoded webhook as the SMS/voice provider does, signed over Recoup's public URL + path."""
-        url = self.server.base + path
-        request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), method="POST", headers={
-            "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": sign(url, fields, token)})
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
+        return post_signed(self.server.base + path, fields, token)
 
     def texts_to(self, number: str) -> list[dict[str, str]]:
         """Every text the provider accepted for `number`."""

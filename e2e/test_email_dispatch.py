@@ -55,6 +55,16 @@ def statuses(recoup) -> dict[str, int]:
         return dict(db.execute("SELECT status, COUNT(*) FROM outbox_messages GROUP BY status").fetchall())
 
 
+def delivery(recoup, sink: Sink) -> tuple[set[str], int, set[str], int]:
+    """After a drain: the Message-IDs the outbox marked sent, the email contact attempts recorded, the distinct
+    Message-IDs the SMTP server received, and how many it received more than once."""
+    with sqlite3.connect(recoup.data_dir / "recoup.sqlite") as db:
+        sent = {f"<{row[0]}@recoup.localhost>" for row in db.execute("SELECT id FROM outbox_messages WHERE status = 'sent'")}
+        contacts = db.execute("SELECT COUNT(*) FROM contact_events WHERE channel = 'email'").fetchone()[0]
+    received = sink.ids()
+    return sent, contacts, set(received), len(received) - len(set(received))
+
+
 def test_an_email_is_sent_once_with_the_disclosures(recoup, smtp_sink) -> None:
     _, queued = demo_with_queued_email(recoup, 40)
     assert queued > 0
@@ -122,12 +132,7 @@ def test_killing_dispatchers_mid_drain_loses_nothing_and_duplicates_only_unknown
     assert final.get("queued", 0) + final.get("sending", 0) == 0, final
     assert final == {"sent": queued}, final
 
-    with sqlite3.connect(recoup.data_dir / "recoup.sqlite") as db:
-        sent = {f"<{row[0]}@recoup.localhost>" for row in db.execute("SELECT id FROM outbox_messages WHERE status = 'sent'")}
-        contacts = db.execute("SELECT COUNT(*) FROM contact_events WHERE channel = 'email'").fetchone()[0]
-    received = smtp_sink.ids()
-    distinct = set(received)
-    duplicates = len(received) - len(distinct)
+    sent, contacts, distinct, duplicates = delivery(recoup, smtp_sink)
     print(f"\nfault injection: {queued} queued, {kills} dispatchers killed, {len(distinct)} distinct Message-IDs received, "
           f"{duplicates} duplicates (hand-offs whose outcome the killed process had not written yet)")
     assert distinct == sent, "every message arrived, and only messages the outbox sent"
@@ -234,12 +239,7 @@ def test_killing_the_server_mid_drain_loses_nothing_and_repeats_only_unknown_han
         time.sleep(2.1)  # the killed server's claims expire
     final = statuses(recoup)
     assert final == {"sent": queued}, final
-    with sqlite3.connect(recoup.data_dir / "recoup.sqlite") as db:
-        sent = {f"<{row[0]}@recoup.localhost>" for row in db.execute("SELECT id FROM outbox_messages WHERE status = 'sent'")}
-        contacts = db.execute("SELECT COUNT(*) FROM contact_events WHERE channel = 'email'").fetchone()[0]
-    received = smtp_sink.ids()
-    distinct = set(received)
-    duplicates = len(received) - len(distinct)
+    sent, contacts, distinct, duplicates = delivery(recoup, smtp_sink)
     print(f"\nkilling serve: {queued} queued, {kills} servers killed, {len(distinct)} distinct Message-IDs received, "
           f"{duplicates} duplicates")
     assert kills >= 2, "the drain was interrupted"

@@ -107,18 +107,23 @@ def test_a_text_is_delivered_and_a_stop_reply_ends_texting(recoup, recoup_bin, p
         run_conversation(call, base, tenant, provider)
 
 
+def post_signed(url: str, fields: dict[str, str], token: str = TOKEN) -> tuple[int, str]:
+    """POSTs a form-encoded webhook as the SMS and voice provider does, signed over `url` and the fields; answers the
+    status and body, errors included."""
+    request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), method="POST", headers={
+        "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": sign(url, fields, token)})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
 def run_conversation(call, base: str, tenant: str, provider: Provider) -> None:
     """Queues a text, follows its delivery, then replies STOP, START and a question as the consumer's phone would."""
     def reply(sender: str, body: str, token: str = TOKEN) -> tuple[int, str]:
-        url = f"{base}/webhooks/sms/{tenant}/inbound"
         fields = {"MessageSid": f"SM{uuid.uuid4().hex}", "From": sender, "To": FROM, "Body": body, "AccountSid": ACCOUNT}
-        request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), method="POST", headers={
-            "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": sign(url, fields, token)})
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
+        return post_signed(f"{base}/webhooks/sms/{tenant}/inbound", fields, token)
 
     _, page = call("GET", "/v1/accounts?limit=60&status=active")
     queued = None

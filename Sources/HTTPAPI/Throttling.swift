@@ -29,8 +29,7 @@ public struct GuessingLimit: Sendable, Equatable {
 
     /// `N/S`: N refused keys in S seconds.
     public init?(_ text: String) {
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let refusals = Int(parts[0]), let seconds = Int(parts[1]), refusals > 0, seconds > 0 else { return nil }
+        guard let (refusals, seconds) = ContactPressure.countPerPeriod(text) else { return nil }
         self.init(refusals: refusals, seconds: TimeInterval(seconds))
     }
 }

@@ -213,12 +213,7 @@ extension SQLStore: DirectoryRepository {
 
     public func createAPIKey(_ key: APIKeyRecord, audit: AuditEntry) async throws {
         try await transaction { sql in
-            try await sql.insert(into: "api_keys")
-                .columns("id", "tenant_id", "role", "client_id", "secret_hash", "created_at", "expires_at")
-                .values(
-                    SQLBind(key.id.description), SQLBind(key.tenantID.description), SQLBind(key.role.rawValue),
-                    SQLBind(key.clientID?.description), SQLBind(key.secretHash), SQLBind(key.createdAt), SQLBind(key.expiresAt))
-                .run()
+            try await Self.insert(key, on: sql)
             try await self.append([audit], tenantID: key.tenantID, at: key.createdAt, on: sql)
         }
     }
@@ -263,15 +258,20 @@ extension SQLStore: DirectoryRepository {
                 RETURNING id
                 """).first()
             guard moved != nil else { return false }
-            try await sql.insert(into: "api_keys")
-                .columns("id", "tenant_id", "role", "client_id", "secret_hash", "created_at", "expires_at")
-                .values(
-                    SQLBind(new.id.description), SQLBind(new.tenantID.description), SQLBind(new.role.rawValue),
-                    SQLBind(new.clientID?.description), SQLBind(new.secretHash), SQLBind(new.createdAt), SQLBind(new.expiresAt))
-                .run()
+            try await Self.insert(new, on: sql)
             try await self.append(audit, tenantID: tenantID, at: new.createdAt, on: sql)
             return true
         }
+    }
+
+    /// A new key's row.
+    static func insert(_ key: APIKeyRecord, on sql: any SQLDatabase) async throws {
+        try await sql.insert(into: "api_keys")
+            .columns("id", "tenant_id", "role", "client_id", "secret_hash", "created_at", "expires_at")
+            .values(
+                SQLBind(key.id.description), SQLBind(key.tenantID.description), SQLBind(key.role.rawValue),
+                SQLBind(key.clientID?.description), SQLBind(key.secretHash), SQLBind(key.createdAt), SQLBind(key.expiresAt))
+            .run()
     }
 
     public func noteUse(of id: APIKeyID, at: Date) async throws {

@@ -2,6 +2,7 @@ import Compliance
 import Foundation
 import RecoupApp
 import RecoupCore
+import RecoupTestSupport
 import Templates
 import Testing
 
@@ -25,12 +26,6 @@ struct ComposedMessageTests {
             californiaLicense: first ? "10001-99" : nil)
         let text = (rendered.subject.map { "Subject: \($0)\n\n" } ?? "") + body + (body.hasSuffix("\n") ? "" : "\n")
         if template.channel == .sms { #expect(body.count <= MessageComposer.maxTextLength) }
-        let url = try #require(Bundle.module.url(forResource: "Snapshots", withExtension: nil)).appendingPathComponent(key + ".txt")
-        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {
-            let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots/\(key).txt")
-            try text.write(to: source, atomically: true, encoding: .utf8)
-        }
-        let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(text == expected, "\(key) as sent differs from Tests/RecoupAppTests/Snapshots/\(key).txt (RECORD_SNAPSHOTS=1 rewrites it)")
+        try expectSnapshot(text, named: key, in: Bundle.module)
     }
 }

@@ -23,6 +23,16 @@ struct AuditTrailTests {
         return tenant.id
     }
 
+    /// Writes a forged event without details straight into the table, bypassing Recoup.
+    func insert(_ forged: AuditEvent, into database: RecoupDatabase) async throws {
+        try await database.sqlDatabase.raw("""
+            INSERT INTO audit_events (id, tenant_id, sequence, occurred_at, actor, action, subject_type, subject_id,
+            details, previous_hash, hash) VALUES (\(bind: forged.id.uuidString.lowercased()), \(bind: forged.tenantID.description),
+            \(bind: forged.sequence), \(bind: forged.occurredAt), \(bind: forged.actor), \(bind: forged.action),
+            \(bind: forged.subjectType), \(bind: forged.subjectID), '{}', \(bind: forged.previousHash), \(bind: forged.hash))
+            """).run()
+    }
+
     func verify(_ store: SQLStore, _ tenant: TenantID) async throws -> AuditTrailService.Verdict {
         try #require(try await AuditTrailService(audit: store, checkpointKey: store.keys.checkpoint)
             .verify(tenantID: tenant).first)
@@ -95,12 +105,7 @@ struct AuditTrailTests {
                 AuditEntry(actor: "intruder", action: "account.updated", subjectType: "account", subjectID: "x"),
                 tenantID: tenant, sequence: 3, occurredAt: Fixture.start + 3.5, previousHash: fourth.hash)
             try await database.sqlDatabase.raw("DELETE FROM audit_events WHERE tenant_id = \(bind: tenant.description) AND sequence = 3").run()
-            try await database.sqlDatabase.raw("""
-                INSERT INTO audit_events (id, tenant_id, sequence, occurred_at, actor, action, subject_type, subject_id,
-                details, previous_hash, hash) VALUES (\(bind: forged.id.uuidString.lowercased()), \(bind: tenant.description),
-                3, \(bind: forged.occurredAt), 'intruder', 'account.updated', 'account', 'x', '{}',
-                \(bind: forged.previousHash), \(bind: forged.hash))
-                """).run()
+            try await insert(forged, into: database)
             #expect(try await verify(store, tenant).failure == .broken(sequence: 3, eventID: forged.id))
         }
     }
@@ -126,12 +131,7 @@ struct AuditTrailTests {
             let forged = AuditChain.seal(
                 AuditEntry(actor: "intruder", action: "account.updated", subjectType: "account", subjectID: "x"),
                 tenantID: tenant, sequence: 4, occurredAt: Fixture.start + 99, previousHash: last.hash)
-            try await database.sqlDatabase.raw("""
-                INSERT INTO audit_events (id, tenant_id, sequence, occurred_at, actor, action, subject_type, subject_id,
-                details, previous_hash, hash) VALUES (\(bind: forged.id.uuidString.lowercased()), \(bind: tenant.description),
-                4, \(bind: forged.occurredAt), 'intruder', 'account.updated', 'account', 'x', '{}',
-                \(bind: forged.previousHash), \(bind: forged.hash))
-                """).run()
+            try await insert(forged, into: database)
             #expect(try await verify(store, tenant).failure == .unsigned(signedCount: 3, found: 4))
             // Removing the signed head does not help.
             try await database.sqlDatabase.raw("DELETE FROM audit_heads WHERE tenant_id = \(bind: tenant.description)").run()

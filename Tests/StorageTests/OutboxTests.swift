@@ -160,19 +160,30 @@ struct OutboxTests {
     }
 
     func dispatcher(
-        _ store: SQLStore, _ transport: RecordingTransport, _ clock: ManualClock, pressure: ContactPressure? = nil, batchSize: Int = 250
+        _ store: SQLStore, _ transport: any EmailTransport, _ clock: ManualClock, pressure: ContactPressure? = nil, batchSize: Int = 250,
+        concurrency: Int? = nil, maxAttempts: Int? = nil
     ) -> Dispatcher {
         // The batch loader the recoup command wires, so its queries run on both databases.
         let snapshots = AccountSnapshots(accounts: AccountService(accounts: store, clock: clock), contacts: store, facts: store, bulk: store)
         var settings = Dispatcher.Settings(worker: "w1", from: "Acme <billing@acme.test>", messageDomain: "recoup.test", collectorName: "Acme")
         settings.contactPressure = pressure
         settings.batchSize = batchSize
+        if let concurrency { settings.concurrency = concurrency }
+        if let maxAttempts { settings.maxAttempts = maxAttempts }
         return Dispatcher(outbox: store, snapshots: snapshots, email: transport, clock: clock, settings: settings)
     }
 
     func messages(_ store: SQLStore, _ clock: ManualClock) -> MessageService {
         MessageService(snapshots: AccountSnapshots(accounts: AccountService(accounts: store, clock: clock), contacts: store, facts: store),
                        outbox: store, clock: clock)
+    }
+
+    /// Queues an email to the account as an agent would; throws when the engine refuses it.
+    func queueEmail(_ store: SQLStore, _ clock: ManualClock, account: AccountID, scope: AccessScope) async throws -> OutboxMessage {
+        let result = try await messages(store, clock).send(
+            .email, account: account, subject: "Hi", text: "Text", scope: scope, actor: "test", collectorName: "Acme")
+        guard case let .queued(message, _) = result else { throw RecoupError.conflict("refused: \(result)") }
+        return message
     }
 
     @Test(arguments: TestDatabase.available)
@@ -235,9 +246,7 @@ struct OutboxTests {
             let (acme, account) = try await setUp(store)
             let scope = AccessScope(tenantID: acme.tenant.id)
             let clock = ManualClock(Self.t0)
-            guard case let .queued(message, _) = try await messages(store, clock).send(
-                .email, account: account, subject: "Hi", text: "Text", scope: scope, actor: "test", collectorName: "Acme")
-            else { Issue.record("refused"); return }
+            let message = try await queueEmail(store, clock, account: account, scope: scope)
             // A text went out two days ago: with a ceiling of one attempt in three days across media, the email waits.
             _ = try await store.record(
                 RecordedContact(accountID: account, consumerID: message.consumerID, occurredAt: Self.t0 - 2 * 86_400, direction: .outbound,
@@ -273,11 +282,7 @@ struct OutboxTests {
                 let accounts = try await store.accounts(scope: scope, filter: AccountFilter(), after: nil, limit: 10)
                 #expect(accounts.count == 2 && Set(accounts.compactMap(\.primaryConsumerID)).count == 1, "one consumer owes both")
                 let clock = ManualClock(Self.t0)
-                for account in accounts {
-                    guard case .queued = try await messages(store, clock).send(
-                        .email, account: account.id, subject: "Hi", text: "Text", scope: scope, actor: "test", collectorName: "Acme")
-                    else { Issue.record("refused"); return }
-                }
+                for account in accounts { _ = try await queueEmail(store, clock, account: account.id, scope: scope) }
                 let transport = RecordingTransport()
                 let report = try await dispatcher(store, transport, clock, pressure: ContactPressure(attempts: 1, days: 3), batchSize: batchSize).drain()
                 #expect(report.claimed == 2 && report.sent == 1 && report.rescheduled == 1, "batches of \(batchSize): \(report)")
@@ -309,14 +314,6 @@ struct OutboxTests {
         }
     }
 
-    /// A dispatcher that hands off one message at a time.
-    func oneAtATime(_ store: SQLStore, _ relay: any EmailTransport, _ clock: ManualClock) -> Dispatcher {
-        var settings = Dispatcher.Settings(worker: "w1", from: "Acme <billing@acme.test>", messageDomain: "recoup.test", collectorName: "Acme")
-        settings.concurrency = 1
-        let snapshots = AccountSnapshots(accounts: AccountService(accounts: store, clock: clock), contacts: store, facts: store, bulk: store)
-        return Dispatcher(outbox: store, snapshots: snapshots, email: relay, clock: clock, settings: settings)
-    }
-
     /// Four consumers with an email each, queued now.
     func fourConsumers(_ store: SQLStore, _ clock: ManualClock) async throws -> (StorageTests.Agency, [AccountID]) {
         let storage = StorageTests()
@@ -331,11 +328,7 @@ struct OutboxTests {
         let scope = AccessScope(tenantID: acme.tenant.id)
         let accounts = try await store.accounts(scope: scope, filter: AccountFilter(), after: nil, limit: 10).map(\.id)
         #expect(accounts.count == 4)
-        for account in accounts {
-            guard case .queued = try await messages(store, clock).send(
-                .email, account: account, subject: "Hi", text: "Text", scope: scope, actor: "test", collectorName: "Acme")
-            else { Issue.record("refused"); break }
-        }
+        for account in accounts { _ = try await queueEmail(store, clock, account: account, scope: scope) }
         return (acme, accounts)
     }
 
@@ -347,7 +340,7 @@ struct OutboxTests {
             let clock = ManualClock(Self.t0 + 42_390)  // 20:59:50 CDT
             let (acme, _) = try await fourConsumers(store, clock)
             let relay = SlowRelay(clock, seconds: 4)
-            let report = try await oneAtATime(store, relay, clock).drain()
+            let report = try await dispatcher(store, relay, clock, concurrency: 1).drain()
             #expect(report.sent == 3 && report.rescheduled == 1 && relay.count == 3, "\(report)")
             let waiting = try await store.messages(status: .queued, tenantID: acme.tenant.id, limit: 10)
             #expect(waiting.count == 1 && waiting.first?.rule == "REGF-1006.6b1i-TIME")
@@ -368,7 +361,7 @@ struct OutboxTests {
             let relay = SlowRelay(clock, seconds: 3) {
                 _ = try await store.recall(accounts, clientAccountNumbers: [], scope: scope, actor: "test", reason: nil, at: clock.now())
             }
-            let report = try await oneAtATime(store, relay, clock).drain()
+            let report = try await dispatcher(store, relay, clock, concurrency: 1).drain()
             #expect(report.sent == 2 && report.blocked == 2 && relay.count == 2, "\(report)")
             #expect(try await store.messages(status: .blocked, tenantID: acme.tenant.id, limit: 10).allSatisfy { $0.rule == "ACCOUNT-RECALLED" })
         }
@@ -457,14 +450,9 @@ struct OutboxTests {
             let (acme, account) = try await setUp(store)
             let scope = AccessScope(tenantID: acme.tenant.id)
             let clock = ManualClock(Self.t0)
-            guard case let .queued(message, _) = try await messages(store, clock).send(
-                .email, account: account, subject: "Hi", text: "Text", scope: scope, actor: "test", collectorName: "Acme")
-            else { Issue.record("refused"); return }
+            let message = try await queueEmail(store, clock, account: account, scope: scope)
             let relay = RecordingTransport(failing: Array(repeating: .transient("421 try again later"), count: 5))
-            var settings = Dispatcher.Settings(worker: "w1", from: "Acme <billing@acme.test>", messageDomain: "recoup.test", collectorName: "Acme")
-            settings.maxAttempts = 3
-            let snapshots = AccountSnapshots(accounts: AccountService(accounts: store, clock: clock), contacts: store, facts: store, bulk: store)
-            let dispatcher = Dispatcher(outbox: store, snapshots: snapshots, email: relay, clock: clock, settings: settings)
+            let dispatcher = dispatcher(store, relay, clock, maxAttempts: 3)
             func stored() async throws -> OutboxMessage {
                 guard let found = try await store.messages(account: account, tenantID: acme.tenant.id).first(where: { $0.id == message.id })
                 else { throw RecoupError.notFound("message \(message.id)") }

@@ -1,5 +1,6 @@
 import Foundation
 import RecoupCore
+import RecoupTestSupport
 import Templates
 import Testing
 
@@ -52,13 +53,7 @@ struct TemplateTests {
         #expect(TemplateRenderer.problems(shipped).isEmpty, "\(TemplateRenderer.problems(shipped))")
         let rendered = try TemplateRenderer.render(shipped, values: .sample)
         let text = (rendered.subject.map { "Subject: \($0)\n\n" } ?? "") + rendered.body + "\n"
-        let url = try #require(Bundle.module.url(forResource: "Snapshots", withExtension: nil)).appendingPathComponent(key + ".txt")
-        if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] != nil {
-            let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots/\(key).txt")
-            try text.write(to: source, atomically: true, encoding: .utf8)
-        }
-        let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(text == expected, "rendered \(key) differs from Tests/TemplatesTests/Snapshots/\(key).txt (RECORD_SNAPSHOTS=1 rewrites it)")
+        try expectSnapshot(text, named: key, in: Bundle.module)
     }
 
     @Test func everyShippedTemplateExistsInBothLanguages() {

@@ -283,7 +283,7 @@ public struct Dispatcher: Sendable {
         }
         var proposal = AccountSnapshots.proposal(
             message.channel, to: point, account: account, consumer: consumer, at: Instant(decidedAt),
-            showingCaliforniaLicense: MessageComposer.showsCaliforniaLicense(message.body, language: message.language))
+            showingCaliforniaLicense: snapshot.jurisdiction.state == .CA && MessageComposer.showsCaliforniaLicense(message.body, language: message.language))
         if message.channel == .letter, message.subject == LetterKind.validationNotice.rawValue { proposal.content.type = .validationNotice }
         let decision = engine.decide(snapshot, proposal, on: account)
         report.complianceNanoseconds += DispatchTime.now().uptimeNanoseconds - started

@@ -18,9 +18,15 @@ public struct ContactPressure: Sendable, Equatable {
 
     /// `N/D`: N attempts in D days.
     public init?(_ text: String) {
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let attempts = Int(parts[0]), let days = Int(parts[1]), attempts > 0, days > 0 else { return nil }
+        guard let (attempts, days) = Self.countPerPeriod(text) else { return nil }
         self.init(attempts: attempts, days: days)
+    }
+
+    /// `N/P`, both whole and positive: how the agency's ceilings are written (attempts per days, refusals per seconds).
+    public static func countPerPeriod(_ text: String) -> (count: Int, period: Int)? {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let count = Int(parts[0]), let period = Int(parts[1]), count > 0, period > 0 else { return nil }
+        return (count, period)
     }
 
     /// Why a contact waits for the ceiling, for its record.

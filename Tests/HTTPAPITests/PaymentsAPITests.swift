@@ -162,6 +162,40 @@ struct PaymentsAPITests {
     }
 
     @Test(arguments: TestDatabase.available)
+    func aConsumerWithoutAnEmailAddressGetsTheReceiptByTextAtTheNextLawfulHour(_ kind: TestDatabase) async throws {
+        try await Self.withProcessor(kind) { h, _ in
+            try await h.app.test(.router) { client in
+                let header = "client_account_number,original_creditor,debt_type,itemization_date,itemization_date_type,balance_at_itemization,"
+                    + "interest_since_itemization,current_balance,first_name,last_name,date_of_birth,ssn,address_line1,city,state,zip,"
+                    + "phone1,phone1_type,phone1_consent,language"
+                let account = try await client.placeForAcme(
+                    header + "\nT-1,Big Bank,credit_card,2025-06-30,charge_off,100.00,0.00,100.00,Ana,Ruiz,1980-02-29,123-45-6789,"
+                        + "1 Main St,Austin,TX,78701,(512) 555-0100,cell,yes,es", h)
+                let method = try await client.addCard(account, token: "pm_card_visa", h)
+                // 10:30 p.m. in Austin (03:30 the next day in UTC): the card is charged now, the text may go at 8 a.m.
+                h.clock.advance(by: 1_790_047_800 - h.clock.now().timeIntervalSince1970)
+                let (status, payment) = try await client.pay(account, method: method, minor: 4_000, key: "night-1", h)
+                #expect(status == .created && payment["status"] as? String == "succeeded", "\(payment)")
+
+                let receipts = try await h.store.messages(account: try #require(AccountID(account)), tenantID: h.acme)
+                let text = try #require(receipts.first)
+                #expect(receipts.count == 1 && text.channel == .sms && text.recipient == "+15125550100", "\(receipts)")
+                #expect(text.dueAt == Date(timeIntervalSince1970: 1_790_082_000), "8 a.m. CDT on 2026-09-22, not \(text.dueAt)")
+                #expect(text.body.hasPrefix("Gracias. Recibimos su pago de \(Money(minorUnits: 4_000, currency: .usd).formatted(.esUS)) el 21 de septiembre de 2026."),
+                        "the consumer's day and language: \(text.body)")
+                #expect(text.body.contains("STOP"), "a text carries its opt-out: \(text.body)")
+
+                // The dispatcher decides it again when it is due: not before 8 a.m.
+                let texts = TextsAPITests.RecordingTexts()
+                #expect(try await h.dispatcher(texts: texts).drain().claimed == 0)
+                h.clock.advance(by: text.dueAt.timeIntervalSince(h.clock.now()))
+                #expect(try await h.dispatcher(texts: texts).drain().sent == 1)
+                #expect(texts.sent.map(\.to) == ["+15125550100"])
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func declinesPostNothingAndAnUnreachableProcessorLeavesThePaymentPendingUntilItsWebhook(_ kind: TestDatabase) async throws {
         try await Self.withProcessor(kind) { h, processor in
             try await h.app.test(.router) { client in

@@ -18,12 +18,20 @@ struct PlansAndACHTests {
         destinationRouting: "091000019", destinationName: "Agency Bank", originID: "1234567890", originName: "Acme Recovery",
         companyName: "Acme Recovery", companyID: "1234567890", originatingDFI: "09100001")
 
-    /// The plan runner and the ACH desk as the CLI builds them, on the harness's store and clock.
-    static func desk(_ h: APIHarness, reminders: InstallmentReminders? = nil) -> (PlanService, ACHFiling) {
-        let payments = PaymentService(
+    /// The plan runner and the ACH desk as the CLI builds them, on the harness's store and clock (with receipts when asked).
+    static func desk(_ h: APIHarness, reminders: InstallmentReminders? = nil, receipts: Bool = false) -> (PlanService, ACHFiling) {
+        var payments = PaymentService(
             payments: h.store, settlements: h.store, accounts: AccountService(accounts: h.store, clock: h.clock), processor: h.processor, clock: h.clock)
+        if receipts { payments.receipts = PaymentReceipts(messages: messages(h), agencyName: { _ in "Acme Recovery" }) }
         let plans = PlanService(plans: h.store, payments: payments, clock: h.clock, reminders: reminders)
         return (plans, ACHFiling(payments: payments, plans: plans, repository: h.store, planRepository: h.store, originator: originator))
+    }
+
+    /// Messages on the harness's store and clock, as the CLI composes them.
+    static func messages(_ h: APIHarness) -> MessageService {
+        MessageService(
+            snapshots: AccountSnapshots(accounts: AccountService(accounts: h.store, clock: h.clock), contacts: h.store, facts: h.store),
+            outbox: h.store, clock: h.clock)
     }
 
     /// A 94-character record from its fields, each padded or cut to its width.
@@ -196,6 +204,38 @@ struct PlansAndACHTests {
     }
 
     @Test(arguments: TestDatabase.available)
+    func aBankDebitQueuesOneReceiptWhenItIsFiledAndNoneWhenItComesBack(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+            try await h.app.test(.router) { client in
+                let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
+                let (added, bank, text) = try await client.call(.post, "/v1/accounts/\(account)/payment-methods", key: h.acmeAgent, body: """
+                    {"type": "bank", "routing": "011000015", "account_number": "000123456789", "account_type": "checking", "holder": "Pat Doe",
+                     "authorization": "I authorise Acme Recovery to debit my checking account once for $25.00.", "authorized_via": "web"}
+                    """)
+                #expect(added == .created, "\(text)")
+                let (paid, payment) = try await client.pay(account, method: try #require(bank["id"] as? String), minor: 2_500, key: "bank-1", h)
+                #expect(paid == .created && payment["status"] as? String == "pending", "\(payment)")
+                let accountID = try #require(AccountID(account))
+                #expect(try await h.store.messages(account: accountID, tenantID: h.acme).isEmpty, "nothing is received before the debit is filed")
+
+                let (_, desk) = Self.desk(h, receipts: true)
+                let day = LocalDate(iso: "2026-09-22")!
+                let file = try #require(try await desk.export(tenantID: h.acme, effectiveDate: day, at: h.clock.now(), actor: "test").first)
+                #expect(try await desk.export(tenantID: h.acme, effectiveDate: day, at: h.clock.now(), actor: "test").isEmpty)
+                let receipts = try await h.store.messages(account: accountID, tenantID: h.acme)
+                #expect(receipts.count == 1 && receipts.first?.channel == .email && receipts.first?.subject == "Payment received", "\(receipts)")
+                #expect(receipts.first?.body.contains("We sent your bank payment of $25.00 to your bank on September 21, 2026. Reference ") == true,
+                        "\(receipts.first?.body ?? "")")
+
+                _ = try await desk.importReturns(Self.returnFile([(file.debits[0].trace, "R01")]), tenantID: h.acme, on: day, actor: "test")
+                let (_, ledger, _) = try await client.call(.get, "/v1/accounts/\(account)/ledger", key: h.acmeAdmin)
+                #expect(PaymentsAPITests.total(ledger) == 10_000, "the return reversed the debit")
+                #expect(try await h.store.messages(account: accountID, tenantID: h.acme).count == 1, "a returned debit gets no second receipt")
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.available)
     func aNotificationOfChangeCorrectsTheStoredBankDetails(_ kind: TestDatabase) async throws {
         try await APIHarness.with(kind) { h in
             try await h.app.test(.router) { client in
@@ -250,10 +290,7 @@ struct PlansAndACHTests {
                     .post, "/v1/accounts/\(account)/plans", key: h.acmeAgent,
                     body: #"{"installments": 12, "frequency": "monthly", "first_date": "2026-09-21", "method_id": "\#(card)"}"#)
                 #expect(created == .created, "\(text)")
-                let messages = MessageService(
-                    snapshots: AccountSnapshots(accounts: AccountService(accounts: h.store, clock: h.clock), contacts: h.store, facts: h.store),
-                    outbox: h.store, clock: h.clock)
-                let (runner, _) = Self.desk(h, reminders: InstallmentReminders(messages: messages, agencyName: { _ in "Acme Recovery" }))
+                let (runner, _) = Self.desk(h, reminders: InstallmentReminders(messages: Self.messages(h), agencyName: { _ in "Acme Recovery" }))
                 #expect(try await runner.runAutopay(tenantID: h.acme, on: LocalDate(iso: "2026-09-21")!, actor: "test").reminded == 0,
                         "the next installment is a month away")
                 let threeDaysBefore = LocalDate(iso: "2026-10-18")!

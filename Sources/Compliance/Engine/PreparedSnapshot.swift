@@ -13,8 +13,8 @@ public final class PreparedSnapshot: Sendable {
     /// Every zone the consumer may be in; a time is convenient only if it is convenient in all of them.
     let zones: [ZoneClock]
     /// The first candidate (the mailing address's zone when known): local days are counted on its calendar and
-    /// instants are printed in it.
-    let primaryZone: ZoneClock
+    /// instants are printed in it, and dates written to the consumer (a receipt's) are its days.
+    public let primaryZone: ZoneClock
     /// Past contacts known as of the snapshot, oldest first: the snapshot's own array when it already is that
     /// (the usual case), so nothing is copied. Rules scan ``past`` and come here for the rarely needed facts.
     let history: [ContactEvent]

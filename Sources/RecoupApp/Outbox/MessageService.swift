@@ -73,10 +73,13 @@ public struct MessageService: Sendable {
         case refused(ContactDecision)
     }
 
-    /// Checks, decides and composes a message as `send` does, without queueing it.
+    /// Checks, decides and composes a message as `send` does, without queueing it. `deferring` composes a message the
+    /// engine refuses only for now (the hour, the consumer's inconvenient times) to be due at the engine's next lawful
+    /// instant instead of refusing it: for a message owed to the consumer whenever it may go, such as a receipt. The
+    /// dispatcher decides it again then.
     public func compose(
         _ channel: ProposedChannel, account id: AccountID, destination: ContactPointID? = nil, subject: String?, text: String?,
-        letter: LetterKind? = nil, template: String? = nil, scope: AccessScope, collectorName: String
+        letter: LetterKind? = nil, template: String? = nil, scope: AccessScope, collectorName: String, deferring: Bool = false
     ) async throws -> Composed {
         var subject = subject, text = text
         if let template {
@@ -127,7 +130,11 @@ public struct MessageService: Sendable {
             channel, to: point, account: account, consumer: consumer, at: Instant(now), showingCaliforniaLicense: license != nil)
         if letter == .validationNotice { proposal.content.type = .validationNotice }
         let decision = engine.decide(snapshot, proposal, on: account)
-        guard decision.allowed else { return .refused(decision) }
+        var dueAt = now
+        if !decision.allowed {
+            guard deferring, let next = decision.nextAllowedAt else { return .refused(decision) }
+            dueAt = next.date
+        }
 
         // A letter's statements are laid out by its renderer; emails and texts get theirs here; a limited-content
         // voicemail has none.
@@ -140,7 +147,7 @@ public struct MessageService: Sendable {
         }
         return .composed(OutboxMessage(
             tenantID: scope.tenantID, accountID: account.id, consumerID: consumer.id, channel: channel, destinationID: point.id,
-            recipient: address, language: consumer.language, subject: letter?.rawValue ?? subject ?? "", body: body, dueAt: now, createdAt: now))
+            recipient: address, language: consumer.language, subject: letter?.rawValue ?? subject ?? "", body: body, dueAt: dueAt, createdAt: now))
     }
 
     /// The subject and text of the named template for this account.

@@ -2,12 +2,14 @@ import Compliance
 import Foundation
 import RecoupCore
 
-/// The consumer's email receipt for a card payment that posts.
+/// The consumer's receipt for a payment that posts: a card payment when the processor says it succeeded, a bank debit
+/// when it goes into an ACH file.
 ///
-/// It is composed and checked before the posting, as any message is (the engine must allow an email to the consumer
-/// now; a consumer without an email address, or who asked for no email, gets none), and queued in the posting's own
+/// It goes by email, or by text to a consumer with no email address Recoup may write to (none on file, or email
+/// refused). It is composed and checked before the posting, as any message is, and queued in the posting's own
 /// transaction: a payment never posts without its receipt, and no receipt goes out for a payment that did not post.
-/// Its idempotency key is the payment's, so nothing posts or queues it twice.
+/// A receipt the engine allows only later (a payment taken by phone at 10 p.m. in the consumer's zone) is due at the
+/// next lawful instant. Its idempotency key is the payment's, so nothing posts or queues it twice.
 public struct PaymentReceipts: Sendable {
     let messages: MessageService
     /// The agency's name for a tenant, as messages are signed.
@@ -18,31 +20,46 @@ public struct PaymentReceipts: Sendable {
         self.agencyName = agencyName
     }
 
-    /// The receipt for `payment`, received `date`, or nil when none may be sent.
-    func receipt(for payment: Payment, account: Account, on date: LocalDate) async throws -> QueuedMessage? {
+    /// The receipt for `payment`, posting now, or nil when none may be sent by either medium. Its date is the
+    /// consumer's day (a payment at 10:30 p.m. in Austin is received that day, whatever the day is in UTC).
+    func receipt(for payment: Payment, account: Account) async throws -> QueuedMessage? {
         let scope = AccessScope(tenantID: account.tenantID)
-        let (_, consumer) = try await messages.snapshots.accounts.accountWithPrimaryConsumer(account.id, scope: scope)
-        let (subject, text) = Self.words(payment.amount, on: date, reference: account.referenceCode,
+        let collectorName = try await agencyName(account.tenantID)
+        let now = Instant(messages.clock.now())
+        let (_, consumer, snapshot) = try await messages.snapshots.load(account.id, scope: scope, collectorName: collectorName, at: now)
+        let day = messages.engine.prepare(snapshot).primaryZone.local(now).day
+        let (subject, text) = Self.words(payment.amount, rail: payment.rail, on: day, reference: account.referenceCode,
                                          language: consumer.language == "es" ? .spanish : .english)
-        let composed: MessageService.Composed
-        do {
-            composed = try await messages.compose(.email, account: account.id, subject: subject, text: text, scope: scope,
-                                                  collectorName: try await agencyName(account.tenantID))
-        } catch RecoupError.invalid {
-            return nil  // no email address on file
+        for channel in [ProposedChannel.email, .sms] {
+            let composed: MessageService.Composed
+            do {
+                composed = try await messages.compose(channel, account: account.id, subject: channel == .email ? subject : nil, text: text,
+                                                      scope: scope, collectorName: collectorName, deferring: true)
+            } catch RecoupError.invalid {
+                continue  // no address on file for this medium
+            }
+            if case let .composed(message) = composed {
+                return QueuedMessage(message: message, idempotencyKey: "receipt:" + payment.id.lowercasedString, actor: "system")
+            }
         }
-        guard case let .composed(message) = composed else { return nil }
-        return QueuedMessage(message: message, idempotencyKey: "receipt:" + payment.id.lowercasedString, actor: "system")
+        return nil
     }
 
-    /// The receipt's subject and words in the consumer's language.
-    static func words(_ amount: Money, on date: LocalDate, reference: String, language: NoticeLanguage) -> (subject: String, text: String) {
+    /// The receipt's subject and words in the consumer's language: a card payment was received; a bank debit was
+    /// sent to the consumer's bank (it may still come back).
+    static func words(_ amount: Money, rail: PaymentRail, on date: LocalDate, reference: String, language: NoticeLanguage)
+        -> (subject: String, text: String)
+    {
         let day = LocalizedDate.text(date, language)
-        switch language {
-        case .english:
+        switch (language, rail) {
+        case (.english, .card):
             return ("Payment received", "Thank you. We received your payment of \(amount.formatted(.enUS)) on \(day). Reference \(reference).")
-        case .spanish:
+        case (.english, .ach):
+            return ("Payment received", "Thank you. We sent your bank payment of \(amount.formatted(.enUS)) to your bank on \(day). Reference \(reference).")
+        case (.spanish, .card):
             return ("Pago recibido", "Gracias. Recibimos su pago de \(amount.formatted(.esUS)) el \(day). Referencia \(reference).")
+        case (.spanish, .ach):
+            return ("Pago recibido", "Gracias. Enviamos su pago bancario de \(amount.formatted(.esUS)) a su banco el \(day). Referencia \(reference).")
         }
     }
 }

@@ -22,7 +22,7 @@ public struct PaymentService: Sendable {
     let accounts: AccountService
     let processor: (any PaymentProcessor)?
     let clock: any Clock
-    /// The consumer's email receipt for each card payment that posts; none when nil.
+    /// The consumer's receipt for each payment that posts (card or bank); none when nil.
     public var receipts: PaymentReceipts?
 
     public init(
@@ -233,7 +233,7 @@ public struct PaymentService: Sendable {
         guard let payment = try await payments.payment(paymentID, tenantID: tenantID) else { return nil }
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
-        let receipt = outcome == .succeeded && payment.entryID == nil ? try await receipts?.receipt(for: payment, account: account, on: today) : nil
+        let receipt = outcome == .succeeded ? try await receipt(for: payment, account: account) : nil
         return try await transition(paymentID, account: account) { payment, account, settlements, stored in
             switch outcome {
             case .succeeded:
@@ -415,11 +415,21 @@ public struct PaymentService: Sendable {
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
         let today = LocalDate(utc: clock.now())
+        let receipt = try await receipt(for: payment, account: account)
         return try await transition(paymentID, account: account) { payment, account, settlements, stored in
-            try PaymentPosting.received(
+            var posting = try PaymentPosting.received(
                 payment, account: account, terms: terms, stored: stored, status: .processing, reference: trace, on: today,
                 settlement: settlements.first { $0.status == .accepted }, actor: actor)
+            if let receipt { posting?.messages = [receipt] }
+            return posting
         }
+    }
+
+    /// The receipt a payment that posts now queues with its posting; none for one already posted (a repeated
+    /// webhook or filing) or without receipts configured.
+    private func receipt(for payment: Payment, account: Account) async throws -> QueuedMessage? {
+        guard payment.entryID == nil else { return nil }
+        return try await receipts?.receipt(for: payment, account: account)
     }
 
     /// Runs a posting decision under the account's lock, on `account` and its settlements as they stand under that

@@ -294,6 +294,8 @@ struct PlansAndACHTests {
                 #expect(try await runner.runAutopay(tenantID: h.acme, on: LocalDate(iso: "2026-09-21")!, actor: "test").reminded == 0,
                         "the next installment is a month away")
                 let threeDaysBefore = LocalDate(iso: "2026-10-18")!
+                // The run at 10:30 p.m. in Austin queues the reminder for 8 a.m.
+                h.clock.advance(by: 1_790_047_800 - h.clock.now().timeIntervalSince1970)
                 #expect(try await runner.runAutopay(tenantID: h.acme, on: threeDaysBefore, actor: "test").reminded == 1)
                 #expect(try await runner.runAutopay(tenantID: h.acme, on: threeDaysBefore.adding(days: 1), actor: "test").reminded == 0,
                         "once per installment")
@@ -301,6 +303,7 @@ struct PlansAndACHTests {
                 #expect(queued.count == 1)
                 let email = try #require(queued.first)
                 #expect(email.channel == .email && email.language == "es")
+                #expect(email.dueAt == Date(timeIntervalSince1970: 1_790_082_000), "due at 8 a.m. CDT, not \(email.dueAt)")
                 #expect(email.subject == "Su plan de pagos: próximo pago el 21 de octubre de 2026")
                 #expect(email.body.contains("Su pago del plan de \(Money(minorUnits: 833, currency: .usd).formatted(.esUS)) vence el 21 de octubre de 2026. "
                                             + "Se cargará al método de pago que nos dio."), "\(email.body)")

@@ -59,10 +59,38 @@ public struct MessageService: Sendable {
         case let .refused(decision):
             return .refused(decision)
         case let .composed(message):
-            let queued = QueuedMessage(message: message, idempotencyKey: idempotencyKey, actor: actor)
-            let (stored, created) = try await outbox.enqueue(queued.message, idempotencyKey: queued.idempotencyKey, audit: queued.audit)
+            let (stored, created) = try await queue(message, idempotencyKey: idempotencyKey, actor: actor)
             return .queued(stored, created: created)
         }
+    }
+
+    /// Writes a composed message to the outbox with its `message.queued` audit event (a repeated `idempotencyKey`
+    /// answers the message already queued, `created` false).
+    public func queue(_ message: OutboxMessage, idempotencyKey: String?, actor: String) async throws -> (OutboxMessage, created: Bool) {
+        let queued = QueuedMessage(message: message, idempotencyKey: idempotencyKey, actor: actor)
+        return try await outbox.enqueue(queued.message, idempotencyKey: queued.idempotencyKey, audit: queued.audit)
+    }
+
+    /// `text` to the account's primary consumer by email (under `subject`), or by text when Recoup may not email them
+    /// (no address on file, or email refused outright) but may text them: composed as ``compose(_:account:destination:subject:text:letter:template:scope:collectorName:deferring:)``
+    /// does, `deferring` as there. Nil when neither may go: for what the consumer is owed by whichever medium
+    /// reaches them (a receipt, a reminder of a plan's installment).
+    public func composeByEmailOrText(
+        account id: AccountID, subject: String, text: String, scope: AccessScope, collectorName: String, deferring: Bool = false
+    ) async throws -> OutboxMessage? {
+        for channel in [ProposedChannel.email, .sms] {
+            do {
+                if case let .composed(message) = try await compose(
+                    channel, account: id, subject: channel == .email ? subject : nil, text: text, scope: scope, collectorName: collectorName,
+                    deferring: deferring)
+                {
+                    return message
+                }
+            } catch RecoupError.invalid {
+                continue  // no address on file for this medium
+            }
+        }
+        return nil
     }
 
     /// What ``send(_:account:destination:subject:text:letter:template:scope:actor:collectorName:idempotencyKey:)``

@@ -30,19 +30,10 @@ public struct PaymentReceipts: Sendable {
         let day = messages.engine.prepare(snapshot).primaryZone.local(now).day
         let (subject, text) = Self.words(payment.amount, rail: payment.rail, on: day, reference: account.referenceCode,
                                          language: consumer.language == "es" ? .spanish : .english)
-        for channel in [ProposedChannel.email, .sms] {
-            let composed: MessageService.Composed
-            do {
-                composed = try await messages.compose(channel, account: account.id, subject: channel == .email ? subject : nil, text: text,
-                                                      scope: scope, collectorName: collectorName, deferring: true)
-            } catch RecoupError.invalid {
-                continue  // no address on file for this medium
-            }
-            if case let .composed(message) = composed {
-                return QueuedMessage(message: message, idempotencyKey: "receipt:" + payment.id.lowercasedString, actor: "system")
-            }
-        }
-        return nil
+        guard let message = try await messages.composeByEmailOrText(
+            account: account.id, subject: subject, text: text, scope: scope, collectorName: collectorName, deferring: true)
+        else { return nil }
+        return QueuedMessage(message: message, idempotencyKey: "receipt:" + payment.id.lowercasedString, actor: "system")
     }
 
     /// The receipt's subject and words in the consumer's language: a card payment was received; a bank debit was

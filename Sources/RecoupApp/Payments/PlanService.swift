@@ -235,8 +235,9 @@ public struct PlanService: Sendable {
     }
 
     /// Queues a reminder of the plan's next installment when it falls due within the reminder days: by email, else by
-    /// text; once per installment (the key names it), whichever day the run first sees it. False when nothing was
-    /// queued (no reminders configured, nothing coming, refused by the compliance engine, no address).
+    /// text, due at once or at the consumer's next lawful hour; once per installment (the key names it), whichever day
+    /// the run first sees it. False when nothing was queued (no reminders configured, nothing coming, already queued,
+    /// or Recoup may neither email nor text the consumer).
     func remind(_ plan: PlanRecord, on date: LocalDate, actor: String) async throws -> Bool {
         guard let reminders else { return false }
         let made = try await payments.payments.payments(account: plan.accountID, tenantID: plan.tenantID)
@@ -254,21 +255,12 @@ public struct PlanService: Sendable {
         }
         let (subject, text) = InstallmentReminders.message(next, currency: plan.amount.currency, autopay: plan.methodID != nil, language: language)
         let agency = try await reminders.agencyName(plan.tenantID)
-        let key = "plan-reminder:\(plan.id.lowercasedString):\(next.number)"
-        for (channel, subject) in [(ProposedChannel.email, subject), (.sms, nil)] {
-            do {
-                switch try await reminders.messages.send(
-                    channel, account: plan.accountID, subject: subject, text: text, scope: scope,
-                    actor: actor, collectorName: agency, idempotencyKey: key + ":" + channel.rawValue)
-                {
-                case let .queued(_, created): return created
-                case .refused: continue
-                }
-            } catch RecoupError.invalid {
-                continue  // no address for this channel
-            }
-        }
-        return false
+        // Composed now, due at the first lawful hour when the run is at night.
+        guard let message = try await reminders.messages.composeByEmailOrText(
+            account: plan.accountID, subject: subject, text: text, scope: scope, collectorName: agency, deferring: true)
+        else { return false }
+        let key = "plan-reminder:\(plan.id.lowercasedString):\(next.number):\(message.channel.rawValue)"
+        return try await reminders.messages.queue(message, idempotencyKey: key, actor: actor).created
     }
 
     /// Marks `plan` completed or broken when its payments say so; answers its status afterwards.

@@ -11,6 +11,7 @@ extension SQLStore: PlacementRepository {
     ) async throws -> (PlacementReport, [RowError]) {
         do {
             return try await transaction { sql in
+                try await self.lockImports(of: report.placement.tenantID, on: sql)
                 try await self.insertPlacement(report, on: sql)
                 let writer = SQLPlacementWriter(store: self, report: report, sql: sql)
                 let (final, errors) = try await body(writer)
@@ -24,6 +25,15 @@ extension SQLStore: PlacementRepository {
             }
             return (rejection.report, rejection.errors)
         }
+    }
+
+    /// Makes the agency's other imports wait until this transaction ends. Each import looks up the accounts and
+    /// consumers already stored before writing its own; two at once on PostgreSQL would both miss the other's (the
+    /// same client's account twice: a constraint violation; a consumer shared by two clients' files: stored twice).
+    /// SQLite has one writer, so its imports already take turns.
+    func lockImports(of tenantID: TenantID, on sql: any SQLDatabase) async throws {
+        guard !db.location.isSQLite else { return }
+        try await sql.raw("SELECT pg_advisory_xact_lock(hashtext('recoup.placement-import'), hashtext(\(bind: tenantID.description)))").run()
     }
 
     func insertPlacement(_ report: PlacementReport, on sql: any SQLDatabase) async throws {

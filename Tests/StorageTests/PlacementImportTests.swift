@@ -67,6 +67,33 @@ struct PlacementImportTests {
         }
     }
 
+    /// Files for one agency imported at the same moment (one client's file twice, another client's with the same
+    /// consumers) wait for each other instead of colliding on the account number or storing a consumer twice: on
+    /// PostgreSQL their transactions run side by side, so the store takes the agency's import lock first.
+    @Test(arguments: TestDatabase.available)
+    func simultaneousImportsForOneAgencyWaitForEachOther(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { database, store in
+            let s = try await setup(store)
+            let directory = DirectoryService(directory: store, clock: ManualClock(Fixture.start))
+            var other = s
+            other.client = try await directory.createClient(name: "Clinic", scope: s.scope, actor: "t").id
+            let file = ([Self.header] + (1...300).map { Self.row("C-\($0)", ssn: "123-45-\(6000 + $0)") }).joined(separator: "\n")
+            async let first = run(s, file, chunk: 8192)
+            async let again = run(s, file, chunk: 8192)
+            async let clinic = run(other, file, chunk: 8192)
+            let outcomes = try await [first, again, clinic].map(\.report.placement.counts)
+            #expect(outcomes.allSatisfy { $0.rows == 300 && $0.rejected == 0 }, "\(outcomes)")
+            #expect(outcomes[0].imported + outcomes[1].imported == 300 && outcomes[0].unchanged + outcomes[1].unchanged == 300,
+                    "one of the two copies imports, the other finds every account unchanged: \(outcomes)")
+            #expect(outcomes[2].imported == 300)
+            func count(_ table: String) async throws -> Int {
+                try #require(try await database.sqlDatabase.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()).decode(column: "n", as: Int.self)
+            }
+            #expect(try await count("accounts") == 600)
+            #expect(try await count("consumers") == 300, "each consumer once, debts with both clients")
+        }
+    }
+
     /// A re-placement that changes accounts: each change becomes an `account.updated` event, in file order, when
     /// the file's transaction ends (staged in the database meanwhile, not in memory); a report keeps only the first
     /// errors it is allowed while still counting every bad row; a rejected file leaves neither events nor stage.

@@ -199,3 +199,38 @@ def test_money(spec):
     money = spec["components"]["schemas"]["Money"]
     assert money["properties"]["amount_minor"] == {**money["properties"]["amount_minor"], "type": "integer", "format": "int64"}
     assert money["properties"]["currency"]["pattern"] == "^[A-Z]{3}$"
+
+
+def test_no_mapping_value_is_lost_to_an_unquoted_comma(spec):
+    """`{description: Why, in words}` in a YAML flow mapping is two entries, the second a key with no value."""
+    lost = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if value is None:
+                    lost.append(f"{path}/{key}")
+                walk(value, f"{path}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{path}[{index}]")
+
+    walk(spec, "")
+    assert not lost, lost
+
+
+def test_a_property_that_may_be_null_is_not_required(spec):
+    """Such a property is omitted from responses when it has no value (the Conventions), so it cannot be required."""
+    contradictions = []
+
+    def check(name, schema):
+        for prop in schema.get("required", []):
+            kind = schema.get("properties", {}).get(prop, {}).get("type")
+            if isinstance(kind, list) and "null" in kind:
+                contradictions.append(f"{name}.{prop}")
+        for part in schema.get("allOf", []):
+            check(name, part)
+
+    for name, schema in spec["components"]["schemas"].items():
+        check(name, schema)
+    assert not contradictions, contradictions

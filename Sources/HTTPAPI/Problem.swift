@@ -40,6 +40,10 @@ struct Problem: Encodable, Sendable {
             if let problem = serverError.underlyingError as? ProblemError { return problem.problem }
             if serverError.operationInput == nil {
                 // The request never reached a handler: its parameters or body did not match the contract.
+                if let parameter = ParameterProblem(serverError.underlyingError, cause: serverError.causeDescription, path: serverError.request.path) {
+                    return Problem(status: .badRequest, detail: "\(parameter.name): \(parameter.reason)",
+                                   errors: [FieldProblem(field: parameter.name, reason: parameter.reason)])
+                }
                 return Problem(status: .badRequest, detail: describe(serverError.underlyingError, serverError.causeDescription),
                                errors: fieldProblems(serverError.underlyingError))
             }
@@ -99,6 +103,8 @@ struct Problem: Encodable, Sendable {
         case is Bool.Type: "true or false"
         case is Int.Type, is Int64.Type, is Int32.Type: "an integer"
         case is Double.Type, is Float.Type: "a number"
+        case is [String: Any].Type: "a JSON object"
+        case is [Any].Type: "a JSON array"
         default: "\(type)"
         }
     }
@@ -111,8 +117,8 @@ struct Problem: Encodable, Sendable {
         }
         switch error {
         case let DecodingError.keyNotFound(key, context): return "\(path(context)): missing required field \(key.stringValue)"
-        case let DecodingError.typeMismatch(type, context): return "\(path(context)): expected \(type)"
-        case let DecodingError.valueNotFound(type, context): return "\(path(context)): expected \(type), found null"
+        case let DecodingError.typeMismatch(type, context): return "\(path(context)): must be \(describe(type))"
+        case let DecodingError.valueNotFound(type, context): return "\(path(context)): must be \(describe(type)), not null"
         case let DecodingError.dataCorrupted(context):
             return "\(path(context)): \(context.debugDescription)"
         default:
@@ -120,8 +126,55 @@ struct Problem: Encodable, Sendable {
             if text.contains("Unexpected additional properties") || text.contains("additional propert") {
                 return "the body has fields the API does not know: \(text)"
             }
-            return "\(cause): \(text)"
+            return text == cause || cause == "Unknown" ? text : "\(cause): \(text)"
         }
+    }
+}
+
+/// A query parameter or header the contract's decoding refused, named: the runtime reports those without their
+/// name (an empty coding path) or only in its sentence.
+struct ParameterProblem: Equatable {
+    var name: String
+    var reason: String
+
+    init?(_ error: any Error, cause: String, path: String?) {
+        for (prefix, suffix) in [("Missing required query parameter named: ", ""), ("The required header field named '", "' is missing.")]
+        where cause.hasPrefix(prefix) && cause.hasSuffix(suffix) {
+            self.init(name: String(cause.dropFirst(prefix.count).dropLast(suffix.count)), reason: "is required")
+            return
+        }
+        let context: DecodingError.Context
+        let fits: (String) -> Bool
+        let reason: String
+        switch error {
+        case let DecodingError.typeMismatch(type, found):
+            (context, reason) = (found, "must be \(Problem.describe(type))")
+            fits = { value in
+                switch type {
+                case is Int.Type, is Int64.Type, is Int32.Type: Int64(value) != nil
+                case is Bool.Type: value == "true" || value == "false"
+                case is Double.Type, is Float.Type: Double(value) != nil
+                default: true
+                }
+            }
+        case let DecodingError.dataCorrupted(found):
+            // "Cannot initialize AccountStatus from invalid String value bogus": the value it names.
+            guard let range = found.debugDescription.range(of: "from invalid String value ") else { return nil }
+            let value = String(found.debugDescription[range.upperBound...])
+            (context, reason) = (found, "is not one of the values this parameter takes (\(value))")
+            fits = { $0 != value }
+        default:
+            return nil
+        }
+        guard context.codingPath.isEmpty, let path, let query = URLComponents(string: path)?.queryItems,
+              let item = query.first(where: { !fits($0.value ?? "") })
+        else { return nil }
+        self.init(name: item.name, reason: reason)
+    }
+
+    init(name: String, reason: String) {
+        self.name = name
+        self.reason = reason
     }
 }
 

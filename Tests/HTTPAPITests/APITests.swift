@@ -560,6 +560,23 @@ struct APITests {
             // all-or-nothing stored no account.
             let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
             #expect((page["items"] as? [Any])?.isEmpty == true)
+            // A query parameter or header the contract refuses is named, in words, once.
+            let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("Q-1"), h)
+            for (uri, field, detail) in [
+                ("/v1/accounts?limit=abc", "limit", "limit: must be an integer"),
+                ("/v1/accounts?status=bogus", "status", "status: is not one of the values this parameter takes (bogus)"),
+                ("/v1/accounts/\(account)/validation-notice?language=xx", "language", "language: is not one of the values this parameter takes (xx)"),
+                ("/v1/accounts/\(account)/convenience-fee", "method_id", "method_id: is required"),
+            ] {
+                let (status, problem, text) = try await client.call(.get, uri, key: h.acmeAdmin)
+                let errors = problem["errors"] as? [[String: Any]]
+                #expect(status == .badRequest && problem["detail"] as? String == detail && errors?.first?["field"] as? String == field, "\(uri): \(text)")
+            }
+            let (_, noKey, noKeyText) = try await client.call(.post, "/v1/accounts/\(account)/payments", key: h.acmeAdmin,
+                                                              body: #"{"method_id": "x", "amount_minor": 100}"#)
+            #expect(noKey["detail"] as? String == "Idempotency-Key: is required", "\(noKeyText)")
+            let (_, array, arrayText) = try await client.call(.post, "/v1/clients", key: h.acmeAdmin, body: "[1]")
+            #expect(array["detail"] as? String == "the body: must be a JSON object", "\(arrayText)")
         }
         }
     }

@@ -34,6 +34,29 @@ struct CallsAPITests {
         }
     }
 
+    /// A server without a voice provider answers a click-to-call 503 (it cannot, whatever the law says), and an
+    /// account outside the caller's scope not found before that.
+    @Test(arguments: TestDatabase.available)
+    func withoutAVoiceProviderACallIsUnavailableAndAnotherAgencysAccountNotFound(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+        try await h.app.test(.router) { client in
+            let accountID = try #require(AccountID(try await client.placeForAcme([placementHeader, placementRow("CALL-N")].joined(separator: "\n"), h)))
+            let calls = OutboundCallService(
+                calls: h.store, snapshots: AccountSnapshots(accounts: AccountService(accounts: h.store, clock: h.clock), contacts: h.store, facts: h.store),
+                transport: nil, urls: nil, clock: h.clock)
+            func call(_ scope: AccessScope) async throws -> OutboundCallService.Placed {
+                try await calls.clickToCall(account: accountID, destination: nil, agentPhone: "+15125550199", idempotencyKey: nil, scope: scope,
+                                            actor: "agent", collectorName: "Acme")
+            }
+            await #expect(throws: RecoupError.unavailable("no voice provider is configured (RECOUP_SMS_URL and RECOUP_PUBLIC_URL)")) {
+                try await call(AccessScope(tenantID: h.acme))
+            }
+            let foreign = await #expect(throws: RecoupError.self) { try await call(AccessScope(tenantID: h.other)) }
+            guard case .notFound? = foreign else { Issue.record("another agency's account: \(String(describing: foreign))"); return }
+        }
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func clickToCallCountsWhatConnectedAndTheAgentSaysHowItWent(_ kind: TestDatabase) async throws {
         try await APIHarness.with(kind) { h in

@@ -178,14 +178,15 @@ public struct OutboundCallService: Sendable {
         account id: AccountID, destination: ContactPointID?, agentPhone: String, idempotencyKey: String?, scope: AccessScope, actor: String,
         collectorName: String
     ) async throws -> Placed {
-        guard let transport, let urls else {
-            throw RecoupError.conflict("no voice provider is configured (RECOUP_SMS_URL and RECOUP_PUBLIC_URL)")
-        }
         guard agentPhone.hasPrefix("+"), (8...15).contains(agentPhone.count - 1), agentPhone.dropFirst().allSatisfy(\.isNumber) else {
             throw RecoupError.invalid([FieldProblem(field: "agent_phone", reason: "the agent's phone in E.164 form, e.g. +15125550199")])
         }
         let now = clock.now()
+        // The account first: an id outside the caller's scope is not found, whatever this server can do.
         let (account, consumer, snapshot) = try await snapshots.load(id, scope: scope, collectorName: collectorName, at: Instant(now))
+        guard let transport, let urls else {
+            throw RecoupError.unavailable("no voice provider is configured (RECOUP_SMS_URL and RECOUP_PUBLIC_URL)")
+        }
         let phones = consumer.contactPoints.compactMap { point -> (ContactPoint, String)? in
             if case let .phone(number, _, _, _) = point.kind { (point, number) } else { nil }
         }

@@ -183,13 +183,25 @@ struct ProblemError: Error {
     var problem: Problem
 }
 
-/// Catches every error below it and answers with problem+json, so no request ever gets an HTML or empty 500.
+/// Catches every error below it and answers with problem+json, so no request ever gets an HTML or empty 500. A
+/// route the router did not find on a path of the contract is a method the path does not take: 405 with `Allow`.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: ContractRoutes
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
     {
         do {
             return try await next(request, context)
+        } catch let error as any HTTPResponseError where error.status == .notFound {
+            let allowed = routes.methods(for: Substring(request.uri.path))
+            guard !allowed.isEmpty, !allowed.contains(request.method) else { return Problem.from(error, logger: context.logger).response() }
+            let names = allowed.map(\.rawValue).sorted()
+            var response = Problem(
+                status: .methodNotAllowed, detail: "\(request.method.rawValue) is not an operation of \(request.uri.path); it takes \(names.joined(separator: ", "))"
+            ).response()
+            response.headers[.allow] = names.joined(separator: ", ")
+            return response
         } catch {
             return Problem.from(error, logger: context.logger).response()
         }

@@ -125,14 +125,15 @@ public struct APILimits: Sendable {
 public func makeRouter(
     services: APIServices, registry: PrometheusCollectorRegistry, limits: APILimits = APILimits()
 ) throws -> Router<APIRequestContext> {
+    let contract = try APIContract.yaml()
     let router = Router(context: APIRequestContext.self)
-    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: ProblemMiddleware(routes: ContractRoutes(yaml: String(decoding: contract, as: UTF8.self))))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: BodyLimitMiddleware(jsonLimit: limits.jsonBodyBytes, fileLimit: limits.placementFileBytes))
     let throttle = APIThrottle(guessing: limits.guessing, perKey: limits.requestsPerKey, trustedProxies: limits.trustedProxies)
     router.add(middleware: AuthMiddleware(directory: services.directory, throttle: throttle, clock: services.clock, registry: registry))
 
-    let spec = ByteBuffer(bytes: try APIContract.yaml())
+    let spec = ByteBuffer(bytes: contract)
     router.get("/openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml"], body: ResponseBody(byteBuffer: spec))
     }

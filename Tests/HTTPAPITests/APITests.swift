@@ -531,6 +531,8 @@ struct APITests {
                 (.get, "/v1/accounts?ssn_last4=12", nil, "", .badRequest),
                 (.get, "/v1/accounts/not-a-uuid", nil, "", .notFound),
                 (.get, "/v1/nothing-here", nil, "", .notFound),
+                (.delete, "/v1/accounts/\(UUID())", nil, "", .methodNotAllowed),
+                (.put, "/v1/clients", "{}", "application/json", .methodNotAllowed),
                 (.post, "/v1/placements?client_id=\(h.acmeBank)", "", "text/csv", .badRequest),
                 (.post, "/v1/placements?client_id=\(h.acmeBank)", "a,b\n1,2\n", "text/csv", .badRequest),
                 (.post, "/v1/placements?client_id=\(h.acmeBank)", placementHeader + "\n\"unterminated", "text/csv", .badRequest),
@@ -560,6 +562,10 @@ struct APITests {
             // all-or-nothing stored no account.
             let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
             #expect((page["items"] as? [Any])?.isEmpty == true)
+            // A path of the contract with a method it does not take says which it does.
+            let allow = try await client.execute(uri: "/v1/accounts/\(UUID())/payments", method: .delete,
+                                                 headers: [.authorization: "Bearer \(h.acmeAdmin)"]) { $0.headers[.allow] }
+            #expect(allow == "GET, POST")
             // A query parameter or header the contract refuses is named, in words, once.
             let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("Q-1"), h)
             for (uri, field, detail) in [

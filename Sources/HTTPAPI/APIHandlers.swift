@@ -507,7 +507,7 @@ struct APIHandlers: APIProtocol {
 
     /// A malformed id can name nothing in the caller's scope: 404, the same as another tenant's id.
     func parseUUID(_ text: String, _ field: String) throws -> UUID {
-        guard let id = UUID(text: text) else { throw RecoupError.notFound("\(field) \(text)") }
+        guard let id = UUID(text: text) else { throw RecoupError.notFound("\(field) \"\(text)\"") }
         return id
     }
 }

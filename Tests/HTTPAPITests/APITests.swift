@@ -562,6 +562,9 @@ struct APITests {
             // all-or-nothing stored no account.
             let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
             #expect((page["items"] as? [Any])?.isEmpty == true)
+            // A malformed id names nothing: not found, quoted as sent.
+            let (_, malformed, _) = try await client.call(.get, "/v1/accounts/not-a-uuid", key: h.acmeAdmin)
+            #expect(malformed["detail"] as? String == #"account_id "not-a-uuid" not found"#)
             // A path of the contract with a method it does not take says which it does.
             let allow = try await client.execute(uri: "/v1/accounts/\(UUID())/payments", method: .delete,
                                                  headers: [.authorization: "Bearer \(h.acmeAdmin)"]) { $0.headers[.allow] }

@@ -10,6 +10,18 @@ import RecoupTestSupport
 import Storage
 import Testing
 
+extension TestClientProtocol {
+    /// Stores a checking account on the account, authorised once on the web; answers the method's id.
+    func addBank(_ account: String, _ h: APIHarness) async throws -> String {
+        let (status, bank, text) = try await call(.post, "/v1/accounts/\(account)/payment-methods", key: h.acmeAgent, body: """
+            {"type": "bank", "routing": "011000015", "account_number": "000123456789", "account_type": "checking", "holder": "Pat Doe",
+             "authorization": "I authorise Acme Recovery to debit my checking account once for the amount stated.", "authorized_via": "web"}
+            """)
+        #expect(status == .created, "\(text)")
+        return try #require(bank["id"] as? String)
+    }
+}
+
 /// Plans agreed through the API inside the client's rules, their daily autopay run, ACH debits filed in a NACHA file
 /// and returned by the bank, on both databases.
 @Suite(.serialized)
@@ -208,12 +220,7 @@ struct PlansAndACHTests {
         try await APIHarness.with(kind) { h in
             try await h.app.test(.router) { client in
                 let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
-                let (added, bank, text) = try await client.call(.post, "/v1/accounts/\(account)/payment-methods", key: h.acmeAgent, body: """
-                    {"type": "bank", "routing": "011000015", "account_number": "000123456789", "account_type": "checking", "holder": "Pat Doe",
-                     "authorization": "I authorise Acme Recovery to debit my checking account once for $25.00.", "authorized_via": "web"}
-                    """)
-                #expect(added == .created, "\(text)")
-                let (paid, payment) = try await client.pay(account, method: try #require(bank["id"] as? String), minor: 2_500, key: "bank-1", h)
+                let (paid, payment) = try await client.pay(account, method: try await client.addBank(account, h), minor: 2_500, key: "bank-1", h)
                 #expect(paid == .created && payment["status"] as? String == "pending", "\(payment)")
                 let accountID = try #require(AccountID(account))
                 #expect(try await h.store.messages(account: accountID, tenantID: h.acme).isEmpty, "nothing is received before the debit is filed")
@@ -240,15 +247,8 @@ struct PlansAndACHTests {
         try await APIHarness.with(kind) { h in
             try await h.app.test(.router) { client in
                 let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
-                let (_, bank, _) = try await client.call(.post, "/v1/accounts/\(account)/payment-methods", key: h.acmeAgent, body: """
-                    {"type": "bank", "routing": "011000015", "account_number": "000123456789", "holder": "Pat Doe", "authorization": "yes"}
-                    """)
-                let method = try #require(bank["id"] as? String)
-                var headers: HTTPFields = [.authorization: "Bearer \(h.acmeAgent)", .contentType: "application/json"]
-                headers[HTTPField.Name("Idempotency-Key")!] = "ach-1"
-                let status = try await client.execute(uri: "/v1/accounts/\(account)/payments", method: .post, headers: headers,
-                                                      body: .init(string: #"{"method_id": "\#(method)", "amount_minor": 2000}"#)) { $0.status }
-                #expect(status == .created)
+                let method = try await client.addBank(account, h)
+                #expect(try await client.pay(account, method: method, minor: 2_000, key: "ach-1", h).0 == .created)
                 let (_, desk) = Self.desk(h)
                 let file = try #require(try await desk.export(tenantID: h.acme, effectiveDate: LocalDate(iso: "2026-09-22")!, at: h.clock.now(),
                                                               actor: "test").first)
@@ -265,12 +265,8 @@ struct PlansAndACHTests {
                 let revoked = try await desk.importReturns(Self.returnFile([(file.debits[0].trace, "R10")]), tenantID: h.acme,
                                                            on: LocalDate(iso: "2026-09-24")!, actor: "test")
                 #expect(revoked.returned.count == 1)
-                headers[HTTPField.Name("Idempotency-Key")!] = "ach-2"
-                let refused = try await client.execute(uri: "/v1/accounts/\(account)/payments", method: .post, headers: headers,
-                                                       body: .init(string: #"{"method_id": "\#(method)", "amount_minor": 2000}"#)) {
-                    ($0.status, String(buffer: $0.body))
-                }
-                #expect(refused.0 == .badRequest && refused.1.contains("may not be charged any more: R10"), "\(refused)")
+                let refused = try await client.pay(account, method: method, minor: 2_000, key: "ach-2", h)
+                #expect(refused.0 == .badRequest && (refused.1["detail"] as? String)?.contains("may not be charged any more: R10") == true, "\(refused)")
                 let (_, methods, _) = try await client.call(.get, "/v1/accounts/\(account)/payment-methods", key: h.acmeAgent)
                 #expect((methods["items"] as? [[String: Any]])?.first?["display"] as? String == "checking ····1234 at 011000015")
                 let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=payment_method.corrected", key: h.acmeAdmin)

@@ -132,7 +132,8 @@ struct Problem: Encodable, Sendable {
 }
 
 /// A query parameter or header the contract's decoding refused, named: the runtime reports those without their
-/// name (an empty coding path) or only in its sentence.
+/// name (an empty coding path) or only in its sentence, so a value that cannot be what was expected names its
+/// parameter (or the several it may be).
 struct ParameterProblem: Equatable {
     var name: String
     var reason: String
@@ -166,10 +167,12 @@ struct ParameterProblem: Equatable {
         default:
             return nil
         }
-        guard context.codingPath.isEmpty, let path, let query = URLComponents(string: path)?.queryItems,
-              let item = query.first(where: { !fits($0.value ?? "") })
-        else { return nil }
-        self.init(name: item.name, reason: reason)
+        guard context.codingPath.isEmpty, let path, let query = URLComponents(string: path)?.queryItems else { return nil }
+        // Every parameter whose value cannot be what was expected may be the one: all are named when several are
+        // (`state=TX&limit=abc` for an integer: "state or limit"), since the runtime does not say which it read.
+        let suspects = query.filter { !fits($0.value ?? "") }.map(\.name)
+        guard !suspects.isEmpty else { return nil }
+        self.init(name: suspects.joined(separator: " or "), reason: reason)
     }
 
     init(name: String, reason: String) {

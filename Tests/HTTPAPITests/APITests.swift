@@ -573,6 +573,7 @@ struct APITests {
             let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("Q-1"), h)
             for (uri, field, detail) in [
                 ("/v1/accounts?limit=abc", "limit", "limit: must be an integer"),
+                ("/v1/accounts?status=active&limit=abc", "status or limit", "status or limit: must be an integer"),
                 ("/v1/accounts?status=bogus", "status", "status: is not one of the values this parameter takes (bogus)"),
                 ("/v1/accounts/\(account)/validation-notice?language=xx", "language", "language: is not one of the values this parameter takes (xx)"),
                 ("/v1/accounts/\(account)/convenience-fee", "method_id", "method_id: is required"),

@@ -230,7 +230,7 @@ struct PlansAndACHTests {
                 let file = try #require(try await desk.export(tenantID: h.acme, effectiveDate: day, at: h.clock.now(), actor: "test").first)
                 #expect(try await desk.export(tenantID: h.acme, effectiveDate: day, at: h.clock.now(), actor: "test").isEmpty)
                 let receipts = try await h.store.messages(account: accountID, tenantID: h.acme)
-                #expect(receipts.count == 1 && receipts.first?.channel == .email && receipts.first?.subject == "Payment received", "\(receipts)")
+                #expect(receipts.count == 1 && receipts.first?.channel == .email && receipts.first?.subject == "Bank payment sent", "\(receipts)")
                 #expect(receipts.first?.body.contains("We sent your bank payment of $25.00 to your bank on September 21, 2026. Reference ") == true,
                         "\(receipts.first?.body ?? "")")
 

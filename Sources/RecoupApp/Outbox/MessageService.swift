@@ -12,8 +12,9 @@ public enum LetterKind: String, Sendable, CaseIterable {
 }
 
 /// Queues one-off emails, texts, letters and voicemails to accounts: checked by the compliance engine when asked (a message that
-/// may not be sent now is refused with the decision, never queued to wait silently), composed with the required
-/// disclosures, and written to the outbox with its audit event. The dispatcher checks again when it sends.
+/// may not be sent now is refused with the decision, never queued to wait silently; only what Recoup owes the consumer,
+/// a receipt or a reminder, waits for the next lawful instant), composed with the required disclosures, and written to
+/// the outbox with its audit event. The dispatcher checks again when it sends.
 public struct MessageService: Sendable {
     let snapshots: AccountSnapshots
     let outbox: any OutboxRepository
@@ -72,17 +73,17 @@ public struct MessageService: Sendable {
     }
 
     /// `text` to the account's primary consumer by email (under `subject`), or by text when Recoup may not email them
-    /// (no address on file, or email refused outright) but may text them: composed as ``compose(_:account:destination:subject:text:letter:template:scope:collectorName:deferring:)``
-    /// does, `deferring` as there. Nil when neither may go: for what the consumer is owed by whichever medium
+    /// (no address on file, or email refused) but may text them: composed as ``compose(_:account:destination:subject:text:letter:template:scope:collectorName:deferringUntil:)``
+    /// does, `deferringUntil` as there. Nil when neither may go: for what the consumer is owed by whichever medium
     /// reaches them (a receipt, a reminder of a plan's installment).
     public func composeByEmailOrText(
-        account id: AccountID, subject: String, text: String, scope: AccessScope, collectorName: String, deferring: Bool = false
+        account id: AccountID, subject: String, text: String, scope: AccessScope, collectorName: String, deferringUntil latest: Date?
     ) async throws -> OutboxMessage? {
         for channel in [ProposedChannel.email, .sms] {
             do {
                 if case let .composed(message) = try await compose(
                     channel, account: id, subject: channel == .email ? subject : nil, text: text, scope: scope, collectorName: collectorName,
-                    deferring: deferring)
+                    deferringUntil: latest)
                 {
                     return message
                 }
@@ -93,6 +94,13 @@ public struct MessageService: Sendable {
         return nil
     }
 
+    /// The zone the account's primary consumer's days are counted in (the engine's first candidate): the days a
+    /// receipt or a reminder names, and where a day begins.
+    public func consumerZone(account id: AccountID, scope: AccessScope, collectorName: String) async throws -> ZoneClock {
+        let (_, _, snapshot) = try await snapshots.load(id, scope: scope, collectorName: collectorName, at: Instant(clock.now()))
+        return engine.prepare(snapshot).primaryZone
+    }
+
     /// What ``send(_:account:destination:subject:text:letter:template:scope:actor:collectorName:idempotencyKey:)``
     /// would queue, decided and composed but not stored: for a use case that queues it in its own transaction (a
     /// payment's receipt).
@@ -101,13 +109,14 @@ public struct MessageService: Sendable {
         case refused(ContactDecision)
     }
 
-    /// Checks, decides and composes a message as `send` does, without queueing it. `deferring` composes a message the
-    /// engine refuses only for now (the hour, the consumer's inconvenient times) to be due at the engine's next lawful
-    /// instant instead of refusing it: for a message owed to the consumer whenever it may go, such as a receipt. The
+    /// Checks, decides and composes a message as `send` does, without queueing it. `deferringUntil` composes a message
+    /// the engine refuses only for now (the hour, the consumer's inconvenient times, a state's weekly cap) to be due at
+    /// the engine's next lawful instant, when that is no later than the given instant, instead of refusing it: for a
+    /// message owed to the consumer whenever it may go (a receipt) or until it is moot (a reminder, until its day). The
     /// dispatcher decides it again then.
     public func compose(
         _ channel: ProposedChannel, account id: AccountID, destination: ContactPointID? = nil, subject: String?, text: String?,
-        letter: LetterKind? = nil, template: String? = nil, scope: AccessScope, collectorName: String, deferring: Bool = false
+        letter: LetterKind? = nil, template: String? = nil, scope: AccessScope, collectorName: String, deferringUntil latest: Date? = nil
     ) async throws -> Composed {
         var subject = subject, text = text
         if let template {
@@ -160,7 +169,7 @@ public struct MessageService: Sendable {
         let decision = engine.decide(snapshot, proposal, on: account)
         var dueAt = now
         if !decision.allowed {
-            guard deferring, let next = decision.nextAllowedAt else { return .refused(decision) }
+            guard let latest, let next = decision.nextAllowedAt, next.date <= latest else { return .refused(decision) }
             dueAt = next.date
         }
 

@@ -25,19 +25,20 @@ public struct PaymentReceipts: Sendable {
     func receipt(for payment: Payment, account: Account) async throws -> QueuedMessage? {
         let scope = AccessScope(tenantID: account.tenantID)
         let collectorName = try await agencyName(account.tenantID)
-        let now = Instant(messages.clock.now())
-        let (_, consumer, snapshot) = try await messages.snapshots.load(account.id, scope: scope, collectorName: collectorName, at: now)
-        let day = messages.engine.prepare(snapshot).primaryZone.local(now).day
+        let (_, consumer) = try await messages.snapshots.accounts.accountWithPrimaryConsumer(account.id, scope: scope)
+        let day = try await messages.consumerZone(account: account.id, scope: scope, collectorName: collectorName)
+            .local(Instant(messages.clock.now())).day
         let (subject, text) = Self.words(payment.amount, rail: payment.rail, on: day, reference: account.referenceCode,
                                          language: consumer.language == "es" ? .spanish : .english)
+        // Owed whenever it may go.
         guard let message = try await messages.composeByEmailOrText(
-            account: account.id, subject: subject, text: text, scope: scope, collectorName: collectorName, deferring: true)
+            account: account.id, subject: subject, text: text, scope: scope, collectorName: collectorName, deferringUntil: .distantFuture)
         else { return nil }
         return QueuedMessage(message: message, idempotencyKey: "receipt:" + payment.id.lowercasedString, actor: "system")
     }
 
     /// The receipt's subject and words in the consumer's language: a card payment was received; a bank debit was
-    /// sent to the consumer's bank (it may still come back).
+    /// sent to the consumer's bank (it may still come back, so neither says it was received).
     static func words(_ amount: Money, rail: PaymentRail, on date: LocalDate, reference: String, language: NoticeLanguage)
         -> (subject: String, text: String)
     {
@@ -46,11 +47,11 @@ public struct PaymentReceipts: Sendable {
         case (.english, .card):
             return ("Payment received", "Thank you. We received your payment of \(amount.formatted(.enUS)) on \(day). Reference \(reference).")
         case (.english, .ach):
-            return ("Payment received", "Thank you. We sent your bank payment of \(amount.formatted(.enUS)) to your bank on \(day). Reference \(reference).")
+            return ("Bank payment sent", "Thank you. We sent your bank payment of \(amount.formatted(.enUS)) to your bank on \(day). Reference \(reference).")
         case (.spanish, .card):
             return ("Pago recibido", "Gracias. Recibimos su pago de \(amount.formatted(.esUS)) el \(day). Referencia \(reference).")
         case (.spanish, .ach):
-            return ("Pago recibido", "Gracias. Enviamos su pago bancario de \(amount.formatted(.esUS)) a su banco el \(day). Referencia \(reference).")
+            return ("Pago bancario enviado", "Gracias. Enviamos su pago bancario de \(amount.formatted(.esUS)) a su banco el \(day). Referencia \(reference).")
         }
     }
 }

@@ -255,11 +255,15 @@ public struct PlanService: Sendable {
         }
         let (subject, text) = InstallmentReminders.message(next, currency: plan.amount.currency, autopay: plan.methodID != nil, language: language)
         let agency = try await reminders.agencyName(plan.tenantID)
-        // Composed now, due at the first lawful hour when the run is at night.
+        // Composed now, due at the first lawful instant when that is before the installment's day begins for the
+        // consumer (a run at night); a reminder that could only go later would be moot and is not queued.
+        let dayBegins = try await reminders.messages.consumerZone(account: plan.accountID, scope: scope, collectorName: agency)
+            .instant(day: next.dueOn, secondOfDay: 0).date
         guard let message = try await reminders.messages.composeByEmailOrText(
-            account: plan.accountID, subject: subject, text: text, scope: scope, collectorName: agency, deferring: true)
+            account: plan.accountID, subject: subject, text: text, scope: scope, collectorName: agency, deferringUntil: dayBegins)
         else { return false }
-        let key = "plan-reminder:\(plan.id.lowercasedString):\(next.number):\(message.channel.rawValue)"
+        // One key whichever medium it took: a reminder texted today is not emailed tomorrow.
+        let key = "plan-reminder:\(plan.id.lowercasedString):\(next.number)"
         return try await reminders.messages.queue(message, idempotencyKey: key, actor: actor).created
     }
 

@@ -94,11 +94,11 @@ public struct MessageService: Sendable {
         return nil
     }
 
-    /// The zone the account's primary consumer's days are counted in (the engine's first candidate): the days a
-    /// receipt or a reminder names, and where a day begins.
-    public func consumerZone(account id: AccountID, scope: AccessScope, collectorName: String) async throws -> ZoneClock {
-        let (_, _, snapshot) = try await snapshots.load(id, scope: scope, collectorName: collectorName, at: Instant(clock.now()))
-        return engine.prepare(snapshot).primaryZone
+    /// The account's primary consumer and the zone their days are counted in (the engine's first candidate), from
+    /// one load: the language, the days a receipt or a reminder names, and where a day begins.
+    public func primaryConsumer(account id: AccountID, scope: AccessScope, collectorName: String) async throws -> (Consumer, ZoneClock) {
+        let (_, consumer, snapshot) = try await snapshots.load(id, scope: scope, collectorName: collectorName, at: Instant(clock.now()))
+        return (consumer, engine.prepare(snapshot).primaryZone)
     }
 
     /// What ``send(_:account:destination:subject:text:letter:template:scope:actor:collectorName:idempotencyKey:)``

@@ -25,9 +25,8 @@ public struct PaymentReceipts: Sendable {
     func receipt(for payment: Payment, account: Account) async throws -> QueuedMessage? {
         let scope = AccessScope(tenantID: account.tenantID)
         let collectorName = try await agencyName(account.tenantID)
-        let (_, consumer) = try await messages.snapshots.accounts.accountWithPrimaryConsumer(account.id, scope: scope)
-        let day = try await messages.consumerZone(account: account.id, scope: scope, collectorName: collectorName)
-            .local(Instant(messages.clock.now())).day
+        let (consumer, zone) = try await messages.primaryConsumer(account: account.id, scope: scope, collectorName: collectorName)
+        let day = zone.local(Instant(messages.clock.now())).day
         let (subject, text) = Self.words(payment.amount, rail: payment.rail, on: day, reference: account.referenceCode,
                                          language: consumer.language == "es" ? .spanish : .english)
         // Owed whenever it may go.

@@ -246,19 +246,13 @@ public struct PlanService: Sendable {
               next.dueOn > date, date.days(until: next.dueOn) <= reminders.daysBefore
         else { return false }
         let scope = AccessScope(tenantID: plan.tenantID)
-        let account = try await payments.accounts.account(plan.accountID, scope: scope)
-        var language = NoticeLanguage.english
-        if let party = account.primaryParty,
-           let spoken = NoticeLanguage(rawValue: try await payments.accounts.consumer(party.consumerID, scope: scope).0.language)
-        {
-            language = spoken
-        }
-        let (subject, text) = InstallmentReminders.message(next, currency: plan.amount.currency, autopay: plan.methodID != nil, language: language)
         let agency = try await reminders.agencyName(plan.tenantID)
+        let (consumer, zone) = try await reminders.messages.primaryConsumer(account: plan.accountID, scope: scope, collectorName: agency)
+        let (subject, text) = InstallmentReminders.message(
+            next, currency: plan.amount.currency, autopay: plan.methodID != nil, language: NoticeLanguage(rawValue: consumer.language) ?? .english)
         // Composed now, due at the first lawful instant when that is before the installment's day begins for the
         // consumer (a run at night); a reminder that could only go later would be moot and is not queued.
-        let dayBegins = try await reminders.messages.consumerZone(account: plan.accountID, scope: scope, collectorName: agency)
-            .instant(day: next.dueOn, secondOfDay: 0).date
+        let dayBegins = zone.instant(day: next.dueOn, secondOfDay: 0).date
         guard let message = try await reminders.messages.composeByEmailOrText(
             account: plan.accountID, subject: subject, text: text, scope: scope, collectorName: agency, deferringUntil: dayBegins)
         else { return false }

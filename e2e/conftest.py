@@ -141,12 +141,14 @@ class Sink:
 
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
+        self.arrived: list[float] = []  # time.monotonic() of each message
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append(message)
+            self.arrived.append(time.monotonic())
         return "250 OK"
 
     def ids(self) -> list[str]:

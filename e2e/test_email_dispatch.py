@@ -295,22 +295,43 @@ def test_serve_dispatches_what_the_api_queues(recoup, recoup_bin, smtp_sink) -> 
         assert status == 409 and refusal["rule"] == "REGF-1006.14h-MEDIUM", refusal
 
 
-def test_several_dispatchers_on_one_postgres_database_send_each_message_once(recoup, recoup_bin, smtp_sink, postgres_database) -> None:
-    """Three dispatcher processes drain one PostgreSQL outbox at the same time (as several `recoup serve` do): every
-    message arrives exactly once, with one contact each, and the audit chain verifies."""
-    recoup.env["DATABASE_URL"] = postgres_database
-    _, queued = demo_with_queued_email(recoup, 300)
-    assert queued >= 150
+def dispatch_at_once(recoup, recoup_bin, smtp_sink, processes: int = 3) -> list[dict]:
+    """Runs `processes` dispatchers (as several `recoup serve` do) until nothing is due; their reports, after
+    checking that at least two of them sent and that the relay received each message once."""
     command = [str(recoup_bin), "dispatch", "--smtp", smtp_sink.url, "--once", "--batch", "10", "--json"]
-    workers = [subprocess.Popen(command, env=recoup.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    workers = [subprocess.Popen(command, env=recoup.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(processes)]
     reports = []
     for worker in workers:
         out, err = worker.communicate(timeout=300)
         assert worker.returncode == 0, err
         reports.append(json.loads(out))
     assert sum(report["sent"] > 0 for report in reports) >= 2, f"the processes shared the work: {reports}"
-    assert sum(report["sent"] + report["blocked"] for report in reports) == queued, reports
     received = smtp_sink.ids()
     assert len(received) == len(set(received)) == sum(report["sent"] for report in reports), "no message twice"
+    return reports
+
+
+def test_several_dispatchers_on_one_postgres_database_send_each_message_once(recoup, recoup_bin, smtp_sink, postgres_database) -> None:
+    """Three dispatcher processes drain one PostgreSQL outbox at the same time: every message arrives exactly once,
+    with one contact each, and the audit chain verifies."""
+    recoup.env["DATABASE_URL"] = postgres_database
+    _, queued = demo_with_queued_email(recoup, 300)
+    assert queued >= 150
+    reports = dispatch_at_once(recoup, recoup_bin, smtp_sink)
+    assert sum(report["sent"] + report["blocked"] for report in reports) == queued, reports
     assert json.loads(recoup("audit", "verify", "--json").stdout)["intact"] is True
 
+
+def test_several_dispatchers_on_one_postgres_database_keep_one_rate_limit(recoup, recoup_bin, smtp_sink, postgres_database) -> None:
+    """Three dispatcher processes with `RECOUP_RATE_LIMITS=email=50` on one PostgreSQL database hand the relay at
+    most 50 emails a second together (after the burst of 50 an idle schedule allows), not 50 each: they book their
+    slots on one schedule in the database."""
+    recoup.env["DATABASE_URL"] = postgres_database
+    recoup.env["RECOUP_RATE_LIMITS"] = "email=50"
+    _, queued = demo_with_queued_email(recoup, 300)
+    assert queued >= 150
+    dispatch_at_once(recoup, recoup_bin, smtp_sink)
+    sent = len(smtp_sink.arrived)
+    span = max(smtp_sink.arrived) - min(smtp_sink.arrived)
+    least = (sent - 50) / 50
+    assert span >= 0.95 * least, f"{sent} emails in {span:.2f} s: at most 50 a second after the burst needs {least:.2f} s"

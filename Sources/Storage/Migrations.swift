@@ -34,6 +34,7 @@ public enum RecoupMigrations {
         StagePlacementAccountChanges(),
         CreateClientMappings(),
         AddAPIKeyLastUse(),
+        CreateHandOffSchedules(),
     ]
 }
 
@@ -825,5 +826,24 @@ struct AddAPIKeyLastUse: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         try await database.schema("api_keys").deleteField("last_used_at").update()
+    }
+}
+
+/// The hand-off schedules every dispatcher on the database shares (`HandOffSlots`): per rate-limited channel, when
+/// its next free slot is. A relay's or provider's limit is the deployment's, not a tenant's: these rows carry
+/// `tenant_id` `*`, and no tenant's data.
+struct CreateHandOffSchedules: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema("handoff_schedules")
+            .field("tenant_id", .string, .required)
+            .field("bucket", .string, .required)
+            // Seconds since 1970 on the database's clock: every process books on the one clock.
+            .field("next_free", .double, .required)
+            .compositeIdentifier(over: "tenant_id", "bucket")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("handoff_schedules").delete()
     }
 }

@@ -70,6 +70,25 @@ extension SQLStore: OutboxRepository {
             """
     }
 
+    /// One statement: the schedule's next free slot moves on by `count` slots from itself or from now, whichever is
+    /// later, on the database's clock (the processes' clocks may disagree; the database's is one). The row lock of
+    /// the upsert (PostgreSQL) or SQLite's one writer makes concurrent bookings queue.
+    public func bookSlots(_ bucket: String, count: Int, interval: TimeInterval) async throws -> TimeInterval {
+        let now: SQLQueryString = db.location.isSQLite
+            ? "((julianday('now') - 2440587.5) * 86400.0)" : "EXTRACT(EPOCH FROM statement_timestamp())::float8"
+        let later: SQLQueryString = db.location.isSQLite ? "max" : "GREATEST"
+        let span = Double(count) * interval
+        let row = try await session { sql in
+            try await sql.raw("""
+                INSERT INTO handoff_schedules (tenant_id, bucket, next_free) VALUES ('*', \(bind: bucket), \(now) + \(bind: span))
+                ON CONFLICT (tenant_id, bucket) DO UPDATE SET next_free = \(later)(handoff_schedules.next_free, \(now)) + \(bind: span)
+                RETURNING next_free - \(now) AS ahead
+                """).first()
+        }
+        guard let row else { throw StorageError.corrupt("hand-off schedule \(bucket) vanished") }
+        return max(0, try row.decode(column: "ahead", as: Double.self) - span)
+    }
+
     public func resolve(_ items: [(OutboxMessage, OutboxResolution)], worker: String, at: Date) async throws -> [Bool] {
         guard !items.isEmpty else { return [] }
         return try await transaction { sql in

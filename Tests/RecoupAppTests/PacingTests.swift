@@ -22,24 +22,28 @@ struct PacingTests {
         #expect(ContactPressure("3") == nil && ContactPressure("0/7") == nil && ContactPressure("a/b") == nil)
     }
 
-    @Test func aTokenBucketSpacesHandOffsAfterItsBurst() throws {
-        var limit = RateLimit(perSecond: 10, burst: 2)
-        #expect(limit.reserve(at: 0) == 0 && limit.reserve(at: 0) == 0, "the burst goes at once")
-        #expect(abs(limit.reserve(at: 0) - 0.1) < 1e-9, "then one every tenth of a second")
-        #expect(abs(limit.reserve(at: 0) - 0.2) < 1e-9)
-        #expect(limit.reserve(at: 10) == 0, "an idle bucket refills up to its burst")
+    @Test func bookedSlotsAreSpacedAfterTheBurstAnIdleScheduleAllows() throws {
+        let limit = RateLimit(perSecond: 10, burst: 3)
+        #expect(limit.slots(bookedAt: 100, offset: 0, count: 5).elementsEqual([100, 100, 100, 100.1, 100.2]) { abs($0 - $1) < 1e-9 },
+                "an idle schedule lets the burst go at once, then one every tenth of a second")
+        let busy = limit.slots(bookedAt: 100, offset: 2, count: 3)
+        #expect(zip(busy, [101.8, 101.9, 102.0]).allSatisfy { abs($0 - $1) < 1e-9 },
+                "slots another process booked first push these back, the burst still allowed early")
+        #expect(RateLimit(perSecond: 1, burst: 1).slots(bookedAt: 0, offset: 0, count: 3) == [0, 1, 2])
+        #expect(RateLimit(perSecond: 1000).slotsPerBooking == 250 && RateLimit(perSecond: 10).slotsPerBooking == 2
+                && RateLimit(perSecond: 0.5).slotsPerBooking == 1, "a quarter of a second's worth per round trip")
         let parsed = try #require(RateLimits.parse("email=50, sms=10, telephony=20"))
         #expect(parsed.channels[.email]?.perSecond == 50 && parsed.channels[.sms]?.perSecond == 10 && parsed.telephony?.perSecond == 20)
         #expect(RateLimits.parse("fax=1") == nil && RateLimits.parse("sms=0") == nil && RateLimits.parse("telephony=x") == nil)
     }
 
-    /// Texts and voicemails go through one provider account: its limit is one bucket both draw on, on top of each
+    /// Texts and voicemails go through one provider account: its limit is one schedule both draw on, on top of each
     /// channel's own.
-    @Test func textsAndVoicemailsShareTheProvidersBucket() throws {
-        var limits = RateLimits(channels: [.sms: RateLimit(perSecond: 10, burst: 5)], telephony: RateLimit(perSecond: 2, burst: 1))
-        #expect(limits.reserve(.sms, at: 0) == 0)
-        #expect(limits.reserve(.voicemail, at: 0) == 0.5, "the text took the provider's only token")
-        #expect(limits.reserve(.email, at: 0) == 0, "email is not the provider's")
+    @Test func textsAndVoicemailsShareTheProvidersSchedule() throws {
+        let limits = RateLimits(channels: [.sms: RateLimit(perSecond: 10, burst: 5)], telephony: RateLimit(perSecond: 2, burst: 1))
+        #expect(limits.buckets(for: .sms).map(\.name) == ["sms", "telephony"])
+        #expect(limits.buckets(for: .voicemail).map(\.name) == ["telephony"])
+        #expect(limits.buckets(for: .email).isEmpty, "email is not the provider's, and has no limit here")
         #expect(limits.perSecond(for: .sms) == 2 && limits.perSecond(for: .voicemail) == 2 && limits.perSecond(for: .email) == nil)
         #expect(RateLimits(channels: [.sms: RateLimit(perSecond: 1)], telephony: RateLimit(perSecond: 5)).perSecond(for: .sms) == 1)
     }

@@ -146,6 +146,8 @@ struct OutboxTests {
         private let lock = NSLock()
         private var failures: [TransportFailure]
         private(set) var sent: [OutboundEmail] = []
+        /// When each of `sent` was handed over, on the real clock (rate limits pace in real time).
+        private(set) var sentAt: [Date] = []
         private(set) var tried: [String] = []
 
         init(failing failures: [TransportFailure] = []) { self.failures = failures }
@@ -155,18 +157,21 @@ struct OutboxTests {
                 tried.append(email.messageID)
                 if !failures.isEmpty { throw failures.removeFirst() }
                 sent.append(email)
+                sentAt.append(Date())
             }
         }
     }
 
     func dispatcher(
         _ store: SQLStore, _ transport: any EmailTransport, _ clock: ManualClock, pressure: ContactPressure? = nil, batchSize: Int = 250,
-        concurrency: Int? = nil, maxAttempts: Int? = nil
+        concurrency: Int? = nil, maxAttempts: Int? = nil, worker: String = "w1", rateLimits: RateLimits = RateLimits(), lease: TimeInterval? = nil
     ) -> Dispatcher {
         // The batch loader the recoup command wires, so its queries run on both databases.
         let snapshots = AccountSnapshots(accounts: AccountService(accounts: store, clock: clock), contacts: store, facts: store, bulk: store)
-        var settings = Dispatcher.Settings(worker: "w1", from: "Acme <billing@acme.test>", messageDomain: "recoup.test", collectorName: "Acme")
+        var settings = Dispatcher.Settings(worker: worker, from: "Acme <billing@acme.test>", messageDomain: "recoup.test", collectorName: "Acme")
         settings.contactPressure = pressure
+        settings.rateLimits = rateLimits
+        if let lease { settings.lease = lease }
         settings.batchSize = batchSize
         if let concurrency { settings.concurrency = concurrency }
         if let maxAttempts { settings.maxAttempts = maxAttempts }
@@ -237,6 +242,57 @@ struct OutboxTests {
             #expect(blocked.map(\.id) == [late.id] && blocked.first?.rule == "ACCOUNT-RECALLED")
             #expect(try await store.auditEvents(tenantID: acme.tenant.id, afterSequence: 0, limit: 100, subjectType: "account", subjectID: nil,
                                                 action: "message.blocked").count == 1)
+        }
+    }
+
+    /// Two dispatchers on one database (as two `recoup serve` processes) book their hand-offs on one schedule, so a
+    /// relay's limit of 10 emails a second holds for both together: 20 emails take at least 1.9 s, where two
+    /// dispatchers pacing themselves would each send 10 in under a second.
+    @Test(arguments: TestDatabase.available)
+    func dispatchersOnOneDatabaseShareTheirRateLimit(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
+            let (acme, account) = try await setUp(store)
+            let scope = AccessScope(tenantID: acme.tenant.id)
+            let clock = ManualClock(Self.t0)
+            for _ in 0..<20 { _ = try await queueEmail(store, clock, account: account, scope: scope) }
+            let limits = RateLimits(channels: [.email: RateLimit(perSecond: 10, burst: 1)])
+            let (first, second) = (RecordingTransport(), RecordingTransport())
+            async let a = dispatcher(store, first, clock, batchSize: 4, worker: "a", rateLimits: limits).drain()
+            async let b = dispatcher(store, second, clock, batchSize: 4, worker: "b", rateLimits: limits).drain()
+            let reports = try await [a, b]
+            #expect(reports.map(\.sent).reduce(0, +) == 20 && first.sent.count + second.sent.count == 20)
+            #expect(Set((first.sent + second.sent).map(\.messageID)).count == 20, "none twice")
+            #expect(!first.sent.isEmpty && !second.sent.isEmpty, "both dispatchers sent: \(reports.map(\.sent))")
+            let times = (first.sentAt + second.sentAt).sorted()
+            let span = times.last!.timeIntervalSince(times.first!)
+            #expect(span >= 1.85, "19 intervals of 0.1 s between the first and the last hand-off, whoever sent them: \(span) s")
+        }
+    }
+
+    /// A slot booked further ahead than the claim lasts is not waited for (another dispatcher would take the message
+    /// over when the lease ends and send it again): the message goes back to the outbox, due when its slot would
+    /// have come, and nothing is sent.
+    @Test(arguments: TestDatabase.available)
+    func aMessageWhoseSlotIsPastItsClaimWaitsInTheOutbox(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
+            let (acme, account) = try await setUp(store)
+            let scope = AccessScope(tenantID: acme.tenant.id)
+            let clock = ManualClock(Self.t0)
+            let queued = try await queueEmail(store, clock, account: account, scope: scope)
+            // Another process booked the next minute of the relay's schedule.
+            let ahead = try await store.bookSlots("email", count: 600, interval: 0.1)
+            #expect(ahead == 0, "an idle schedule's first slot is now")
+            let again = try await store.bookSlots("email", count: 1, interval: 0.1)
+            #expect(again > 59.5 && again <= 60, "the next slot is after the 600 booked: \(again) s")
+
+            let transport = RecordingTransport()
+            let limits = RateLimits(channels: [.email: RateLimit(perSecond: 10, burst: 1)])
+            let report = try await dispatcher(store, transport, clock, rateLimits: limits, lease: 8).drain()
+            #expect(report.rescheduled == 1 && report.sent == 0 && transport.tried.isEmpty)
+            let waiting = try #require(try await store.messages(account: account, tenantID: acme.tenant.id).first { $0.id == queued.id })
+            #expect(waiting.status == .queued)
+            #expect(waiting.dueAt.timeIntervalSince(Self.t0) > 55 && waiting.dueAt.timeIntervalSince(Self.t0) <= 61,
+                    "due when its slot comes: \(waiting.dueAt.timeIntervalSince(Self.t0)) s")
         }
     }
 

@@ -114,7 +114,7 @@ public struct Dispatcher: Sendable {
         self.clock = clock
         self.settings = settings
         self.engine = engine
-        pacer = ChannelPacer(settings.rateLimits)
+        pacer = ChannelPacer(settings.rateLimits, schedules: outbox)
     }
 
     /// The channels this dispatcher has a transport for: the only ones it claims.
@@ -245,7 +245,15 @@ public struct Dispatcher: Sendable {
         var loaded = loaded
         var loadedAt = now
         for message in messages {
-            try await pacer.pace(message.channel)
+            // A slot past the last quarter of the claim's lease is not waited for: another dispatcher may take the
+            // message over once the lease ends (several processes share the limits, so slots can be far ahead). The
+            // message waits in the outbox until then instead.
+            let patience = now.timeIntervalSince(clock.now()) + settings.lease * 3 / 4
+            if let away = try await pacer.pace(message.channel, patience: patience) {
+                let reason = "the \(message.channel.rawValue) rate limit had no slot before the claim ran out"
+                try await finish(commits, message, .retry(at: clock.now() + away, reason: reason, rule: nil), at: now, into: &report, \.rescheduled)
+                continue
+            }
             let instant = clock.now()
             if instant.timeIntervalSince(loadedAt) > settings.snapshotMaxAge {
                 // This consumer's outcomes so far are written first, so the history read again counts them.

@@ -105,8 +105,9 @@ public enum OutboxResolution: Sendable {
 }
 
 /// The outbox as stored. Claims are leases: a claim is exclusive until it expires, whichever process or
-/// database connection asks, so several dispatchers can drain one database without sending anything twice.
-public protocol OutboxRepository: Sendable {
+/// database connection asks, so several dispatchers can drain one database without sending anything twice; they
+/// also share its hand-off schedules, so a rate limit holds across them.
+public protocol OutboxRepository: HandOffSlots {
     /// Queues a message with its audit event; the same `idempotencyKey` answers the message already queued.
     func enqueue(_ message: OutboxMessage, idempotencyKey: String?, audit: AuditEntry) async throws -> (OutboxMessage, created: Bool)
     /// Claims up to `limit` messages on `channels` that are due (queued, or sending with an expired lease) for

@@ -51,7 +51,7 @@ public struct ContactPressure: Sendable, Equatable {
     }
 }
 
-/// A token bucket: at most `perSecond` hand-offs a second on one channel, in bursts of at most `burst`. Pure: it
+/// A token bucket: at most `perSecond` hand-offs (or requests) a second, in bursts of at most `burst`. Pure: it
 /// says how long to wait, the caller waits.
 public struct RateLimit: Sendable, Equatable {
     public var perSecond: Double
@@ -65,14 +65,6 @@ public struct RateLimit: Sendable, Equatable {
         tokens = self.burst
     }
 
-    /// Takes one token at `now` (seconds on any monotonic clock); returns how long to wait before using it.
-    public mutating func reserve(at now: TimeInterval) -> TimeInterval {
-        if let updated { tokens = min(burst, tokens + (now - updated) * perSecond) }
-        updated = now
-        tokens -= 1
-        return tokens >= 0 ? 0 : -tokens / perSecond
-    }
-
     /// Takes one token at `now` if there is one; otherwise takes nothing and returns how long until there is
     /// (a request refused rather than kept waiting, as the API's per-key limit does).
     public mutating func admit(at now: TimeInterval) -> TimeInterval {
@@ -81,6 +73,23 @@ public struct RateLimit: Sendable, Equatable {
         guard tokens >= 1 else { return (1 - tokens) / perSecond }
         tokens -= 1
         return 0
+    }
+
+    /// Seconds between two slots of a busy schedule.
+    public var interval: TimeInterval { 1 / perSecond }
+
+    /// How early a slot may go after an idle spell: the burst beyond the first one.
+    public var tolerance: TimeInterval { (burst - 1) / perSecond }
+
+    /// Slots booked together on a shared schedule (``HandOffSlots``) in one round trip: a quarter of a second's
+    /// worth, so a busy dispatcher books about four times a second whatever the rate.
+    public var slotsPerBooking: Int { max(1, min(250, Int(perSecond / 4))) }
+
+    /// The instants of `count` slots booked at `now` whose first the schedule put `offset` seconds ahead: one every
+    /// ``interval`` from there, each up to ``tolerance`` early (the burst an idle schedule allows), never before `now`.
+    /// The same rule as the token bucket's, kept by whoever books instead of by one process.
+    public func slots(bookedAt now: TimeInterval, offset: TimeInterval, count: Int) -> [TimeInterval] {
+        (0..<count).map { index in max(now, now + offset + Double(index) * interval - tolerance) }
     }
 
     /// `50` or `50/200`: a rate per second, and optionally its burst.
@@ -95,7 +104,7 @@ public struct RateLimit: Sendable, Equatable {
 
 /// A dispatcher's hand-off limits: one per channel, and one for the telephony provider, whose account texts and
 /// voicemail calls share (`RECOUP_SMS_URL` serves both): a provider that allows 20 requests a second allows them
-/// across both channels. Pure: it says how long to wait, the caller waits.
+/// across both channels. Pure: it names the schedules a hand-off draws on.
 public struct RateLimits: Sendable, Equatable {
     public var channels: [ProposedChannel: RateLimit]
     /// Shared by texts and voicemails.
@@ -109,15 +118,16 @@ public struct RateLimits: Sendable, Equatable {
 
     /// The slowest rate a channel's hand-offs may go at, nil when unlimited.
     public func perSecond(for channel: ProposedChannel) -> Double? {
-        let shared = Self.telephonyChannels.contains(channel) ? telephony?.perSecond : nil
-        return [channels[channel]?.perSecond, shared].compactMap { $0 }.min()
+        buckets(for: channel).map(\.limit.perSecond).min()
     }
 
-    /// Takes a token for one hand-off on `channel` from every bucket it draws on; how long to wait before it.
-    public mutating func reserve(_ channel: ProposedChannel, at now: TimeInterval) -> TimeInterval {
-        var wait = channels[channel]?.reserve(at: now) ?? 0
-        if Self.telephonyChannels.contains(channel), telephony != nil { wait = max(wait, telephony!.reserve(at: now)) }
-        return wait
+    /// The schedules one hand-off on `channel` takes a slot from, by name: its channel's, and the provider's for
+    /// texts and voicemails. Every dispatcher names them alike, so on one database they share them.
+    public func buckets(for channel: ProposedChannel) -> [(name: String, limit: RateLimit)] {
+        var buckets: [(name: String, limit: RateLimit)] = []
+        if let own = channels[channel] { buckets.append((channel.rawValue, own)) }
+        if Self.telephonyChannels.contains(channel), let telephony { buckets.append(("telephony", telephony)) }
+        return buckets
     }
 
     /// `email=50,sms=10,telephony=20`: hand-offs per second per channel, and `telephony` for the provider texts and
@@ -139,16 +149,47 @@ public struct RateLimits: Sendable, Equatable {
     }
 }
 
-/// The rate limits of one dispatcher, shared by its concurrent hand-offs.
+/// The hand-off schedules every dispatcher on one database shares: a relay's or a provider's limit holds for the
+/// whole deployment, however many `recoup serve` processes send.
+public protocol HandOffSlots: Sendable {
+    /// Books `count` consecutive slots `interval` seconds apart on the schedule `bucket`, after every slot booked
+    /// on it before, by any process; returns how many seconds from now the first of them is (0 when the schedule
+    /// is idle). Booked slots are spent whether or not they are used.
+    func bookSlots(_ bucket: String, count: Int, interval: TimeInterval) async throws -> TimeInterval
+}
+
+/// The rate limits of one dispatcher, shared by its concurrent hand-offs: slots are booked on the shared schedules
+/// a few at a time and handed out here in order.
 actor ChannelPacer {
-    private var limits: RateLimits
+    private let limits: RateLimits
+    private let schedules: any HandOffSlots
+    /// Booked slots not yet used, per schedule, as seconds since `start`.
+    private var booked: [String: [TimeInterval]] = [:]
     private let start = DispatchTime.now().uptimeNanoseconds
 
-    init(_ limits: RateLimits) { self.limits = limits }
+    init(_ limits: RateLimits, schedules: any HandOffSlots) {
+        self.limits = limits
+        self.schedules = schedules
+    }
 
-    /// Waits for the channel's next slot.
-    func pace(_ channel: ProposedChannel) async throws {
-        let wait = limits.reserve(channel, at: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    private var uptime: TimeInterval { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+
+    /// Waits for the channel's next slot and takes it (nil); or, when that slot is more than `patience` seconds away,
+    /// takes nothing and answers at once how far away it is (the message's claim would not outlast the wait).
+    func pace(_ channel: ProposedChannel, patience: TimeInterval) async throws -> TimeInterval? {
+        let buckets = limits.buckets(for: channel)
+        guard !buckets.isEmpty else { return nil }
+        // Another hand-off may take the slots booked while this one waits for the database: look again after each.
+        while let (name, limit) = buckets.first(where: { booked[$0.name]?.isEmpty ?? true }) {
+            let count = limit.slotsPerBooking
+            let offset = try await schedules.bookSlots(name, count: count, interval: limit.interval)
+            booked[name, default: []] += limit.slots(bookedAt: uptime, offset: offset, count: count)
+        }
+        let now = uptime
+        let wait = buckets.map { booked[$0.name]![0] - now }.max()!
+        guard wait <= patience else { return wait }
+        for bucket in buckets { booked[bucket.name]!.removeFirst() }
         if wait > 0 { try await Task.sleep(nanoseconds: UInt64(wait * 1e9)) }
+        return nil
     }
 }

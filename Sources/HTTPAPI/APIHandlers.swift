@@ -426,12 +426,15 @@ struct APIHandlers: APIProtocol {
             throw RecoupError.invalid([FieldProblem(field: "body", reason: "send the placement file as text/csv")])
         }
         let limit = limits.placementFileBytes
-        let chunks = body.map { [UInt8]($0) }
+        // The upload is received whole (sealed, on disk) before the import reads it, as many times as it needs.
+        let spool = try await PlacementSpool.spooling(
+            SizeLimitedChunks(base: body.map { [UInt8]($0) }, limit: limit), in: FileManager.default.temporaryDirectory)
+        defer { spool.remove() }
         let outcome = try await services.placements.importPlacement(
             PlacementRequest(
                 scope: principal.scope, clientID: clientID, fileName: nil, mode: mode,
                 strict: input.query.strict ?? false, mapping: nil, actor: principal.actor),
-            chunks: SizeLimitedChunks(base: chunks, limit: limit))
+            chunks: spool.chunks)
         let summary = APIMapping.placement(outcome.report)
         if outcome.report.outcome == .rejected {
             throw ProblemError(problem: Problem(

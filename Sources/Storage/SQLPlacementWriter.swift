@@ -15,8 +15,8 @@ import Synchronization
 struct SQLPlacementWriter: PlacementWriter {
     let store: SQLStore
     let report: PlacementReport
-    /// The import's transaction.
-    let sql: any SQLDatabase
+    /// The import's transaction; nil when each batch commits in a transaction of its own (``SQLStore/commitsInSteps``).
+    let sql: (any SQLDatabase)?
     /// Rows written so far in this transaction, to refresh PostgreSQL's planner statistics as they grow.
     let progress = WriteProgress()
 
@@ -45,6 +45,9 @@ struct SQLPlacementWriter: PlacementWriter {
     }
 
     func write(_ batch: [PreparedDebt], actor: String) async throws -> PlacementBatchResult {
+        guard let sql else {
+            return try await store.transaction { sql in try await self.write(batch, actor: actor, on: sql) }
+        }
         let result = try await write(batch, actor: actor, on: sql)
         if progress.add(batch.count), sql is any PostgresDatabase {
             // A file is one transaction, so autovacuum never sees the tables grow and the planner keeps the
@@ -177,8 +180,8 @@ struct SQLPlacementWriter: PlacementWriter {
         var newAccountOrder: [String] = []
         var accountUpdates: [String: (AccountID, PlacedDebt, ConsumerID, String)] = [:]
         var parties: [Party: ConsumerRole] = [:]
-        /// Changed accounts, staged for their audit events (written when the file's transaction ends).
-        var changes: [[BulkValue]] = []
+        /// Changed accounts, for their audit events.
+        var changes: [AccountChange] = []
 
         for prepared in batch {
             let debt = prepared.debt, keys = prepared.keys, digest = prepared.digest
@@ -231,8 +234,7 @@ struct SQLPlacementWriter: PlacementWriter {
                 } else if changed {
                     result.updated += 1
                     accountUpdates[number] = (accountID, debt, consumerID, digest)
-                    changes.append([.text(tenant), .text(report.placement.id.description), .integer(Int64(debt.row)),
-                                    .text(accountID.description), previousDigest.map { .text($0) } ?? .null, .text(digest)])
+                    changes.append(AccountChange(row: Int64(debt.row), account: accountID.description, before: previousDigest, after: digest))
                 } else {
                     result.unchanged += 1
                 }
@@ -355,9 +357,18 @@ struct SQLPlacementWriter: PlacementWriter {
             rows: parties.filter { !(knownParties[$0.key.account]?.contains($0.key.consumer) ?? false) }.map { party, role in
                 [.text(party.account.description), .text(party.consumer.description), .text(tenant), .text(role.rawValue)]
             })
-        try await bulk.insert(
-            into: "placement_account_changes",
-            columns: ["tenant_id", "placement_id", "row_number", "account_id", "before_digest", "after_digest"], rows: changes)
+        if self.sql == nil {
+            // This batch commits alone: its events go with it.
+            try await store.append(changes.map { $0.audit(placement: report.placement.id, actor: actor) },
+                                   tenantID: report.placement.tenantID, at: now, on: sql)
+        } else {
+            // Staged until the file's transaction ends: appending now would hold the tenant's audit head (and every
+            // other audited write of the tenant on PostgreSQL) for the rest of the file.
+            try await bulk.insert(
+                into: "placement_account_changes",
+                columns: ["tenant_id", "placement_id", "row_number", "account_id", "before_digest", "after_digest"],
+                rows: changes.map { $0.staged(tenant: tenant, placement: report.placement.id) })
+        }
         return result
     }
 

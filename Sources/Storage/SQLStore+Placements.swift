@@ -5,10 +5,13 @@ import RecoupCore
 import SQLKit
 
 extension SQLStore: PlacementRepository {
+    public var commitsInSteps: Bool { db.location.isSQLite }
+
     public func importing(
         _ report: PlacementReport, actor: String,
         _ body: @escaping @Sendable (any PlacementWriter) async throws -> (PlacementReport, [RowError])
     ) async throws -> (PlacementReport, [RowError]) {
+        if commitsInSteps { return try await importingInSteps(report, actor: actor, body) }
         do {
             return try await transaction { sql in
                 try await self.lockImports(of: report.placement.tenantID, on: sql)
@@ -25,6 +28,27 @@ extension SQLStore: PlacementRepository {
             }
             return (rejection.report, rejection.errors)
         }
+    }
+
+    /// SQLite's way: the placement row (outcome `importing`), then each batch in a transaction of its own (the
+    /// writer's, with its `account.updated` events), then the counts, errors and `placement.imported` event. Other
+    /// writes take their turns between batches. Imports need no lock: each batch sees every batch committed before it,
+    /// whichever file it came from.
+    private func importingInSteps(
+        _ report: PlacementReport, actor: String,
+        _ body: @escaping @Sendable (any PlacementWriter) async throws -> (PlacementReport, [RowError])
+    ) async throws -> (PlacementReport, [RowError]) {
+        var started = report
+        started.outcome = .importing
+        try await transaction { [started] sql in try await self.insertPlacement(started, on: sql) }
+        let final: (PlacementReport, [RowError])
+        do {
+            final = try await body(SQLPlacementWriter(store: self, report: report, sql: nil))
+        } catch let rejection as PlacementRejection {
+            final = (rejection.report, rejection.errors)
+        }
+        try await transaction { sql in try await self.finishPlacement(final.0, errors: final.1, actor: actor, on: sql) }
+        return final
     }
 
     /// Makes the agency's other imports wait until this transaction ends. Each import looks up the accounts and
@@ -100,12 +124,11 @@ extension SQLStore: PlacementRepository {
             var entries: [AuditEntry] = []
             for row in rows {
                 after = try row.decode(column: "row_number", as: Int64.self)
-                entries.append(AuditEntry(
-                    actor: actor, action: "account.updated", subjectType: "account",
-                    subjectID: try row.decode(column: "account_id", as: String.self),
-                    beforeDigest: try row.decode(column: "before_digest", as: String?.self),
-                    afterDigest: try row.decode(column: "after_digest", as: String.self),
-                    details: ["placement_id": id, "row": String(after)]))
+                entries.append(AccountChange(
+                    row: after, account: try row.decode(column: "account_id", as: String.self),
+                    before: try row.decode(column: "before_digest", as: String?.self),
+                    after: try row.decode(column: "after_digest", as: String.self)
+                ).audit(placement: placement.id, actor: actor))
             }
             try await append(entries, tenantID: placement.tenantID, at: placement.receivedAt, on: sql)
         }
@@ -173,5 +196,23 @@ extension SQLStore: PlacementRepository {
 
     static func decodeList(_ text: String) -> [String] {
         (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+    }
+}
+
+/// An account a placement row changed: its `account.updated` event, staged or appended by the writer.
+struct AccountChange {
+    var row: Int64
+    var account: String
+    var before: String?
+    var after: String
+
+    func audit(placement: PlacementID, actor: String) -> AuditEntry {
+        AuditEntry(actor: actor, action: "account.updated", subjectType: "account", subjectID: account, beforeDigest: before,
+                   afterDigest: after, details: ["placement_id": placement.description, "row": String(row)])
+    }
+
+    /// Its row in `placement_account_changes`.
+    func staged(tenant: String, placement: PlacementID) -> [BulkValue] {
+        [.text(tenant), .text(placement.description), .integer(row), .text(account), before.map { .text($0) } ?? .null, .text(after)]
     }
 }

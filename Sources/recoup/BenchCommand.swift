@@ -71,15 +71,14 @@ enum Bench {
 
     /// Streams the file through the placement parser and validator alone, in this process.
     static func validateOnly(file: String) async throws -> Double {
-        guard let handle = FileHandle(forReadingAtPath: file) else { throw BenchError("cannot read \(file)") }
-        defer { try? handle.close() }
+        guard FileManager.default.isReadableFile(atPath: file) else { throw BenchError("cannot read \(file)") }
         let context = PlacementContext(
             tenantID: TenantID(), clientID: ClientID(), placementID: PlacementID(), placedAt: Date(),
             today: LocalDate(utc: Date()))
         var parser = try PlacementParser(context: context)
         var valid = 0
         let start = Date()
-        for try await chunk in FileChunks(handle: handle) {
+        for try await chunk in FileChunks(path: file) {
             try parser.feed(chunk) { if case .valid = $0 { valid += 1 } }
         }
         try parser.finish { if case .valid = $0 { valid += 1 } }

@@ -34,8 +34,7 @@ struct ImportCommand: AsyncParsableCommand {
                     return try fail("mapping file \(mapping): \(error)")
                 }
             }
-            guard let handle = FileHandle(forReadingAtPath: file) else { return try fail("cannot open \(file)") }
-            defer { try? handle.close() }
+            guard FileManager.default.isReadableFile(atPath: file) else { return try fail("cannot open \(file)") }
             let request = PlacementRequest(
                 scope: AccessScope(tenantID: tenantID), clientID: clientID,
                 fileName: (file as NSString).lastPathComponent, mode: mode, strict: strict, mapping: parsedMapping,
@@ -43,7 +42,7 @@ struct ImportCommand: AsyncParsableCommand {
             let outcome: PlacementOutcome
             do {
                 outcome = try await Runtime.with(options) { runtime in
-                    try await runtime.placements.importPlacement(request, chunks: FileChunks(handle: handle))
+                    try await runtime.placements.importPlacement(request, chunks: FileChunks(path: file))
                 }
             } catch let RecoupError.unusablePlacement(problem) {
                 // The report holds the file-level problems on row 0, so a pipeline reading it sees why.
@@ -89,19 +88,30 @@ struct ImportCommand: AsyncParsableCommand {
 }
 
 /// A file read as 1 MiB chunks, so an import holds one chunk at a time whatever the file size.
-struct FileChunks: AsyncSequence, @unchecked Sendable {
+/// A file's bytes a megabyte at a time, read again from the start by each iteration (an import that commits in
+/// steps reads its file twice).
+struct FileChunks: AsyncSequence, Sendable {
     typealias Element = [UInt8]
-    let handle: FileHandle
+    let path: String
 
     struct AsyncIterator: AsyncIteratorProtocol {
-        let handle: FileHandle
+        let path: String
+        var handle: FileHandle?
+
         mutating func next() async throws -> [UInt8]? {
-            guard let data = try handle.read(upToCount: 1 << 20), !data.isEmpty else { return nil }
+            if handle == nil {
+                guard let opened = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path]) }
+                handle = opened
+            }
+            guard let data = try handle!.read(upToCount: 1 << 20), !data.isEmpty else {
+                try? handle?.close()
+                return nil
+            }
             return [UInt8](data)
         }
     }
 
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(handle: handle) }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(path: path) }
 }
 
 /// The process's peak resident memory, from the kernel (`VmHWM` in /proc/self/status).

@@ -171,6 +171,62 @@ struct PlacementImportTests {
         }
     }
 
+    /// 2,500 rows, several batches: big enough that a database committing in steps has written some before the end.
+    static func longFile() -> String {
+        ([header] + (1...2_500).map { row("L-\($0)", ssn: String(format: "3%02d-%02d-%04d", $0 % 90 + 10, $0 % 89 + 10, $0)) })
+            .joined(separator: "\n") + "\n"
+    }
+
+    /// Another write of the agency (a new client, audited) goes through while a long file is being imported, instead
+    /// of waiting for the import to end: on SQLite, whose one writer a file in one transaction would hold, the
+    /// import commits batch by batch. Each time the importer has read past the second batch, the test makes the write
+    /// and gives it five seconds.
+    @Test(arguments: TestDatabase.available)
+    func otherWritesGoThroughWhileAFileIsImported(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
+            let s = try await setup(store)
+            let directory = DirectoryService(directory: store, clock: ManualClock(Fixture.start))
+            let bytes = Array(Self.longFile().utf8)
+            let chunks = stride(from: 0, to: bytes.count, by: 4096).map { Array(bytes[$0..<min($0 + 4096, bytes.count)]) }
+            let writes = Counter()
+            let file = HookedChunks(chunks: chunks, at: chunks.count * 9 / 10) {
+                let done = Counter()
+                let name = "Written meanwhile \(writes.increment())"
+                Task {
+                    _ = try await directory.createClient(name: name, scope: s.scope, actor: "t")
+                    done.increment()
+                }
+                for _ in 0..<500 where done.value == 0 { try await Task.sleep(nanoseconds: 10_000_000) }
+                guard done.value == 1 else { throw RecoupError.conflict("the write waited more than 5 s for the import") }
+            }
+            let outcome = try await s.service.importPlacement(
+                PlacementRequest(scope: s.scope, clientID: s.client, fileName: "long.csv", mode: .acceptValid, strict: false,
+                                 mapping: nil, actor: "t"),
+                chunks: file)
+            #expect(outcome.report.outcome == .processed && outcome.report.placement.counts.imported == 2_500)
+            #expect(writes.value == (store.commitsInSteps ? 2 : 1), "SQLite reads the file twice, PostgreSQL once")
+            let clients = try await directory.clients(scope: s.scope).map(\.name)
+            #expect(clients.filter { $0.hasPrefix("Written meanwhile") }.count == writes.value)
+            let stored = try #require(try await store.placement(outcome.report.placement.id, scope: s.scope))
+            #expect(stored.outcome == .processed && stored.placement.counts == outcome.report.placement.counts)
+        }
+    }
+
+    /// A long file whose last line is broken stores nothing, whether or not the database commits in steps: the
+    /// file is read whole before its first batch is written.
+    @Test(arguments: TestDatabase.available, [ImportMode.acceptValid, .allOrNothing])
+    func aFileBrokenAtItsEndStoresNothingEvenWhenCommittedInSteps(_ kind: TestDatabase, _ mode: ImportMode) async throws {
+        try await withStore(kind) { _, store in
+            let s = try await setup(store)
+            await #expect(throws: RecoupError.self) { _ = try await run(s, Self.longFile() + "L-x,\"open", mode: mode, chunk: 4096) }
+            #expect(try await store.accounts(scope: s.scope, filter: AccountFilter(), after: nil, limit: 1).isEmpty)
+            // And a long file with one bad row in all-or-nothing mode: only the rejected report.
+            let rejected = try await run(s, Self.longFile() + Self.row("L-bad", zip: "7870") + "\n", mode: .allOrNothing, chunk: 4096)
+            #expect(rejected.report.outcome == .rejected && rejected.errors.map(\.row) == [2_501])
+            #expect(try await store.accounts(scope: s.scope, filter: AccountFilter(), after: nil, limit: 1).isEmpty)
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func theDemoPortfolioImportsCleanlyWithJointDebtors(_ kind: TestDatabase) async throws {
         try await withStore(kind) { _, store in
@@ -215,4 +271,39 @@ struct ChunkList: AsyncSequence, Sendable {
     }
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(rest: chunks[...]) }
+}
+
+/// `chunks`, calling `hook` each time an iteration reaches chunk `index`.
+struct HookedChunks: AsyncSequence, Sendable {
+    typealias Element = [UInt8]
+    let chunks: [[UInt8]]
+    let index: Int
+    let hook: @Sendable () async throws -> Void
+
+    init(chunks: [[UInt8]], at index: Int, hook: @escaping @Sendable () async throws -> Void) {
+        self.chunks = chunks
+        self.index = index
+        self.hook = hook
+    }
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let sequence: HookedChunks
+        var next = 0
+        mutating func next() async throws -> [UInt8]? {
+            guard next < sequence.chunks.count else { return nil }
+            if next == sequence.index { try await sequence.hook() }
+            defer { next += 1 }
+            return sequence.chunks[next]
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(sequence: self) }
+}
+
+/// A count several tasks add to.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.withLock { count } }
+    @discardableResult func increment() -> Int { lock.withLock { count += 1; return count } }
 }

@@ -70,6 +70,9 @@ public enum ImportMode: String, CaseIterable, Sendable {
 public struct PlacementReport: Hashable, Sendable {
     public enum Outcome: String, Sendable {
         case processed, rejected
+        /// Rows are being committed in steps (``PlacementRepository/commitsInSteps``); a placement left so was cut
+        /// short by a crash: the rows written stay, and importing the file again completes it.
+        case importing
     }
 
     public var placement: Placement
@@ -102,11 +105,16 @@ public protocol PlacementWriter: Sendable {
 
 /// Placements as stored.
 public protocol PlacementRepository: Sendable {
+    /// Whether ``importing(_:actor:_:)`` commits each batch on its own instead of the whole file at once: on a
+    /// database with one writer (SQLite), a file in one transaction would hold back every other write (a payment, a
+    /// STOP) for the import's whole length.
+    var commitsInSteps: Bool { get }
     /// Creates the placement row, runs `body` with a writer, then stores the final counts, the row errors, one
     /// `account.updated` audit event per account the writer changed and the `placement.imported` event — all in one
-    /// transaction, so a file that turns out unusable half-way (or a crash) leaves nothing behind. A `body` that
-    /// throws ``PlacementRejection`` (all-or-nothing mode) rolls every row back and stores only the rejected
-    /// placement with its errors.
+    /// transaction, so a file that turns out unusable half-way (or a crash) leaves nothing behind; or, when it
+    /// ``commitsInSteps``, the placement row first (outcome `importing`), each batch with its audit events, then the
+    /// rest. A `body` that throws ``PlacementRejection`` (all-or-nothing mode) rolls every row back, or writes none
+    /// when it throws before its first batch, and stores only the rejected placement with its errors.
     func importing(
         _ report: PlacementReport, actor: String,
         _ body: @escaping @Sendable (any PlacementWriter) async throws -> (PlacementReport, [RowError])

@@ -40,7 +40,9 @@ public struct PlacementOutcome: Sendable {
 /// batches, and records the placement with its counts, row errors, file digest and audit event.
 ///
 /// Memory stays flat whatever the file size: two batches of rows are held at a time, one being written while the
-/// next is read, plus at most `reportedErrors` row errors. The whole file is one transaction.
+/// next is read, plus at most `reportedErrors` row errors. The whole file is one transaction, unless the repository
+/// commits it in steps (``PlacementRepository/commitsInSteps``): then the file is read once without writing first, so
+/// a file found unusable, or invalid in all-or-nothing mode, still stores nothing but its report.
 public struct PlacementService: Sendable {
     let placements: any PlacementRepository
     let directory: any DirectoryRepository
@@ -128,7 +130,8 @@ public struct PlacementService: Sendable {
 }
 
 extension PlacementService {
-    /// Imports one placement file from a stream of byte chunks.
+    /// Imports one placement file from a stream of byte chunks. `chunks` must yield the same bytes each time it is
+    /// iterated: a repository that commits in steps has it read twice.
     ///
     /// - Throws: ``RecoupError/unusablePlacement(_:)`` when the file cannot be read at all (encoding, quotes, missing
     ///   columns, empty file); nothing is stored then. Otherwise returns the stored report: `processed` (valid rows
@@ -156,10 +159,34 @@ extension PlacementService {
             throw RecoupError.unusablePlacement(error)
         }
 
-        let (report, errors) = try await placements.importing(initial, actor: request.actor) { writer in
-            try await Self.importRows(chunks, parser: parser, request: request, initial: initial, keepingErrors: reportedErrors, into: writer)
+        var checked: String?
+        if placements.commitsInSteps {
+            var reading = request
+            reading.progress = nil
+            do {
+                checked = try await Self.importRows(chunks, parser: parser, request: reading, initial: initial, keepingErrors: reportedErrors,
+                                                    into: ReadingOnly()).0.placement.fileDigest
+            } catch let rejection as PlacementRejection {
+                let (report, errors) = try await placements.importing(initial, actor: request.actor) { _ in throw rejection }
+                return PlacementOutcome(report: report, errors: errors)
+            }
+        }
+        let (report, errors) = try await placements.importing(initial, actor: request.actor) { [reportedErrors, checked] writer in
+            let (report, errors) = try await Self.importRows(chunks, parser: parser, request: request, initial: initial,
+                                                             keepingErrors: reportedErrors, into: writer)
+            if let checked, checked != report.placement.fileDigest {
+                throw RecoupError.conflict("the placement file changed while it was imported; import it again")
+            }
+            return (report, errors)
         }
         return PlacementOutcome(report: report, errors: errors)
+    }
+
+    /// Stores nothing: the first reading of a file committed in steps only checks that every row can be read (and,
+    /// all-or-nothing, is valid) before any is written.
+    private struct ReadingOnly: PlacementWriter {
+        func prepare(_ debts: [PlacedDebt]) {}
+        func write(_ batch: Void, actor: String) async throws -> PlacementBatchResult { PlacementBatchResult() }
     }
 
     /// Reads, validates and writes every row of one file inside the repository's transaction.
@@ -189,7 +216,7 @@ extension PlacementService {
         func flush() async throws {
             guard !batch.isEmpty else { return }
             // Once all-or-nothing has seen a bad row, the rest is only validated: it will all be rolled back.
-            if !(allOrNothing && !errors.isEmpty) {
+            if !(allOrNothing && state.rejectedRows > 0) {
                 let prepared = try writer.prepare(batch), actor = request.actor
                 try await settle()
                 writing = Task { try await writer.write(prepared, actor: actor) }
@@ -226,7 +253,7 @@ extension PlacementService {
         counts.rows = state.rows
         counts.rejected = state.rejectedRows
         final.placement.counts = counts
-        if allOrNothing, !errors.isEmpty {
+        if allOrNothing, counts.rejected > 0 {
             final.outcome = .rejected
             final.placement.counts.imported = 0
             final.placement.counts.updated = 0

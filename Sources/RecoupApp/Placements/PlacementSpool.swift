@@ -17,18 +17,30 @@ public final class PlacementSpool: Sendable {
               let handle = FileHandle(forWritingAtPath: spool.path)
         else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: spool.path]) }
         defer { try? handle.close() }
+        // Uploads arrive in pieces of a few kilobytes; they are sealed and read back a megabyte at a time.
+        var pending: [UInt8] = []
+        pending.reserveCapacity(Self.sealedChunkBytes)
+        func seal() throws {
+            guard !pending.isEmpty else { return }
+            let sealed = try AES.GCM.seal(pending, using: spool.key).combined!
+            var length = UInt32(sealed.count).bigEndian
+            try handle.write(contentsOf: Data(bytes: &length, count: 4) + sealed)
+            pending.removeAll(keepingCapacity: true)
+        }
         do {
-            for try await chunk in chunks where !chunk.isEmpty {
-                let sealed = try AES.GCM.seal(chunk, using: spool.key).combined!
-                var length = UInt32(sealed.count).bigEndian
-                try handle.write(contentsOf: Data(bytes: &length, count: 4) + sealed)
+            for try await chunk in chunks {
+                pending += chunk
+                if pending.count >= Self.sealedChunkBytes { try seal() }
             }
+            try seal()
         } catch {
             spool.remove()
             throw error
         }
         return spool
     }
+
+    static let sealedChunkBytes = 1 << 20
 
     private init(path: String) { self.path = path }
 

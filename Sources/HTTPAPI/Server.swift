@@ -83,9 +83,11 @@ public struct APIServices: Sendable {
         payments = PaymentService(payments: paymentRepository, settlements: settlementRepository, accounts: accounts, processor: processor, clock: clock)
         payments.receipts = PaymentReceipts(messages: messages, agencyName: { try await letterhead($0).name })
         plans = PlanService(plans: planRepository, payments: payments, clock: clock)
+        plans.consumerDays = ConsumerDays(messages: messages)
         settlements = SettlementService(settlements: settlementRepository, plans: plans, payments: payments, clock: clock)
         remittances = RemittanceService(remittances: remittanceRepository, directory: directory, payments: payments, clock: clock)
         promises = PromiseService(promises: promiseRepository, payments: payments, clock: clock)
+        promises.consumerDays = ConsumerDays(messages: messages)
         ivr = IVRService(inbound: inbound, snapshots: snapshots, clock: clock, promises: promises)
         ivr.payments = payments
         self.letterhead = letterhead

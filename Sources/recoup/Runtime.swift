@@ -45,8 +45,10 @@ struct Runtime {
     }
     /// Plans, with reminders of coming installments queued in the outbox.
     var plans: PlanService {
-        PlanService(plans: store, payments: payments, clock: clock,
-                    reminders: InstallmentReminders(messages: messages, agencyName: { try await collectorName($0) }))
+        var plans = PlanService(plans: store, payments: payments, clock: clock,
+                                reminders: InstallmentReminders(messages: messages, agencyName: { try await collectorName($0) }))
+        plans.consumerDays = ConsumerDays(messages: messages)
+        return plans
     }
 
     var snapshots: AccountSnapshots { AccountSnapshots(accounts: accounts, contacts: store, facts: store, bulk: store) }

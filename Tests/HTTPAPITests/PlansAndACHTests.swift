@@ -35,7 +35,8 @@ struct PlansAndACHTests {
         var payments = PaymentService(
             payments: h.store, settlements: h.store, accounts: AccountService(accounts: h.store, clock: h.clock), processor: h.processor, clock: h.clock)
         if receipts { payments.receipts = PaymentReceipts(messages: messages(h), agencyName: { _ in "Acme Recovery" }) }
-        let plans = PlanService(plans: h.store, payments: payments, clock: h.clock, reminders: reminders)
+        var plans = PlanService(plans: h.store, payments: payments, clock: h.clock, reminders: reminders)
+        plans.consumerDays = ConsumerDays(messages: messages(h))
         return (plans, ACHFiling(payments: payments, plans: plans, repository: h.store, planRepository: h.store, originator: originator))
     }
 

@@ -141,4 +141,30 @@ struct PromisesAPITests {
             }
         }
     }
+
+    /// At 8:30 p.m. in Austin it is already the next day in UTC, and still today for the consumer: a promise for today
+    /// is taken, and a payment at 8:30 p.m. on the last day of grace keeps it.
+    @Test(arguments: TestDatabase.available)
+    func promisesAreMadeAndKeptOnTheConsumersDays(_ kind: TestDatabase) async throws {
+        try await PaymentsAPITests.withProcessor(kind) { h, _ in
+            try await h.app.test(.router) { client in
+                let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
+                let card = try await client.addCard(account, token: "pm_card_visa", h)
+                h.clock.advance(by: 11 * 3600 + 17 * 60)  // Monday 20:30 CDT, Tuesday 01:30 UTC
+                let (made, promise, text) = try await client.call(.post, "/v1/accounts/\(account)/promises", key: h.acmeAgent,
+                                                                  body: #"{"amount_minor": 3000, "due_on": "2026-09-21"}"#)
+                #expect(made == .created && promise["status"] as? String == "open", "\(text)")
+                h.clock.advance(by: 5 * 86_400)  // Saturday 20:30 CDT: the fifth and last day of grace, Sunday in UTC
+                _ = try await client.pay(account, method: card, minor: 3_000, key: "late-evening", h)
+                let (_, listed, _) = try await client.call(.get, "/v1/accounts/\(account)/promises", key: h.acmeAgent)
+                let statuses = (listed["items"] as? [[String: Any]])?.compactMap { $0["status"] as? String }
+                #expect(statuses == ["kept"], "\(listed)")
+
+                // A plan quoted that evening may start that day too, and its installment paid then counts for it.
+                let proposal = #"{"installments": 2, "frequency": "monthly", "first_date": "2026-09-26", "method_id": "\#(card)"}"#
+                let (quoted, quote, quoteText) = try await client.call(.post, "/v1/accounts/\(account)/plans/quote", key: h.acmeAgent, body: proposal)
+                #expect(quoted == .ok && quote["status"] as? String == "quote", "\(quoteText)")
+            }
+        }
+    }
 }

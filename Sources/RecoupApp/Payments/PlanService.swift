@@ -87,6 +87,8 @@ public struct PlanService: Sendable {
     let clock: any Clock
     /// Where reminders of coming installments go; nil: none are sent.
     public var reminders: InstallmentReminders?
+    /// Installments fall due, and are paid, on the consumer's days; UTC days without it.
+    public var consumerDays: ConsumerDays?
 
     public init(plans: any PlanRepository, payments: PaymentService, clock: any Clock, reminders: InstallmentReminders? = nil) {
         self.plans = plans
@@ -105,8 +107,8 @@ public struct PlanService: Sendable {
         if amount <= 0 || amount > balance {
             problems.append(FieldProblem(field: "amount_minor", reason: "must be between 0.01 and the balance of \(view.ledger.balanceMoney.decimalString)"))
         }
-        let today = LocalDate(utc: clock.now())
-        if proposal.firstDate < today { problems.append(FieldProblem(field: "first_date", reason: "is before today (\(today.iso))")) }
+        let today = try await consumerDays.day(account: view.account.id, scope: scope)(clock.now())
+        if proposal.firstDate < today { problems.append(FieldProblem(field: "first_date", reason: "is before today (\(today.iso), the consumer's day)")) }
         if let methodID = proposal.methodID {
             let method = try await payments.payments.method(methodID, tenantID: scope.tenantID)
             if method?.accountID != view.account.id { problems.append(FieldProblem(field: "method_id", reason: "no such payment method on this account")) }
@@ -183,9 +185,10 @@ public struct PlanService: Sendable {
         let account = try await payments.accounts.account(account, scope: scope)
         let terms = try await payments.payments.terms(client: account.clientID, tenantID: scope.tenantID)
         let made = try await payments.payments.payments(account: account.id, tenantID: scope.tenantID)
-        let today = LocalDate(utc: clock.now())
+        let day = try await consumerDays.day(account: account.id, scope: scope)
+        let today = day(clock.now())
         return try await plans.plans(account: account.id, tenantID: scope.tenantID).map {
-            ($0, PlanProgress.of($0, payments: made, on: today, terms: terms))
+            ($0, PlanProgress.of($0, payments: made, on: today, terms: terms, day: day))
         }
     }
 
@@ -208,12 +211,13 @@ public struct PlanService: Sendable {
     func autopay(_ plan: PlanRecord, on date: LocalDate, actor: String, report: inout AutopayReport) async throws {
         let tenantID = plan.tenantID
         let scope = AccessScope(tenantID: tenantID)
-        if try await review(plan, on: date, actor: actor, report: &report) != .active { return }
-        if try await remind(plan, on: date, actor: actor) { report.reminded += 1 }
+        let day = try await consumerDays.day(account: plan.accountID, scope: scope)
+        if try await review(plan, on: date, actor: actor, day: day, report: &report) != .active { return }
+        if try await remind(plan, on: date, actor: actor, day: day) { report.reminded += 1 }
         guard let methodID = plan.methodID else { return }
         let made = try await payments.payments.payments(account: plan.accountID, tenantID: tenantID)
         let terms = try await payments.payments.terms(client: plan.clientID, tenantID: tenantID)
-        let progress = PlanProgress.of(plan, payments: made, on: date, terms: terms)
+        let progress = PlanProgress.of(plan, payments: made, on: date, terms: terms, day: day)
         // An ACH debit still waiting for its file (or for the bank) is not charged again.
         let inFlight = made.contains { $0.planID == plan.id && ($0.status == .pending || ($0.status == .processing && $0.entryID == nil)) }
         guard progress.arrears > 0, !inFlight else { return }
@@ -231,18 +235,18 @@ public struct PlanService: Sendable {
         case .pending where payment.rail == .ach: report.queued += 1
         default: break
         }
-        _ = try await review(plan, on: date, actor: actor, report: &report)
+        _ = try await review(plan, on: date, actor: actor, day: day, report: &report)
     }
 
     /// Queues a reminder of the plan's next installment when it falls due within the reminder days: by email, else by
     /// text, due at once or at the consumer's next lawful hour; once per installment (the key names it), whichever day
     /// the run first sees it. False when nothing was queued (no reminders configured, nothing coming, already queued,
     /// or Recoup may neither email nor text the consumer).
-    func remind(_ plan: PlanRecord, on date: LocalDate, actor: String) async throws -> Bool {
+    func remind(_ plan: PlanRecord, on date: LocalDate, actor: String, day: (Date) -> LocalDate) async throws -> Bool {
         guard let reminders else { return false }
         let made = try await payments.payments.payments(account: plan.accountID, tenantID: plan.tenantID)
         let terms = try await payments.payments.terms(client: plan.clientID, tenantID: plan.tenantID)
-        guard let next = PlanProgress.of(plan, payments: made, on: date, terms: terms).standing.nextDue,
+        guard let next = PlanProgress.of(plan, payments: made, on: date, terms: terms, day: day).standing.nextDue,
               next.dueOn > date, date.days(until: next.dueOn) <= reminders.daysBefore
         else { return false }
         let scope = AccessScope(tenantID: plan.tenantID)
@@ -264,14 +268,17 @@ public struct PlanService: Sendable {
     /// Marks `plan` completed or broken when its payments say so; answers its status afterwards.
     public func review(_ plan: PlanRecord, on date: LocalDate, actor: String) async throws -> PlanStatus {
         var report = AutopayReport()
-        return try await review(plan, on: date, actor: actor, report: &report)
+        let day = try await consumerDays.day(account: plan.accountID, scope: AccessScope(tenantID: plan.tenantID))
+        return try await review(plan, on: date, actor: actor, day: day, report: &report)
     }
 
-    func review(_ plan: PlanRecord, on date: LocalDate, actor: String, report: inout AutopayReport) async throws -> PlanStatus {
+    func review(_ plan: PlanRecord, on date: LocalDate, actor: String, day: (Date) -> LocalDate, report: inout AutopayReport) async throws
+        -> PlanStatus
+    {
         guard plan.status == .active else { return plan.status }
         let made = try await payments.payments.payments(account: plan.accountID, tenantID: plan.tenantID)
         let terms = try await payments.payments.terms(client: plan.clientID, tenantID: plan.tenantID)
-        let progress = PlanProgress.of(plan, payments: made, on: date, terms: terms)
+        let progress = PlanProgress.of(plan, payments: made, on: date, terms: terms, day: day)
         let next: PlanStatus? = progress.complete ? .completed : progress.standing.broken ? .broken : nil
         guard let next else { return .active }
         let moved = try await plans.setPlanStatus(

@@ -74,10 +74,13 @@ public struct PlanProgress: Sendable, Equatable {
     /// Payments count toward the plan when autopay took them for it, or when they were made on the account while it
     /// ran. A returned or declined autopay debit is a failure at once; an installment still uncovered after the grace
     /// period is a miss; `missesToBreak` of either breaks the plan.
-    public static func of(_ plan: PlanRecord, payments: [Payment], on date: LocalDate, terms: ClientTerms) -> PlanProgress {
+    /// `day` names the day a payment was made on: the consumer's.
+    public static func of(
+        _ plan: PlanRecord, payments: [Payment], on date: LocalDate, terms: ClientTerms, day: (Date) -> LocalDate = LocalDate.init(utc:)
+    ) -> PlanProgress {
         let mine = payments.filter { $0.planID == plan.id || ($0.planID == nil && $0.createdAt >= plan.createdAt) }
         let received = mine.filter { $0.status == .succeeded || ($0.status == .processing && $0.entryID != nil) }
-        let paidOn = received.map { (on: LocalDate(utc: $0.createdAt), amount: $0.amount.minorUnits) }
+        let paidOn = received.map { (on: day($0.createdAt), amount: $0.amount.minorUnits) }
         let paid = paidOn.reduce(0) { $0 + $1.amount }
         var standing = PlanStanding.on(
             date, schedule: plan.schedule, payments: paidOn, graceDays: terms.graceDays, missesToBreak: terms.missesToBreak)

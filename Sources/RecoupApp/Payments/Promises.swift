@@ -38,7 +38,11 @@ public struct PromiseRecord: Sendable, Equatable {
     /// payment to the oldest promise it can count for (made before the payment, due no earlier than the payment's day
     /// less the grace days), so one payment never keeps two promises. A promise is kept once its amount is covered,
     /// broken once its date and the grace days pass without that, open until then. Derived, never stored.
-    public static func standings(_ promises: [PromiseRecord], payments: [Payment], on date: LocalDate, graceDays: Int) -> [UUID: PromiseStanding] {
+    /// `day` names the day a payment was made on: the consumer's (an 8 p.m. payment in Austin is that day's, not the
+    /// next UTC day's).
+    public static func standings(
+        _ promises: [PromiseRecord], payments: [Payment], on date: LocalDate, graceDays: Int, day: (Date) -> LocalDate = LocalDate.init(utc:)
+    ) -> [UUID: PromiseStanding] {
         var left = payments
             .filter { $0.status == .succeeded || ($0.status == .processing && $0.entryID != nil) }
             .sorted { $0.createdAt < $1.createdAt }
@@ -48,7 +52,7 @@ public struct PromiseRecord: Sendable, Equatable {
             let deadline = promise.dueOn.adding(days: graceDays)
             var owed = promise.amount.minorUnits
             for index in left.indices where owed > 0 && left[index].amount > 0 && left[index].at >= promise.createdAt
-                && LocalDate(utc: left[index].at) <= deadline {
+                && day(left[index].at) <= deadline {
                 let take = min(owed, left[index].amount)
                 left[index].amount -= take
                 owed -= take
@@ -75,6 +79,8 @@ public struct PromiseService: Sendable {
     let promises: any PromiseRepository
     let payments: PaymentService
     let clock: any Clock
+    /// A promise is made for, and kept on, the consumer's days; UTC days without it.
+    public var consumerDays: ConsumerDays?
 
     public init(promises: any PromiseRepository, payments: PaymentService, clock: any Clock) {
         self.promises = promises
@@ -91,8 +97,8 @@ public struct PromiseService: Sendable {
         if amount <= 0 || amount > view.ledger.balance.total {
             problems.append(FieldProblem(field: "amount_minor", reason: "must be between 0.01 and the balance of \(view.ledger.balanceMoney.decimalString)"))
         }
-        let today = LocalDate(utc: clock.now())
-        if dueOn < today { problems.append(FieldProblem(field: "due_on", reason: "is before today (\(today.iso))")) }
+        let today = try await consumerDays.day(account: view.account.id, scope: scope)(clock.now())
+        if dueOn < today { problems.append(FieldProblem(field: "due_on", reason: "is before today (\(today.iso), the consumer's day)")) }
         guard problems.isEmpty else { throw RecoupError.invalid(problems) }
         let promise = PromiseRecord(
             tenantID: scope.tenantID, accountID: view.account.id, clientID: view.account.clientID,
@@ -109,7 +115,9 @@ public struct PromiseService: Sendable {
         let terms = try await payments.payments.terms(client: account.clientID, tenantID: scope.tenantID)
         let made = try await payments.payments.payments(account: account.id, tenantID: scope.tenantID)
         let all = try await promises.promises(account: account.id, tenantID: scope.tenantID)
-        let standings = PromiseRecord.standings(all, payments: made, on: LocalDate(utc: clock.now()), graceDays: terms.graceDays)
+        let day = try await consumerDays.day(account: account.id, scope: scope)
+        let standings = PromiseRecord.standings(all, payments: made, on: day(clock.now()), graceDays: terms.graceDays, day: day)
         return all.map { ($0, standings[$0.id] ?? .open) }
     }
+
 }

@@ -52,7 +52,7 @@ struct SendCommand: AsyncParsableCommand {
         @Option(help: "A final demand's words (paragraphs separated by a blank line).") var text: String?
 
         func run() async throws {
-            guard let letter = LetterKind(rawValue: kind) else { throw ValidationError("--kind must be validation_notice or final_demand") }
+            guard let letter = LetterKind(rawValue: kind), letter != .receipt else { throw ValidationError("--kind must be validation_notice or final_demand") }
             try await queue(.letter, subject: nil, text: text, letter: letter, to: recipients, options)
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import Channels
 import Compliance
 import Foundation
+import Ledger
 import Logging
 import Messaging
 import RecoupApp
@@ -108,7 +109,8 @@ struct Runtime {
             californiaLicense: settings.californiaLicense)
     }
 
-    /// Lays out a queued letter as of today: the validation notice from the compliance module, or a final demand.
+    /// Lays out a queued letter as of today: the validation notice from the compliance module, a final demand or a
+    /// receipt (with the balance the ledger holds today).
     @Sendable func renderLetter(_ message: OutboxMessage) async throws -> PrintBatchTransport.Rendered {
         let scope = AccessScope(tenantID: message.tenantID)
         let collector = try await letterhead(message.tenantID)
@@ -121,21 +123,22 @@ struct Runtime {
                 message.accountID, scope: scope, language: language, providedOn: today, collector: collector)
             return .init(letter: ValidationNoticeLetter.letter(notice), recipientName: notice.consumer.name,
                          address: notice.consumer.mailingAddress, reference: account.referenceCode)
-        case .finalDemand?:
+        case .finalDemand?, .receipt?:
             guard !collector.mailingAddress.isEmpty else {
                 throw RecoupError.invalid([FieldProblem(field: "collector_address", reason: "RECOUP_COLLECTOR_ADDRESS is not configured")])
             }
             guard let point = consumer.contactPoints.first(where: { $0.id == message.destinationID }), case let .postal(address) = point.kind else {
                 throw RecoupError.invalid([FieldProblem(field: "destination_id", reason: "the mailing address is no longer on file")])
             }
-            let demand = FinalDemand(
-                collectorName: collector.name, collectorAddress: collector.mailingAddress, collectorPhone: collector.phone,
+            let balance = try await payments.ledger(account: account.id, scope: scope).ledger.balanceMoney
+            let demand = AccountLetter(
+                message.subject == LetterKind.receipt.rawValue ? .receipt : .finalDemand, collectorName: collector.name, collectorAddress: collector.mailingAddress, collectorPhone: collector.phone,
                 consumerName: consumer.name.full,
                 consumerAddress: [address.line1, address.line2].compactMap { $0 } + ["\(address.city), \(address.state.rawValue) \(address.zip)"],
                 date: today, creditor: account.currentCreditor ?? account.originalCreditor, accountNumber: account.clientAccountNumber,
-                reference: account.referenceCode, balance: account.itemization.currentBalance, text: message.body,
+                reference: account.referenceCode, balance: balance, text: message.body,
                 californiaLicense: collector.californiaLicense, language: language)
-            return .init(letter: FinalDemandLetter.letter(demand), recipientName: consumer.name.full, address: demand.consumerAddress,
+            return .init(letter: AccountLetterLayout.letter(demand), recipientName: consumer.name.full, address: demand.consumerAddress,
                          reference: account.referenceCode)
         case nil:
             throw RecoupError.invalid([FieldProblem(field: "letter", reason: "unknown letter \(message.subject)")])

@@ -195,6 +195,31 @@ struct PaymentsAPITests {
         }
     }
 
+    /// No email address and only a landline, which Recoup does not text: the receipt is mailed, a letter in the print
+    /// batch with the receipt's words, filed by the dispatcher at once (a letter keeps no hours).
+    @Test(arguments: TestDatabase.available)
+    func aConsumerRecoupMayNeitherEmailNorTextGetsTheReceiptByPost(_ kind: TestDatabase) async throws {
+        try await Self.withProcessor(kind) { h, _ in
+            try await h.app.test(.router) { client in
+                let header = "client_account_number,original_creditor,debt_type,itemization_date,itemization_date_type,balance_at_itemization,"
+                    + "interest_since_itemization,current_balance,first_name,last_name,date_of_birth,ssn,address_line1,city,state,zip,"
+                    + "phone1,phone1_type,phone1_consent"
+                let account = try await client.placeForAcme(
+                    header + "\nL-1,Big Bank,credit_card,2025-06-30,charge_off,100.00,0.00,100.00,Lee,Park,1980-02-29,123-45-6789,"
+                        + "1 Main St,Austin,TX,78701,(512) 555-0100,landline,yes", h)
+                let method = try await client.addCard(account, token: "pm_card_visa", h)
+                let (status, payment) = try await client.pay(account, method: method, minor: 4_000, key: "mailed-1", h)
+                #expect(status == .created && payment["status"] as? String == "succeeded", "\(payment)")
+
+                let receipts = try await h.store.messages(account: try #require(AccountID(account)), tenantID: h.acme)
+                let letter = try #require(receipts.first)
+                #expect(receipts.count == 1 && letter.channel == .letter && letter.subject == LetterKind.receipt.rawValue, "\(receipts)")
+                #expect(letter.body.hasPrefix("Thank you. We received your payment of $40.00 on September 21, 2026."), "\(letter.body)")
+                #expect(try await h.dispatcher(letters: ReturnedMailAPITests.FiledLetters()).drain().sent == 1)
+            }
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func declinesPostNothingAndAnUnreachableProcessorLeavesThePaymentPendingUntilItsWebhook(_ kind: TestDatabase) async throws {
         try await Self.withProcessor(kind) { h, processor in

@@ -59,16 +59,21 @@ struct ValidationNoticeLetterTests {
 
     /// What a #10 double-window envelope shows of page 1: in the return window exactly the return address (no
     /// revealing business name), in the recipient window exactly the consumer's name and address, and nothing else
-    /// of the letter above the line where its text begins. Validation notices and final demands, both languages.
+    /// of the letter above the line where its text begins. Validation notices, final demands and receipts, both languages.
     @Test(arguments: [NoticeLanguage.english, .spanish])
     func theWindowsShowTheAddressesAndNothingElse(_ language: NoticeLanguage) throws {
-        let demand = FinalDemand(
-            collectorName: "Acme Recovery LLC", collectorAddress: ["PO Box 1234", "Austin, TX 78701"], collectorPhone: "1-800-555-0100",
+        let demand = AccountLetter(
+            .finalDemand, collectorName: "Acme Recovery LLC", collectorAddress: ["PO Box 1234", "Austin, TX 78701"], collectorPhone: "1-800-555-0100",
             consumerName: "Pat Peña", consumerAddress: ["12 Oak St", "Apt 4", "Fresno, CA 93650"], date: LocalDate(iso: "2025-11-03")!,
             creditor: "Big Bank", accountNumber: "****4444", reference: "REF-1", balance: Money(minorUnits: 109_364, currency: .usd),
             text: "Your account remains unpaid.", californiaLicense: nil, language: language)
+        var receipt = demand
+        receipt.kind = .receipt
+        receipt.text = "Thank you. We received your payment of $30.00 on November 3, 2025. Reference REF-1."
+        #expect(AccountLetterLayout.letter(receipt).title == (language == .spanish ? "Recibo de pago — REF-1" : "Payment receipt — REF-1"))
         for (letter, recipient) in [(ValidationNoticeLetter.letter(Self.notice(language)), ["Pat Peña", "12 Oak St", "Fresno, CA 93650"]),
-                                    (FinalDemandLetter.letter(demand), ["Pat Peña", "12 Oak St", "Apt 4", "Fresno, CA 93650"])] {
+                                    (AccountLetterLayout.letter(demand), ["Pat Peña", "12 Oak St", "Apt 4", "Fresno, CA 93650"]),
+                                    (AccountLetterLayout.letter(receipt), ["Pat Peña", "12 Oak St", "Apt 4", "Fresno, CA 93650"])] {
             let page = try #require(PDFInspection(PDFRenderer.render(letter)).pageContents.first)
             // Top-down coordinates of each run's baseline, as the windows are given.
             let runs = PDFInspection.textRuns(in: page).map { (text: $0.string, x: $0.x, y: letter.pageSize.height - $0.y, size: $0.size) }
@@ -81,7 +86,7 @@ struct ValidationNoticeLetterTests {
             let above = elsewhere.filter { $0.y - 0.718 * $0.size < EnvelopeWindows.bodyTop - 0.01 }
             #expect(!elsewhere.isEmpty && above.isEmpty, "\(letter.title): \(above.map(\.text))")
         }
-        let html = HTMLRenderer.render(FinalDemandLetter.letter(demand), language: language.rawValue)
+        let html = HTMLRenderer.render(AccountLetterLayout.letter(demand), language: language.rawValue)
         #expect(html.contains("<p class=\"recipient\">Pat Peña<br>\n12 Oak St<br>\nApt 4"), "\(html.prefix(2000))")
     }
 

@@ -189,7 +189,7 @@ struct PlacementImportTests {
             let bytes = Array(Self.longFile().utf8)
             let chunks = stride(from: 0, to: bytes.count, by: 4096).map { Array(bytes[$0..<min($0 + 4096, bytes.count)]) }
             let writes = Counter()
-            let file = HookedChunks(chunks: chunks, at: chunks.count * 9 / 10) {
+            let file = ChunkList(chunks: chunks, at: chunks.count * 9 / 10) {
                 let done = Counter()
                 let name = "Written meanwhile \(writes.increment())"
                 Task {
@@ -258,46 +258,6 @@ struct PlacementImportTests {
             #expect(first == second)
         }
     }
-}
-
-/// Chunks already in memory, as an async sequence.
-struct ChunkList: AsyncSequence, Sendable {
-    typealias Element = [UInt8]
-    let chunks: [[UInt8]]
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        var rest: ArraySlice<[UInt8]>
-        mutating func next() async -> [UInt8]? { rest.popFirst() }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(rest: chunks[...]) }
-}
-
-/// `chunks`, calling `hook` each time an iteration reaches chunk `index`.
-struct HookedChunks: AsyncSequence, Sendable {
-    typealias Element = [UInt8]
-    let chunks: [[UInt8]]
-    let index: Int
-    let hook: @Sendable () async throws -> Void
-
-    init(chunks: [[UInt8]], at index: Int, hook: @escaping @Sendable () async throws -> Void) {
-        self.chunks = chunks
-        self.index = index
-        self.hook = hook
-    }
-
-    struct AsyncIterator: AsyncIteratorProtocol {
-        let sequence: HookedChunks
-        var next = 0
-        mutating func next() async throws -> [UInt8]? {
-            guard next < sequence.chunks.count else { return nil }
-            if next == sequence.index { try await sequence.hook() }
-            defer { next += 1 }
-            return sequence.chunks[next]
-        }
-    }
-
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(sequence: self) }
 }
 
 /// A count several tasks add to.

@@ -9,6 +9,9 @@ public enum LetterKind: String, Sendable, CaseIterable {
     case validationNotice = "validation_notice"
     /// A final demand: the agent's words with the balance, the disclosure and the reference.
     case finalDemand = "final_demand"
+    /// A payment's receipt, mailed to a consumer Recoup may neither email nor text (``PaymentReceipts``); not sent
+    /// from the API.
+    case receipt
 }
 
 /// Queues one-off emails, texts, letters and voicemails to accounts: checked by the compliance engine when asked (a message that
@@ -141,7 +144,7 @@ public struct MessageService: Sendable {
             case .validationNotice?:
                 needsText = false
                 if text != nil { problems.append(FieldProblem(field: "text", reason: "a validation notice's words are the model notice's; send no text")) }
-            case .finalDemand?: break
+            case .finalDemand?, .receipt?: break
             }
         case .voicemail:
             // Only a template can be checked to hold nothing a limited-content message may not say (1006.2(j)).

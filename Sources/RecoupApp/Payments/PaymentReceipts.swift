@@ -6,7 +6,7 @@ import RecoupCore
 /// when it goes into an ACH file.
 ///
 /// It goes by email, or by text to a consumer with no email address Recoup may write to (none on file, or email
-/// refused). It is composed and checked before the posting, as any message is, and queued in the posting's own
+/// refused), or by post to one Recoup may neither email nor text (a letter in the daily print batch). It is composed and checked before the posting, as any message is, and queued in the posting's own
 /// transaction: a payment never posts without its receipt, and no receipt goes out for a payment that did not post.
 /// A receipt the engine allows only later (a payment taken by phone at 10 p.m. in the consumer's zone) is due at the
 /// next lawful instant. Its idempotency key is the payment's, so nothing posts or queues it twice.
@@ -20,7 +20,7 @@ public struct PaymentReceipts: Sendable {
         self.agencyName = agencyName
     }
 
-    /// The receipt for `payment`, posting now, or nil when none may be sent by either medium. Its date is the
+    /// The receipt for `payment`, posting now, or nil when none may be sent by any medium. Its date is the
     /// consumer's day (a payment at 10:30 p.m. in Austin is received that day, whatever the day is in UTC).
     func receipt(for payment: Payment, account: Account) async throws -> QueuedMessage? {
         let scope = AccessScope(tenantID: account.tenantID)
@@ -30,10 +30,24 @@ public struct PaymentReceipts: Sendable {
         let (subject, text) = Self.words(payment.amount, rail: payment.rail, on: day, reference: account.referenceCode,
                                          language: consumer.language == "es" ? .spanish : .english)
         // Owed whenever it may go.
-        guard let message = try await messages.composeByEmailOrText(
+        var message = try await messages.composeByEmailOrText(
             account: account.id, subject: subject, text: text, scope: scope, collectorName: collectorName, deferringUntil: .distantFuture)
-        else { return nil }
+        if message == nil { message = try await mailed(text, account: account, scope: scope, collectorName: collectorName) }
+        guard let message else { return nil }
         return QueuedMessage(message: message, idempotencyKey: "receipt:" + payment.id.lowercasedString, actor: "system")
+    }
+
+    /// The receipt as a letter, or nil when there is no mailing address Recoup may use (none on file, or mail came back).
+    private func mailed(_ text: String, account: Account, scope: AccessScope, collectorName: String) async throws -> OutboxMessage? {
+        do {
+            guard case let .composed(letter) = try await messages.compose(
+                .letter, account: account.id, subject: nil, text: text, letter: .receipt, scope: scope, collectorName: collectorName,
+                deferringUntil: .distantFuture)
+            else { return nil }
+            return letter
+        } catch RecoupError.invalid {
+            return nil
+        }
     }
 
     /// The receipt's subject and words in the consumer's language: a card payment was received; a bank debit was

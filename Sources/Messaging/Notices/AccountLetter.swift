@@ -2,10 +2,16 @@ import Foundation
 import Compliance
 import RecoupCore
 
-/// A final demand, as the print vendor mails it: the return address and the consumer's address placed for a #10
-/// double-window envelope (so only names and addresses show outside: nothing that says "debt"), then the date, the
-/// account, the balance, the agent's words, the debt-collector disclosure and the reference to quote.
-public struct FinalDemand: Sendable, Equatable {
+/// A letter about one account, as the print vendor mails it: the return address and the consumer's address placed for
+/// a #10 double-window envelope (so only names and addresses show outside: nothing that says "debt"), then the date,
+/// its title, the account, the balance, its words, the debt-collector disclosure and the reference to quote. A final
+/// demand carries an agent's words; a receipt, for a consumer Recoup may neither email nor text, the receipt's.
+public struct AccountLetter: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case finalDemand, receipt
+    }
+
+    public var kind: Kind
     public var collectorName: String
     public var collectorAddress: [String]
     public var collectorPhone: String?
@@ -21,10 +27,11 @@ public struct FinalDemand: Sendable, Equatable {
     public var language: NoticeLanguage
 
     public init(
-        collectorName: String, collectorAddress: [String], collectorPhone: String?, consumerName: String, consumerAddress: [String],
+        _ kind: Kind, collectorName: String, collectorAddress: [String], collectorPhone: String?, consumerName: String, consumerAddress: [String],
         date: LocalDate, creditor: String, accountNumber: String, reference: String, balance: Money, text: String,
         californiaLicense: String?, language: NoticeLanguage
     ) {
+        self.kind = kind
         self.collectorName = collectorName
         self.collectorAddress = collectorAddress
         self.collectorPhone = collectorPhone
@@ -41,10 +48,16 @@ public struct FinalDemand: Sendable, Equatable {
     }
 }
 
-public enum FinalDemandLetter {
-    public static func letter(_ demand: FinalDemand) -> Letter {
+public enum AccountLetterLayout {
+    public static func letter(_ demand: AccountLetter) -> Letter {
         let text = Disclosures.texts(demand.language)
         let spanish = demand.language == .spanish
+        let title = switch (demand.kind, spanish) {
+        case (.finalDemand, false): "Final notice"
+        case (.finalDemand, true): "Aviso final"
+        case (.receipt, false): "Payment receipt"
+        case (.receipt, true): "Recibo de pago"
+        }
         var blocks: [Block] = [
             // Return-address window: nothing that says "debt" shows outside.
             .envelope(
@@ -52,7 +65,7 @@ public enum FinalDemandLetter {
                 recipient: [demand.consumerName] + demand.consumerAddress),
             .paragraph(demand.collectorName + (demand.collectorPhone.map { " · " + $0 } ?? ""), bold: true),
             .paragraph(LocalizedDate.text(demand.date, demand.language)),
-            .heading(spanish ? "Aviso final" : "Final notice", level: .title),
+            .heading(title, level: .title),
             .table([
                 TableRow(text.labels.currentCreditor, demand.creditor),
                 TableRow(text.labels.account, demand.accountNumber),
@@ -67,7 +80,7 @@ public enum FinalDemandLetter {
         }
         blocks.append(.paragraph(text.miniMirandaSubsequent, bold: true))
         if let license = demand.californiaLicense { blocks.append(.paragraph(text.californiaLicense(license), size: 12)) }
-        return Letter(title: (spanish ? "Aviso final — " : "Final notice — ") + demand.reference,
+        return Letter(title: title + " — " + demand.reference,
                       pageNumbering: spanish ? .spanish : .english, blocks: blocks)
     }
 }

@@ -144,9 +144,11 @@ struct VoiceAPITests {
 
             #expect(try await press("5").contains("No volveremos a llamar a este número"))
             #expect(try await press("4").contains("Su disputa quedó registrada"))
+            // 8:30 p.m. in Austin, already Tuesday in UTC: "0921" is the caller's today, not next year's.
+            h.clock.advance(by: 11 * 3600 + 17 * 60)
             #expect(try await press("2").contains("cantidad en dólares"))
             #expect(try await press("50").contains("mes y el día"))
-            #expect(try await press("1225").contains("Su promesa de pagar $50.00"))
+            #expect(try await press("0921").contains("Su promesa de pagar $50.00"))
             #expect(try await press("0").contains("No hay agentes disponibles"), "no agency phone configured: a call back instead")
 
             let (_, facts, _) = try await client.call(.get, "/v1/accounts/\(accountID)/facts", key: h.acmeAgent)
@@ -154,11 +156,11 @@ struct VoiceAPITests {
             let (_, inbox, _) = try await client.call(.get, "/v1/inbox?status=open", key: h.acmeAgent)
             let open = try #require(inbox["items"] as? [[String: Any]])
             #expect(Set(open.compactMap { $0["intent"] as? String }) == ["promise_to_pay", "callback_request", "dispute"])
-            #expect(open.first { $0["intent"] as? String == "promise_to_pay" }?["body"] as? String == "promise to pay $50.00 on 2026-12-25")
+            #expect(open.first { $0["intent"] as? String == "promise_to_pay" }?["body"] as? String == "promise to pay $50.00 on 2026-09-21")
             #expect(open.allSatisfy { $0["account_ids"] as? [String] == [accountID] && $0["channel"] as? String == "call" })
             let (_, promises, _) = try await client.call(.get, "/v1/accounts/\(accountID)/promises", key: h.acmeAgent)
             let promise = try #require((promises["items"] as? [[String: Any]])?.first)
-            #expect(promise["source"] as? String == "ivr" && promise["due_on"] as? String == "2026-12-25" && promise["status"] as? String == "open")
+            #expect(promise["source"] as? String == "ivr" && promise["due_on"] as? String == "2026-09-21" && promise["status"] as? String == "open")
             #expect((promise["amount"] as? [String: Any])?["amount_minor"] as? Int == 5_000, "the payments module tracks the IVR's promise")
 
             let (_, audit, _) = try await client.call(.get, "/v1/audit-events?limit=200", key: h.acmeAdmin)

@@ -97,7 +97,7 @@ public struct PromiseService: Sendable {
         if amount <= 0 || amount > view.ledger.balance.total {
             problems.append(FieldProblem(field: "amount_minor", reason: "must be between 0.01 and the balance of \(view.ledger.balanceMoney.decimalString)"))
         }
-        let today = try await consumerDays.day(account: view.account.id, scope: scope)(clock.now())
+        let today = try await today(account: view.account.id, scope: scope)
         if dueOn < today { problems.append(FieldProblem(field: "due_on", reason: "is before today (\(today.iso), the consumer's day)")) }
         guard problems.isEmpty else { throw RecoupError.invalid(problems) }
         let promise = PromiseRecord(
@@ -107,6 +107,11 @@ public struct PromiseService: Sendable {
             actor: actor, action: "promise.made", subjectType: "account", subjectID: view.account.id.description,
             details: ["promise_id": promise.id.lowercasedString, "amount": promise.amount.decimalString, "due_on": dueOn.iso,
                       "source": source.rawValue]))
+    }
+
+    /// Today for the account's consumer: the earliest day a promise may be made for.
+    public func today(account: AccountID, scope: AccessScope) async throws -> LocalDate {
+        try await consumerDays.day(account: account, scope: scope)(clock.now())
     }
 
     /// The account's promises, newest first, each kept, broken or still open today.

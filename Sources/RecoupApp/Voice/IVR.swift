@@ -231,8 +231,11 @@ public struct IVRService: Sendable {
 
         case "promise-date":
             guard let accountID = request.state["acct"].flatMap(AccountID.init), let dollars = request.state["amount"].flatMap(Int64.init),
-                  let digits = request.digits, let day = Self.nextDate(mmdd: digits, after: LocalDate(utc: clock.now()))
+                  let digits = request.digits
             else { return menu([say(script.notUnderstood)]) }
+            // The caller's today: at 8:30 p.m. in Austin "today" is still the caller's day, not next year's.
+            let today = try await promises?.today(account: accountID, scope: AccessScope(tenantID: request.tenantID)) ?? LocalDate(utc: clock.now())
+            guard let day = Self.nextDate(mmdd: digits, after: today) else { return menu([say(script.notUnderstood)]) }
             let amount = Money(minorUnits: dollars * 100, currency: .usd)
             try await record(request, "promise", intent: "promise_to_pay", accounts: [accountID], status: .open,
                              body: "promise to pay \(amount.formatted(.enUS)) on \(day.iso)")

@@ -143,7 +143,8 @@ struct PromisesAPITests {
     }
 
     /// At 8:30 p.m. in Austin it is already the next day in UTC, and still today for the consumer: a promise for today
-    /// is taken, and a payment at 8:30 p.m. on the last day of grace keeps it.
+    /// is taken, a payment at 8:30 p.m. on the last day of grace keeps it, and a plan or a settlement offer may still
+    /// start or end that day.
     @Test(arguments: TestDatabase.available)
     func promisesAreMadeAndKeptOnTheConsumersDays(_ kind: TestDatabase) async throws {
         try await PaymentsAPITests.withProcessor(kind) { h, _ in
@@ -164,6 +165,14 @@ struct PromisesAPITests {
                 let proposal = #"{"installments": 2, "frequency": "monthly", "first_date": "2026-09-26", "method_id": "\#(card)"}"#
                 let (quoted, quote, quoteText) = try await client.call(.post, "/v1/accounts/\(account)/plans/quote", key: h.acmeAgent, body: proposal)
                 #expect(quoted == .ok && quote["status"] as? String == "quote", "\(quoteText)")
+
+                // And a settlement offered until that day may still be offered and accepted that evening.
+                let (offered, offer, offerText) = try await client.call(.post, "/v1/accounts/\(account)/settlements", key: h.acmeAgent,
+                                                                        body: #"{"percent_bp": 6000, "installments": 1, "expires_on": "2026-09-26"}"#)
+                #expect(offered == .created, "\(offerText)")
+                let (accepted, _, acceptText) = try await client.call(
+                    .post, "/v1/settlements/\(try #require(offer["id"] as? String))/accept", key: h.acmeAgent, body: "{}")
+                #expect(accepted == .ok, "\(acceptText)")
             }
         }
     }

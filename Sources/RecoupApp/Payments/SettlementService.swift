@@ -24,7 +24,7 @@ public struct SettlementService: Sendable {
     ) async throws -> SettlementRecord {
         let view = try await payments.ledger(account: account, scope: scope)
         guard view.account.status == .active else { throw RecoupError.conflict("the account is \(view.account.status.rawValue)") }
-        let today = LocalDate(utc: clock.now())
+        let today = try await plans.consumerDays.day(account: view.account.id, scope: scope)(clock.now())
         guard expiresOn >= today else { throw RecoupError.invalid([FieldProblem(field: "expires_on", reason: "is before today (\(today.iso))")]) }
         guard installments >= 1 else { throw RecoupError.invalid([FieldProblem(field: "installments", reason: "at least 1")]) }
         let rules = try await payments.payments.terms(client: view.account.clientID, tenantID: scope.tenantID).settlements
@@ -65,7 +65,8 @@ public struct SettlementService: Sendable {
     /// autopay on `method` when given), first due on `firstDate` (default today).
     public func accept(_ id: UUID, method: UUID?, firstDate: LocalDate?, scope: AccessScope, actor: String) async throws -> SettlementRecord {
         var settlement = try await self.settlement(id, scope: scope)
-        let today = LocalDate(utc: clock.now())
+        // The consumer's today: an offer accepted at 8:30 p.m. in Austin on its last day has not expired.
+        let today = try await plans.consumerDays.day(account: settlement.accountID, scope: scope)(clock.now())
         guard settlement.status == .offered else {
             throw RecoupError.conflict(settlement.status == .pendingApproval
                 ? "the settlement is outside the client's authority and waits for a manager's approval"

@@ -425,16 +425,19 @@ struct APIHandlers: APIProtocol {
         guard case let .csv(body) = input.body else {
             throw RecoupError.invalid([FieldProblem(field: "body", reason: "send the placement file as text/csv")])
         }
-        let limit = limits.placementFileBytes
-        // The upload is received whole (sealed, on disk) before the import reads it, as many times as it needs.
-        let spool = try await PlacementSpool.spooling(
-            SizeLimitedChunks(base: body.map { [UInt8]($0) }, limit: limit), in: FileManager.default.temporaryDirectory)
-        defer { spool.remove() }
-        let outcome = try await services.placements.importPlacement(
-            PlacementRequest(
-                scope: principal.scope, clientID: clientID, fileName: nil, mode: mode,
-                strict: input.query.strict ?? false, mapping: nil, actor: principal.actor),
-            chunks: spool.chunks)
+        let request = PlacementRequest(
+            scope: principal.scope, clientID: clientID, fileName: nil, mode: mode, strict: input.query.strict ?? false, mapping: nil,
+            actor: principal.actor)
+        let upload = SizeLimitedChunks(base: body.map { [UInt8]($0) }, limit: limits.placementFileBytes)
+        let outcome: PlacementOutcome
+        if services.placements.readsFilesTwice {
+            // The upload is received whole (sealed, on disk) before the import reads it twice.
+            let spool = try await PlacementSpool.spooling(upload, in: FileManager.default.temporaryDirectory)
+            defer { spool.remove() }
+            outcome = try await services.placements.importPlacement(request, chunks: spool.chunks)
+        } else {
+            outcome = try await services.placements.importPlacement(request, chunks: upload)
+        }
         let summary = APIMapping.placement(outcome.report)
         if outcome.report.outcome == .rejected {
             throw ProblemError(problem: Problem(

@@ -87,9 +87,8 @@ struct ImportCommand: AsyncParsableCommand {
     }
 }
 
-/// A file read as 1 MiB chunks, so an import holds one chunk at a time whatever the file size.
-/// A file's bytes a megabyte at a time, read again from the start by each iteration (an import that commits in
-/// steps reads its file twice).
+/// A file's bytes a megabyte at a time (an import holds one chunk at a time whatever the file size), read again from
+/// the start by each iteration (an import that commits in steps reads its file twice).
 struct FileChunks: AsyncSequence, Sendable {
     typealias Element = [UInt8]
     let path: String

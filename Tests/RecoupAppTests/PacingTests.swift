@@ -1,9 +1,11 @@
 import Compliance
-import RecoupApp
+@testable import RecoupApp
 import RecoupCore
+import Foundation
 import Testing
 
-/// The agency's contact-pressure ceiling across media and the per-channel rate limits: pure values, no clock.
+/// The agency's contact-pressure ceiling across media and the per-channel rate limits: pure values, and the pacer that
+/// hands out booked slots, against a counted schedule.
 struct PacingTests {
     let t0 = Instant(secondsSince1970: 1_790_000_000)
 
@@ -46,6 +48,37 @@ struct PacingTests {
         #expect(limits.buckets(for: .email).isEmpty, "email is not the provider's, and has no limit here")
         #expect(limits.perSecond(for: .sms) == 2 && limits.perSecond(for: .voicemail) == 2 && limits.perSecond(for: .email) == nil)
         #expect(RateLimits(channels: [.sms: RateLimit(perSecond: 1)], telephony: RateLimit(perSecond: 5)).perSecond(for: .sms) == 1)
+    }
+
+    /// The database's schedule, counted: every booking starts where the last ended, as `bookSlots` does.
+    actor CountedSlots: HandOffSlots {
+        var bookings = 0
+        var nextFree = Date().timeIntervalSince1970
+
+        func bookSlots(_ bucket: String, count: Int, interval: TimeInterval) async throws -> TimeInterval {
+            bookings += 1
+            let now = Date().timeIntervalSince1970
+            let start = max(nextFree, now)
+            nextFree = start + Double(count) * interval
+            return start - now
+        }
+    }
+
+    /// Eight hand-offs at once make one booking, not eight; and slots left unused for longer than an interval are
+    /// spent, not saved up for a burst later.
+    @Test func concurrentHandOffsShareOneBookingAndUnusedSlotsLapse() async throws {
+        let schedule = CountedSlots()
+        let pacer = ChannelPacer(RateLimits(channels: [.email: RateLimit(perSecond: 100)]), schedules: schedule)
+        try await withThrowingTaskGroup(of: TimeInterval?.self) { group in
+            for _ in 0..<8 { group.addTask { try await pacer.pace(.email, patience: 60) } }
+            for try await refused in group { #expect(refused == nil) }
+        }
+        #expect(await schedule.bookings == 1, "25 slots a booking (a quarter second at 100/s) cover the eight")
+        try await Task.sleep(nanoseconds: 100_000_000)
+        #expect(try await pacer.pace(.email, patience: 60) == nil)
+        #expect(await schedule.bookings == 2, "the 17 slots left went unused for a tenth of a second: a new booking")
+        #expect(try await pacer.pace(.sms, patience: 60) == nil)
+        #expect(await schedule.bookings == 2, "texts are not limited here: no booking")
     }
 
     /// Two batches (the one handed off, the one claimed meanwhile) fit in half a lease.

@@ -50,8 +50,9 @@ public struct Dispatcher: Sendable {
 
         /// The messages one batch of `channels` claims: `batchSize`, or as many as the slowest rate-limited channel
         /// hands off in a quarter of a lease. A drain claims the next batch while the current one is handed off, so
-        /// a message may wait for two batches; even then no claim expires while its message waits its turn (another
-        /// dispatcher would take it over and send it again).
+        /// a message may wait for two batches. Other dispatchers sharing the limit can push slots further: a message
+        /// whose slot would come after the last quarter of its lease goes back to the outbox instead of waiting (its
+        /// claim must not expire: another dispatcher would take it over and send it again).
         public func claimLimit(for channels: Set<ProposedChannel>) -> Int {
             guard let slowest = channels.compactMap({ rateLimits.perSecond(for: $0) }).min() else { return batchSize }
             return max(1, min(batchSize, Int(slowest * lease / 4)))
@@ -235,7 +236,8 @@ public struct Dispatcher: Sendable {
 
     /// One consumer's claimed messages in order; the report counts only them.
     ///
-    /// Each message waits for its channel's slot first and is then decided at that instant, the one its hand-off
+    /// Each message waits for its channel's slot first (or, when the slot is past its claim, goes back to the outbox
+    /// due then) and is then decided at that instant, the one its hand-off
     /// follows at once: a batch slowed past 9 p.m. stops at 9 p.m. A decision within a second of the batch's instant
     /// is recorded at that instant, so the batch's outcomes share commits; a later one at its own.
     private func dispatch(

@@ -165,6 +165,8 @@ actor ChannelPacer {
     private let schedules: any HandOffSlots
     /// Booked slots not yet used, per schedule, as seconds since `start`.
     private var booked: [String: [TimeInterval]] = [:]
+    /// The booking under way per schedule: concurrent hand-offs wait for it instead of each booking more.
+    private var booking: [String: Task<Void, any Error>] = [:]
     private let start = DispatchTime.now().uptimeNanoseconds
 
     init(_ limits: RateLimits, schedules: any HandOffSlots) {
@@ -179,11 +181,19 @@ actor ChannelPacer {
     func pace(_ channel: ProposedChannel, patience: TimeInterval) async throws -> TimeInterval? {
         let buckets = limits.buckets(for: channel)
         guard !buckets.isEmpty else { return nil }
+        // Slots that passed unused more than an interval ago are spent (the schedule counted them then): used now they
+        // would come on top of the slots other dispatchers hold for now.
+        for (name, limit) in buckets { booked[name]?.removeAll { $0 < uptime - limit.interval } }
         // Another hand-off may take the slots booked while this one waits for the database: look again after each.
         while let (name, limit) = buckets.first(where: { booked[$0.name]?.isEmpty ?? true }) {
-            let count = limit.slotsPerBooking
-            let offset = try await schedules.bookSlots(name, count: count, interval: limit.interval)
-            booked[name, default: []] += limit.slots(bookedAt: uptime, offset: offset, count: count)
+            if let pending = booking[name] {
+                try await pending.value
+                continue
+            }
+            let task = Task { try await book(name, limit) }
+            booking[name] = task
+            defer { booking[name] = nil }
+            try await task.value
         }
         let now = uptime
         let wait = buckets.map { booked[$0.name]![0] - now }.max()!
@@ -191,5 +201,11 @@ actor ChannelPacer {
         for bucket in buckets { booked[bucket.name]!.removeFirst() }
         if wait > 0 { try await Task.sleep(nanoseconds: UInt64(wait * 1e9)) }
         return nil
+    }
+
+    private func book(_ name: String, _ limit: RateLimit) async throws {
+        let count = limit.slotsPerBooking
+        let offset = try await schedules.bookSlots(name, count: count, interval: limit.interval)
+        booked[name, default: []] += limit.slots(bookedAt: uptime, offset: offset, count: count)
     }
 }

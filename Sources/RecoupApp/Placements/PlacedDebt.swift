@@ -113,8 +113,9 @@ public protocol PlacementRepository: Sendable {
     /// `account.updated` audit event per account the writer changed and the `placement.imported` event — all in one
     /// transaction, so a file that turns out unusable half-way (or a crash) leaves nothing behind; or, when it
     /// ``commitsInSteps``, the placement row first (outcome `importing`), each batch with its audit events, then the
-    /// rest. A `body` that throws ``PlacementRejection`` (all-or-nothing mode) rolls every row back, or writes none
-    /// when it throws before its first batch, and stores only the rejected placement with its errors.
+    /// rest. A `body` that throws ``PlacementRejection`` (all-or-nothing mode) rolls every row back (in steps: the
+    /// service has read the file once before, so it throws before any batch) and stores only the rejected placement
+    /// with its errors. In steps, any other error leaves the batches written and the placement `importing`.
     func importing(
         _ report: PlacementReport, actor: String,
         _ body: @escaping @Sendable (any PlacementWriter) async throws -> (PlacementReport, [RowError])

@@ -69,6 +69,10 @@ public struct PlacementService: Sendable {
         self.reportedErrors = reportedErrors
     }
 
+    /// Whether an import reads its file twice (``PlacementRepository/commitsInSteps``): a caller holding a stream it can
+    /// read only once (an upload) keeps it whole first.
+    public var readsFilesTwice: Bool { placements.commitsInSteps }
+
     public func placement(_ id: PlacementID, scope: AccessScope) async throws -> PlacementReport {
         guard let report = try await placements.placement(id, scope: scope) else {
             throw RecoupError.notFound("placement \(id)")
@@ -172,14 +176,24 @@ extension PlacementService {
             }
         }
         let (report, errors) = try await placements.importing(initial, actor: request.actor) { [reportedErrors, checked] writer in
-            let (report, errors) = try await Self.importRows(chunks, parser: parser, request: request, initial: initial,
+            let changed = RecoupError.conflict("the placement file changed while it was imported; import it again")
+            let (report, errors): (PlacementReport, [RowError])
+            do {
+                (report, errors) = try await Self.importRows(chunks, parser: parser, request: request, initial: initial,
                                                              keepingErrors: reportedErrors, into: writer)
-            if let checked, checked != report.placement.fileDigest {
-                throw RecoupError.conflict("the placement file changed while it was imported; import it again")
+            } catch where checked != nil && (error is PlacementRejection || Self.isUnusable(error)) {
+                // The first reading found the file usable (and, all-or-nothing, valid): batches written since must not
+                // be reported as "nothing stored".
+                throw changed
             }
+            if let checked, checked != report.placement.fileDigest { throw changed }
             return (report, errors)
         }
         return PlacementOutcome(report: report, errors: errors)
+    }
+
+    private static func isUnusable(_ error: any Error) -> Bool {
+        if case RecoupError.unusablePlacement = error { true } else { false }
     }
 
     /// Stores nothing: the first reading of a file committed in steps only checks that every row can be read (and,
@@ -189,7 +203,7 @@ extension PlacementService {
         func write(_ batch: Void, actor: String) async throws -> PlacementBatchResult { PlacementBatchResult() }
     }
 
-    /// Reads, validates and writes every row of one file inside the repository's transaction.
+    /// Reads, validates and writes every row of one file through `writer`.
     ///
     /// Three stages overlap: while the writer stores one batch, the next is parsed, validated and prepared (hashed,
     /// sealed) on another core. At most one write is in flight, so batches reach the writer in file order.
@@ -215,7 +229,8 @@ extension PlacementService {
         }
         func flush() async throws {
             guard !batch.isEmpty else { return }
-            // Once all-or-nothing has seen a bad row, the rest is only validated: it will all be rolled back.
+            // Once all-or-nothing has seen a bad row, the rest is only validated: it will all be rolled back (a
+            // repository that commits in steps has found every row valid in a first reading).
             if !(allOrNothing && state.rejectedRows > 0) {
                 let prepared = try writer.prepare(batch), actor = request.actor
                 try await settle()

@@ -65,7 +65,13 @@ public final class RecoupDatabase: Sendable {
                 as: .sqliteReader)
         case let .postgres(url, schema):
             var configuration = try SQLPostgresConfiguration(url: url)
-            if let schema { configuration.searchPath = [schema] }
+            if let schema {
+                // In the startup message, not PostgresKit's `searchPath`: that runs `SET search_path` after connecting
+                // and drops the connection unclosed when the query fails, which a pool shutting down beside a
+                // connection still being opened makes happen (and debug builds then trap).
+                let quoted = "\"" + schema.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                configuration.coreConfiguration.options.additionalStartupParameters = [("search_path", quoted)]
+            }
             databases.use(
                 .postgres(configuration: configuration, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace),
                 as: .psql)

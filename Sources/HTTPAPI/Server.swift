@@ -82,6 +82,7 @@ public struct APIServices: Sendable {
         returnedMail = ReturnedMailService(outbox: outbox, contacts: contactRepository, accounts: accounts, clock: clock)
         payments = PaymentService(payments: paymentRepository, settlements: settlementRepository, accounts: accounts, processor: processor, clock: clock)
         payments.receipts = PaymentReceipts(messages: messages, agencyName: { try await letterhead($0).name })
+        payments.consumerDays = ConsumerDays(messages: messages)
         plans = PlanService(plans: planRepository, payments: payments, clock: clock)
         plans.consumerDays = ConsumerDays(messages: messages)
         settlements = SettlementService(settlements: settlementRepository, plans: plans, payments: payments, clock: clock)

@@ -42,6 +42,7 @@ struct Runtime {
     var payments: PaymentService {
         var payments = PaymentService(payments: store, settlements: store, accounts: accounts, processor: settings.processor, clock: clock)
         payments.receipts = PaymentReceipts(messages: messages, agencyName: { try await collectorName($0) })
+        payments.consumerDays = ConsumerDays(messages: messages)
         return payments
     }
     /// Plans, with reminders of coming installments queued in the outbox.

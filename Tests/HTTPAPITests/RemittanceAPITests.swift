@@ -37,7 +37,12 @@ struct RemittanceAPITests {
                 let (early, _, _) = try await client.call(.post, "/v1/clients/\(h.acmeBank)/remittances", key: h.acmeAdmin,
                                                           body: #"{"from": "2026-09-01", "to": "2026-09-30"}"#)
                 #expect(early == .badRequest, "a period is remitted once it has ended")
-                h.clock.advance(by: 30 * 86_400)
+                // October 1, 10:00 UTC: still September 30 in Honolulu and Pago Pago, where a payment would post on the 30th.
+                h.clock.advance(by: 9 * 86_400 + 19 * 3_600 + 46 * 60 + 40)
+                let (stillSeptember, _, stillText) = try await client.call(
+                    .post, "/v1/clients/\(h.acmeBank)/remittances", key: h.acmeAdmin, body: #"{"from": "2026-09-01", "to": "2026-09-30"}"#)
+                #expect(stillSeptember == .badRequest && stillText.contains("every time zone"), "\(stillText)")
+                h.clock.advance(by: 20 * 86_400)
                 let (bankTries, _, _) = try await client.call(.post, "/v1/clients/\(h.acmeBank)/remittances", key: h.bankKey,
                                                               body: #"{"from": "2026-09-01", "to": "2026-09-30"}"#)
                 #expect(bankTries == .forbidden)

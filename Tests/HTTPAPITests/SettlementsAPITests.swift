@@ -143,8 +143,8 @@ struct PromisesAPITests {
     }
 
     /// At 8:30 p.m. in Austin it is already the next day in UTC, and still today for the consumer: a promise for today
-    /// is taken, a payment at 8:30 p.m. on the last day of grace keeps it, and a plan or a settlement offer may still
-    /// start or end that day.
+    /// is taken, a payment at 8:30 p.m. on the last day of grace keeps it and posts that day, and a plan or a
+    /// settlement offer may still start or end that day.
     @Test(arguments: TestDatabase.available)
     func promisesAreMadeAndKeptOnTheConsumersDays(_ kind: TestDatabase) async throws {
         try await PaymentsAPITests.withProcessor(kind) { h, _ in
@@ -160,6 +160,9 @@ struct PromisesAPITests {
                 let (_, listed, _) = try await client.call(.get, "/v1/accounts/\(account)/promises", key: h.acmeAgent)
                 let statuses = (listed["items"] as? [[String: Any]])?.compactMap { $0["status"] as? String }
                 #expect(statuses == ["kept"], "\(listed)")
+                let (_, ledger, _) = try await client.call(.get, "/v1/accounts/\(account)/ledger", key: h.acmeAdmin)
+                let posted = PaymentsAPITests.stored(ledger).last { $0["kind"] as? String == "payment" }
+                #expect(posted?["posted_on"] as? String == "2026-09-26", "posted on the consumer's Saturday, the receipt's day: \(ledger)")
 
                 // A plan quoted that evening may start that day too, and its installment paid then counts for it.
                 let proposal = #"{"installments": 2, "frequency": "monthly", "first_date": "2026-09-26", "method_id": "\#(card)"}"#

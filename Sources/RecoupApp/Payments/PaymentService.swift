@@ -24,6 +24,9 @@ public struct PaymentService: Sendable {
     let clock: any Clock
     /// The consumer's receipt for each payment that posts (card or bank); none when nil.
     public var receipts: PaymentReceipts?
+    /// The consumer's calendar: a payment posts, and is reversed, on the day it is for the consumer, the day its
+    /// receipt names (UTC days when nil).
+    public var consumerDays: ConsumerDays?
 
     public init(
         payments: any PaymentRepository, settlements: any SettlementRepository, accounts: AccountService, processor: (any PaymentProcessor)?,
@@ -229,10 +232,10 @@ public struct PaymentService: Sendable {
 
     /// Moves a payment on the processor's news, whoever brought it.
     func apply(_ outcome: ChargeOutcome, reference: String?, to paymentID: UUID, tenantID: TenantID, actor: String) async throws -> Payment? {
-        let today = LocalDate(utc: clock.now())
         guard let payment = try await payments.payment(paymentID, tenantID: tenantID) else { return nil }
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
+        let today = try await today(for: account)
         let receipt = outcome == .succeeded ? try await receipt(for: payment, account: account) : nil
         return try await transition(paymentID, account: account) { payment, account, settlements, stored in
             switch outcome {
@@ -254,10 +257,10 @@ public struct PaymentService: Sendable {
     /// Undoes a posted payment (`status` returned, refunded or charged back) by reversing its entry (and the
     /// write-down of a settlement it completed).
     func undo(_ paymentID: UUID, tenantID: TenantID, status: PaymentStatus, reason: String, actor: String) async throws -> Payment? {
-        let today = LocalDate(utc: clock.now())
         guard let payment = try await payments.payment(paymentID, tenantID: tenantID) else { return nil }
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
+        let today = try await today(for: account)
         return try await transition(paymentID, account: account) { payment, account, settlements, stored in
             try PaymentPosting.undone(
                 payment, account: account, terms: terms, stored: stored, status: status, reason: reason, on: today,
@@ -300,7 +303,7 @@ public struct PaymentService: Sendable {
                                         key: "refund-\(payment.id.lowercasedString)-\(key)")
             let account = try await accounts.account(payment.accountID, scope: scope)
             let terms = try await payments.terms(client: account.clientID, tenantID: scope.tenantID)
-            let today = LocalDate(utc: clock.now())
+            let today = try await today(for: account)
             return try await transition(paymentID, account: account) { payment, account, _, stored in
                 try PaymentPosting.refundedInPart(
                     payment, account: account, terms: terms, stored: stored, amount: amount, refundID: refundID, reason: reason, on: today,
@@ -414,7 +417,7 @@ public struct PaymentService: Sendable {
         guard let payment = try await payments.payment(paymentID, tenantID: tenantID) else { return nil }
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
-        let today = LocalDate(utc: clock.now())
+        let today = try await today(for: account)
         let receipt = try await receipt(for: payment, account: account)
         return try await transition(paymentID, account: account) { payment, account, settlements, stored in
             var posting = try PaymentPosting.received(
@@ -430,6 +433,11 @@ public struct PaymentService: Sendable {
     private func receipt(for payment: Payment, account: Account) async throws -> QueuedMessage? {
         guard payment.entryID == nil else { return nil }
         return try await receipts?.receipt(for: payment, account: account)
+    }
+
+    /// The consumer's day now, the day a payment on `account` posts.
+    private func today(for account: Account) async throws -> LocalDate {
+        try await consumerDays.day(account: account.id, scope: AccessScope(tenantID: account.tenantID))(clock.now())
     }
 
     /// Runs a posting decision under the account's lock, on `account` and its settlements as they stand under that

@@ -67,8 +67,12 @@ public struct RemittanceService: Sendable {
     /// remitted twice.
     public func issue(client: ClientID, from: LocalDate, to: LocalDate, scope: AccessScope, actor: String) async throws -> RemittanceRecord {
         guard from <= to else { throw RecoupError.invalid([FieldProblem(field: "to", reason: "is before from")]) }
-        let today = LocalDate(utc: clock.now())
-        guard to < today else { throw RecoupError.invalid([FieldProblem(field: "to", reason: "a period is remitted once it has ended (before \(today.iso))")]) }
+        // Payments post on their consumers' days, so a period has ended once its last day is over everywhere, at UTC−12:
+        // a payment made at 8 p.m. in Honolulu on the 30th posts on the 30th, hours into the 1st in UTC.
+        let lastToEnd = LocalDate(utc: clock.now().addingTimeInterval(-12 * 3_600))
+        guard to < lastToEnd else {
+            throw RecoupError.invalid([FieldProblem(field: "to", reason: "a period is remitted once its last day has ended in every time zone (it is still \(lastToEnd.iso) at UTC−12)")])
+        }
         let statement = try await self.statement(client: client, from: from, to: to, scope: scope)
         let record = RemittanceRecord(
             tenantID: scope.tenantID, clientID: client, from: from, to: to, method: statement.method, currency: statement.currency,

@@ -105,7 +105,7 @@ extension SQLStore: OutboxRepository {
                         contacts[tenant, default: []].append((contact, "outbox:" + items[index].0.id.lowercasedString))
                         audit[tenant, default: []] += [Self.audit(contact), entry]
                     case let .closed(_, _, _, entry): audit[tenant, default: []].append(entry)
-                    case .retry: break
+                    case .deferred, .retry: break
                     }
                 }
             }
@@ -151,23 +151,32 @@ extension SQLStore: OutboxRepository {
             let status = cases { _, resolution -> String?? in
                 switch resolution {
                 case .sent: OutboxStatus.sent.rawValue
-                case .retry: OutboxStatus.queued.rawValue
+                case .deferred, .retry: OutboxStatus.queued.rawValue
                 case let .closed(final, _, _, _): final.rawValue
                 }
             }
             let reasons = cases { _, resolution -> String?? in
                 switch resolution {
                 case .sent: nil
-                case let .retry(_, reason, _), let .closed(_, reason, _, _): reason
+                case let .deferred(_, reason, _), let .retry(_, reason), let .closed(_, reason, _, _): reason
                 }
             }
             let rules = cases { _, resolution -> String?? in
                 switch resolution {
                 case .sent: nil
-                case let .retry(_, _, rule), let .closed(_, _, rule, _): .some(rule)
+                case .retry: .some(nil)
+                case let .deferred(_, _, rule), let .closed(_, _, rule, _): .some(rule)
                 }
             }
-            let dueAt = cases(else: "due_at") { _, resolution -> Date?? in if case let .retry(next, _, _) = resolution { next } else { nil } }
+            let dueAt = cases(else: "due_at") { _, resolution -> Date?? in
+                switch resolution {
+                case let .deferred(next, _, _), let .retry(next, _): next
+                case .sent, .closed: nil
+                }
+            }
+            let attempts = cases(else: "attempts") { message, resolution -> Int?? in
+                if case .deferred = resolution { message.attempts - 1 } else { nil }
+            }
             let sentAt = cases(else: "sent_at") { _, resolution -> Date?? in if case .sent = resolution { at } else { nil } }
             let references = cases(else: "provider_ref") { _, resolution -> String?? in
                 if case let .sent(_, _, reference) = resolution { .some(reference) } else { nil }
@@ -175,7 +184,7 @@ extension SQLStore: OutboxRepository {
             let ids = SQLBind.group(chunk.map { $0.0.id.lowercasedString })
             let rows = try await sql.raw("""
                 UPDATE outbox_messages
-                SET status = \(status), last_error = \(reasons), rule = \(rules), due_at = \(dueAt), sent_at = \(sentAt),
+                SET status = \(status), last_error = \(reasons), rule = \(rules), due_at = \(dueAt), sent_at = \(sentAt), attempts = \(attempts),
                     provider_ref = \(references), claimed_by = NULL, claimed_until = NULL
                 WHERE tenant_id = \(bind: tenantID.description) AND id IN \(ids) AND status = 'sending' AND claimed_by = \(bind: worker)
                   AND attempts = \(cases { message, _ -> Int?? in message.attempts })

@@ -83,9 +83,9 @@ struct OutboxTests {
 
             // A retry goes back to the queue at its new time, with the reason kept.
             let retried = try #require(taken.first { $0.id != late.id })
-            #expect(try await store.resolve(retried, worker: "d", .retry(at: now + 3600, reason: "421 try later", rule: nil), at: now + 62))
+            #expect(try await store.resolve(retried, worker: "d", .retry(at: now + 3600, reason: "421 try later"), at: now + 62))
             let queued = try #require(try await store.messages(account: account, tenantID: acme.tenant.id).first { $0.id == retried.id })
-            #expect(queued.status == .queued && queued.dueAt == now + 3600 && queued.lastError == "421 try later")
+            #expect(queued.status == .queued && queued.dueAt == now + 3600 && queued.lastError == "421 try later" && queued.attempts == 2)
             #expect(try await store.claimDue(now: now + 3599, limit: 100, lease: 60, worker: "e", channels: [.email]).allSatisfy { $0.id != retried.id })
 
             // Another tenant's dispatcher sees the message too (dispatchers serve every tenant) but the listing does not.
@@ -114,7 +114,7 @@ struct OutboxTests {
             stale.attempts += 1  // another dispatcher's later claim
             let results = try await store.resolve([
                 (claimed[0], sent("ref-1")), (claimed[1], sent(nil)),
-                (claimed[2], .retry(at: now + 3600, reason: "not before 8 am", rule: "FDCPA-805a1-TIME")),
+                (claimed[2], .deferred(until: now + 3600, reason: "not before 8 am", rule: "FDCPA-805a1-TIME")),
                 (claimed[3], .closed(.blocked, reason: "revoked", rule: "TCPA-REVOCATION", closing)),
                 (claimed[4], .closed(.dead, reason: "550 no such user", rule: nil, closing)),
                 (stale, sent("ref-lost")),
@@ -123,6 +123,7 @@ struct OutboxTests {
             let stored = Dictionary(uniqueKeysWithValues: try await store.messages(account: account, tenantID: acme.tenant.id).map { ($0.id, $0) })
             let rows = try claimed.map { try #require(stored[$0.id]) }
             #expect(rows.map(\.status) == [.sent, .sent, .queued, .blocked, .dead, .sending])
+            #expect(rows.map(\.attempts) == [1, 1, 0, 1, 1, 1], "a claim deferred before its hand-off is not an attempt")
             #expect(rows[0].sentAt == now + 1 && rows[0].providerRef == "ref-1" && rows[0].lastError == nil && rows[0].rule == nil)
             #expect(rows[1].sentAt == now + 1 && rows[1].providerRef == nil)
             #expect(rows[2].dueAt == now + 3600 && rows[2].lastError == "not before 8 am" && rows[2].rule == "FDCPA-805a1-TIME" && rows[2].sentAt == nil)
@@ -500,6 +501,7 @@ struct OutboxTests {
 
     /// A relay that keeps failing: the retry waits 30 s, then 60 s (doubling from `backoff`), and the third failed
     /// attempt, with `maxAttempts` 3, gives up: the message goes to the dead letters with its reason and audit event.
+    /// The evening it was held back for the morning, never handed off, is not an attempt.
     @Test(arguments: TestDatabase.available)
     func transientFailuresBackOffDoublingThenGiveUp(_ kind: TestDatabase) async throws {
         try await withStore(kind) { _, store in
@@ -514,6 +516,11 @@ struct OutboxTests {
                 else { throw RecoupError.notFound("message \(message.id)") }
                 return found
             }
+            clock.advance(by: 12 * 3600 + 20 * 60)  // 21:34 CDT
+            #expect(try await dispatcher.drain().rescheduled == 1)
+            let deferred = try await stored()
+            #expect(deferred.attempts == 0 && relay.tried.isEmpty, "held back for the morning: not an attempt")
+            clock.advance(by: deferred.dueAt.timeIntervalSince(clock.now()))  // 8 a.m.
             for (attempt, wait) in [(1, 30.0), (2, 60.0)] {
                 #expect(try await dispatcher.drain().retried == 1)
                 let waiting = try await stored()

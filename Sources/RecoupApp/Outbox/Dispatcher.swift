@@ -253,7 +253,7 @@ public struct Dispatcher: Sendable {
             let patience = now.timeIntervalSince(clock.now()) + settings.lease * 3 / 4
             if let away = try await pacer.pace(message.channel, patience: patience) {
                 let reason = "the \(message.channel.rawValue) rate limit had no slot before the claim ran out"
-                try await finish(commits, message, .retry(at: clock.now() + away, reason: reason, rule: nil), at: now, into: &report, \.rescheduled)
+                try await finish(commits, message, .deferred(until: clock.now() + away, reason: reason, rule: nil), at: now, into: &report, \.rescheduled)
                 continue
             }
             let instant = clock.now()
@@ -301,7 +301,7 @@ public struct Dispatcher: Sendable {
         guard decision.allowed else {
             let reason = decision.findings.first { $0.rule == decision.rule }?.message ?? "not allowed"
             if let next = decision.nextAllowedAt {
-                try await finish(commits, message, .retry(at: next.date, reason: reason, rule: decision.rule), at: now, into: &report, \.rescheduled)
+                try await finish(commits, message, .deferred(until: next.date, reason: reason, rule: decision.rule), at: now, into: &report, \.rescheduled)
             } else {
                 try await finish(commits, message, .closed(.blocked, reason: reason, rule: decision.rule,
                                                   audit(message, "message.blocked", ["rule": decision.rule ?? ""])), at: now, into: &report, \.blocked)
@@ -312,7 +312,7 @@ public struct Dispatcher: Sendable {
         if message.channel != .letter, let pressure = settings.contactPressure,
            let next = pressure.nextAllowed(after: snapshot.history, at: Instant(decidedAt))
         {
-            try await finish(commits, message, .retry(at: next.date, reason: pressure.reason, rule: ContactPressure.rule), at: now, into: &report, \.rescheduled)
+            try await finish(commits, message, .deferred(until: next.date, reason: pressure.reason, rule: ContactPressure.rule), at: now, into: &report, \.rescheduled)
             return nil
         }
 
@@ -333,7 +333,7 @@ public struct Dispatcher: Sendable {
                                  at: now, into: &report, \.dead)
             } else {
                 let delay = min(settings.backoff * pow(2, Double(max(0, message.attempts - 1))), 3600)
-                try await finish(commits, message, .retry(at: now + delay, reason: reason, rule: nil), at: now, into: &report, \.retried)
+                try await finish(commits, message, .retry(at: now + delay, reason: reason), at: now, into: &report, \.retried)
             }
             return nil
         }

@@ -53,7 +53,9 @@ public struct OutboxMessage: Sendable, Equatable {
     public var body: String
     public var status: OutboxStatus
     public var dueAt: Date
-    /// Hand-offs tried so far.
+    /// Hand-offs tried so far, the current claim's included: a claim that ends deferred, before any hand-off, is not
+    /// counted (a text held back every evening by the time-of-day rule or the rate limit keeps all its retries for
+    /// the provider's failures). The claim's fencing token too: a resolution writes only at the attempt it claimed.
     public var attempts: Int
     /// Why the last attempt did not send: a transport error or the blocking rule's message.
     public var lastError: String?
@@ -98,8 +100,11 @@ public struct OutboxMessage: Sendable, Equatable {
 public enum OutboxResolution: Sendable {
     /// Handed off: the contact attempt, its audit event and the provider's id for the message, if it gave one.
     case sent(RecordedContact, AuditEntry, providerRef: String?)
-    /// Try again at `at` (not lawful yet, or a transient failure).
-    case retry(at: Date, reason: String, rule: String?)
+    /// Not handed off: not lawful yet (`rule` says why), the agency's contact pressure, or no rate-limit slot in time.
+    /// Due again `until`; the claim is not counted as an attempt.
+    case deferred(until: Date, reason: String, rule: String?)
+    /// Handed off and failed for a reason that may pass (a timeout, a 4xx SMTP reply): tried again at `at`.
+    case retry(at: Date, reason: String)
     /// Final refusal: `blocked` by compliance or `dead` after a permanent failure, with its audit event.
     case closed(OutboxStatus, reason: String, rule: String?, AuditEntry)
 }

@@ -24,7 +24,7 @@ import holidays
 from achkit.parse import parse
 from achkit.validate import validate
 
-from conftest import serving
+from conftest import pdftotext_path, serving
 
 SECRET_KEY = "sk_test_e2e"
 WEBHOOK_SECRET = "whsec_e2e"
@@ -261,7 +261,7 @@ def test_done_means_on_the_demo_tenant(recoup, recoup_bin, tmp_path) -> None:
             with urllib.request.urlopen(request, timeout=15) as response:
                 pdf = tmp_path / "remittance.pdf"
                 pdf.write_bytes(response.read())
-            words = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+            words = subprocess.run([pdftotext_path(), "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
             assert "Remittance statement" in words and "Remitted (net of fees)" in words
             assert f"${remittance['remitted']['amount']}" in words.replace(",", ""), "the PDF says what the JSON says"
             print(f"\nremittance statement: {pdf}")

@@ -15,12 +15,12 @@ struct PaymentsCommand: AsyncParsableCommand {
             abstract: "Post the interest clients allow on active accounts, queue reminders of installments due within 3 days, charge what fell due on active plans with autopay (cards through the processor; bank debits wait for the next NACHA file), and mark plans completed or broken. Safe to run twice a day: each plan is charged once per date. A plan that cannot be charged is named and the others still run; exit 1 then.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "Tenant id.") var tenant: String
-        @Option(help: "The run's date, YYYY-MM-DD (default: today, UTC).") var date: String?
+        @Option(help: "The run's date, YYYY-MM-DD (default: each consumer's today, in their time zone).") var date: String?
 
         func run() async throws {
             let tenantID = try parseID(tenant, TenantID.self, "--tenant")
             let (report, interest) = try await Runtime.with(options) { runtime in
-                let day = try date.map { try parseDate($0, "--date") } ?? LocalDate(utc: runtime.clock.now())
+                let day = try date.map { try parseDate($0, "--date") }
                 let clients = try await runtime.directory.clients(scope: AccessScope(tenantID: tenantID)).map(\.id)
                 let interest = try await runtime.payments.accrueInterest(tenantID: tenantID, clients: clients, through: day, actor: cliActor)
                 return (try await runtime.plans.runAutopay(tenantID: tenantID, on: day, actor: cliActor), interest)

@@ -35,6 +35,7 @@ struct PlansAndACHTests {
         var payments = PaymentService(
             payments: h.store, settlements: h.store, accounts: AccountService(accounts: h.store, clock: h.clock), processor: h.processor, clock: h.clock)
         if receipts { payments.receipts = PaymentReceipts(messages: messages(h), agencyName: { _ in "Acme Recovery" }) }
+        payments.consumerDays = ConsumerDays(messages: messages(h))
         var plans = PlanService(plans: h.store, payments: payments, clock: h.clock, reminders: reminders)
         plans.consumerDays = ConsumerDays(messages: messages(h))
         return (plans, ACHFiling(payments: payments, plans: plans, repository: h.store, planRepository: h.store, originator: originator))
@@ -116,6 +117,29 @@ struct PlansAndACHTests {
                 #expect((both["items"] as? [[String: Any]])?.map { $0["status"] as? String } == ["active", "replaced"])
                 let (_, other, _) = try await client.call(.get, "/v1/accounts/\(account)/plans", key: h.otherAdmin)
                 #expect(other.isEmpty || other["status"] as? Int == 404)
+            }
+        }
+    }
+
+    /// Without a date the nightly run takes each consumer's today: at 8:30 p.m. in Austin, already tomorrow in UTC,
+    /// tomorrow's installment is not charged yet; at 1:30 a.m. there, it is.
+    @Test(arguments: TestDatabase.available)
+    func withoutADateThePlanRunTakesEachConsumersToday(_ kind: TestDatabase) async throws {
+        try await PaymentsAPITests.withProcessor(kind) { h, processor in
+            try await h.app.test(.router) { client in
+                let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
+                let card = try await client.addCard(account, token: "pm_card_visa", h)
+                try await Self.setTerms(client, h, minimumInstallment: 500, missesToBreak: 2)
+                let proposal = #"{"installments": 4, "frequency": "monthly", "first_date": "2026-09-22", "method_id": "\#(card)"}"#
+                let (created, _, text) = try await client.call(.post, "/v1/accounts/\(account)/plans", key: h.acmeAgent, body: proposal)
+                #expect(created == .created, "\(text)")
+                let (runner, _) = Self.desk(h)
+                h.clock.advance(by: 11 * 3600 + 17 * 60)  // Monday 20:30 CDT, Tuesday 01:30 UTC
+                #expect(try await runner.runAutopay(tenantID: h.acme, actor: "test").charged == 0 && processor.intents.isEmpty,
+                        "still Monday for the consumer")
+                h.clock.advance(by: 5 * 3600)  // Tuesday 01:30 CDT
+                #expect(try await runner.runAutopay(tenantID: h.acme, actor: "test").charged == 1)
+                #expect(processor.intents.map(\.amount) == [2_500])
             }
         }
     }

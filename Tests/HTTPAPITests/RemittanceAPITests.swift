@@ -122,6 +122,16 @@ struct InterestAPITests {
                 #expect(itemization["interest"] as? Int == 150 && itemization["current"] as? Int == 10_150)
                 let (_, audit, _) = try await client.call(.get, "/v1/audit-events?action=interest.accrued", key: h.acmeAdmin)
                 #expect((audit["items"] as? [Any])?.count == 1)
+
+                // Without a date each account accrues through its consumer's today: at 8:30 p.m. on October 21 in
+                // Austin (the 22nd in UTC) nothing more; after midnight there, one more day: 0.05.
+                var nightly = payments
+                nightly.consumerDays = ConsumerDays(messages: PlansAndACHTests.messages(h))
+                h.clock.advance(by: 30 * 86_400 + 11 * 3600 + 17 * 60)
+                #expect(try await nightly.accrueInterest(tenantID: h.acme, clients: [h.acmeBank], actor: "test").accounts == 0, "still the 21st in Austin")
+                h.clock.advance(by: 5 * 3600)
+                let nextDay = try await nightly.accrueInterest(tenantID: h.acme, clients: [h.acmeBank], actor: "test")
+                #expect(nextDay.accounts == 1 && nextDay.interest == 5, "\(nextDay)")
             }
         }
     }

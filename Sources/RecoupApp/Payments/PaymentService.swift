@@ -235,7 +235,7 @@ public struct PaymentService: Sendable {
         guard let payment = try await payments.payment(paymentID, tenantID: tenantID) else { return nil }
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
-        let today = try await today(for: account)
+        let today = try await postingDay(account: account.id, tenantID: account.tenantID)
         let receipt = outcome == .succeeded ? try await receipt(for: payment, account: account) : nil
         return try await transition(paymentID, account: account) { payment, account, settlements, stored in
             switch outcome {
@@ -260,7 +260,7 @@ public struct PaymentService: Sendable {
         guard let payment = try await payments.payment(paymentID, tenantID: tenantID) else { return nil }
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
-        let today = try await today(for: account)
+        let today = try await postingDay(account: account.id, tenantID: account.tenantID)
         return try await transition(paymentID, account: account) { payment, account, settlements, stored in
             try PaymentPosting.undone(
                 payment, account: account, terms: terms, stored: stored, status: status, reason: reason, on: today,
@@ -303,7 +303,7 @@ public struct PaymentService: Sendable {
                                         key: "refund-\(payment.id.lowercasedString)-\(key)")
             let account = try await accounts.account(payment.accountID, scope: scope)
             let terms = try await payments.terms(client: account.clientID, tenantID: scope.tenantID)
-            let today = try await today(for: account)
+            let today = try await postingDay(account: account.id, tenantID: account.tenantID)
             return try await transition(paymentID, account: account) { payment, account, _, stored in
                 try PaymentPosting.refundedInPart(
                     payment, account: account, terms: terms, stored: stored, amount: amount, refundID: refundID, reason: reason, on: today,
@@ -417,7 +417,7 @@ public struct PaymentService: Sendable {
         guard let payment = try await payments.payment(paymentID, tenantID: tenantID) else { return nil }
         let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
         let terms = try await payments.terms(client: account.clientID, tenantID: tenantID)
-        let today = try await today(for: account)
+        let today = try await postingDay(account: account.id, tenantID: account.tenantID)
         let receipt = try await receipt(for: payment, account: account)
         return try await transition(paymentID, account: account) { payment, account, settlements, stored in
             var posting = try PaymentPosting.received(
@@ -435,9 +435,9 @@ public struct PaymentService: Sendable {
         return try await receipts?.receipt(for: payment, account: account)
     }
 
-    /// The consumer's day now, the day a payment on `account` posts.
-    private func today(for account: Account) async throws -> LocalDate {
-        try await consumerDays.day(account: account.id, scope: AccessScope(tenantID: account.tenantID))(clock.now())
+    /// The consumer's day now: a payment on `account` posts on it, and the nightly run accrues interest through it.
+    private func postingDay(account: AccountID, tenantID: TenantID) async throws -> LocalDate {
+        try await consumerDays.day(account: account, scope: AccessScope(tenantID: tenantID))(clock.now())
     }
 
     /// Runs a posting decision under the account's lock, on `account` and its settlements as they stand under that
@@ -533,9 +533,10 @@ public struct PaymentService: Sendable {
         return posted.last { $0.entry.kind == .interestAccrual }?.entry
     }
 
-    /// The daily accrual for every active account of `clients` whose terms allow interest; answers the interest
-    /// posted (minor units) and on how many accounts.
-    public func accrueInterest(tenantID: TenantID, clients: [ClientID], through date: LocalDate, actor: String) async throws
+    /// The daily accrual for every active account of `clients` whose terms allow interest, through `date` or each
+    /// consumer's today (the day their payments post on); answers the interest posted (minor units) and on how many
+    /// accounts.
+    public func accrueInterest(tenantID: TenantID, clients: [ClientID], through date: LocalDate? = nil, actor: String) async throws
         -> (accounts: Int, interest: Int64)
     {
         var total = (accounts: 0, interest: Int64(0))
@@ -545,7 +546,8 @@ public struct PaymentService: Sendable {
             repeat {
                 let page = try await accounts.list(scope: scope, filter: AccountFilter(clientID: client, status: .active), limit: 500, cursor: cursor)
                 for summary in page.items {
-                    if let accrual = try await accrueInterest(account: summary.id, through: date, tenantID: tenantID, actor: actor) {
+                    let through = if let date { date } else { try await postingDay(account: summary.id, tenantID: tenantID) }
+                    if let accrual = try await accrueInterest(account: summary.id, through: through, tenantID: tenantID, actor: actor) {
                         total.accounts += 1
                         total.interest += accrual.amounts.interest
                     }

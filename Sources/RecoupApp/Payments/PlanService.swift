@@ -192,10 +192,12 @@ public struct PlanService: Sendable {
         }
     }
 
-    /// The daily autopay run for a tenant on `date`: each active plan is marked completed or broken when it is,
-    /// otherwise what has fallen due is charged to its method (once per plan per day: the attempt's idempotency key
-    /// names both, so two runs at once charge once), and the plan is looked at again.
-    public func runAutopay(tenantID: TenantID, on date: LocalDate, actor: String) async throws -> AutopayReport {
+    /// The daily autopay run for a tenant on `date`, or without one on each consumer's today (a run at 7:30 p.m. in
+    /// Austin, already tomorrow in UTC, neither charges tomorrow's installment nor breaks a plan a day early): each
+    /// active plan is marked completed or broken when it is, otherwise what has fallen due is charged to its method
+    /// (once per plan per day: the attempt's idempotency key names both, so two runs at once charge once), and the
+    /// plan is looked at again.
+    public func runAutopay(tenantID: TenantID, on date: LocalDate? = nil, actor: String) async throws -> AutopayReport {
         var report = AutopayReport()
         for plan in try await plans.activePlans(tenantID: tenantID) {
             do {
@@ -208,10 +210,11 @@ public struct PlanService: Sendable {
     }
 
     /// One plan's turn in the run.
-    func autopay(_ plan: PlanRecord, on date: LocalDate, actor: String, report: inout AutopayReport) async throws {
+    func autopay(_ plan: PlanRecord, on date: LocalDate?, actor: String, report: inout AutopayReport) async throws {
         let tenantID = plan.tenantID
         let scope = AccessScope(tenantID: tenantID)
         let day = try await consumerDays.day(account: plan.accountID, scope: scope)
+        let date = date ?? day(clock.now())
         if try await review(plan, on: date, actor: actor, day: day, report: &report) != .active { return }
         if try await remind(plan, on: date, actor: actor, day: day) { report.reminded += 1 }
         guard let methodID = plan.methodID else { return }

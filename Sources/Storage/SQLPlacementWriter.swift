@@ -266,11 +266,10 @@ struct SQLPlacementWriter: PlacementWriter {
                     let key = Self.pointKey(point)
                     if known.insert(key).inserted {
                         newPoints.append((consumerID, point, known.count))
-                    } else if let stored = storedAttributes[PointOwner(consumer: consumerID, key: key)],
-                              stored.attributes != Self.attributes(of: point)
-                    {
-                        // A revoked consent or a corrected line type must reach the stored record (TCPA).
-                        changedPoints[stored.id] = point
+                    } else if let stored = storedAttributes[PointOwner(consumer: consumerID, key: key)] {
+                        // A revoked consent or a line found to be a cell must reach the stored record (TCPA).
+                        let merged = Self.merged(point, onto: stored.attributes)
+                        if stored.attributes != Self.attributes(of: merged) { changedPoints[stored.id] = merged }
                     }
                 }
                 knownPoints[consumerID] = known
@@ -409,6 +408,30 @@ struct SQLPlacementWriter: PlacementWriter {
         case let .email(_, source): (nil, source.rawValue, nil)
         case .postal: (nil, nil, nil)
         }
+    }
+
+    /// What a file's phone makes of the one on file (`stored`, as ``attributes(type:source:consent:)``): a file may
+    /// revoke a consent, give one where none was known, or say a line is a cell, never the reverse. Consumers are
+    /// shared by the agency's clients, so neither another creditor's file nor one without a consent column may lift a
+    /// refusal, or the cell-phone rules, that a file put on record; a consent given later is recorded as a fact.
+    static func merged(_ point: ContactPoint, onto stored: String) -> ContactPoint {
+        guard case let .phone(number, type, source, consent) = point.kind else { return point }
+        let parts = stored.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        let storedType = parts.count == 3 ? PhoneType(rawValue: parts[0]) : nil
+        let storedConsent = parts.count == 3 ? ConsentStatus(rawValue: parts[2]) : nil
+        let keptConsent: ConsentStatus = switch (storedConsent, consent) {
+        case (.no?, _): .no
+        case let (known?, .unknown): known
+        default: consent
+        }
+        let keptType: PhoneType = switch (storedType, type) {
+        case (.cell?, _): .cell
+        case let (known?, .unknown): known
+        default: type
+        }
+        var merged = point
+        merged.kind = .phone(number: number, type: keptType, source: source, consent: keptConsent)
+        return merged
     }
 
     static func attributes(of point: ContactPoint) -> String {

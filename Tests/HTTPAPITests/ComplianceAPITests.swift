@@ -223,6 +223,28 @@ struct ComplianceAPITests {
             #expect((audit["items"] as? [[String: Any]])?.count == 1)
             let (clientStatus, _, _) = try await client.call(.post, "/v1/accounts/\(accountID)/facts", key: h.bankKey, body: cease)
             #expect(clientStatus == .forbidden)
+
+            // The same consumer placed for the clinic and an opt-out told on that debt: staff see the facts of
+            // either debt, the bank's key only those of its own account (the other was told about another creditor's).
+            _ = try await client.call(.post, "/v1/placements?client_id=\(h.acmeClinic)", key: h.acmeAdmin,
+                                      body: [placementHeader, placementRow("FH-2")].joined(separator: "\n"), contentType: "text/csv")
+            let (_, page, _) = try await client.call(.get, "/v1/accounts", key: h.acmeAdmin)
+            let clinicAccount = try #require((page["items"] as? [[String: Any]])?.compactMap { $0["id"] as? String }.first { $0 != accountID })
+            func consumerOf(_ account: String) async throws -> String? {
+                let (_, detail, _) = try await client.call(.get, "/v1/accounts/\(account)", key: h.acmeAdmin)
+                return (detail["consumers"] as? [[String: Any]])?.first?["consumer_id"] as? String
+            }
+            #expect(try await consumerOf(clinicAccount) == consumerOf(accountID), "one consumer, two creditors")
+            let (told, _, toldText) = try await client.call(.post, "/v1/accounts/\(clinicAccount)/facts", key: h.acmeAgent, body: optOut)
+            #expect(told == .created, "\(toldText)")
+            func kinds(_ account: String, _ key: String) async throws -> [String?] {
+                let (_, listed, _) = try await client.call(.get, "/v1/accounts/\(account)/facts", key: key)
+                return (listed["items"] as? [[String: Any]])?.map { $0["kind"] as? String } ?? []
+            }
+            #expect(try await kinds(accountID, h.acmeAgent) == ["opt_out", "cease_communication", "opt_out"])
+            #expect(try await kinds(accountID, h.bankKey) == ["opt_out", "cease_communication"])
+            let (clinicByBank, _, _) = try await client.call(.get, "/v1/accounts/\(clinicAccount)/facts", key: h.bankKey)
+            #expect(clinicByBank == .notFound)
         }
         }
     }

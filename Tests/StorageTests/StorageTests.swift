@@ -139,6 +139,20 @@ struct StorageTests {
                 if case let .phone(_, _, _, consent) = point.kind { consent } else { nil }
             }
             #expect(consents == [.no])
+
+            // A later file (another creditor's, or one without a consent column) cannot lift the refusal or make the
+            // cell a landline; it may still say where the number came from.
+            var lifted = Fixture.debt(row: 1, number: "F-1", tenant: t, client: c, balance: 98_00, ssn: "123-45-6789")
+            lifted.consumer.contactPoints = lifted.consumer.contactPoints.map { point in
+                guard case let .phone(number, _, _, _) = point.kind else { return point }
+                return ContactPoint(kind: .phone(number: number, type: .landline, source: .consumer, consent: .yes))
+            }
+            #expect(try await place(store, acme, [lifted], at: Fixture.start + 120).placement.counts.updated == 1)
+            let (after, _) = try #require(try await store.consumer(consumerID, scope: scope))
+            let phones = after.contactPoints.compactMap { point -> String? in
+                if case let .phone(_, type, source, consent) = point.kind { "\(type) \(source) \(consent)" } else { nil }
+            }
+            #expect(phones == ["cell consumer no"])
         }
     }
 

@@ -82,8 +82,12 @@ public struct FactRecordingService: Sendable {
         return recorded
     }
 
+    /// The facts recorded about the account's consumer: on every debt of theirs for the agency's staff (a
+    /// representation or a bankruptcy told on one debt bears on all), on this account only for a creditor client's
+    /// key, for the others were told about another creditor's debt.
     public func facts(account id: AccountID, scope: AccessScope) async throws -> [RecordedFact] {
         let (_, consumer) = try await accounts.accountWithPrimaryConsumer(id, scope: scope)
-        return try await facts.facts(consumer: consumer.id, tenantID: scope.tenantID)
+        let recorded = try await facts.facts(consumer: consumer.id, tenantID: scope.tenantID)
+        return scope.clientID == nil ? recorded : recorded.filter { $0.accountID == id }
     }
 }

@@ -270,7 +270,7 @@ private let everyKey = #"""
     let (snapshot, _) = try decode(everyKey)
     #expect(snapshot.asOf == (try instant("2025-10-15T15:00:00Z")))
     #expect(snapshot.jurisdiction.state == .NY)
-    #expect(snapshot.jurisdiction.isNewYorkCity)
+    #expect(snapshot.jurisdiction.isNewYorkCity())
     #expect(snapshot.collector.type == .debtBuyer)
     #expect(snapshot.collector.fdcpaCovered == nil)
     #expect(snapshot.collector.licensedStates == [.NY, .CA])

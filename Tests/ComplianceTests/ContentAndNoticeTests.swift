@@ -261,3 +261,72 @@ struct TimeBarredTests {
         expectDecision(s.decide(), allowed: true, next: .none)
     }
 }
+
+@Suite("The validation notice as the history shows it (1006.34(a)(1), 1006.38)")
+struct NoticeInHistoryTests {
+    /// An email on Wed 2025-10-15 (Ohio) after a letter on Wed 2025-10-01, with no `validation_notice` block: the
+    /// letter is the initial communication, and its five days are long over unless it was the notice.
+    static func emailAfterLetter(_ content: ContentType, debts: [String] = ["D1"]) -> Scenario {
+        var s = Scenario(at: "2025-10-15T11:00:00-04:00", channel: .email)
+        s.snapshot.validationNotice = nil
+        s.letter("2025-10-01T10:00:00-04:00", debts: debts, content: content)
+        return s
+    }
+
+    @Test("a notice letter the history shows mailed is the notice provided")
+    func mailedNoticeCounts() {
+        let outcome = Self.emailAfterLetter(.validationNotice).decide()
+        expectDecision(outcome, allowed: true, next: .none)
+        #expect(outcome.verdict("REGF-1006.34-VN-TIMING") == .pass, "\(outcome.trace)")
+    }
+
+    @Test("without one, the sixth day after the initial communication is blocked; a notice about another debt is none",
+          arguments: [["D1"], ["D2"]])
+    func noNotice(_ debts: [String]) {
+        let content: ContentType = debts == ["D1"] ? .collection : .validationNotice
+        expectDecision(Self.emailAfterLetter(content, debts: debts).decide(), allowed: false, rule: "REGF-1006.34-VN-TIMING", next: .none)
+    }
+
+    @Test("a notice letter that came back undeliverable was not provided")
+    func returnedNotice() {
+        var s = Self.emailAfterLetter(.validationNotice)
+        s.snapshot.history.removeAll()
+        s.letter("2025-10-01T10:00:00-04:00", .returnedUndeliverable, content: .validationNotice)
+        #expect(s.decide().verdict("REGF-1006.34-VN-TIMING") != .pass, "\(s.decide().trace)")
+    }
+
+    @Test("a conversation the consumer started is the initial communication too")
+    func inboundConversation() {
+        var s = Scenario(at: "2025-10-20T11:00:00-04:00", channel: .email)
+        s.snapshot.validationNotice = nil
+        s.call("2025-10-01T10:00:00-04:00", .conversation, direction: .inbound)
+        expectDecision(s.decide(), allowed: false, rule: "REGF-1006.34-VN-TIMING", next: .none)
+    }
+
+    @Test("the notice mailed starts the validation period: a payment deadline inside it overshadows")
+    func mailedNoticeStartsThePeriod() {
+        var s = OvershadowingTests.demand("2025-11-20T10:00:00-05:00", days: 10)
+        s.snapshot.validationNotice = nil
+        s.letter("2025-11-03T10:00:00-05:00", content: .validationNotice)
+        expectDecision(s.decide(), allowed: false, rule: "REGF-1006.38b-OVERSHADOW", next: .at("2025-12-01T00:00:00-05:00"))
+    }
+
+    /// Provided Wed 2025-10-01: the earliest lawful end is Fri 2025-11-07. A written dispute on 2025-11-03 falls inside
+    /// it, whatever earlier end the notice stated, unless the consumer's actual receipt is known.
+    @Test("a stated end before the earliest lawful one does not shorten the dispute hold", arguments: [false, true])
+    func statedEndTooEarly(_ actualReceiptKnown: Bool) {
+        var s = Scenario(at: "2025-11-04T11:00:00-05:00", channel: .call)
+        var notice = ValidationNoticeFacts(providedAt: ymd("2025-10-01"))
+        notice.validationPeriodEndDate = ymd("2025-10-31")
+        notice.actualReceiptKnown = actualReceiptKnown
+        s.snapshot.validationNotice = notice
+        s.snapshot.holds.dispute = DisputeFacts(receivedAt: ts("2025-11-03T12:00:00-05:00"), written: true, withinValidationPeriod: nil,
+                                                debtIDs: [], duplicative: false, verificationSentAt: nil)
+        let outcome = s.decide()
+        if actualReceiptKnown {
+            #expect(outcome.verdict("REGF-1006.38d2-DISPUTE") == .warn, "\(outcome.trace)")
+        } else {
+            expectDecision(outcome, allowed: false, rule: "REGF-1006.38d2-DISPUTE", next: .none)
+        }
+    }
+}

@@ -191,6 +191,19 @@ struct WashingtonTests {
         expectDecision(s.decide(), allowed: true, next: .none)
     }
 
+    @Test("an email to the debtor's own address is no communication at work; a message left at work is")
+    func personalEmailIsNotAtWork() {
+        var s = Self.scenario("2025-10-10T10:00:00-07:00")
+        s.email("2025-10-09T10:00:00-07:00")
+        s.proposal.channel = .call
+        s.proposal.destination = "work-1"
+        s.proposal.destinationType = .work
+        s.proposal.dialingMethod = .manual
+        #expect(s.decide().verdict("WA-RCW19.16.250-FREQ") != .block, "\(s.decide().trace)")
+        s.call("2025-10-09T11:00:00-07:00", .limitedContentMessageLeft, destination: "work-1")
+        expectDecision(s.decide(), allowed: false, rule: "WA-RCW19.16.250-FREQ", next: .unchecked)
+    }
+
     @Test("three communications eight days ago are outside the week")
     func outsideWeek() {
         var s = Self.scenario()
@@ -446,12 +459,35 @@ struct ColoradoTests {
     }
 }
 
-/// New York City is recognised however the city is written, and only in New York (or where no state is known).
+/// New York City is recognised however the city is written, as whole words, and only in New York (or where no state
+/// is known).
 @Test(arguments: [
     ("Brooklyn, NY (New York City)", USState.NY, true), ("BRONX", .NY, true), ("Staten Island", .NY, true),
     ("new york, ny 10001", nil, true), ("Queens Village", .NY, true), ("NYC", .NY, true), ("Manhattan", .KS, false),
     ("Buffalo", .NY, false), ("New York Mills", .MN, false), ("Nyack", .NY, false), ("", .NY, false), ("Ny", .NY, false),
+    ("Bronxville", .NY, false), ("Queensbury, NY", .NY, false),
 ])
 func newYorkCityIsReadFromTheCityName(city: String, state: USState?, expected: Bool) {
-    #expect(Jurisdiction(state: state, city: city).isNewYorkCity == expected)
+    #expect(Jurisdiction(state: state, city: city).isNewYorkCity() == expected)
+}
+
+/// With the mailing address's ZIP code the boroughs are told by it, whatever the city is called: Queens mail goes to
+/// its neighbourhoods, and Nassau County shares Queens' 110 prefix.
+@Test(arguments: [
+    ("Flushing, NY", "11354", true), ("Jamaica, NY", "11432", true), ("Long Island City, NY", "11101", true),
+    ("Far Rockaway, NY", "11691", true), ("Glen Oaks, NY", "11004", true), ("Brooklyn, NY", "11201-1234", true),
+    ("New York, NY", "10001", true), ("Staten Island, NY", "10301", true), ("Bronx, NY", "10451", true),
+    ("Floral Park, NY", "11001", false), ("Hempstead, NY", "11550", false), ("Bronxville, NY", "10708", false),
+    ("Queensbury, NY", "12804", false), ("Brooklyn, NY", "not a zip", true),
+])
+func newYorkCityIsReadFromTheZIPCode(city: String, zip: String, expected: Bool) {
+    #expect(Jurisdiction(state: .NY, city: city).isNewYorkCity(mailingZIP: zip) == expected)
+}
+
+@Test func aQueensAddressIsNewYorkCityToTheEngine() {
+    var s = Scenario(at: "2025-10-15T11:00:00-04:00", channel: .sms)
+    s.state(.NY, city: "Flushing, NY")
+    s.snapshot.consumer.locationSignals = [LocationSignal(source: .mailingAddress, zone: "America/New_York", detail: "11354")]
+    let outcome = s.decide()
+    #expect(outcome.verdict("NYC-6RCNY5-77-ECONSENT") != nil, "\(outcome.trace)")
 }

@@ -17,6 +17,27 @@ struct ReturnedMailAPITests {
         func send(_ letter: OutboxMessage) async throws -> String { "print/\(letter.id.uuidString.lowercased()).pdf" }
     }
 
+    /// The validation notice mailed is the notice provided (REGF-1006.34-VN-TIMING): collection goes on past the fifth
+    /// day after it, and the validation period it started is the one the engine keeps.
+    @Test(arguments: TestDatabase.available)
+    func aMailedNoticeIsTheNoticeProvided(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+        try await h.app.test(.router) { client in
+            let accountID = try await client.placeForAcme([placementHeader, placementRow("VN-1")].joined(separator: "\n"), h)
+            let notice = #"{"channel": "letter", "letter": "validation_notice"}"#
+            #expect(try await client.call(.post, "/v1/accounts/\(accountID)/messages", key: h.acmeAgent, body: notice).0 == .accepted)
+            #expect(try await h.dispatcher(letters: FiledLetters()).drain().sent == 1)
+            h.clock.advance(by: 8 * 86_400)  // Tuesday 2026-09-29, 09:13 in Austin
+            let email = #"{"channel": "email", "subject": "Your account", "text": "Hello."}"#
+            let (status, _, text) = try await client.call(.post, "/v1/accounts/\(accountID)/messages", key: h.acmeAgent, body: email)
+            #expect(status == .accepted, "the notice went out with the first letter: \(text)")
+            let (_, check, _) = try await client.call(.get, "/v1/accounts/\(accountID)/contactability", key: h.acmeAgent)
+            let emailCheck = (check["items"] as? [[String: Any]])?.first { $0["channel"] as? String == "email" }
+            #expect(emailCheck?["allowed"] as? Bool == true, "\(check)")
+        }
+        }
+    }
+
     @Test(arguments: TestDatabase.available)
     func aReturnedLetterStopsMailToThatAddress(_ kind: TestDatabase) async throws {
         try await APIHarness.with(kind) { h in

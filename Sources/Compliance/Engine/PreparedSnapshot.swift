@@ -32,10 +32,15 @@ public final class PreparedSnapshot: Sendable {
     /// Which debt ids share a particular debt.
     let debtGrouping: DebtGrouping
     let consumerKey: Int
+    /// The day the validation notice was provided: as the snapshot's `validation_notice` says, else the day of the
+    /// first notice the history shows sent and not come back (a notice letter Recoup mailed, recorded with content
+    /// `validation_notice`) about no particular debt or one of the snapshot's; nil when neither knows of one.
+    let validationNoticeProvidedOn: LocalDate?
     /// The end of the validation period the rules respect, if a notice is known (counting business days walks
-    /// the holiday calendar).
+    /// the holiday calendar): the end stated, but never before the earliest lawful end for the day it was provided
+    /// unless its actual receipt is known.
     let validationPeriodEnd: LocalDate?
-    /// Whether the consumer lives in New York City (read from the city's name).
+    /// Whether the consumer lives in New York City (read from the mailing address's ZIP code, else the city's name).
     let isNewYorkCity: Bool
 
     /// A person's or destination's id, with the role or the kind of line the snapshot gives it.
@@ -43,6 +48,8 @@ public final class PreparedSnapshot: Sendable {
         let id: String
         /// A cell or residential line, or not a destination on file (Massachusetts' "personal" numbers).
         let isPersonalNumber: Bool
+        /// A work line, or an address or number the consumer's employer provided (Washington's "at work").
+        let isWorkplace: Bool
         let role: PersonRole?
     }
 
@@ -87,8 +94,10 @@ public final class PreparedSnapshot: Sendable {
         /// inline.
         @inline(never) func lookUp(_ id: String) -> Int {
             if let known = names.firstIndex(where: { $0.id == id }) { return known }
-            let type = snapshot.destinations.first { $0.id == id }?.type
+            let destination = snapshot.destinations.first { $0.id == id }
+            let type = destination?.type
             names.append(Name(id: id, isPersonalNumber: type == nil || type == .cell || type == .landline,
+                              isWorkplace: type == .work || destination?.source?.isEmployerProvided == true,
                               role: snapshot.persons.first { $0.id == id }?.role))
             return names.count - 1
         }
@@ -109,9 +118,17 @@ public final class PreparedSnapshot: Sendable {
         var past: [PastContact] = []
         past.reserveCapacity(history.count)
         var period = primary.period(at: history.first?.at ?? asOf)
+        var noticeSentOn: Int?
+        let debtIDs = snapshot.debts.map(\.id)
         for index in history.indices {
             let at = history[index].at
             if !period.contains(at) { period = primary.period(at: at) }
+            if noticeSentOn == nil, history[index].direction == .outbound, history[index].content?.type == .validationNotice,
+               history[index].outcome != .returnedUndeliverable, history[index].outcome != .failed,
+               history[index].debtIDs.isEmpty || history[index].debtIDs.contains(where: debtIDs.contains)
+            {
+                noticeSentOn = period.dayNumber(at)
+            }
             let person = key(history[index].person, guess: past.last?.person ?? -1)
             let destination = key(history[index].destination, guess: past.last?.destination ?? -1)
             let debts: Int
@@ -126,7 +143,8 @@ public final class PreparedSnapshot: Sendable {
                 at: at, day: period.dayNumber(at), direction: history[index].direction,
                 channel: history[index].channel, outcome: history[index].outcome, dialingMethod: history[index].dialingMethod,
                 isConnected: history[index].isConnected, person: person, personRole: person < 0 ? nil : names[person].role,
-                destination: destination, toPersonalNumber: destination < 0 || names[destination].isPersonalNumber, debts: debts)
+                destination: destination, toPersonalNumber: destination < 0 || names[destination].isPersonalNumber,
+                atWorkplace: destination >= 0 && names[destination].isWorkplace, debts: debts)
             past.append(contact)
         }
         var calls = [[RecipientCall]](repeating: [], count: names.count), talks = calls
@@ -147,12 +165,14 @@ public final class PreparedSnapshot: Sendable {
         self.names = names
         self.debtLists = debtLists
         self.particularDebtLists = particularDebtLists
-        isNewYorkCity = snapshot.jurisdiction.isNewYorkCity
-        if let notice = snapshot.validationNotice {
-            validationPeriodEnd = notice.validationPeriodEndDate
-                ?? notice.providedAt.map { ValidationPeriod(providedOn: $0, ruleSet: tables.ruleSet, calendar: tables.calendar).earliestEndDate }
-        } else {
-            validationPeriodEnd = nil
+        isNewYorkCity = snapshot.jurisdiction.isNewYorkCity(mailingZIP: snapshot.consumer.locationSignals.first { $0.source == .mailingAddress }?.detail)
+        let providedOn = snapshot.validationNotice?.providedAt ?? noticeSentOn.map(LocalDate.init(dayNumber:))
+        validationNoticeProvidedOn = providedOn
+        let earliestEnd = providedOn.map { ValidationPeriod(providedOn: $0, ruleSet: tables.ruleSet, calendar: tables.calendar).earliestEndDate }
+        switch (snapshot.validationNotice?.validationPeriodEndDate, earliestEnd) {
+        case let (stated?, earliest?) where snapshot.validationNotice?.actualReceiptKnown != true: validationPeriodEnd = max(stated, earliest)
+        case let (stated?, _): validationPeriodEnd = stated
+        case let (nil, earliest): validationPeriodEnd = earliest
         }
     }
 
@@ -192,6 +212,8 @@ struct PastContact: Sendable {
     let destination: Int
     /// The destination is a cell or residential line, or not on file (Massachusetts' "personal" numbers).
     let toPersonalNumber: Bool
+    /// The destination is a work line or employer-provided (Washington's communications at work).
+    let atWorkplace: Bool
     /// Which of the prepared snapshot's debt lists the contact named.
     let debts: Int
 }

@@ -89,20 +89,38 @@ public struct Jurisdiction: Sendable {
         self.city = city
     }
 
-    /// New York City's five boroughs, however the city is written ("Brooklyn, NY (New York City)", "Bronx").
-    public var isNewYorkCity: Bool {
-        guard state == .NY || state == nil, let city else { return false }
+    /// New York City's five boroughs: by the mailing address's ZIP code when there is one (Queens mail is addressed
+    /// to its neighbourhoods, "Flushing, NY", "Jamaica, NY"), else by the city's name, however it is written
+    /// ("Brooklyn, NY (New York City)", "Bronx"), as whole words ("Bronxville" and "Queensbury" are not the city).
+    public func isNewYorkCity(mailingZIP zip: String? = nil) -> Bool {
+        guard state == .NY || state == nil else { return false }
+        if let zip, let isCity = Self.newYorkCity(zip: zip) { return isCity }
+        guard let city else { return false }
         // Searched as lower-cased ASCII bytes (every name is ASCII): Foundation's case-insensitive search cost
         // more than the rest of a snapshot's preparation.
         let bytes = city.utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+        func isLetter(_ index: Int) -> Bool { bytes.indices.contains(index) && bytes[index] >= 97 && bytes[index] <= 122 }
         for name in Self.newYorkCityNames where bytes.count >= name.count {
-            for start in 0...(bytes.count - name.count) {
+            for start in 0...(bytes.count - name.count) where !isLetter(start - 1) && !isLetter(start + name.count) {
                 var matched = 0
                 while matched < name.count, bytes[start + matched] == name[matched] { matched += 1 }
                 if matched == name.count { return true }
             }
         }
         return false
+    }
+
+    /// Whether a ZIP code is in the five boroughs (USPS prefixes 100–104 Manhattan, Staten Island and the Bronx,
+    /// 112 Brooklyn, 111, 113, 114 and 116 Queens, and Queens' two codes among Nassau County's 110: Glen Oaks and
+    /// Floral Park); nil for text that is no ZIP code.
+    static func newYorkCity(zip: String) -> Bool? {
+        let digits = zip.utf8.prefix(5)
+        guard digits.count == 5, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }), let code = Int(String(decoding: digits, as: UTF8.self)) else { return nil }
+        return switch code / 100 {
+        case 100...104, 111...114, 116: true
+        case 110: code == 11004 || code == 11005
+        default: false
+        }
     }
 
     private static let newYorkCityNames: [[UInt8]] = [

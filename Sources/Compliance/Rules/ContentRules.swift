@@ -69,9 +69,11 @@ enum ContentRules {
 
     static let noticeTiming = ContactRule("REGF-1006.34-VN-TIMING", "12 CFR 1006.34(a)(1); 15 U.S.C. 1692g(a)", .content) { rule, c, at in
         guard c.isDebtCollector, isCommunication(c), c.contentType != .validationNotice else { return nil }
-        if c.snapshot.validationNotice?.providedAt != nil { return rule.pass("validation information was provided") }
+        if let provided = c.prepared.validationNoticeProvidedOn { return rule.pass("validation information was provided on \(provided.iso)") }
+        // The first time the collector conveyed anything about the debt: a message it sent, or a conversation,
+        // whoever placed the call (a consumer who calls in and talks about the debt has had the initial communication).
         let initial = c.past.first {
-            $0.direction == .outbound && $0.person == c.consumerKey && ($0.outcome == .conversation || $0.channel != .call)
+            $0.person == c.consumerKey && ($0.outcome == .conversation || ($0.direction == .outbound && $0.channel != .call))
         }
         guard let initialDay = initial?.day else { return nil }
         let deadline = initialDay + c.ruleSet.validationNoticeDaysAfterInitial

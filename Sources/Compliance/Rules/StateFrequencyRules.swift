@@ -95,7 +95,7 @@ enum StateFrequencyRules {
         guard isDebtorOrSpouse(c.recipientKey, c.person.role) else { return nil }
         if c.isWorkplace {
             return checkCap(rule, c, at: at, window: 7, limit: c.ruleSet.washingtonWorkPerWeek, what: "communications at work") {
-                isWashingtonCommunication($0) && !$0.toPersonalNumber
+                isWashingtonCommunication($0) && $0.atWorkplace
             }
         }
         return checkCap(rule, c, at: at, window: 7, limit: c.ruleSet.washingtonPerWeek, what: "communications with the debtor or spouse") {

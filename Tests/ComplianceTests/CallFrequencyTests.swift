@@ -42,6 +42,14 @@ struct SevenInSevenTests {
         }
     }
 
+    @Test("past calls that name nobody were to the consumer, as a proposal that names nobody is")
+    func callsNamingNobodyCount() {
+        var s = Scenario(at: proposedAt)
+        s.calls(sevenCalls)
+        for index in s.snapshot.history.indices { s.snapshot.history[index].person = nil }
+        expectDecision(s.decide(), allowed: false, rule: "REGF-1006.14b2-7IN7", next: .at("2025-10-13T08:00:00-04:00"))
+    }
+
     struct Spread: Sendable, CustomTestStringConvertible {
         let name: String
         let calls: [String]

@@ -129,7 +129,8 @@ public final class PreparedSnapshot: Sendable {
             {
                 noticeSentOn = period.dayNumber(at)
             }
-            let person = key(history[index].person, guess: past.last?.person ?? -1)
+            // A past contact that names nobody was with the consumer, as a proposal that names nobody is.
+            let person = key(history[index].person ?? snapshot.consumer.id, guess: past.last?.person ?? -1)
             let destination = key(history[index].destination, guess: past.last?.destination ?? -1)
             let debts: Int
             if let known = debtLists.firstIndex(of: history[index].debtIDs) {

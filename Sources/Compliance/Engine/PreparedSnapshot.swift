@@ -33,7 +33,7 @@ public final class PreparedSnapshot: Sendable {
     let debtGrouping: DebtGrouping
     let consumerKey: Int
     /// The day the validation notice was provided: as the snapshot's `validation_notice` says, else the day of the
-    /// first notice the history shows sent and not come back (a notice letter Recoup mailed, recorded with content
+    /// first notice the history shows sent by letter or email and not come back (a notice letter Recoup mailed, recorded with content
     /// `validation_notice`) about no particular debt or one of the snapshot's; nil when neither knows of one.
     let validationNoticeProvidedOn: LocalDate?
     /// The end of the validation period the rules respect, if a notice is known (counting business days walks
@@ -123,7 +123,8 @@ public final class PreparedSnapshot: Sendable {
         for index in history.indices {
             let at = history[index].at
             if !period.contains(at) { period = primary.period(at: at) }
-            if noticeSentOn == nil, history[index].direction == .outbound, history[index].content?.type == .validationNotice,
+            if noticeSentOn == nil, history[index].direction == .outbound, history[index].channel == .letter || history[index].channel == .email,
+               history[index].contentType == .validationNotice,
                history[index].outcome != .returnedUndeliverable, history[index].outcome != .failed,
                history[index].debtIDs.isEmpty || history[index].debtIDs.contains(where: debtIDs.contains)
             {

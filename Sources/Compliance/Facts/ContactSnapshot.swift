@@ -313,6 +313,8 @@ public struct ContactEvent: Sendable {
         get { details?.value.content }
         set { updateDetails { $0.content = newValue } }
     }
+    /// The content's type alone, read without copying the rest of the content.
+    var contentType: ContentType? { details?.value.content?.type }
     /// What was written or said, held by one reference: few rules read it, while every decision scans the rest of
     /// forty events, which without it take a third of the memory (and of the cache misses).
     private var details: DetailsBox?

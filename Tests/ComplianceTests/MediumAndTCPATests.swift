@@ -151,6 +151,18 @@ struct TCPATests {
         expectDecision(s.decide(), allowed: true, rule: "TCPA-227b1A-CELL", next: .none)
     }
 
+    @Test("a prerecorded voicemail or autodialled text to a work number without consent: it may be a cell, so blocked",
+          arguments: [(ProposedChannel.voicemail, DialingMethod.prerecorded), (.sms, .autodialer)])
+    func workLineTreatedAsPossiblyWireless(_ channel: ProposedChannel, _ dialing: DialingMethod) {
+        var s = Scenario(at: "2025-10-15T11:00:00-04:00", channel: channel)
+        s.proposal.destination = "work-1"
+        s.proposal.destinationType = .work
+        s.proposal.dialingMethod = dialing
+        expectDecision(s.decide(), allowed: false, rule: "TCPA-227b1A-CELL", next: .none)
+        s.proposal.dialingMethod = .manual
+        #expect(s.decide().verdict("TCPA-227b1A-CELL") == .pass, "a call dialled by hand is outside 227(b)(1)(A)")
+    }
+
     @Test("a consent on file for the skip-traced cell is prior express consent")
     func consentOnFile() {
         var s = Self.skipTraced(dialing: .autodialer)

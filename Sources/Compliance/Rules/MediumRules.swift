@@ -137,15 +137,20 @@ enum MediumRules {
 
     static let callConsents: Set<ConsentType> = [.regFCallConsent, .regFTextConsent, .callConsentOnCreditorFile]
 
+    /// Cells, and work lines: a work number may well be wireless, and without a line-type lookup the stricter case is
+    /// taken, as Recoup takes it for a line of unknown type.
     static let tcpaCell = ContactRule("TCPA-227b1A-CELL", "47 U.S.C. 227(b)(1)(A)(iii); 47 CFR 64.1200(a)(1)(iii)", .medium) { rule, c, _ in
-        guard c.isContact, c.channel == .call || c.channel == .voicemail || c.channel == .sms, c.destinationType == .cell else { return nil }
+        guard c.isContact, c.channel == .call || c.channel == .voicemail || c.channel == .sms,
+              c.destinationType == .cell || c.destinationType == .work
+        else { return nil }
         guard c.dialingMethod.isRestrictedByTCPA else {
             return rule.pass("manually dialled: 227(b)(1)(A) restricts only autodialled and prerecorded calls and texts", exempt: true)
         }
         if hasPriorExpressConsent(c) {
             return rule.pass("prior express consent: \(c.destination?.source?.rawValue ?? "consent on file")", decisive: true)
         }
-        return rule.block("\(c.dialingMethod.rawValue) \(c.channel.rawValue) to a cell phone without prior express consent (source: \(c.destination?.source?.rawValue ?? "unknown"))")
+        let line = c.destinationType == .work ? "a work line (it may be a cell)" : "a cell phone"
+        return rule.block("\(c.dialingMethod.rawValue) \(c.channel.rawValue) to \(line) without prior express consent (source: \(c.destination?.source?.rawValue ?? "unknown"))")
     }
 
     static let tcpaResidential = ContactRule("TCPA-227b1B-RESIDENTIAL", "47 U.S.C. 227(b)(1)(B); 47 CFR 64.1200(a)(3)", .medium) { rule, c, at in

@@ -121,6 +121,32 @@ struct PlansAndACHTests {
         }
     }
 
+    /// Two bank payments taken for the whole $100 (one in the portal, one by phone): the file takes the first, and the
+    /// second is failed with the reason, for the bank would take money the ledger cannot post.
+    @Test(arguments: TestDatabase.available)
+    func debitsThatTogetherExceedTheBalanceAreNotAllFiled(_ kind: TestDatabase) async throws {
+        try await APIHarness.with(kind) { h in
+            try await h.app.test(.router) { client in
+                let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
+                let (_, bank, text) = try await client.call(.post, "/v1/accounts/\(account)/payment-methods", key: h.acmeAgent, body: """
+                    {"type": "bank", "routing": "011000015", "account_number": "000123456789", "account_type": "checking", "holder": "Pat Doe",
+                     "authorization": "I authorise Acme Recovery to debit my checking account once.", "authorized_via": "web"}
+                    """)
+                let method = try #require(bank["id"] as? String, "\(text)")
+                let (_, portal) = try await client.pay(account, method: method, minor: 10_000, key: "portal", h)
+                let (_, phone) = try await client.pay(account, method: method, minor: 10_000, key: "phone", h)
+                #expect(portal["status"] as? String == "pending" && phone["status"] as? String == "pending", "\(portal) \(phone)")
+                let (_, desk) = Self.desk(h)
+                let file = try #require(try await desk.export(tenantID: h.acme, effectiveDate: LocalDate(iso: "2026-09-22")!, at: h.clock.now(),
+                                                              actor: "test").first)
+                #expect(file.debits.count == 1 && file.totalMinor == 10_000)
+                let (_, second, _) = try await client.call(.get, "/v1/payments/\(phone["id"] as? String ?? "")", key: h.acmeAdmin)
+                #expect(second["status"] as? String == "failed", "\(second)")
+                #expect((second["failure_reason"] as? String)?.contains("debits before it in this file") == true, "\(second)")
+            }
+        }
+    }
+
     /// Without a date the nightly run takes each consumer's today: at 8:30 p.m. in Austin, already tomorrow in UTC,
     /// tomorrow's installment is not charged yet; at 1:30 a.m. there, it is.
     @Test(arguments: TestDatabase.available)

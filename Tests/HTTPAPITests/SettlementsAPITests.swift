@@ -15,7 +15,7 @@ import Testing
 struct SettlementsAPITests {
     @Test(arguments: TestDatabase.available)
     func aSixtyPercentSettlementWithinRangeCompletesAndTheAccountShowsSettled(_ kind: TestDatabase) async throws {
-        try await PaymentsAPITests.withProcessor(kind) { h, _ in
+        try await PaymentsAPITests.withProcessor(kind) { h, processor in
             try await h.app.test(.router) { client in
                 let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
                 let (offered, offer, text) = try await client.call(.post, "/v1/accounts/\(account)/settlements", key: h.acmeAgent,
@@ -59,6 +59,7 @@ struct SettlementsAPITests {
                     uri: "/v1/payments/\(paymentID.uuidString.lowercased())/refund", method: .post, headers: partial,
                     body: ByteBuffer(string: #"{"reason": "goodwill", "amount_minor": 1000}"#)) { $0.status }
                 #expect(inPart == .conflict, "a settlement's payment is refunded in full or not at all")
+                #expect(processor.refunds == 0, "refused before the processor was asked: no money went back unposted")
 
                 // The settling payment is refunded: the write-down is undone too and the settlement is open again.
                 let (refunded, _, refundText) = try await client.call(.post, "/v1/payments/\(payment["id"] as? String ?? "")/refund",

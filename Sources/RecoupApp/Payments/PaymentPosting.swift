@@ -116,6 +116,14 @@ public enum PaymentPosting {
     /// the split goes back at the contingency rate, and a paid-off account is active again; the payment stays
     /// succeeded. `refundID` is the reversal entry's id, made from the request's idempotency key: a repeated request
     /// finds it posted and changes nothing. A settlement's payment is refunded in full or not at all (refusal).
+    /// A settled account's payments are refunded in full or not at all: asked before the processor is, and again
+    /// under the account's lock.
+    public static func refusesPartialRefund(_ account: Account) throws {
+        guard account.status != .settled else {
+            throw RecoupError.conflict("a payment that settled the account is refunded in full (which reopens the settlement), not in part")
+        }
+    }
+
     public static func refundedInPart(
         _ payment: Payment, account: Account, terms: ClientTerms, stored: [PostedEntry], amount: Int64, refundID: UUID, reason: String,
         on date: LocalDate, actor: String
@@ -124,9 +132,7 @@ public enum PaymentPosting {
         guard let entryID = payment.entryID, payment.status == .succeeded else {
             throw RecoupError.conflict("only a succeeded card payment can be refunded (this one is \(payment.status.rawValue))")
         }
-        guard account.status != .settled else {
-            throw RecoupError.conflict("a payment that settled the account is refunded in full (which reopens the settlement), not in part")
-        }
+        try refusesPartialRefund(account)
         let (ledger, _) = try ledger(account, terms: terms, stored: stored)
         let reversal = try ledger.partialReversal(
             of: entryID, amount: amount, order: terms.allocation.order.reversed(), on: max(date, ledger.itemizationDate), reason: reason,

@@ -299,9 +299,11 @@ public struct PaymentService: Sendable {
                     field: "amount_minor",
                     reason: "\(Money(minorUnits: left, currency: payment.amount.currency).decimalString) of this payment is left to refund")])
             }
+            let account = try await accounts.account(payment.accountID, scope: scope)
+            // Refused before the processor is asked: refused after, the money would be back with the consumer and nothing posted.
+            try PaymentPosting.refusesPartialRefund(account)
             try await refundAtProcessor(processor, reference: reference, amount: Money(minorUnits: amount, currency: payment.amount.currency),
                                         key: "refund-\(payment.id.lowercasedString)-\(key)")
-            let account = try await accounts.account(payment.accountID, scope: scope)
             let terms = try await payments.terms(client: account.clientID, tenantID: scope.tenantID)
             let today = try await postingDay(account: account.id, tenantID: account.tenantID)
             return try await transition(paymentID, account: account) { payment, account, _, stored in
@@ -389,17 +391,25 @@ public struct PaymentService: Sendable {
     // MARK: ACH
 
     /// The ACH debits waiting for the next file, each with its bank details and account. A debit that must no longer
-    /// be taken (a revoked authorization, an account no longer active, more than is now owed, a plan ended since it
-    /// was queued) is failed with the reason instead, so the bank never takes money that cannot be posted.
+    /// be taken (a revoked authorization, an account no longer active, more than is now owed once the debits before
+    /// it in the file are counted, a plan ended since it was queued, not in US dollars) is failed with the reason
+    /// instead, so the bank never takes money that cannot be posted.
     public func achDue(tenantID: TenantID, plans: (any PlanRepository)? = nil, actor: String) async throws -> [(Payment, PaymentMethod, Account)] {
         var due: [(Payment, PaymentMethod, Account)] = []
+        /// What each account still owes after the debits already taken into this file.
+        var owed: [AccountID: Int64] = [:]
         for payment in try await payments.pendingPayments(rail: .ach, tenantID: tenantID) {
             let account = try await accounts.account(payment.accountID, scope: AccessScope(tenantID: tenantID))
             let method = try await payments.method(payment.methodID, tenantID: tenantID)
             var refusal: String?
             if let revoked = method?.revoked { refusal = "the authorization was revoked (\(revoked))" }
             if account.status != .active { refusal = "the account is \(account.status.rawValue)" }
-            if payment.amount.minorUnits > (try await ledger(account: account)).ledger.balance.total { refusal = "more than is now owed" }
+            let earlier = owed[account.id]
+            let left = if let earlier { earlier } else { try await ledger(account: account).ledger.balance.total }
+            if payment.amount.minorUnits > left {
+                refusal = earlier == nil ? "more than is now owed" : "more than is owed once the debits before it in this file are taken"
+            }
+            if payment.amount.currency != .usd { refusal = "an ACH debit is in US dollars (this one is \(payment.amount.currency.code))" }
             if let planID = payment.planID, let plan = try await plans?.plan(planID, tenantID: tenantID), plan.status != .active {
                 refusal = "its plan is \(plan.status.rawValue)"
             }
@@ -407,6 +417,7 @@ public struct PaymentService: Sendable {
                 _ = try await apply(.declined("not filed: \(refusal)"), reference: nil, to: payment.id, tenantID: tenantID, actor: actor)
             } else if let method {
                 due.append((payment, method, account))
+                owed[account.id] = left - payment.amount.minorUnits
             }
         }
         return due

@@ -67,6 +67,20 @@ public struct RemittanceSplit: Hashable, Sendable {
 
     public static let zero = RemittanceSplit(clientShare: 0, agencyFee: 0)
 
+    /// This split carried over to `amount`, a part of what it split (what a payment keeps after a partial refund):
+    /// the fee in the same proportion, rounded half away from zero, and the client the rest. The rate is the one the
+    /// money was split at, whatever the client's terms say now.
+    public func scaled(to amount: Int64) -> RemittanceSplit {
+        let whole = clientShare + agencyFee
+        guard whole != 0 else { return RemittanceSplit(clientShare: amount, agencyFee: 0) }
+        let product = agencyFee.magnitude.multipliedFullWidth(by: amount.magnitude)
+        let (quotient, remainder) = whole.magnitude.dividingFullWidth(product)
+        let fee = Int64(quotient + (remainder * 2 >= whole.magnitude ? 1 : 0))
+        let negative = ((agencyFee < 0) != (amount < 0)) != (whole < 0)
+        let signedFee = negative ? -fee : fee
+        return RemittanceSplit(clientShare: amount - signedFee, agencyFee: signedFee)
+    }
+
     public static func + (lhs: RemittanceSplit, rhs: RemittanceSplit) -> RemittanceSplit {
         RemittanceSplit(clientShare: lhs.clientShare + rhs.clientShare, agencyFee: lhs.agencyFee + rhs.agencyFee)
     }

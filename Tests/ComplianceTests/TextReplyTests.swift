@@ -7,7 +7,8 @@ import Testing
 struct TextReplyTests {
     @Test("the STOP family revokes, whatever the case, spacing or punctuation",
           arguments: ["STOP", "stop", " Stop. ", "END", "Cancel", "UNSUBSCRIBE", "quit", "Revoke", "OPT OUT", "opt-out", "STOP ALL",
-                      "Parar", "BASTA", "Stop please", "STOP!!!"])
+                      "Parar", "BASTA", "Stop please", "STOP!!!", "Please stop", "pls STOP", "I said STOP", "STOP. I already paid this",
+                      "opt out please", "I want to opt out", "please unsubscribe", "I revoke consent"])
     func keywords(_ body: String) {
         guard case .optOut = TextReply.classify(body) else {
             Issue.record("\(body) read as \(TextReply.classify(body))")
@@ -18,7 +19,8 @@ struct TextReplyTests {
     @Test("revocations in words, in English and Spanish",
           arguments: ["Please stop texting me", "leave me alone!", "Don't text me again", "do not contact me", "wrong number",
                       "Remove my number please", "Stop calling me, I'm at work", "Déjame en paz", "Por favor dejen de escribirme",
-                      "número equivocado", "NO ME LLAMEN", "ya no me manden mensajes"])
+                      "número equivocado", "NO ME LLAMEN", "ya no me manden mensajes", "Deja de escribirme", "no me mandes mensajes",
+                      "para de llamarme"])
     func revocations(_ body: String) {
         let reply = TextReply.classify(body)
         #expect(reply.revokes, "\(body) read as \(reply)")

@@ -407,6 +407,24 @@ struct OutboxTests {
         }
     }
 
+    /// A batch whose hand-offs outlast three quarters of its lease (10 s, a relay taking 4 s each, no rate limit) hands
+    /// off no more: the rest go back to the queue with their attempts given back, and the next claim sends them, each
+    /// once.
+    @Test(arguments: TestDatabase.available)
+    func aBatchThatOutlastsItsLeaseHandsTheRestBack(_ kind: TestDatabase) async throws {
+        try await withStore(kind) { _, store in
+            let clock = ManualClock(Self.t0)
+            let (acme, _) = try await fourConsumers(store, clock)
+            let relay = SlowRelay(clock, seconds: 4)
+            let dispatcher = dispatcher(store, relay, clock, concurrency: 1, lease: 10)
+            var report = try await dispatcher.drain()
+            report.add(try await dispatcher.drain())
+            #expect(report.sent == 4 && report.rescheduled == 2 && relay.count == 4, "each sent once: \(report)")
+            let sent = try await store.messages(status: .sent, tenantID: acme.tenant.id, limit: 10)
+            #expect(sent.map(\.attempts) == [1, 1, 1, 1], "a claim handed back is no attempt")
+        }
+    }
+
     /// Every account is recalled while the batch's first email is being handed off: the second goes on its 3 s old
     /// snapshot (within the 5 s bound), the later ones find their snapshots too old, load them again and stop.
     @Test(arguments: TestDatabase.available)

@@ -29,6 +29,12 @@ public enum TextReply: Equatable, Sendable {
         "stop", "stopall", "end", "cancel", "unsubscribe", "quit", "revoke", "opt out", "optout", "stop all",
         "parar", "alto", "cancelar", "basta", "detener", "baja",
     ]
+    /// Keywords that say nothing but "stop" in a reply to a collector: anywhere in a short reply they revoke
+    /// ("Please stop", "I said STOP", "I want to opt out"). END, QUIT or CANCEL do only at its start ("the end of
+    /// the month" is not a revocation).
+    static let unmistakableOptOutKeywords: Set<String> = [
+        "stop", "stopall", "stop all", "unsubscribe", "revoke", "opt out", "optout", "detener",
+    ]
     static let optInKeywords: Set<String> = ["start", "unstop", "yes", "subscribe", "comenzar", "iniciar", "si", "reanudar"]
     static let helpKeywords: Set<String> = ["help", "info", "ayuda", "informacion"]
 
@@ -42,7 +48,8 @@ public enum TextReply: Equatable, Sendable {
         // Spanish
         "dejen de escribir", "deje de escribir", "dejen de mandar", "deje de mandar", "dejen de enviar", "deje de enviar",
         "dejen de llamar", "deje de llamar", "dejen de contactar", "deje de contactar", "dejame en paz", "dejenme en paz",
-        "dejeme en paz", "no me escriba", "no me llame",
+        "dejeme en paz", "no me escriba", "no me llame", "deja de escribir", "deja de mandar", "deja de enviar", "deja de llamar",
+        "para de escribir", "para de mandar", "para de llamar", "no me escribas", "no me llames", "no me mandes", "no me envies",
         "no me contacten", "no me manden", "no me envien", "no mas mensajes", "numero equivocado",
         "numero incorrecto", "persona equivocada", "borren mi numero", "quitenme de", "eliminen mi numero",
     ]
@@ -57,9 +64,14 @@ public enum TextReply: Equatable, Sendable {
         // ("dejen de escribirme").
         let padded = " " + text
         if let phrase = revocationPhrases.first(where: { padded.contains(" " + $0) }) { return .revocation(phrase: phrase) }
-        // A STOP-family keyword leading a short reply ("STOP please", "Stop!!! now") still revokes.
+        // A STOP-family keyword leading a short reply ("STOP please", "Stop!!! now") still revokes, and an
+        // unmistakable one anywhere in a reply of a few words ("pls STOP", "STOP. I already paid this").
         let words = text.split(separator: " ").map(String.init)
         if let first = words.first, words.count <= 4, optOutKeywords.contains(first) { return .optOut(keyword: first) }
+        if words.count <= 8 {
+            let pairs = zip(words, words.dropFirst()).map { $0 + " " + $1 }
+            if let keyword = (pairs + words).first(where: unmistakableOptOutKeywords.contains) { return .optOut(keyword: keyword) }
+        }
         return .conversation
     }
 

@@ -251,6 +251,13 @@ public struct Dispatcher: Sendable {
             // message over once the lease ends (several processes share the limits, so slots can be far ahead). The
             // message waits in the outbox until then instead.
             let patience = now.timeIntervalSince(clock.now()) + settings.lease * 3 / 4
+            guard patience > 0 else {
+                // Whatever the channel: a hand-off begun this late could outlast the claim, and another dispatcher
+                // would send the message again. It goes back to the queue, due at once, for the next claim.
+                let reason = "three quarters of the claim's lease were spent before its hand-off"
+                try await finish(commits, message, .deferred(until: clock.now(), reason: reason, rule: nil), at: now, into: &report, \.rescheduled)
+                continue
+            }
             if let away = try await pacer.pace(message.channel, patience: patience) {
                 let reason = "the \(message.channel.rawValue) rate limit had no slot before the claim ran out"
                 try await finish(commits, message, .deferred(until: clock.now() + away, reason: reason, rule: nil), at: now, into: &report, \.rescheduled)

@@ -113,7 +113,7 @@ public enum PaymentPosting {
 
     /// Part of a posted card payment went back to the consumer (`amount` minor units, less than is left of it): a
     /// partial reversal gives back what the payment paid last first (the reverse of the client's allocation order),
-    /// the split goes back at the contingency rate, and a paid-off account is active again; the payment stays
+    /// what the payment keeps stays split at the rate it was split at, and a paid-off account is active again; the payment stays
     /// succeeded. `refundID` is the reversal entry's id, made from the request's idempotency key: a repeated request
     /// finds it posted and changes nothing. A settlement's payment is refunded in full or not at all (refusal).
     /// A settled account's payments are refunded in full or not at all: asked before the processor is, and again
@@ -138,7 +138,11 @@ public enum PaymentPosting {
             of: entryID, amount: amount, order: terms.allocation.order.reversed(), on: max(date, ledger.itemizationDate), reason: reason,
             id: refundID)
         _ = try ledger.appending(reversal)
-        let split = -RemittanceSplit.of(amount, contingencyBasisPoints: terms.contingencyBasisPoints)
+        // What the payment keeps is split as the payment was, at its rate then: the refund takes the difference.
+        let standing = stored.filter { $0.entry.id == entryID || $0.entry.reverses == entryID }.reduce(RemittanceSplit.zero) { $0 + $1.split }
+        let original = stored.first { $0.entry.id == entryID }?.split ?? RemittanceSplit.of(payment.amount.minorUnits, contingencyBasisPoints: terms.contingencyBasisPoints)
+        let kept = original.scaled(to: standing.clientShare + standing.agencyFee - amount)
+        let split = RemittanceSplit(clientShare: kept.clientShare - standing.clientShare, agencyFee: kept.agencyFee - standing.agencyFee)
         return PaymentTransition(
             status: payment.status, post: [PostedEntry(entry: reversal, paymentID: payment.id, split: split)],
             accountStatus: account.status == .paid ? .active : nil,

@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(
             name: "ChannelsTests",
             dependencies: [
-                "RecoupApp", "Channels",
+                "RecoupApp", "Channels", "Compliance", "Messaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -56,6 +56,11 @@ public struct PrintBatchTransport: LetterTransport {
         let batch = (folder as NSString).appendingPathComponent(day)
         let id = message.id.lowercasedString
         let file = id + ".pdf"
+        // A retry just after midnight (UTC) finds the letter in the batch it was first filed in, and it stays there:
+        // filed again in today's, the vendor would print and mail it twice.
+        let yesterday = ISO8601DateFormatter.day.string(from: clock.now().addingTimeInterval(-86_400))
+        let earlier = ((folder as NSString).appendingPathComponent(yesterday) as NSString).appendingPathComponent("manifest.csv")
+        if Self.lists(id, manifest: earlier) { return "\(yesterday)/\(file)" }
         do {
             try FileManager.default.createDirectory(atPath: batch, withIntermediateDirectories: true)
             try pdf.write(to: URL(fileURLWithPath: (batch as NSString).appendingPathComponent(file)), options: .atomic)
@@ -78,6 +83,12 @@ public struct PrintBatchTransport: LetterTransport {
 
     static func csvField(_ value: String) -> String {
         value.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
+    }
+
+    /// Whether a day's manifest lists the message `id` (false when there is no such manifest).
+    static func lists(_ id: String, manifest: String) -> Bool {
+        guard let text = try? String(contentsOfFile: manifest, encoding: .utf8) else { return false }
+        return text.split(separator: "\n").contains { $0.hasPrefix(id + ",") }
     }
 
     /// Appends `row` unless the manifest already lists `id`, holding an exclusive lock on the file meanwhile.

@@ -65,12 +65,12 @@ public enum BankReconciliation {
                 continue
             }
             let kind: BankStatementLine.Kind
-            switch row[type] {
+            switch row[type].lowercased() {
             case "settlement", "credit": kind = .settlement
             case "return", "debit": kind = .return
             default: problems.append((number, "type \(row[type]) is not settlement or return")); continue
             }
-            lines.append(BankStatementLine(date: day, kind: kind, amount: money, reference: row[reference], line: number))
+            lines.append(BankStatementLine(date: day, kind: kind, amount: money, reference: row[reference].lowercased(), line: number))
         }
         return (lines, problems)
     }
@@ -148,15 +148,16 @@ public enum BankReconciliation {
     }
 }
 
-/// The CSV shape both settlement reports share: a header, then comma-separated fields, trimmed, unquoted and
-/// lower-cased (report values are ids, amounts, dates and type names).
+/// The CSV shape both settlement reports share: a header, then comma-separated fields, trimmed and unquoted. The
+/// header's names are lower-cased; values keep their case (a processor's charge ids are mixed-case: `pi_3MtwBw…`),
+/// and callers fold the type names they compare.
 enum ReportCSV {
     /// The header and each data row with its 1-based line number.
     static func rows(_ text: String) -> (header: [String]?, rows: [(line: Int, fields: [String])]) {
         let rows = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false).map {
-            $0.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\""))).lowercased()
+            $0.trimmingCharacters(in: .whitespaces.union(CharacterSet(charactersIn: "\"")))
         } }
-        return (rows.first, rows.enumerated().dropFirst().map { ($0.offset + 1, $0.element) })
+        return (rows.first?.map { $0.lowercased() }, rows.enumerated().dropFirst().map { ($0.offset + 1, $0.element) })
     }
 
     /// A positive decimal amount in minor units (a leading minus is the report's direction, not the amount's).

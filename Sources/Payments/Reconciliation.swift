@@ -49,7 +49,7 @@ public enum Reconciliation {
                 continue
             }
             let kind: SettlementReportLine.Kind
-            switch row[type] {
+            switch row[type].lowercased() {
             case "charge", "payment": kind = .charge
             case "refund": kind = .refund
             case "dispute", "chargeback": kind = .chargeback
@@ -68,7 +68,7 @@ public enum Reconciliation {
         let byReference = Dictionary((found + card).compactMap { payment in payment.processorRef.map { ($0.lowercased(), payment) } }) { first, _ in first }
         var seen: Set<String> = []
         for line in lines {
-            guard let payment = byReference[line.reference] else {
+            guard let payment = byReference[line.reference.lowercased()] else {
                 report.atProcessorOnly.append((line.line, "\(line.kind.rawValue) \(line.reference) is no payment of this tenant"))
                 continue
             }
@@ -86,7 +86,7 @@ public enum Reconciliation {
                 report.atProcessorOnly.append((line.line, "\(line.kind.rawValue) \(line.reference), but Recoup holds the payment as \(payment.status.rawValue)"))
                 continue
             }
-            if line.kind == .charge { seen.insert(line.reference) }
+            if line.kind == .charge { seen.insert(line.reference.lowercased()) }
             report.matched += 1
             if line.kind == .charge { report.matchedCollected += line.amount } else { report.matchedReturned += line.amount }
         }

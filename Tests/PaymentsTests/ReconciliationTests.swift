@@ -43,6 +43,15 @@ struct ReconciliationTests {
         #expect(Reconciliation.parse("reference,total\n").problems.first?.reason.contains("header") == true)
     }
 
+    /// A processor's charge ids are mixed-case: the id is read as written (the payment of an earlier day is looked up
+    /// by it), the header and the type in any case.
+    @Test func chargeIDsKeepTheirCase() {
+        let (lines, problems) = Reconciliation.parse("ID,Amount,TYPE\npi_3MtwBwLkdIwHu7ix28a3tqPa,25.00,Refund\n")
+        #expect(problems.isEmpty && lines.map(\.reference) == ["pi_3MtwBwLkdIwHu7ix28a3tqPa"] && lines.first?.kind == .refund)
+        let refunded = Self.payment("pi_3MtwBwLkdIwHu7ix28a3tqPa", 2_500, .refunded)
+        #expect(Reconciliation.reconcile(lines, byReference: [refunded], payments: []).isClean)
+    }
+
     @Test func theProcessorTakesTheAmountAndTheConvenienceFeeTogether() {
         var payment = Self.payment("pi_fee", 4_000, .succeeded)
         payment.convenienceFee = Money(minorUnits: 300, currency: .usd)

@@ -147,6 +147,34 @@ struct PlansAndACHTests {
         }
     }
 
+    /// An installment refunded in part is paid only in part: the plan counts what it kept, and the next run charges
+    /// the rest of that installment with the next one.
+    @Test(arguments: TestDatabase.available)
+    func aPartialRefundLeavesItsInstallmentOwed(_ kind: TestDatabase) async throws {
+        try await PaymentsAPITests.withProcessor(kind) { h, processor in
+            try await h.app.test(.router) { client in
+                let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
+                let card = try await client.addCard(account, token: "pm_card_visa", h)
+                try await Self.setTerms(client, h, minimumInstallment: 500, missesToBreak: 2)
+                let proposal = #"{"installments": 4, "frequency": "monthly", "first_date": "2026-09-21", "method_id": "\#(card)"}"#
+                #expect(try await client.call(.post, "/v1/accounts/\(account)/plans", key: h.acmeAgent, body: proposal).0 == .created)
+                let (runner, _) = Self.desk(h)
+                #expect(try await runner.runAutopay(tenantID: h.acme, on: LocalDate(iso: "2026-09-21")!, actor: "test").charged == 1)
+                let (_, listed, _) = try await client.call(.get, "/v1/accounts/\(account)/payments", key: h.acmeAdmin)
+                let paymentID = try #require((listed["items"] as? [[String: Any]])?.first?["id"] as? String)
+                var headers: HTTPFields = [.authorization: "Bearer \(h.acmeAdmin)", .contentType: "application/json"]
+                headers[HTTPField.Name("Idempotency-Key")!] = "part"
+                let refunded = try await client.execute(uri: "/v1/payments/\(paymentID)/refund", method: .post, headers: headers,
+                                                        body: ByteBuffer(string: #"{"reason": "goodwill", "amount_minor": 1000}"#)) { $0.status }
+                #expect(refunded == .ok)
+                let (_, plans, _) = try await client.call(.get, "/v1/accounts/\(account)/plans", key: h.acmeAdmin)
+                #expect((plans["items"] as? [[String: Any]])?.first?["paid_minor"] as? Int == 1_500, "\(plans)")
+                #expect(try await runner.runAutopay(tenantID: h.acme, on: LocalDate(iso: "2026-10-21")!, actor: "test").charged == 1)
+                #expect(processor.intents.map(\.amount) == [2_500, 3_500], "the second installment and the $10 refunded of the first")
+            }
+        }
+    }
+
     /// Without a date the nightly run takes each consumer's today: at 8:30 p.m. in Austin, already tomorrow in UTC,
     /// tomorrow's installment is not charged yet; at 1:30 a.m. there, it is.
     @Test(arguments: TestDatabase.available)

@@ -364,6 +364,22 @@ public struct PaymentService: Sendable {
         return payment
     }
 
+    /// The account's payments, each succeeded one less what partial refunds gave back of it (a payment refunded in
+    /// part stays `succeeded`): what plans and promises count as paid.
+    func paymentsNetOfRefunds(account: AccountID, tenantID: TenantID) async throws -> [Payment] {
+        let made = try await payments.payments(account: account, tenantID: tenantID)
+        var refunded: [UUID: Int64] = [:]
+        for posted in try await payments.entries(account: account, tenantID: tenantID) where posted.entry.reverses != nil {
+            if let id = posted.paymentID { refunded[id, default: 0] += posted.entry.amounts.total }
+        }
+        return made.map { payment in
+            guard payment.status == .succeeded, let back = refunded[payment.id], back > 0 else { return payment }
+            var net = payment
+            net.amount = Money(minorUnits: payment.amount.minorUnits - back, currency: payment.amount.currency)
+            return net
+        }
+    }
+
     /// The tenant's payments a report names by charge id or trace number (references naming none are left out).
     public func payments(references: some Sequence<String>, tenantID: TenantID) async throws -> [Payment] {
         var found: [Payment] = []

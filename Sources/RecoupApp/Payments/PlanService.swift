@@ -184,7 +184,7 @@ public struct PlanService: Sendable {
     public func plans(account: AccountID, scope: AccessScope) async throws -> [(PlanRecord, PlanProgress)] {
         let account = try await payments.accounts.account(account, scope: scope)
         let terms = try await payments.payments.terms(client: account.clientID, tenantID: scope.tenantID)
-        let made = try await payments.payments.payments(account: account.id, tenantID: scope.tenantID)
+        let made = try await payments.paymentsNetOfRefunds(account: account.id, tenantID: scope.tenantID)
         let day = try await consumerDays.day(account: account.id, scope: scope)
         let today = day(clock.now())
         return try await plans.plans(account: account.id, tenantID: scope.tenantID).map {
@@ -218,7 +218,7 @@ public struct PlanService: Sendable {
         if try await review(plan, on: date, actor: actor, day: day, report: &report) != .active { return }
         if try await remind(plan, on: date, actor: actor, day: day) { report.reminded += 1 }
         guard let methodID = plan.methodID else { return }
-        let made = try await payments.payments.payments(account: plan.accountID, tenantID: tenantID)
+        let made = try await payments.paymentsNetOfRefunds(account: plan.accountID, tenantID: tenantID)
         let terms = try await payments.payments.terms(client: plan.clientID, tenantID: tenantID)
         let progress = PlanProgress.of(plan, payments: made, on: date, terms: terms, day: day)
         // An ACH debit still waiting for its file (or for the bank) is not charged again.
@@ -247,7 +247,7 @@ public struct PlanService: Sendable {
     /// or Recoup may neither email nor text the consumer).
     func remind(_ plan: PlanRecord, on date: LocalDate, actor: String, day: (Date) -> LocalDate) async throws -> Bool {
         guard let reminders else { return false }
-        let made = try await payments.payments.payments(account: plan.accountID, tenantID: plan.tenantID)
+        let made = try await payments.paymentsNetOfRefunds(account: plan.accountID, tenantID: plan.tenantID)
         let terms = try await payments.payments.terms(client: plan.clientID, tenantID: plan.tenantID)
         guard let next = PlanProgress.of(plan, payments: made, on: date, terms: terms, day: day).standing.nextDue,
               next.dueOn > date, date.days(until: next.dueOn) <= reminders.daysBefore
@@ -279,7 +279,7 @@ public struct PlanService: Sendable {
         -> PlanStatus
     {
         guard plan.status == .active else { return plan.status }
-        let made = try await payments.payments.payments(account: plan.accountID, tenantID: plan.tenantID)
+        let made = try await payments.paymentsNetOfRefunds(account: plan.accountID, tenantID: plan.tenantID)
         let terms = try await payments.payments.terms(client: plan.clientID, tenantID: plan.tenantID)
         let progress = PlanProgress.of(plan, payments: made, on: date, terms: terms, day: day)
         let next: PlanStatus? = progress.complete ? .completed : progress.standing.broken ? .broken : nil

@@ -118,7 +118,7 @@ public struct PromiseService: Sendable {
     public func promises(account: AccountID, scope: AccessScope) async throws -> [(PromiseRecord, PromiseStanding)] {
         let account = try await payments.accounts.account(account, scope: scope)
         let terms = try await payments.payments.terms(client: account.clientID, tenantID: scope.tenantID)
-        let made = try await payments.payments.payments(account: account.id, tenantID: scope.tenantID)
+        let made = try await payments.paymentsNetOfRefunds(account: account.id, tenantID: scope.tenantID)
         let all = try await promises.promises(account: account.id, tenantID: scope.tenantID)
         let day = try await consumerDays.day(account: account.id, scope: scope)
         let standings = PromiseRecord.standings(all, payments: made, on: day(clock.now()), graceDays: terms.graceDays, day: day)

@@ -51,7 +51,11 @@ enum ProviderWebhooks {
             }
             if let kind {
                 let detail = [status, form["ErrorCode"].map { "error \($0)" }].compactMap { $0 }.joined(separator: ", ")
-                try await outbox.track(kind, .provider(sid, tenant), detail: detail)
+                // By the message id the callback URL carries (signed with it): a report that beats the outcome's group
+                // commit finds the message before its SID is stored. Older callbacks name only the SID.
+                let target: EngagementTarget = request.uri.queryParameters["message"].flatMap { UUID(uuidString: String($0)) }
+                    .map { .message($0, tenant) } ?? .provider(sid, tenant)
+                try await outbox.track(kind, target, detail: detail)
             }
             return Response(status: .noContent)
         }

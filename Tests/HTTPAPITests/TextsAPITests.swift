@@ -51,7 +51,13 @@ struct TextsAPITests {
             let handed = try #require(provider.sent.first)
             #expect(handed.body.hasPrefix("Hi Pat, a payment plan is available") && handed.body.hasSuffix("Reply STOP to opt out."))
             #expect(handed.body.contains("debt collector") && handed.idempotencyKey == message["id"] as? String)
-            #expect(handed.statusCallback == "https://pay.acme.test/webhooks/sms/\(h.acme)/status")
+            let messageID = try #require(message["id"] as? String)
+            #expect(handed.statusCallback == "https://pay.acme.test/webhooks/sms/\(h.acme)/status?message=\(messageID)")
+            // A report that comes before the provider's SID is stored finds the message by the id its URL carries.
+            let early = "/webhooks/sms/\(h.acme)/status?message=\(messageID)"
+            #expect(try await client.webhook(early, [("MessageSid", "SM-not-stored-yet"), ("MessageStatus", "delivered")]).0 == .noContent)
+            #expect(try await client.webhook("/webhooks/sms/\(h.other)/status?message=\(messageID)",
+                                             [("MessageSid", "SM-not-stored-yet"), ("MessageStatus", "failed")]).0 == .notFound)
 
             let statusPath = "/webhooks/sms/\(h.acme)/status"
             #expect(try await client.webhook(statusPath, [("MessageSid", "SM1"), ("MessageStatus", "sent")]).0 == .noContent)

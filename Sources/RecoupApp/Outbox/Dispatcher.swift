@@ -370,7 +370,7 @@ public struct Dispatcher: Sendable {
             guard let texts else { throw TransportFailure.transient("no SMS provider is configured") }
             return try await texts.send(OutboundText(
                 idempotencyKey: message.id.lowercasedString, to: message.recipient, body: message.body,
-                statusCallback: settings.publicURL.map { "\($0)/webhooks/sms/\(message.tenantID)/status" }))
+                statusCallback: settings.publicURL.map { "\($0)/webhooks/sms/\(message.tenantID)/status?message=\(message.id.lowercasedString)" }))
         case .letter:
             guard let letters else { throw TransportFailure.transient("no print batch folder is configured") }
             return try await letters.send(message)

@@ -147,17 +147,24 @@ struct PlansAndACHTests {
         }
     }
 
+    /// Places A-1 ($100) and agrees four monthly installments of $25 from `first` on autopay by card; answers the account.
+    static func fourMonthCardPlan(_ client: some TestClientProtocol, _ h: APIHarness, from first: String) async throws -> String {
+        let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
+        let card = try await client.addCard(account, token: "pm_card_visa", h)
+        try await setTerms(client, h, minimumInstallment: 500, missesToBreak: 2)
+        let proposal = #"{"installments": 4, "frequency": "monthly", "first_date": "\#(first)", "method_id": "\#(card)"}"#
+        let (created, _, text) = try await client.call(.post, "/v1/accounts/\(account)/plans", key: h.acmeAgent, body: proposal)
+        #expect(created == .created, "\(text)")
+        return account
+    }
+
     /// An installment refunded in part is paid only in part: the plan counts what it kept, and the next run charges
     /// the rest of that installment with the next one.
     @Test(arguments: TestDatabase.available)
     func aPartialRefundLeavesItsInstallmentOwed(_ kind: TestDatabase) async throws {
         try await PaymentsAPITests.withProcessor(kind) { h, processor in
             try await h.app.test(.router) { client in
-                let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
-                let card = try await client.addCard(account, token: "pm_card_visa", h)
-                try await Self.setTerms(client, h, minimumInstallment: 500, missesToBreak: 2)
-                let proposal = #"{"installments": 4, "frequency": "monthly", "first_date": "2026-09-21", "method_id": "\#(card)"}"#
-                #expect(try await client.call(.post, "/v1/accounts/\(account)/plans", key: h.acmeAgent, body: proposal).0 == .created)
+                let account = try await Self.fourMonthCardPlan(client, h, from: "2026-09-21")
                 let (runner, _) = Self.desk(h)
                 #expect(try await runner.runAutopay(tenantID: h.acme, on: LocalDate(iso: "2026-09-21")!, actor: "test").charged == 1)
                 let (_, listed, _) = try await client.call(.get, "/v1/accounts/\(account)/payments", key: h.acmeAdmin)
@@ -181,12 +188,7 @@ struct PlansAndACHTests {
     func withoutADateThePlanRunTakesEachConsumersToday(_ kind: TestDatabase) async throws {
         try await PaymentsAPITests.withProcessor(kind) { h, processor in
             try await h.app.test(.router) { client in
-                let account = try await client.placeForAcme(placementHeader + "\n" + placementRow("A-1"), h)
-                let card = try await client.addCard(account, token: "pm_card_visa", h)
-                try await Self.setTerms(client, h, minimumInstallment: 500, missesToBreak: 2)
-                let proposal = #"{"installments": 4, "frequency": "monthly", "first_date": "2026-09-22", "method_id": "\#(card)"}"#
-                let (created, _, text) = try await client.call(.post, "/v1/accounts/\(account)/plans", key: h.acmeAgent, body: proposal)
-                #expect(created == .created, "\(text)")
+                _ = try await Self.fourMonthCardPlan(client, h, from: "2026-09-22")
                 let (runner, _) = Self.desk(h)
                 h.clock.advance(by: 11 * 3600 + 17 * 60)  // Monday 20:30 CDT, Tuesday 01:30 UTC
                 #expect(try await runner.runAutopay(tenantID: h.acme, actor: "test").charged == 0 && processor.intents.isEmpty,

@@ -88,7 +88,11 @@ public struct PrintBatchTransport: LetterTransport {
     /// Whether a day's manifest lists the message `id` (false when there is no such manifest).
     static func lists(_ id: String, manifest: String) -> Bool {
         guard let text = try? String(contentsOfFile: manifest, encoding: .utf8) else { return false }
-        return text.split(separator: "\n").contains { $0.hasPrefix(id + ",") }
+        return lists(id, manifestText: text)
+    }
+
+    static func lists(_ id: String, manifestText text: String) -> Bool {
+        text.split(separator: "\n").contains { $0.hasPrefix(id + ",") }
     }
 
     /// Appends `row` unless the manifest already lists `id`, holding an exclusive lock on the file meanwhile.
@@ -101,7 +105,7 @@ public struct PrintBatchTransport: LetterTransport {
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
         try handle.seek(toOffset: 0)
         let existing = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
-        guard !existing.split(separator: "\n").contains(where: { $0.hasPrefix(id + ",") }) else { return }
+        guard !lists(id, manifestText: existing) else { return }
         let text = (existing.isEmpty ? manifestHeader + "\n" : "") + row + "\n"
         try handle.write(contentsOf: Data(text.utf8))
     }

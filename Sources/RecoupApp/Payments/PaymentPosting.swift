@@ -87,8 +87,7 @@ public enum PaymentPosting {
         // What partial refunds gave back already stays given back: the rest is reversed, and the rest of the split.
         let reversal = try ledger.reversal(of: entryID, on: postedOn, reason: reason)
         ledger = try ledger.appending(reversal)
-        let split = stored.filter { $0.entry.id == entryID || $0.entry.reverses == entryID }.reduce(RemittanceSplit.zero) { $0 + $1.split }
-        var post = [PostedEntry(entry: reversal, paymentID: payment.id, split: -split)]
+        var post = [PostedEntry(entry: reversal, paymentID: payment.id, split: -standingSplit(of: entryID, in: stored))]
         var audit = [AuditEntry(
             actor: actor, action: "payment.\(status.rawValue)", subjectType: "account", subjectID: account.id.description,
             details: ["payment_id": payment.id.lowercasedString, "reversal_id": reversal.id.lowercasedString,
@@ -116,6 +115,11 @@ public enum PaymentPosting {
     /// what the payment keeps stays split at the rate it was split at, and a paid-off account is active again; the payment stays
     /// succeeded. `refundID` is the reversal entry's id, made from the request's idempotency key: a repeated request
     /// finds it posted and changes nothing. A settlement's payment is refunded in full or not at all (refusal).
+    /// The split a payment's entry still stands at: its own less what partial refunds took back.
+    static func standingSplit(of entryID: UUID, in stored: [PostedEntry]) -> RemittanceSplit {
+        stored.filter { $0.entry.id == entryID || $0.entry.reverses == entryID }.reduce(RemittanceSplit.zero) { $0 + $1.split }
+    }
+
     /// A settled account's payments are refunded in full or not at all: asked before the processor is, and again
     /// under the account's lock.
     public static func refusesPartialRefund(_ account: Account) throws {
@@ -139,7 +143,7 @@ public enum PaymentPosting {
             id: refundID)
         _ = try ledger.appending(reversal)
         // What the payment keeps is split as the payment was, at its rate then: the refund takes the difference.
-        let standing = stored.filter { $0.entry.id == entryID || $0.entry.reverses == entryID }.reduce(RemittanceSplit.zero) { $0 + $1.split }
+        let standing = standingSplit(of: entryID, in: stored)
         let original = stored.first { $0.entry.id == entryID }?.split ?? RemittanceSplit.of(payment.amount.minorUnits, contingencyBasisPoints: terms.contingencyBasisPoints)
         let kept = original.scaled(to: standing.clientShare + standing.agencyFee - amount)
         let split = RemittanceSplit(clientShare: kept.clientShare - standing.clientShare, agencyFee: kept.agencyFee - standing.agencyFee)
